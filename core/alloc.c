@@ -1,0 +1,33 @@
+/* Overflow-checked calloc with a test hook that fails the n-th call. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "omreg/testing.h"
+
+static long fail_countdown; /* 0: hook disabled */
+
+void omreg_testing_fail_alloc_at(long n) { fail_countdown = n > 0 ? n : 0; }
+
+omreg_status omreg_size_mul(size_t *out, size_t a, size_t b)
+{
+    if (a != 0 && b > SIZE_MAX / a)
+        return omreg_fail(OMREG_EOVERFLOW, "size %zu x %zu overflows", a, b);
+    *out = a * b;
+    return OMREG_OK;
+}
+
+omreg_status omreg_calloc(void **out, size_t count, size_t size, const char *what)
+{
+    size_t bytes;
+    OMREG_FORWARD(omreg_size_mul(&bytes, count, size));
+    if (fail_countdown > 0 && --fail_countdown == 0)
+        return omreg_fail(OMREG_ENOMEM, "out of memory allocating %s (%zu bytes, test hook)",
+                          what, bytes);
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    OMREG_RETURN_IF(p == NULL, OMREG_ENOMEM, "out of memory allocating %s (%zu bytes)", what,
+                    bytes);
+    *out = p;
+    return OMREG_OK;
+}

@@ -1,0 +1,17 @@
+/* Overflow-checked allocation for serial code (entry points, drivers).
+ * Every failure is reported through the status/last-error mechanism. */
+#ifndef OMREG_CORE_ALLOC_H
+#define OMREG_CORE_ALLOC_H
+
+#include <stddef.h>
+
+#include "omreg/status.h"
+
+/* *out = a * b, or OMREG_EOVERFLOW when the product does not fit size_t. */
+omreg_status omreg_size_mul(size_t *out, size_t a, size_t b);
+
+/* Zero-initialised array of count elements of size bytes; *out untouched on
+ * failure. `what` names the buffer in the error message. */
+omreg_status omreg_calloc(void **out, size_t count, size_t size, const char *what);
+
+#endif

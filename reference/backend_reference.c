@@ -1,0 +1,43 @@
+/* The reference backend table, written out in full: every slot points at an
+ * omreg_ref_ kernel. */
+#include "backend.h"
+
+static const struct omreg_backend table = {
+    .name = "reference",
+
+    .interpolate_scalar_2d_f64 = omreg_ref_interpolate_scalar_2d_f64,
+    .interpolate_scalar_2d_f32 = omreg_ref_interpolate_scalar_2d_f32,
+    .interpolate_scalar_3d_f64 = omreg_ref_interpolate_scalar_3d_f64,
+    .interpolate_scalar_3d_f32 = omreg_ref_interpolate_scalar_3d_f32,
+    .interpolate_vector_2d_f64 = omreg_ref_interpolate_vector_2d_f64,
+    .interpolate_vector_2d_f32 = omreg_ref_interpolate_vector_2d_f32,
+    .interpolate_vector_3d_f64 = omreg_ref_interpolate_vector_3d_f64,
+    .interpolate_vector_3d_f32 = omreg_ref_interpolate_vector_3d_f32,
+    .interpolate_scalar_nn_2d_f64 = omreg_ref_interpolate_scalar_nn_2d_f64,
+    .interpolate_scalar_nn_2d_f32 = omreg_ref_interpolate_scalar_nn_2d_f32,
+    .interpolate_scalar_nn_3d_f64 = omreg_ref_interpolate_scalar_nn_3d_f64,
+    .interpolate_scalar_nn_3d_f32 = omreg_ref_interpolate_scalar_nn_3d_f32,
+
+    .gradient_2d_f64 = omreg_ref_gradient_2d_f64,
+    .gradient_2d_f32 = omreg_ref_gradient_2d_f32,
+    .gradient_3d_f64 = omreg_ref_gradient_3d_f64,
+    .gradient_3d_f32 = omreg_ref_gradient_3d_f32,
+    .sparse_gradient_2d_f64 = omreg_ref_sparse_gradient_2d_f64,
+    .sparse_gradient_2d_f32 = omreg_ref_sparse_gradient_2d_f32,
+    .sparse_gradient_3d_f64 = omreg_ref_sparse_gradient_3d_f64,
+    .sparse_gradient_3d_f32 = omreg_ref_sparse_gradient_3d_f32,
+
+    .transform_affine_2d_f64 = omreg_ref_transform_affine_2d_f64,
+    .transform_affine_2d_f32 = omreg_ref_transform_affine_2d_f32,
+    .transform_affine_3d_f64 = omreg_ref_transform_affine_3d_f64,
+    .transform_affine_3d_f32 = omreg_ref_transform_affine_3d_f32,
+    .transform_affine_nn_2d_f64 = omreg_ref_transform_affine_nn_2d_f64,
+    .transform_affine_nn_2d_f32 = omreg_ref_transform_affine_nn_2d_f32,
+    .transform_affine_nn_3d_f64 = omreg_ref_transform_affine_nn_3d_f64,
+    .transform_affine_nn_3d_f32 = omreg_ref_transform_affine_nn_3d_f32,
+
+    .image_moments_f64 = omreg_ref_image_moments_f64,
+    .image_moments_f32 = omreg_ref_image_moments_f32,
+};
+
+const omreg_backend *omreg_backend_reference(void) { return &table; }

@@ -1,0 +1,18 @@
+/* Reference affine resampling in grid coordinates (DIPY vector_fields.pyx
+ * transform_{2,3}d_affine[_nn]): out[x] = img(A x), linear or nearest,
+ * 0 outside; A NULL is the identity. */
+#include "affine_apply.h"
+#include "interp_point.h"
+#include "kernels_transform.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include "transform_affine_body.h"
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include "transform_affine_body.h"
+#undef FLT
+#undef SFX

@@ -1,0 +1,141 @@
+/* Shared test helpers (see omreg_test.h). */
+#include "omreg_test.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "omreg/random.h"
+
+#ifndef OMREG_FIXTURE_DIR
+#error "OMREG_FIXTURE_DIR must be defined by the build"
+#endif
+
+const omreg_backend *omreg_test_backend(void)
+{
+    const char *name = getenv("OMREG_BACKEND");
+    if (name == NULL || *name == '\0')
+        return omreg_backend_parallel();
+    const omreg_backend *b = omreg_backend_by_name(name);
+    if (b == NULL)
+        fail_msg("OMREG_BACKEND=%s is neither reference nor parallel", name);
+    return b;
+}
+
+const char *omreg_test_fixture_path(const char *relative)
+{
+    static char path[4096];
+    snprintf(path, sizeof path, "%s/%s", OMREG_FIXTURE_DIR, relative);
+    return path;
+}
+
+void omreg_test_load(const char *relative, omreg_npy_type type, omreg_npy *out)
+{
+    omreg_status st = omreg_npy_read(omreg_test_fixture_path(relative), out);
+    if (st != OMREG_OK)
+        fail_msg("fixture %s: %s", relative, omreg_last_error());
+    if (out->type != type)
+        fail_msg("fixture %s has npy type %d, expected %d", relative, (int)out->type, (int)type);
+}
+
+void omreg_test_fill_uniform_f64(double *x, size_t n, uint64_t seed, double lo, double hi)
+{
+    for (size_t i = 0; i < n; ++i)
+        x[i] = lo + (hi - lo) * omreg_random_uniform(seed, i);
+}
+
+void omreg_test_fill_uniform_f32(float *x, size_t n, uint64_t seed, double lo, double hi)
+{
+    for (size_t i = 0; i < n; ++i)
+        x[i] = (float)(lo + (hi - lo) * omreg_random_uniform(seed, i));
+}
+
+#define DEFINE_SAME(SUFFIX, T, FMT, CAST)                                                      \
+    int omreg_test_same_##SUFFIX(const char *what, const T *got, const T *want, size_t n)     \
+    {                                                                                          \
+        size_t bad = 0, first = 0;                                                             \
+        for (size_t i = 0; i < n; ++i)                                                         \
+            if (memcmp(&got[i], &want[i], sizeof(T)) != 0 && bad++ == 0)                       \
+                first = i;                                                                     \
+        if (bad)                                                                               \
+            print_error("%s: %zu of %zu differ; first at %zu: got " FMT " want " FMT "\n",    \
+                        what, bad, n, first, CAST got[first], CAST want[first]);               \
+        return bad == 0;                                                                       \
+    }
+DEFINE_SAME(f64, double, "%a", (double))
+DEFINE_SAME(f32, float, "%a", (double))
+DEFINE_SAME(i32, int, "%d", (int))
+#undef DEFINE_SAME
+
+#define DEFINE_CLOSE(SUFFIX, T)                                                                \
+    int omreg_test_close_##SUFFIX(const char *what, const T *got, const T *want, size_t n,    \
+                                  double rtol, double atol)                                    \
+    {                                                                                          \
+        size_t bad = 0, worst = 0;                                                             \
+        double worst_excess = -1.0;                                                            \
+        for (size_t i = 0; i < n; ++i) {                                                       \
+            double g = got[i], w = want[i];                                                    \
+            double excess = fabs(g - w) - (atol + rtol * fabs(w));                             \
+            if (isnan(g) || isnan(w))                                                          \
+                excess = INFINITY;                                                             \
+            if (excess > 0 && excess >= worst_excess) {                                        \
+                worst_excess = excess;                                                         \
+                worst = i;                                                                     \
+            }                                                                                  \
+            bad += excess > 0;                                                                 \
+        }                                                                                      \
+        if (bad)                                                                               \
+            print_error("%s: %zu of %zu outside rtol %g atol %g; worst at %zu: got %a (%.17g) " \
+                        "want %a (%.17g)\n",                                                   \
+                        what, bad, n, rtol, atol, worst, (double)got[worst],                   \
+                        (double)got[worst], (double)want[worst], (double)want[worst]);         \
+        return bad == 0;                                                                       \
+    }
+DEFINE_CLOSE(f64, double)
+DEFINE_CLOSE(f32, float)
+#undef DEFINE_CLOSE
+
+uint64_t omreg_test_hash(const void *data, size_t bytes)
+{
+    const unsigned char *p = data;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < bytes; ++i) {
+        h ^= p[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+void omreg_test_check_omp_environment(void **state)
+{
+    (void)state;
+    const char *threads = getenv("OMP_NUM_THREADS");
+    if (threads && *threads)
+        assert_int_equal(omp_get_max_threads(), atoi(threads));
+    const char *sched = getenv("OMP_SCHEDULE");
+    if (sched && *sched) {
+        omp_sched_t kind;
+        int chunk;
+        omp_get_schedule(&kind, &chunk);
+        /* libgomp reports static as static|monotonic: mask the modifier */
+        int base = (int)kind & ~(int)0x80000000u;
+        omp_sched_t want = strncmp(sched, "static", 6) == 0    ? omp_sched_static
+                           : strncmp(sched, "dynamic", 7) == 0 ? omp_sched_dynamic
+                           : strncmp(sched, "guided", 6) == 0  ? omp_sched_guided
+                                                               : omp_sched_auto;
+        assert_int_equal(base, (int)want);
+        const char *comma = strchr(sched, ',');
+        if (comma)
+            assert_int_equal(chunk, atoi(comma + 1));
+    }
+}
+
+void *omreg_test_alloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (p == NULL)
+        fail_msg("test allocation of %zu x %zu failed", count, size);
+    return p;
+}

@@ -1,0 +1,58 @@
+/* Shared helpers for the cmocka tests: backend under test, fixtures,
+ * seeded inputs, bitwise and tolerance comparisons that print the first
+ * mismatching index with both values in %a.
+ *
+ * NaN policy (all comparisons here): arrays are compared as bytes, so a NaN
+ * equals only a NaN with the same payload; the tolerance comparison treats
+ * any NaN as a mismatch. Kernels under test never produce NaN from finite
+ * inputs. */
+#ifndef OMREG_TEST_SUPPORT_H
+#define OMREG_TEST_SUPPORT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "omreg/backend.h"
+#include "omreg/npy.h"
+
+/* The backend the golden/e2e tests exercise: OMREG_BACKEND=reference|parallel
+ * (default parallel). Fails the test on any other value. */
+const omreg_backend *omreg_test_backend(void);
+
+/* Absolute path of a fixture below fixtures/ (static buffer). */
+const char *omreg_test_fixture_path(const char *relative);
+
+/* Load fixtures/<relative> or fail the test; check its type. */
+void omreg_test_load(const char *relative, omreg_npy_type type, omreg_npy *out);
+
+/* Deterministic inputs from the counter-based generator. */
+void omreg_test_fill_uniform_f64(double *x, size_t n, uint64_t seed, double lo, double hi);
+void omreg_test_fill_uniform_f32(float *x, size_t n, uint64_t seed, double lo, double hi);
+
+/* Bitwise comparison; on mismatch prints what, the first index, both
+ * values in %a and the mismatch count, and returns 0. */
+int omreg_test_same_f64(const char *what, const double *got, const double *want, size_t n);
+int omreg_test_same_f32(const char *what, const float *got, const float *want, size_t n);
+int omreg_test_same_i32(const char *what, const int *got, const int *want, size_t n);
+
+/* |got - want| <= atol + rtol * |want| everywhere; prints the worst entry
+ * on failure and returns 0. */
+int omreg_test_close_f64(const char *what, const double *got, const double *want, size_t n,
+                         double rtol, double atol);
+int omreg_test_close_f32(const char *what, const float *got, const float *want, size_t n,
+                         double rtol, double atol);
+
+/* FNV-1a 64 of a byte range: printed by determinism tests. */
+uint64_t omreg_test_hash(const void *data, size_t bytes);
+
+/* Assert that the OpenMP runtime honours OMP_NUM_THREADS and OMP_SCHEDULE
+ * from the environment (so the ctest matrix really varies them). */
+void omreg_test_check_omp_environment(void **state);
+
+/* calloc or fail the test */
+void *omreg_test_alloc(size_t count, size_t size);
+
+#endif

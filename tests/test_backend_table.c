@@ -1,0 +1,69 @@
+/* The backend tables: every slot filled, and no parallel slot points at a
+ * reference function (a silent fallback would make the equality tests pass
+ * trivially). The tables are compared slot by slot as arrays of function
+ * pointers: struct omreg_backend holds only the name and kernel pointers. */
+#include "omreg_test.h"
+
+#include <string.h>
+
+#include "backend.h"
+
+typedef void (*any_fn)(void);
+
+static size_t slot_count(void)
+{
+    return (sizeof(struct omreg_backend) - offsetof(struct omreg_backend, interpolate_scalar_2d_f64)) /
+           sizeof(any_fn);
+}
+
+static any_fn slot(const struct omreg_backend *b, size_t i)
+{
+    any_fn f;
+    memcpy(&f, (const char *)b + offsetof(struct omreg_backend, interpolate_scalar_2d_f64) +
+                   i * sizeof(any_fn),
+           sizeof f);
+    return f;
+}
+
+static void every_slot_is_filled(void **state)
+{
+    (void)state;
+    const struct omreg_backend *tables[2] = {omreg_backend_reference(), omreg_backend_parallel()};
+    for (int t = 0; t < 2; ++t)
+        for (size_t i = 0; i < slot_count(); ++i)
+            if (slot(tables[t], i) == NULL)
+                fail_msg("%s table: slot %zu is NULL", tables[t]->name, i);
+}
+
+static void no_parallel_slot_is_a_reference_function(void **state)
+{
+    (void)state;
+    const struct omreg_backend *ref = omreg_backend_reference(), *par = omreg_backend_parallel();
+    /* any parallel slot equal to ANY reference slot is a fallback */
+    for (size_t i = 0; i < slot_count(); ++i)
+        for (size_t j = 0; j < slot_count(); ++j)
+            if (slot(par, i) == slot(ref, j))
+                fail_msg("parallel slot %zu is the reference function of slot %zu", i, j);
+}
+
+static void names_and_lookup(void **state)
+{
+    (void)state;
+    assert_string_equal(omreg_backend_name(omreg_backend_reference()), "reference");
+    assert_string_equal(omreg_backend_name(omreg_backend_parallel()), "parallel");
+    assert_ptr_equal(omreg_backend_by_name("reference"), omreg_backend_reference());
+    assert_ptr_equal(omreg_backend_by_name("parallel"), omreg_backend_parallel());
+    assert_null(omreg_backend_by_name("fast"));
+    assert_null(omreg_backend_by_name(NULL));
+    assert_true(slot_count() >= 30);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_slot_is_filled),
+        cmocka_unit_test(no_parallel_slot_is_a_reference_function),
+        cmocka_unit_test(names_and_lookup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
