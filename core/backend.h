@@ -7,6 +7,7 @@
 
 #include "kernels_gradient.h"
 #include "kernels_interpolate.h"
+#include "kernels_parzen.h"
 #include "kernels_reduce.h"
 #include "kernels_transform.h"
 #include "omreg/backend.h"
@@ -51,6 +52,13 @@ struct omreg_backend {
     /* canonical-order reductions (kernels_reduce.h) */
     omreg_image_moments_f64_fn *image_moments_f64;
     omreg_image_moments_f32_fn *image_moments_f32;
+
+    /* Parzen joint histogram and its parameter gradient (kernels_parzen.h) */
+    omreg_max_threads_fn *max_threads;
+    omreg_parzen_joint_fn *parzen_joint;
+    omreg_parzen_gradient_dense_2d_fn *parzen_gradient_dense_2d;
+    omreg_parzen_gradient_dense_3d_fn *parzen_gradient_dense_3d;
+    omreg_parzen_gradient_sparse_fn *parzen_gradient_sparse;
 };
 
 #endif

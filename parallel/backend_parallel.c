@@ -38,6 +38,12 @@ static const struct omreg_backend table = {
 
     .image_moments_f64 = omreg_par_image_moments_f64,
     .image_moments_f32 = omreg_par_image_moments_f32,
+
+    .max_threads = omreg_par_max_threads,
+    .parzen_joint = omreg_par_parzen_joint,
+    .parzen_gradient_dense_2d = omreg_par_parzen_gradient_dense_2d,
+    .parzen_gradient_dense_3d = omreg_par_parzen_gradient_dense_3d,
+    .parzen_gradient_sparse = omreg_par_parzen_gradient_sparse,
 };
 
 const omreg_backend *omreg_backend_parallel(void) { return &table; }

@@ -38,6 +38,12 @@ static const struct omreg_backend table = {
 
     .image_moments_f64 = omreg_ref_image_moments_f64,
     .image_moments_f32 = omreg_ref_image_moments_f32,
+
+    .max_threads = omreg_ref_max_threads,
+    .parzen_joint = omreg_ref_parzen_joint,
+    .parzen_gradient_dense_2d = omreg_ref_parzen_gradient_dense_2d,
+    .parzen_gradient_dense_3d = omreg_ref_parzen_gradient_dense_3d,
+    .parzen_gradient_sparse = omreg_ref_parzen_gradient_sparse,
 };
 
 const omreg_backend *omreg_backend_reference(void) { return &table; }

@@ -1,0 +1,158 @@
+/* Parallel Parzen joint histogram and parameter gradient. Blocks of
+ * OMREG_PARZEN_BLOCK samples are distributed over threads; each thread
+ * fills its own zeroed partial (scratch slot thread+1) in sample order, and
+ * an `ordered` section adds the partial to the total (scratch slot 0) in
+ * block order. That is the reference's sequence of additions exactly, so
+ * the result is bitwise the reference's for any thread count or schedule,
+ * while scratch stays one partial per thread. */
+#include <omp.h>
+#include <string.h>
+
+#include "affine_apply.h"
+#include "kernels_parzen.h"
+#include "parzen_finish.h"
+#include "parzen_point.h"
+
+int omreg_par_max_threads(void) { return omp_get_max_threads(); }
+
+static void add_into(double *total, const double *partial, size_t len)
+{
+    for (size_t i = 0; i < len; ++i)
+        total[i] += partial[i];
+}
+
+void omreg_par_parzen_joint(const double *sval, const double *mval, const int *smask,
+                            const int *mmask, size_t n, const omreg_parzen_geometry *g,
+                            omreg_parzen_norm norm, double *scratch, double *joint,
+                            double *smarginal, double *mmarginal)
+{
+    const size_t len = omreg_parzen_joint_partial(g->nbins);
+    const size_t nblocks = (n + OMREG_PARZEN_BLOCK - 1) / OMREG_PARZEN_BLOCK;
+    double *total = scratch;
+    memset(total, 0, sizeof(double) * len);
+#pragma omp parallel num_threads(omreg_par_max_threads())
+    {
+        double *partial = scratch + len * (size_t)(1 + omp_get_thread_num());
+#pragma omp for ordered schedule(runtime)
+        for (size_t b = 0; b < nblocks; ++b) {
+            size_t start = b * OMREG_PARZEN_BLOCK;
+            size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
+            memset(partial, 0, sizeof(double) * len);
+            for (size_t v = start; v < end; ++v) {
+                if ((smask && smask[v] == 0) || (mmask && mmask[v] == 0))
+                    continue;
+                parzen_joint_add(partial, g->nbins, g->padding,
+                                 parzen_bin_normalize(sval[v], g->smin, g->sdelta),
+                                 parzen_bin_normalize(mval[v], g->mmin, g->mdelta));
+            }
+#pragma omp ordered
+            add_into(total, partial, len);
+        }
+    }
+    parzen_joint_finish(total, g->nbins, norm, joint, smarginal, mmarginal);
+}
+
+/* World point of flat sample v: dense 2D/3D grids map the grid index
+ * through grid2world; the sparse variant reads it from points. */
+typedef struct sample_source {
+    int dim;
+    const size_t *shape;      /* dense: grid shape; NULL for sparse */
+    const double *grid2world; /* dense */
+    const double *points;     /* sparse */
+} sample_source;
+
+static void sample_point(const sample_source *src, size_t v, double *x)
+{
+    if (src->shape == NULL) {
+        for (int d = 0; d < src->dim; ++d)
+            x[d] = src->points[(size_t)src->dim * v + (size_t)d];
+    } else if (src->dim == 2) {
+        double i = (double)(v / src->shape[1]), j = (double)(v % src->shape[1]);
+        x[0] = affine_apply_2d(src->grid2world, 0, i, j, 1);
+        x[1] = affine_apply_2d(src->grid2world, 1, i, j, 1);
+    } else {
+        size_t slice = src->shape[1] * src->shape[2];
+        double k = (double)(v / slice), i = (double)(v % slice / src->shape[2]),
+               j = (double)(v % src->shape[2]);
+        for (int r = 0; r < 3; ++r)
+            x[r] = affine_apply_3d(src->grid2world, r, k, i, j, 1);
+    }
+}
+
+/* Each thread keeps its own Jacobian cache; a Jacobian reported constant
+ * does not depend on x, so any thread's cached copy has the same bits. */
+static void gradient_blocks(const sample_source *src, size_t n, const double *sval,
+                            const double *mval, const double *mgradient, const int *smask,
+                            const int *mmask, const omreg_parzen_geometry *g, int nparams,
+                            omreg_jacobian_cb *jacobian, const void *ctx, double *scratch,
+                            double *joint_grad)
+{
+    const size_t len = omreg_parzen_gradient_partial(g->nbins, nparams);
+    const size_t count_at = (size_t)g->nbins * (size_t)g->nbins * (size_t)nparams;
+    const size_t nblocks = (n + OMREG_PARZEN_BLOCK - 1) / OMREG_PARZEN_BLOCK;
+    const int dim = src->dim;
+    double *total = scratch;
+    memset(total, 0, sizeof(double) * len);
+#pragma omp parallel num_threads(omreg_par_max_threads())
+    {
+        double *partial = scratch + len * (size_t)(1 + omp_get_thread_num());
+        double J[48], prod[16], x[3];
+        int constant = 0;
+#pragma omp for ordered schedule(runtime)
+        for (size_t b = 0; b < nblocks; ++b) {
+            size_t start = b * OMREG_PARZEN_BLOCK;
+            size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
+            memset(partial, 0, sizeof(double) * len);
+            for (size_t v = start; v < end; ++v) {
+                if ((smask && smask[v] == 0) || (mmask && mmask[v] == 0))
+                    continue;
+                sample_point(src, v, x);
+                if (!constant)
+                    constant = jacobian(ctx, x, J);
+                parzen_gradient_add(partial, g->nbins, g->padding, nparams, dim, J,
+                                    &mgradient[(size_t)dim * v],
+                                    parzen_bin_normalize(sval[v], g->smin, g->sdelta),
+                                    parzen_bin_normalize(mval[v], g->mmin, g->mdelta), prod);
+                partial[count_at] += 1;
+            }
+#pragma omp ordered
+            add_into(total, partial, len);
+        }
+    }
+    parzen_gradient_finish(total, g->nbins, nparams, g->mdelta, joint_grad);
+}
+
+void omreg_par_parzen_gradient_dense_2d(const size_t shape[2], const double *grid2world,
+                                        const double *sval, const double *mval,
+                                        const double *mgradient, const int *smask,
+                                        const int *mmask, const omreg_parzen_geometry *g,
+                                        int nparams, omreg_jacobian_cb *jacobian,
+                                        const void *ctx, double *scratch, double *joint_grad)
+{
+    sample_source src = {2, shape, grid2world, NULL};
+    gradient_blocks(&src, shape[0] * shape[1], sval, mval, mgradient, smask, mmask, g, nparams,
+                    jacobian, ctx, scratch, joint_grad);
+}
+
+void omreg_par_parzen_gradient_dense_3d(const size_t shape[3], const double *grid2world,
+                                        const double *sval, const double *mval,
+                                        const double *mgradient, const int *smask,
+                                        const int *mmask, const omreg_parzen_geometry *g,
+                                        int nparams, omreg_jacobian_cb *jacobian,
+                                        const void *ctx, double *scratch, double *joint_grad)
+{
+    sample_source src = {3, shape, grid2world, NULL};
+    gradient_blocks(&src, shape[0] * shape[1] * shape[2], sval, mval, mgradient, smask, mmask,
+                    g, nparams, jacobian, ctx, scratch, joint_grad);
+}
+
+void omreg_par_parzen_gradient_sparse(int dim, const double *points, size_t n,
+                                      const double *sval, const double *mval,
+                                      const double *mgradient, const omreg_parzen_geometry *g,
+                                      int nparams, omreg_jacobian_cb *jacobian, const void *ctx,
+                                      double *scratch, double *joint_grad)
+{
+    sample_source src = {dim, NULL, NULL, points};
+    gradient_blocks(&src, n, sval, mval, mgradient, NULL, NULL, g, nparams, jacobian, ctx,
+                    scratch, joint_grad);
+}

@@ -1,0 +1,185 @@
+/* Parallel vs reference, bitwise, for the Parzen joint histogram and its
+ * parameter gradient (dense 2D/3D with masks, sparse 2D/3D). Inputs span
+ * several OMREG_PARZEN_BLOCK blocks with intensities of mixed magnitude, so
+ * a race or a partial added out of block order changes the bits. Each
+ * parallel kernel runs twice. NaN policy: inputs finite; bytes compared. */
+#include "omreg_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "omreg/random.h"
+
+static const struct omreg_backend *ref, *par;
+
+static int setup(void **state)
+{
+    (void)state;
+    ref = omreg_backend_reference();
+    par = omreg_backend_parallel();
+    return 0;
+}
+
+/* Affine Jacobian in dim D: J[r][r*(D+1) + c] = x_c, J[r][r*(D+1) + D] = 1
+ * (DIPY AffineTransform{2,3}D); never constant. */
+static int affine_jacobian(const void *ctx, const double *x, double *J)
+{
+    int dim = *(const int *)ctx, np = dim * (dim + 1);
+    memset(J, 0, sizeof(double) * (size_t)(dim * np));
+    for (int r = 0; r < dim; ++r) {
+        for (int c = 0; c < dim; ++c)
+            J[r * np + r * (dim + 1) + c] = x[c];
+        J[r * np + r * (dim + 1) + dim] = 1.0;
+    }
+    return 0;
+}
+
+/* Translation Jacobian: identity, constant. */
+static int translation_jacobian(const void *ctx, const double *x, double *J)
+{
+    int dim = *(const int *)ctx;
+    (void)x;
+    memset(J, 0, sizeof(double) * (size_t)(dim * dim));
+    for (int r = 0; r < dim; ++r)
+        J[r * dim + r] = 1.0;
+    return 1;
+}
+
+static omreg_parzen_geometry geometry(int nbins, double smin, double smax, double mmin,
+                                      double mmax)
+{
+    /* ParzenJointHistogram.setup: delta = range / (nbins - 2*padding),
+     * min = min / delta - padding */
+    omreg_parzen_geometry g = {nbins, 2, 0, 0, 0, 0};
+    g.sdelta = (smax - smin) / (nbins - 2 * g.padding);
+    g.mdelta = (mmax - mmin) / (nbins - 2 * g.padding);
+    g.smin = smin / g.sdelta - g.padding;
+    g.mmin = mmin / g.mdelta - g.padding;
+    return g;
+}
+
+static void fill_pair(double *s, double *m, size_t n, uint64_t seed)
+{
+    /* correlated intensities with a heavy tail */
+    for (size_t v = 0; v < n; ++v) {
+        double u = omreg_random_uniform(seed, v), w = omreg_random_uniform(seed + 1, v);
+        s[v] = 1000.0 * u * u;
+        m[v] = 0.5 * s[v] + 300.0 * w;
+    }
+}
+
+static void check_joint(const double *s, const double *m, const int *smask, const int *mmask,
+                        size_t n, omreg_parzen_norm norm, int nbins)
+{
+    omreg_parzen_geometry g = geometry(nbins, 0.0, 1000.0, 0.0, 800.0);
+    size_t nb = (size_t)nbins, len = omreg_parzen_joint_partial(nbins);
+    double *scratch = omreg_test_alloc(len * (size_t)(par->max_threads() + 1), sizeof(double));
+    double *jr = omreg_test_alloc(nb * nb, sizeof(double)), *jp = omreg_test_alloc(nb * nb, sizeof(double));
+    double sr[256], mr[256], sp[256], mp[256];
+    ref->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, jr, sr, mr);
+    double sum = 0;
+    for (size_t i = 0; i < nb * nb; ++i)
+        sum += jr[i];
+    assert_true(sum > 0.99 && sum < 1.01); /* a PDF: the histogram is not empty */
+    for (int run = 0; run < 2; ++run) {
+        memset(jp, 0xA5, sizeof(double) * nb * nb);
+        par->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, jp, sp, mp);
+        assert_true(omreg_test_same_f64("joint", jp, jr, nb * nb));
+        assert_true(omreg_test_same_f64("smarginal", sp, sr, nb));
+        assert_true(omreg_test_same_f64("mmarginal", mp, mr, nb));
+    }
+    free(scratch);
+    free(jr);
+    free(jp);
+}
+
+static void joint_dense_with_masks(void **state)
+{
+    (void)state;
+    const size_t n = 5 * OMREG_PARZEN_BLOCK + 777;
+    double *s = omreg_test_alloc(n, sizeof(double)), *m = omreg_test_alloc(n, sizeof(double));
+    int *smask = omreg_test_alloc(n, sizeof(int)), *mmask = omreg_test_alloc(n, sizeof(int));
+    fill_pair(s, m, n, 5);
+    for (size_t v = 0; v < n; ++v) {
+        smask[v] = omreg_random_uniform(7, v) < 0.8;
+        mmask[v] = omreg_random_uniform(8, v) < 0.9;
+    }
+    check_joint(s, m, NULL, NULL, n, OMREG_PARZEN_NORM_BY_WEIGHT, 32);
+    check_joint(s, m, smask, mmask, n, OMREG_PARZEN_NORM_BY_WEIGHT, 32);
+    check_joint(s, m, smask, NULL, n, OMREG_PARZEN_NORM_BY_COUNT, 17);
+    free(s);
+    free(m);
+    free(smask);
+    free(mmask);
+}
+
+static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *jac)
+{
+    const size_t shape[3] = {dim == 3 ? 37u : 1u, 45, 47};
+    const size_t shape2[2] = {301, 287};
+    size_t n = dim == 3 ? shape[0] * shape[1] * shape[2] : shape2[0] * shape2[1];
+    double *s = omreg_test_alloc(n, sizeof(double)), *m = omreg_test_alloc(n, sizeof(double));
+    double *mg = omreg_test_alloc(n * (size_t)dim, sizeof(double));
+    double *pts = omreg_test_alloc(n * (size_t)dim, sizeof(double));
+    int *smask = omreg_test_alloc(n, sizeof(int));
+    fill_pair(s, m, n, 9);
+    omreg_test_fill_uniform_f64(mg, n * (size_t)dim, 10, -50.0, 50.0);
+    omreg_test_fill_uniform_f64(pts, n * (size_t)dim, 11, -90.0, 90.0);
+    for (size_t v = 0; v < n; ++v)
+        smask[v] = omreg_random_uniform(12, v) < 0.85;
+    const double g2w3[16] = {0.9, 0.1, 0, -40, -0.1, 1.1, 0.05, -50, 0, 0.02, 1.2, -30, 0, 0, 0, 1};
+    const double g2w2[9] = {0.9, 0.1, -40, -0.1, 1.1, -50, 0, 0, 1};
+    omreg_parzen_geometry g = geometry(32, 0.0, 1000.0, 0.0, 800.0);
+    size_t len = omreg_parzen_gradient_partial(32, nparams);
+    size_t out_len = 32 * 32 * (size_t)nparams;
+    double *scratch = omreg_test_alloc(len * (size_t)(par->max_threads() + 1), sizeof(double));
+    double *gr = omreg_test_alloc(out_len, sizeof(double)), *gp = omreg_test_alloc(out_len, sizeof(double));
+    for (int run = 0; run < 3; ++run) {
+        const struct omreg_backend *b = run == 0 ? ref : par;
+        double *out = run == 0 ? gr : gp;
+        memset(out, 0x5A, sizeof(double) * out_len);
+        if (sparse)
+            b->parzen_gradient_sparse(dim, pts, n, s, m, mg, &g, nparams, jac, &dim, scratch, out);
+        else if (dim == 3)
+            b->parzen_gradient_dense_3d(shape, g2w3, s, m, mg, smask, NULL, &g, nparams, jac, &dim,
+                                        scratch, out);
+        else
+            b->parzen_gradient_dense_2d(shape2, g2w2, s, m, mg, smask, NULL, &g, nparams, jac,
+                                        &dim, scratch, out);
+        if (run > 0)
+            assert_true(omreg_test_same_f64("joint gradient", gp, gr, out_len));
+    }
+    double mag = 0;
+    for (size_t i = 0; i < out_len; ++i)
+        mag += gr[i] < 0 ? -gr[i] : gr[i];
+    assert_true(mag > 0); /* the gradient is not trivially zero */
+    free(s);
+    free(m);
+    free(mg);
+    free(pts);
+    free(smask);
+    free(scratch);
+    free(gr);
+    free(gp);
+}
+
+static void gradient_dense_3d_affine(void **state) { (void)state; check_gradient(3, 0, 12, affine_jacobian); }
+static void gradient_dense_2d_affine(void **state) { (void)state; check_gradient(2, 0, 6, affine_jacobian); }
+static void gradient_dense_3d_translation(void **state) { (void)state; check_gradient(3, 0, 3, translation_jacobian); }
+static void gradient_sparse_3d_affine(void **state) { (void)state; check_gradient(3, 1, 12, affine_jacobian); }
+static void gradient_sparse_2d_translation(void **state) { (void)state; check_gradient(2, 1, 2, translation_jacobian); }
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(omreg_test_check_omp_environment),
+        cmocka_unit_test(joint_dense_with_masks),
+        cmocka_unit_test(gradient_dense_3d_affine),
+        cmocka_unit_test(gradient_dense_2d_affine),
+        cmocka_unit_test(gradient_dense_3d_translation),
+        cmocka_unit_test(gradient_sparse_3d_affine),
+        cmocka_unit_test(gradient_sparse_2d_translation),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
