@@ -1,5 +1,6 @@
 /* Homogeneous-affine helpers: validity, inverse, product, and DIPY's
  * get_direction_and_spacings (imwarp.py). */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -86,6 +87,9 @@ omreg_status omreg_mat_inverse(int n, const double *a, double *inv)
             }
         }
     }
+    /* a tiny but above-threshold pivot can still overflow the inverse */
+    OMREG_RETURN_IF(!omreg_mat_is_finite(n, r), OMREG_ESINGULAR,
+                    "matrix inverse overflows (numerically singular)");
     memcpy(inv, r, sizeof(double) * (size_t)(n * n));
     return OMREG_OK;
 }
@@ -105,14 +109,19 @@ omreg_status omreg_get_direction_and_spacings(int dim, const double *affine, dou
     OMREG_RETURN_IF(!omreg_mat_is_finite(n, affine), OMREG_ENONFINITE,
                     "direction/spacings: non-finite affine");
     double sp[3];
-    /* spacing_c = sqrt(sum_r A[r][c]^2), the column norms of the linear part */
+    /* spacing_c = sqrt(sum_r A[r][c]^2), the column norms of the linear part,
+     * rounded to float like DIPY's: it reads them back as the zooms of a
+     * nibabel NIfTI header, whose pixdim field is float32. Norms beyond the
+     * float range become +inf (an overflow) instead of an undefined cast. */
     for (int c = 0; c < dim; ++c) {
         double s = 0.0;
         for (int r = 0; r < dim; ++r)
             s += affine[r * n + c] * affine[r * n + c];
-        sp[c] = sqrt(s);
+        sp[c] = sqrt(s) <= FLT_MAX ? (double)(float)sqrt(s) : HUGE_VAL;
         OMREG_RETURN_IF(sp[c] == 0.0, OMREG_ESINGULAR,
                         "direction/spacings: column %d of the affine is zero", c);
+        OMREG_RETURN_IF(!isfinite(sp[c]), OMREG_ENONFINITE,
+                        "direction/spacings: the norm of column %d overflows", c);
     }
     /* direction = A . diag(1 / spacings) */
     for (int r = 0; r < dim; ++r)

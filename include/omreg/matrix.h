@@ -20,7 +20,8 @@ bool omreg_affine_is_valid(int dim, const double *a);
 
 /** inv = a^-1 for an n x n matrix (n <= 4), Gauss-Jordan with partial
  * pivoting. Returns OMREG_ESINGULAR (inv untouched) when a pivot is below
- * 1e-12 times the largest entry, OMREG_ENONFINITE for non-finite input,
+ * 1e-12 times the largest entry or the inverse overflows, OMREG_ENONFINITE
+ * for non-finite input,
  * OMREG_EINVAL for n outside 1..4. a and inv may alias. */
 omreg_status omreg_mat_inverse(int n, const double *a, double *inv);
 
@@ -34,7 +35,8 @@ void omreg_mat_identity(int n, double *a);
  * spacings[c] = norm of column c of the linear part, direction = linear
  * part with each column divided by its spacing (dim x dim, row-major).
  * NULL affine gives identity and ones. Returns OMREG_ESINGULAR when a
- * column has zero norm, OMREG_ENONFINITE for non-finite input. */
+ * column has zero norm, OMREG_ENONFINITE for non-finite input or a column
+ * norm that overflows. */
 omreg_status omreg_get_direction_and_spacings(int dim, const double *affine, double *direction,
                                               double *spacings);
 
