@@ -57,16 +57,17 @@ omreg_status omreg_image_create(omreg_image **out, int ndim, const size_t *shape
                                 omreg_dtype dtype, const double *grid2world)
 {
     OMREG_RETURN_IF(out == NULL, OMREG_EINVAL, "image_create: out is NULL");
-    struct omreg_image hdr, *img = NULL;
+    struct omreg_image hdr, *img;
     size_t bytes;
-    void *data = NULL;
+    void *data = NULL, *mem = NULL;
     OMREG_FORWARD(init_header(&hdr, &bytes, ndim, shape, ncomp, dtype, grid2world));
     OMREG_FORWARD(omreg_calloc(&data, bytes, 1, "image data"));
-    omreg_status st = omreg_calloc((void **)&img, 1, sizeof *img, "image header");
+    omreg_status st = omreg_calloc(&mem, 1, sizeof *img, "image header");
     if (st != OMREG_OK) {
         free(data);
         return st;
     }
+    img = mem; /* via void *: no aliasing of a struct pointer as void * */
     *img = hdr;
     img->data = data;
     img->owns = true;
@@ -79,10 +80,12 @@ omreg_status omreg_image_wrap(omreg_image **out, void *data, int ndim, const siz
 {
     OMREG_RETURN_IF(out == NULL, OMREG_EINVAL, "image_wrap: out is NULL");
     OMREG_RETURN_IF(data == NULL, OMREG_EINVAL, "image_wrap: data is NULL");
-    struct omreg_image hdr, *img = NULL;
+    struct omreg_image hdr, *img;
     size_t bytes;
+    void *mem = NULL;
     OMREG_FORWARD(init_header(&hdr, &bytes, ndim, shape, ncomp, dtype, grid2world));
-    OMREG_FORWARD(omreg_calloc((void **)&img, 1, sizeof *img, "image header"));
+    OMREG_FORWARD(omreg_calloc(&mem, 1, sizeof *img, "image header"));
+    img = mem;
     *img = hdr;
     img->data = data;
     img->owns = false;

@@ -64,6 +64,21 @@ static omreg_status parse_header(const char *path, const char *hdr, omreg_npy *o
     return OMREG_OK;
 }
 
+/* Read exactly n bytes: OMREG_EIO on a read error (e.g. a directory),
+ * OMREG_EFORMAT when the file ends first (truncated). */
+static omreg_status read_exact(FILE *f, void *buf, size_t n, const char *path, const char *what)
+{
+    if (fread(buf, 1, n, f) == n)
+        return OMREG_OK;
+    if (ferror(f))
+        return omreg_fail(OMREG_EIO, "%s: read error in the npy %s", path, what);
+    return omreg_fail(OMREG_EFORMAT, "%s: truncated npy %s", path, what);
+}
+
+/* numpy writes headers of a few hundred bytes; a corrupt length must not
+ * turn into a huge allocation. */
+#define NPY_MAX_HEADER ((size_t)1 << 20)
+
 omreg_status omreg_npy_read(const char *path, omreg_npy *out)
 {
     OMREG_RETURN_IF(path == NULL || out == NULL, OMREG_EINVAL, "npy_read: NULL argument");
@@ -72,48 +87,45 @@ omreg_status omreg_npy_read(const char *path, omreg_npy *out)
     OMREG_RETURN_IF(f == NULL, OMREG_EIO, "%s: cannot open", path);
     unsigned char pre[12];
     omreg_status st = OMREG_OK;
-    char *hdr = NULL;
-    void *data = NULL;
-    size_t hlen = 0, prelen = 10, bytes = 0;
-    if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+    void *hmem = NULL, *data = NULL;
+    size_t hlen = 0, bytes = 0;
+    if ((st = read_exact(f, pre, 10, path, "preamble")) != OMREG_OK)
+        goto done;
+    if (memcmp(pre, "\x93NUMPY", 6) != 0) {
         st = omreg_fail(OMREG_EFORMAT, "%s: not an npy file", path);
         goto done;
     }
     if (pre[6] == 1) {
         hlen = (size_t)pre[8] | ((size_t)pre[9] << 8);
     } else if (pre[6] == 2 || pre[6] == 3) {
-        if (fread(pre + 10, 1, 2, f) != 2) {
-            st = omreg_fail(OMREG_EFORMAT, "%s: truncated npy preamble", path);
+        if ((st = read_exact(f, pre + 10, 2, path, "preamble")) != OMREG_OK)
             goto done;
-        }
         hlen = (size_t)pre[8] | ((size_t)pre[9] << 8) | ((size_t)pre[10] << 16) |
                ((size_t)pre[11] << 24);
-        prelen = 12;
     } else {
         st = omreg_fail(OMREG_EFORMAT, "%s: npy version %d unsupported", path, pre[6]);
         goto done;
     }
-    (void)prelen;
-    if ((st = omreg_calloc((void **)&hdr, hlen + 1, 1, "npy header")) != OMREG_OK)
-        goto done;
-    if (fread(hdr, 1, hlen, f) != hlen) {
-        st = omreg_fail(OMREG_EFORMAT, "%s: truncated npy header", path);
+    if (hlen > NPY_MAX_HEADER) {
+        st = omreg_fail(OMREG_EFORMAT, "%s: npy header length %zu is implausible", path, hlen);
         goto done;
     }
-    if ((st = parse_header(path, hdr, out)) != OMREG_OK)
+    if ((st = omreg_calloc(&hmem, hlen + 1, 1, "npy header")) != OMREG_OK)
+        goto done;
+    if ((st = read_exact(f, hmem, hlen, path, "header")) != OMREG_OK)
+        goto done;
+    if ((st = parse_header(path, hmem, out)) != OMREG_OK)
         goto done;
     if ((st = omreg_size_mul(&bytes, out->count, out->elem_size)) != OMREG_OK)
         goto done;
     if ((st = omreg_calloc(&data, bytes ? bytes : 1, 1, "npy data")) != OMREG_OK)
         goto done;
-    if (fread(data, 1, bytes, f) != bytes) {
-        st = omreg_fail(OMREG_EFORMAT, "%s: truncated npy data", path);
+    if ((st = read_exact(f, data, bytes, path, "data")) != OMREG_OK)
         goto done;
-    }
     out->data = data;
     data = NULL;
 done:
-    free(hdr);
+    free(hmem);
     free(data);
     fclose(f);
     return st;
@@ -140,6 +152,8 @@ omreg_status omreg_npy_write(const char *path, omreg_npy_type type, int ndim,
     if (ndim > 1) /* (3, 4,) -> (3, 4) */
         shp[strlen(shp) - 1] = '\0';
     OMREG_FORWARD(omreg_size_mul(&bytes, count, npy_types[t].size));
+    /* a 0-d array still has one element */
+    OMREG_RETURN_IF(data == NULL && bytes > 0, OMREG_EINVAL, "npy_write: data is NULL");
     int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }",
                      npy_types[t].descr, shp);
     /* pad with spaces so preamble + header is a multiple of 64, ending in \n */
