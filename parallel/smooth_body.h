@@ -1,0 +1,84 @@
+/* Type-generic body of smooth.c (FLT, SFX defined by the includer). */
+
+void SFX(omreg_par_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const size_t *shape,
+                                      size_t ncomp, int axis, const double *weights,
+                                      size_t radius, omreg_smooth_mode mode, double cval,
+                                      double *scratch, int nbuffers)
+{
+    const size_t len = shape[axis];
+    /* lines = (position before the axis, position after it incl. component) */
+    size_t outer = 1, inner = ncomp;
+    for (int a = 0; a < axis; ++a)
+        outer *= shape[a];
+    for (int a = axis + 1; a < ndim; ++a)
+        inner *= shape[a];
+    const size_t step = inner; /* distance between neighbours on a line */
+    const size_t per_buffer = omreg_gaussian_line_buffer(len, radius);
+    const ptrdiff_t n = (ptrdiff_t)len, r = (ptrdiff_t)radius;
+
+#pragma omp parallel num_threads(nbuffers)
+    {
+        double *buf = scratch + (size_t)omp_get_thread_num() * per_buffer;
+        if (inner == 1) {
+            /* last axis of a scalar image: lines are contiguous; one line
+             * at a time, with an accumulator per output after the line */
+            double *x = buf + radius, *acc = x + len + radius;
+#pragma omp for schedule(runtime)
+            for (size_t line = 0; line < outer; ++line) {
+                const size_t base = line * len;
+                for (size_t j = 0; j < len; ++j)
+                    x[j] = (double)in[base + j];
+                smooth_extend_line(x, len, radius, mode, cval);
+                for (size_t j = 0; j < len; ++j)
+                    acc[j] = x[j] * weights[0];
+                for (ptrdiff_t k = r; k >= 1; --k) {
+                    const double wk = weights[k];
+                    for (ptrdiff_t j = 0; j < n; ++j)
+                        acc[j] += (x[j - k] + x[j + k]) * wk;
+                }
+                for (size_t j = 0; j < len; ++j)
+                    out[base + j] = (FLT)acc[j];
+            }
+        } else {
+            /* otherwise: a panel of up to W lines that are neighbours in
+             * memory (consecutive positions after the axis, components
+             * included), stored row by row: p[j*W + c] is value j of line
+             * c, rows -r .. len-1+r */
+            const size_t W = OMREG_SMOOTH_PANEL;
+            const size_t nblocks = (inner + W - 1) / W;
+            double *p = buf + radius * W, *acc = buf + (len + 2 * radius) * W;
+#pragma omp for schedule(runtime)
+            for (size_t task = 0; task < outer * nblocks; ++task) {
+                const size_t o = task / nblocks, i0 = (task % nblocks) * W;
+                const size_t nw = inner - i0 < W ? inner - i0 : W;
+                const size_t base = o * len * inner + i0;
+                for (size_t j = 0; j < len; ++j)
+                    for (size_t c = 0; c < nw; ++c)
+                        p[j * W + c] = (double)in[base + j * step + c];
+                for (ptrdiff_t k = 1; k <= r; ++k) { /* scipy's extension, row by row */
+                    const ptrdiff_t lo = smooth_source_index(-k, n, mode);
+                    const ptrdiff_t hi = smooth_source_index(n - 1 + k, n, mode);
+                    double *dlo = p - k * (ptrdiff_t)W, *dhi = p + (n - 1 + k) * (ptrdiff_t)W;
+                    for (size_t c = 0; c < nw; ++c) {
+                        dlo[c] = lo < 0 ? cval : p[(size_t)lo * W + c];
+                        dhi[c] = hi < 0 ? cval : p[(size_t)hi * W + c];
+                    }
+                }
+                for (size_t j = 0; j < len; ++j) {
+                    const double *centre = p + j * W;
+                    for (size_t c = 0; c < nw; ++c)
+                        acc[c] = centre[c] * weights[0];
+                    for (ptrdiff_t k = r; k >= 1; --k) {
+                        const double wk = weights[k];
+                        const double *below = centre - k * (ptrdiff_t)W;
+                        const double *above = centre + k * (ptrdiff_t)W;
+                        for (size_t c = 0; c < nw; ++c)
+                            acc[c] += (below[c] + above[c]) * wk;
+                    }
+                    for (size_t c = 0; c < nw; ++c)
+                        out[base + j * step + c] = (FLT)acc[c];
+                }
+            }
+        }
+    }
+}
