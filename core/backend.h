@@ -8,8 +8,15 @@
 #include "kernels_gradient.h"
 #include "kernels_interpolate.h"
 #include "kernels_parzen.h"
+#include "kernels_pointwise.h"
 #include "kernels_reduce.h"
+#include "kernels_smooth.h"
 #include "kernels_transform.h"
+#include "kernels_field_generators.h"
+#include "kernels_resample_field.h"
+#include "kernels_warp.h"
+#include "kernels_center_of_mass.h"
+#include "kernels_vector_fields.h"
 #include "omreg/backend.h"
 
 struct omreg_backend {
@@ -59,6 +66,85 @@ struct omreg_backend {
     omreg_parzen_gradient_dense_2d_fn *parzen_gradient_dense_2d;
     omreg_parzen_gradient_dense_3d_fn *parzen_gradient_dense_3d;
     omreg_parzen_gradient_sparse_fn *parzen_gradient_sparse;
+
+    /* warping, pyramid field resampling, test-input generators (kernels_warp.h,
+     * kernels_resample_field.h, kernels_field_generators.h) */
+    omreg_warp_linear_2d_f64_fn *warp_linear_2d_f64;
+    omreg_warp_linear_2d_f32_fn *warp_linear_2d_f32;
+    omreg_warp_linear_3d_f64_fn *warp_linear_3d_f64;
+    omreg_warp_linear_3d_f32_fn *warp_linear_3d_f32;
+    omreg_warp_nn_2d_f64_fn *warp_nn_2d_f64;
+    omreg_warp_nn_2d_f32_fn *warp_nn_2d_f32;
+    omreg_warp_nn_3d_f64_fn *warp_nn_3d_f64;
+    omreg_warp_nn_3d_f32_fn *warp_nn_3d_f32;
+    omreg_warp_coordinates_2d_f64_fn *warp_coordinates_2d_f64;
+    omreg_warp_coordinates_2d_f32_fn *warp_coordinates_2d_f32;
+    omreg_warp_coordinates_3d_f64_fn *warp_coordinates_3d_f64;
+    omreg_warp_coordinates_3d_f32_fn *warp_coordinates_3d_f32;
+    omreg_downsample_scalar_field_2d_f64_fn *downsample_scalar_field_2d_f64;
+    omreg_downsample_scalar_field_2d_f32_fn *downsample_scalar_field_2d_f32;
+    omreg_downsample_scalar_field_3d_f64_fn *downsample_scalar_field_3d_f64;
+    omreg_downsample_scalar_field_3d_f32_fn *downsample_scalar_field_3d_f32;
+    omreg_downsample_displacement_field_2d_f64_fn *downsample_displacement_field_2d_f64;
+    omreg_downsample_displacement_field_2d_f32_fn *downsample_displacement_field_2d_f32;
+    omreg_downsample_displacement_field_3d_f64_fn *downsample_displacement_field_3d_f64;
+    omreg_downsample_displacement_field_3d_f32_fn *downsample_displacement_field_3d_f32;
+    omreg_resample_displacement_field_2d_f64_fn *resample_displacement_field_2d_f64;
+    omreg_resample_displacement_field_2d_f32_fn *resample_displacement_field_2d_f32;
+    omreg_resample_displacement_field_3d_f64_fn *resample_displacement_field_3d_f64;
+    omreg_resample_displacement_field_3d_f32_fn *resample_displacement_field_3d_f32;
+    omreg_create_random_displacement_2d_f64_fn *create_random_displacement_2d_f64;
+    omreg_create_random_displacement_2d_f32_fn *create_random_displacement_2d_f32;
+    omreg_create_random_displacement_3d_f64_fn *create_random_displacement_3d_f64;
+    omreg_create_random_displacement_3d_f32_fn *create_random_displacement_3d_f32;
+    omreg_create_harmonic_fields_2d_f64_fn *create_harmonic_fields_2d_f64;
+    omreg_create_harmonic_fields_2d_f32_fn *create_harmonic_fields_2d_f32;
+    omreg_create_harmonic_fields_3d_f64_fn *create_harmonic_fields_3d_f64;
+    omreg_create_harmonic_fields_3d_f32_fn *create_harmonic_fields_3d_f32;
+    omreg_create_circle_f64_fn *create_circle_f64;
+    omreg_create_circle_f32_fn *create_circle_f32;
+    omreg_create_sphere_f64_fn *create_sphere_f64;
+    omreg_create_sphere_f32_fn *create_sphere_f32;
+
+    /* per-voxel helpers of the drivers (kernels_pointwise.h) */
+    omreg_masked_range_f64_fn *masked_range_f64;
+    omreg_normalize_f64_fn *normalize_f64;
+    omreg_normalize_f64_to_f32_fn *normalize_f64_to_f32;
+    omreg_convert_f32_to_f64_fn *convert_f32_to_f64;
+    omreg_mask_to_i32_fn *mask_to_i32;
+    omreg_apply_affine_points_fn *apply_affine_points;
+    omreg_sample_domain_regular_fn *sample_domain_regular;
+
+    /* Gaussian smoothing, one axis pass (kernels_smooth.h) */
+    omreg_gaussian_filter1d_f64_fn *gaussian_filter1d_f64;
+    omreg_gaussian_filter1d_f32_fn *gaussian_filter1d_f32;
+
+    /* centre of mass, canonical block order (kernels_center_of_mass.h) */
+    omreg_center_of_mass_2d_f64_fn *center_of_mass_2d_f64;
+    omreg_center_of_mass_3d_f64_fn *center_of_mass_3d_f64;
+
+    /* displacement fields: compose, invert, simplify, reorient
+     * (kernels_vector_fields.h) */
+    omreg_compose_vector_fields_2d_f64_fn *compose_vector_fields_2d_f64;
+    omreg_compose_vector_fields_2d_f32_fn *compose_vector_fields_2d_f32;
+    omreg_compose_vector_fields_3d_f64_fn *compose_vector_fields_3d_f64;
+    omreg_compose_vector_fields_3d_f32_fn *compose_vector_fields_3d_f32;
+    omreg_invert_vector_field_residual_2d_f64_fn *invert_vector_field_residual_2d_f64;
+    omreg_invert_vector_field_residual_2d_f32_fn *invert_vector_field_residual_2d_f32;
+    omreg_invert_vector_field_residual_3d_f64_fn *invert_vector_field_residual_3d_f64;
+    omreg_invert_vector_field_residual_3d_f32_fn *invert_vector_field_residual_3d_f32;
+    omreg_invert_vector_field_step_2d_f64_fn *invert_vector_field_step_2d_f64;
+    omreg_invert_vector_field_step_2d_f32_fn *invert_vector_field_step_2d_f32;
+    omreg_invert_vector_field_step_3d_f64_fn *invert_vector_field_step_3d_f64;
+    omreg_invert_vector_field_step_3d_f32_fn *invert_vector_field_step_3d_f32;
+    omreg_simplify_warp_function_2d_f64_fn *simplify_warp_function_2d_f64;
+    omreg_simplify_warp_function_2d_f32_fn *simplify_warp_function_2d_f32;
+    omreg_simplify_warp_function_3d_f64_fn *simplify_warp_function_3d_f64;
+    omreg_simplify_warp_function_3d_f32_fn *simplify_warp_function_3d_f32;
+    omreg_reorient_vector_field_2d_f64_fn *reorient_vector_field_2d_f64;
+    omreg_reorient_vector_field_2d_f32_fn *reorient_vector_field_2d_f32;
+    omreg_reorient_vector_field_3d_f64_fn *reorient_vector_field_3d_f64;
+    omreg_reorient_vector_field_3d_f32_fn *reorient_vector_field_3d_f32;
 };
 
 #endif
