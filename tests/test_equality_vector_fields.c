@@ -1,0 +1,307 @@
+/* Parallel vs reference, bitwise, for the displacement-field kernels
+ * (kernels_vector_fields.h): composition with its statistics, the
+ * inversion residual (with its canonical-order sum) and step, the whole
+ * fixed-point inversion driven through either table, simplification and
+ * reorientation; 2D and 3D, float64 and float32. Each parallel kernel runs
+ * twice and both runs must equal the reference bytes; ctest runs this
+ * binary over the thread x schedule matrix (MATRIX), so equality with the
+ * reference also proves thread/schedule independence.
+ * Sizes: 3D 24x26x28 (624 reduction rows), 2D 97x83, random displacements
+ * of several voxels so that part of every field lands outside the other
+ * grid and the row partials are all different: a race or any other
+ * combination order of the partials changes the bits.
+ * NaN policy: inputs are finite; outputs are compared as bytes. */
+#include "omreg_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "omreg/image.h"
+#include "omreg/vector_fields.h"
+
+static const struct omreg_backend *ref, *par;
+
+static const size_t shape2a[2] = {97, 83}, shape2b[2] = {89, 101};
+static const size_t shape3a[3] = {24, 26, 28}, shape3b[3] = {23, 27, 25};
+
+/* oblique affines with translations (grid-to-grid maps) */
+static const double aff2a[9] = {0.95, 0.12, 1.5, -0.08, 1.05, -2.0, 0, 0, 1};
+static const double aff2b[9] = {1.1, -0.2, 0.3, 0.15, 0.9, 0.7, 0, 0, 1};
+static const double aff2c[9] = {0.8, 0.1, -4.0, 0.05, 1.2, 3.0, 0, 0, 1};
+static const double aff3a[16] = {0.97, 0.05, -0.1, 1.0, -0.04, 1.02, 0.08, -1.5,
+                                 0.06, -0.07, 0.95, 0.5, 0, 0, 0, 1};
+static const double aff3b[16] = {1.1, -0.15, 0.05, 0.2, 0.1, 0.9, -0.2, 0.4,
+                                 -0.05, 0.12, 1.05, -0.3, 0, 0, 0, 1};
+static const double aff3c[16] = {0.9, 0.1, 0.0, -2.0, 0.0, 1.1, 0.1, 2.5,
+                                 0.1, 0.0, 0.85, 1.0, 0, 0, 0, 1};
+
+static int setup(void **state)
+{
+    (void)state;
+    ref = omreg_backend_reference();
+    par = omreg_backend_parallel();
+    return 0;
+}
+
+static size_t voxels(int dim, const size_t *shape)
+{
+    size_t n = 1;
+    for (int d = 0; d < dim; ++d)
+        n *= shape[d];
+    return n;
+}
+
+#define SAME(T, what, a, b, n) assert_true(omreg_test_same_##T(what, a, b, n))
+
+/* ---- composition -------------------------------------------------------- */
+
+#define COMPOSE_CASE(NAME, FLT, T, DIM, SA, SB, AFF_A, AFF_B, SLOT)                             \
+    static void NAME(void **state)                                                             \
+    {                                                                                          \
+        (void)state;                                                                           \
+        const size_t n1 = voxels(DIM, SA) * DIM, n2 = voxels(DIM, SB) * DIM;                   \
+        const size_t nrows = omreg_vf_rows(DIM, SA);                                           \
+        FLT *d1 = omreg_test_alloc(n1, sizeof(FLT));                                           \
+        FLT *d2 = omreg_test_alloc(n2, sizeof(FLT));                                           \
+        omreg_test_fill_uniform_##T(d1, n1, 101, -4.0, 4.0);                                   \
+        omreg_test_fill_uniform_##T(d2, n2, 102, -3.0, 3.0);                                   \
+        FLT *c_ref = omreg_test_alloc(n1, sizeof(FLT));                                        \
+        FLT *c_par = omreg_test_alloc(n1, sizeof(FLT));                                        \
+        double *scratch = omreg_test_alloc(nrows * OMREG_COMPOSE_SCRATCH_PER_ROW,              \
+                                           sizeof(double));                                    \
+        double s_ref[3], s_par[3];                                                             \
+        /* with both premultiplications, then SyN's (None, B), then (None, None) */            \
+        const double *As[3] = {AFF_A, NULL, NULL}, *Bs[3] = {AFF_B, AFF_B, NULL};              \
+        for (int c = 0; c < 3; ++c) {                                                          \
+            const size_t *s2 = c == 0 ? SB : SA;                                               \
+            ref->SLOT(d1, SA, c == 0 ? d2 : d1, s2, As[c], Bs[c], 0.8, c_ref, scratch, s_ref); \
+            for (int run = 0; run < 2; ++run) {                                                \
+                memset(c_par, 0xA5, n1 * sizeof(FLT));                                         \
+                memset(s_par, 0xA5, sizeof s_par);                                             \
+                par->SLOT(d1, SA, c == 0 ? d2 : d1, s2, As[c], Bs[c], 0.8, c_par, scratch,     \
+                          s_par);                                                              \
+                SAME(T, #SLOT " field", c_par, c_ref, n1);                                     \
+                SAME(f64, #SLOT " stats", s_par, s_ref, 3);                                    \
+            }                                                                                  \
+        }                                                                                      \
+        /* in place (comp == d1): each voxel reads d1 only before writing it */               \
+        memcpy(c_par, d1, n1 * sizeof(FLT));                                                   \
+        par->SLOT(c_par, SA, d2, SB, AFF_A, AFF_B, 0.8, c_par, scratch, s_par);                \
+        ref->SLOT(d1, SA, d2, SB, AFF_A, AFF_B, 0.8, c_ref, scratch, s_ref);                   \
+        SAME(T, #SLOT " in place", c_par, c_ref, n1);                                          \
+        SAME(f64, #SLOT " in place stats", s_par, s_ref, 3);                                   \
+        free(d1);                                                                              \
+        free(d2);                                                                              \
+        free(c_ref);                                                                           \
+        free(c_par);                                                                           \
+        free(scratch);                                                                         \
+    }
+
+COMPOSE_CASE(compose_2d_f64, double, f64, 2, shape2a, shape2b, aff2a, aff2b,
+             compose_vector_fields_2d_f64)
+COMPOSE_CASE(compose_2d_f32, float, f32, 2, shape2a, shape2b, aff2a, aff2b,
+             compose_vector_fields_2d_f32)
+COMPOSE_CASE(compose_3d_f64, double, f64, 3, shape3a, shape3b, aff3a, aff3b,
+             compose_vector_fields_3d_f64)
+COMPOSE_CASE(compose_3d_f32, float, f32, 3, shape3a, shape3b, aff3a, aff3b,
+             compose_vector_fields_3d_f32)
+
+/* ---- inversion passes ---------------------------------------------------- */
+
+#define INVERT_PASSES_CASE(NAME, FLT, T, DIM, SA, W2G, RESIDUAL, STEP)                          \
+    static void NAME(void **state)                                                             \
+    {                                                                                          \
+        (void)state;                                                                           \
+        const size_t n = voxels(DIM, SA) * DIM, nrows = omreg_vf_rows(DIM, SA);                \
+        const double spacing[3] = {1.3, 0.8, 1.1};                                             \
+        FLT *d = omreg_test_alloc(n, sizeof(FLT));                                             \
+        FLT *p = omreg_test_alloc(n, sizeof(FLT));                                             \
+        omreg_test_fill_uniform_##T(d, n, 201, -2.5, 2.5);                                     \
+        omreg_test_fill_uniform_##T(p, n, 202, -2.0, 2.0);                                     \
+        FLT *q_ref = omreg_test_alloc(n, sizeof(FLT));                                         \
+        FLT *q_par = omreg_test_alloc(n, sizeof(FLT));                                         \
+        FLT *p_ref = omreg_test_alloc(n, sizeof(FLT));                                         \
+        FLT *p_par = omreg_test_alloc(n, sizeof(FLT));                                         \
+        double *scratch = omreg_test_alloc(nrows * OMREG_INVERT_SCRATCH_PER_ROW,               \
+                                           sizeof(double));                                    \
+        double r_ref[2], r_par[2];                                                             \
+        ref->RESIDUAL(d, SA, W2G, spacing, p, q_ref, scratch, r_ref);                          \
+        memcpy(p_ref, p, n * sizeof(FLT));                                                     \
+        ref->STEP(SA, spacing, 0.75, 0.75 * r_ref[1] * 0.6, q_ref, p_ref);                     \
+        for (int run = 0; run < 2; ++run) {                                                    \
+            memset(q_par, 0xA5, n * sizeof(FLT));                                              \
+            memset(r_par, 0xA5, sizeof r_par);                                                 \
+            par->RESIDUAL(d, SA, W2G, spacing, p, q_par, scratch, r_par);                      \
+            SAME(T, #RESIDUAL " q", q_par, q_ref, n);                                          \
+            SAME(f64, #RESIDUAL " sum/max", r_par, r_ref, 2);                                  \
+            memcpy(p_par, p, n * sizeof(FLT));                                                 \
+            par->STEP(SA, spacing, 0.75, 0.75 * r_ref[1] * 0.6, q_par, p_par);                 \
+            SAME(T, #STEP, p_par, p_ref, n);                                                   \
+        }                                                                                      \
+        free(d);                                                                               \
+        free(p);                                                                               \
+        free(q_ref);                                                                           \
+        free(q_par);                                                                           \
+        free(p_ref);                                                                           \
+        free(p_par);                                                                           \
+        free(scratch);                                                                         \
+    }
+
+INVERT_PASSES_CASE(invert_passes_2d_f64, double, f64, 2, shape2a, aff2c,
+                   invert_vector_field_residual_2d_f64, invert_vector_field_step_2d_f64)
+INVERT_PASSES_CASE(invert_passes_2d_f32, float, f32, 2, shape2a, aff2c,
+                   invert_vector_field_residual_2d_f32, invert_vector_field_step_2d_f32)
+INVERT_PASSES_CASE(invert_passes_3d_f64, double, f64, 3, shape3a, aff3c,
+                   invert_vector_field_residual_3d_f64, invert_vector_field_step_3d_f64)
+INVERT_PASSES_CASE(invert_passes_3d_f32, float, f32, 3, shape3a, aff3c,
+                   invert_vector_field_residual_3d_f32, invert_vector_field_step_3d_f32)
+
+/* ---- the whole inversion, driven through either table -------------------- */
+
+static void invert_driver(int dim, omreg_dtype dt)
+{
+    const size_t *shape = dim == 2 ? shape2a : shape3a;
+    const double spacing[3] = {1.3, 0.8, 1.1};
+    const double *w2g = dim == 2 ? aff2c : aff3c;
+    omreg_image *d = NULL;
+    assert_int_equal(omreg_image_create(&d, dim, shape, dim, dt, NULL), OMREG_OK);
+    const size_t n = voxels(dim, shape) * (size_t)dim;
+    /* a smooth-ish field: small enough that the iteration converges */
+    if (dt == OMREG_F64)
+        omreg_test_fill_uniform_f64(omreg_image_data(d), n, 301, -0.4, 0.4);
+    else
+        omreg_test_fill_uniform_f32(omreg_image_data(d), n, 301, -0.4, 0.4);
+    omreg_image *i_ref = NULL, *i_par = NULL;
+    omreg_invert_info f_ref, f_par;
+    assert_int_equal(omreg_invert_vector_field_fixed_point(ref, d, w2g, spacing, 6, 1e-6, NULL,
+                                                           &i_ref, &f_ref),
+                     OMREG_OK);
+    for (int run = 0; run < 2; ++run) {
+        assert_int_equal(omreg_invert_vector_field_fixed_point(par, d, w2g, spacing, 6, 1e-6,
+                                                               NULL, &i_par, &f_par),
+                         OMREG_OK);
+        assert_int_equal(f_par.iterations, f_ref.iterations);
+        SAME(f64, "inversion error", &f_par.error, &f_ref.error, 1);
+        if (dt == OMREG_F64)
+            SAME(f64, "inverse", omreg_image_cdata(i_par), omreg_image_cdata(i_ref), n);
+        else
+            SAME(f32, "inverse", omreg_image_cdata(i_par), omreg_image_cdata(i_ref), n);
+        omreg_image_free(i_par);
+    }
+    assert_true(f_ref.iterations >= 2); /* more than one residual/step round */
+    omreg_image_free(i_ref);
+    omreg_image_free(d);
+}
+
+static void invert_driver_2d_f64(void **state)
+{
+    (void)state;
+    invert_driver(2, OMREG_F64);
+}
+static void invert_driver_2d_f32(void **state)
+{
+    (void)state;
+    invert_driver(2, OMREG_F32);
+}
+static void invert_driver_3d_f64(void **state)
+{
+    (void)state;
+    invert_driver(3, OMREG_F64);
+}
+static void invert_driver_3d_f32(void **state)
+{
+    (void)state;
+    invert_driver(3, OMREG_F32);
+}
+
+/* ---- simplification and reorientation ----------------------------------- */
+
+#define SIMPLIFY_CASE(NAME, FLT, T, DIM, SA, SB, U, V, W, SLOT)                                 \
+    static void NAME(void **state)                                                             \
+    {                                                                                          \
+        (void)state;                                                                           \
+        const size_t nd = voxels(DIM, SB) * DIM, no = voxels(DIM, SA) * DIM;                   \
+        FLT *d = omreg_test_alloc(nd > no ? nd : no, sizeof(FLT));                             \
+        omreg_test_fill_uniform_##T(d, nd > no ? nd : no, 401, -3.0, 3.0);                     \
+        FLT *o_ref = omreg_test_alloc(no, sizeof(FLT));                                        \
+        FLT *o_par = omreg_test_alloc(no, sizeof(FLT));                                        \
+        /* all three affines on a different grid, then DIPY's None for U */                    \
+        for (int c = 0; c < 2; ++c) {                                                          \
+            const size_t *ds = c == 0 ? SB : SA;                                               \
+            const double *u = c == 0 ? U : NULL;                                               \
+            ref->SLOT(d, ds, u, V, W, SA, o_ref);                                              \
+            for (int run = 0; run < 2; ++run) {                                                \
+                memset(o_par, 0xA5, no * sizeof(FLT));                                         \
+                par->SLOT(d, ds, u, V, W, SA, o_par);                                          \
+                SAME(T, #SLOT, o_par, o_ref, no);                                              \
+            }                                                                                  \
+        }                                                                                      \
+        free(d);                                                                               \
+        free(o_ref);                                                                           \
+        free(o_par);                                                                           \
+    }
+
+SIMPLIFY_CASE(simplify_2d_f64, double, f64, 2, shape2a, shape2b, aff2a, aff2b, aff2c,
+              simplify_warp_function_2d_f64)
+SIMPLIFY_CASE(simplify_2d_f32, float, f32, 2, shape2a, shape2b, aff2a, aff2b, aff2c,
+              simplify_warp_function_2d_f32)
+SIMPLIFY_CASE(simplify_3d_f64, double, f64, 3, shape3a, shape3b, aff3a, aff3b, aff3c,
+              simplify_warp_function_3d_f64)
+SIMPLIFY_CASE(simplify_3d_f32, float, f32, 3, shape3a, shape3b, aff3a, aff3b, aff3c,
+              simplify_warp_function_3d_f32)
+
+#define REORIENT_CASE(NAME, FLT, T, DIM, SA, AFF, SLOT)                                         \
+    static void NAME(void **state)                                                             \
+    {                                                                                          \
+        (void)state;                                                                           \
+        const size_t n = voxels(DIM, SA) * DIM;                                                \
+        FLT *d = omreg_test_alloc(n, sizeof(FLT));                                             \
+        omreg_test_fill_uniform_##T(d, n, 501, -5.0, 5.0);                                     \
+        FLT *o_ref = omreg_test_alloc(n, sizeof(FLT));                                         \
+        FLT *o_par = omreg_test_alloc(n, sizeof(FLT));                                         \
+        memcpy(o_ref, d, n * sizeof(FLT));                                                     \
+        ref->SLOT(o_ref, SA, AFF);                                                             \
+        for (int run = 0; run < 2; ++run) {                                                    \
+            memcpy(o_par, d, n * sizeof(FLT));                                                 \
+            par->SLOT(o_par, SA, AFF);                                                         \
+            SAME(T, #SLOT, o_par, o_ref, n);                                                   \
+        }                                                                                      \
+        free(d);                                                                               \
+        free(o_ref);                                                                           \
+        free(o_par);                                                                           \
+    }
+
+REORIENT_CASE(reorient_2d_f64, double, f64, 2, shape2a, aff2a, reorient_vector_field_2d_f64)
+REORIENT_CASE(reorient_2d_f32, float, f32, 2, shape2a, aff2a, reorient_vector_field_2d_f32)
+REORIENT_CASE(reorient_3d_f64, double, f64, 3, shape3a, aff3a, reorient_vector_field_3d_f64)
+REORIENT_CASE(reorient_3d_f32, float, f32, 3, shape3a, aff3a, reorient_vector_field_3d_f32)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(omreg_test_check_omp_environment),
+        cmocka_unit_test(compose_2d_f64),
+        cmocka_unit_test(compose_2d_f32),
+        cmocka_unit_test(compose_3d_f64),
+        cmocka_unit_test(compose_3d_f32),
+        cmocka_unit_test(invert_passes_2d_f64),
+        cmocka_unit_test(invert_passes_2d_f32),
+        cmocka_unit_test(invert_passes_3d_f64),
+        cmocka_unit_test(invert_passes_3d_f32),
+        cmocka_unit_test(invert_driver_2d_f64),
+        cmocka_unit_test(invert_driver_2d_f32),
+        cmocka_unit_test(invert_driver_3d_f64),
+        cmocka_unit_test(invert_driver_3d_f32),
+        cmocka_unit_test(simplify_2d_f64),
+        cmocka_unit_test(simplify_2d_f32),
+        cmocka_unit_test(simplify_3d_f64),
+        cmocka_unit_test(simplify_3d_f32),
+        cmocka_unit_test(reorient_2d_f64),
+        cmocka_unit_test(reorient_2d_f32),
+        cmocka_unit_test(reorient_3d_f64),
+        cmocka_unit_test(reorient_3d_f32),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
