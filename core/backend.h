@@ -17,6 +17,11 @@
 #include "kernels_warp.h"
 #include "kernels_center_of_mass.h"
 #include "kernels_vector_fields.h"
+#include "kernels_sumsqdiff.h"
+#include "kernels_expectmax.h"
+#include "kernels_crosscorr.h"
+#include "kernels_numpy_gradient.h"
+#include "kernels_syn_pointwise.h"
 #include "omreg/backend.h"
 
 struct omreg_backend {
@@ -145,6 +150,87 @@ struct omreg_backend {
     omreg_reorient_vector_field_2d_f32_fn *reorient_vector_field_2d_f32;
     omreg_reorient_vector_field_3d_f64_fn *reorient_vector_field_3d_f64;
     omreg_reorient_vector_field_3d_f32_fn *reorient_vector_field_3d_f32;
+
+    /* SSD metric and its multigrid Gauss-Newton solver (kernels_sumsqdiff.h) */
+    omreg_compute_energy_ssd_2d_f64_fn *compute_energy_ssd_2d_f64;
+    omreg_compute_energy_ssd_2d_f32_fn *compute_energy_ssd_2d_f32;
+    omreg_compute_energy_ssd_3d_f64_fn *compute_energy_ssd_3d_f64;
+    omreg_compute_energy_ssd_3d_f32_fn *compute_energy_ssd_3d_f32;
+    omreg_compute_ssd_demons_step_2d_f64_fn *compute_ssd_demons_step_2d_f64;
+    omreg_compute_ssd_demons_step_2d_f32_fn *compute_ssd_demons_step_2d_f32;
+    omreg_compute_ssd_demons_step_3d_f64_fn *compute_ssd_demons_step_3d_f64;
+    omreg_compute_ssd_demons_step_3d_f32_fn *compute_ssd_demons_step_3d_f32;
+    omreg_iterate_residual_displacement_field_ssd_2d_f64_fn
+        *iterate_residual_displacement_field_ssd_2d_f64;
+    omreg_iterate_residual_displacement_field_ssd_2d_f32_fn
+        *iterate_residual_displacement_field_ssd_2d_f32;
+    omreg_iterate_residual_displacement_field_ssd_3d_f64_fn
+        *iterate_residual_displacement_field_ssd_3d_f64;
+    omreg_iterate_residual_displacement_field_ssd_3d_f32_fn
+        *iterate_residual_displacement_field_ssd_3d_f32;
+    omreg_compute_residual_displacement_field_ssd_2d_f64_fn
+        *compute_residual_displacement_field_ssd_2d_f64;
+    omreg_compute_residual_displacement_field_ssd_2d_f32_fn
+        *compute_residual_displacement_field_ssd_2d_f32;
+    omreg_compute_residual_displacement_field_ssd_3d_f64_fn
+        *compute_residual_displacement_field_ssd_3d_f64;
+    omreg_compute_residual_displacement_field_ssd_3d_f32_fn
+        *compute_residual_displacement_field_ssd_3d_f32;
+    omreg_ssd_add_fields_f64_fn *ssd_add_fields_f64;
+    omreg_ssd_add_fields_f32_fn *ssd_add_fields_f32;
+
+    /* EM metric: quantization, class statistics, demons step
+     * (kernels_expectmax.h) */
+    omreg_quantize_positive_2d_f64_fn *quantize_positive_2d_f64;
+    omreg_quantize_positive_2d_f32_fn *quantize_positive_2d_f32;
+    omreg_quantize_positive_3d_f64_fn *quantize_positive_3d_f64;
+    omreg_quantize_positive_3d_f32_fn *quantize_positive_3d_f32;
+    omreg_compute_masked_class_stats_2d_f64_fn *compute_masked_class_stats_2d_f64;
+    omreg_compute_masked_class_stats_2d_f32_fn *compute_masked_class_stats_2d_f32;
+    omreg_compute_masked_class_stats_3d_f64_fn *compute_masked_class_stats_3d_f64;
+    omreg_compute_masked_class_stats_3d_f32_fn *compute_masked_class_stats_3d_f32;
+    omreg_compute_em_demons_step_2d_f64_fn *compute_em_demons_step_2d_f64;
+    omreg_compute_em_demons_step_2d_f32_fn *compute_em_demons_step_2d_f32;
+    omreg_compute_em_demons_step_3d_f64_fn *compute_em_demons_step_3d_f64;
+    omreg_compute_em_demons_step_3d_f32_fn *compute_em_demons_step_3d_f32;
+
+    /* CC metric: window factors (sliding and brute force), steps with
+     * energy (kernels_crosscorr.h) */
+    omreg_precompute_cc_factors_2d_f64_fn *precompute_cc_factors_2d_f64;
+    omreg_precompute_cc_factors_2d_f32_fn *precompute_cc_factors_2d_f32;
+    omreg_precompute_cc_factors_3d_f64_fn *precompute_cc_factors_3d_f64;
+    omreg_precompute_cc_factors_3d_f32_fn *precompute_cc_factors_3d_f32;
+    omreg_precompute_cc_factors_brute_2d_f64_fn *precompute_cc_factors_brute_2d_f64;
+    omreg_precompute_cc_factors_brute_2d_f32_fn *precompute_cc_factors_brute_2d_f32;
+    omreg_precompute_cc_factors_brute_3d_f64_fn *precompute_cc_factors_brute_3d_f64;
+    omreg_precompute_cc_factors_brute_3d_f32_fn *precompute_cc_factors_brute_3d_f32;
+    omreg_compute_cc_forward_step_2d_f64_fn *compute_cc_forward_step_2d_f64;
+    omreg_compute_cc_forward_step_2d_f32_fn *compute_cc_forward_step_2d_f32;
+    omreg_compute_cc_forward_step_3d_f64_fn *compute_cc_forward_step_3d_f64;
+    omreg_compute_cc_forward_step_3d_f32_fn *compute_cc_forward_step_3d_f32;
+    omreg_compute_cc_backward_step_2d_f64_fn *compute_cc_backward_step_2d_f64;
+    omreg_compute_cc_backward_step_2d_f32_fn *compute_cc_backward_step_2d_f32;
+    omreg_compute_cc_backward_step_3d_f64_fn *compute_cc_backward_step_3d_f64;
+    omreg_compute_cc_backward_step_3d_f32_fn *compute_cc_backward_step_3d_f32;
+
+    /* SyN driver: numpy.gradient and the driver's per-voxel helpers
+     * (kernels_numpy_gradient.h, kernels_syn_pointwise.h) */
+    omreg_numpy_gradient_2d_f64_fn *numpy_gradient_2d_f64;
+    omreg_numpy_gradient_2d_f32_fn *numpy_gradient_2d_f32;
+    omreg_numpy_gradient_3d_f64_fn *numpy_gradient_3d_f64;
+    omreg_numpy_gradient_3d_f32_fn *numpy_gradient_3d_f32;
+    omreg_syn_convert_f64_to_f32_fn *syn_convert_f64_to_f32;
+    omreg_syn_range_f32_fn *syn_range_f32;
+    omreg_syn_normalize_f32_fn *syn_normalize_f32;
+    omreg_syn_subtract_f32_fn *syn_subtract_f32;
+    omreg_syn_add_f32_fn *syn_add_f32;
+    omreg_syn_gather_f32_fn *syn_gather_f32;
+    omreg_syn_positive_mask_f32_fn *syn_positive_mask_f32;
+    omreg_syn_multiply_i32_fn *syn_multiply_i32;
+    omreg_syn_divide_spacing_f32_fn *syn_divide_spacing_f32;
+    omreg_syn_zero_boundary_f32_fn *syn_zero_boundary_f32;
+    omreg_syn_max_norm_f32_fn *syn_max_norm_f32;
+    omreg_syn_scale_f32_fn *syn_scale_f32;
 };
 
 #endif

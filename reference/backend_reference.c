@@ -117,6 +117,84 @@ static const struct omreg_backend table = {
     .reorient_vector_field_2d_f32 = omreg_ref_reorient_vector_field_2d_f32,
     .reorient_vector_field_3d_f64 = omreg_ref_reorient_vector_field_3d_f64,
     .reorient_vector_field_3d_f32 = omreg_ref_reorient_vector_field_3d_f32,
+
+    /* SSD metric and its multigrid solver (kernels_sumsqdiff.h) */
+    .compute_energy_ssd_2d_f64 = omreg_ref_compute_energy_ssd_2d_f64,
+    .compute_energy_ssd_2d_f32 = omreg_ref_compute_energy_ssd_2d_f32,
+    .compute_energy_ssd_3d_f64 = omreg_ref_compute_energy_ssd_3d_f64,
+    .compute_energy_ssd_3d_f32 = omreg_ref_compute_energy_ssd_3d_f32,
+    .compute_ssd_demons_step_2d_f64 = omreg_ref_compute_ssd_demons_step_2d_f64,
+    .compute_ssd_demons_step_2d_f32 = omreg_ref_compute_ssd_demons_step_2d_f32,
+    .compute_ssd_demons_step_3d_f64 = omreg_ref_compute_ssd_demons_step_3d_f64,
+    .compute_ssd_demons_step_3d_f32 = omreg_ref_compute_ssd_demons_step_3d_f32,
+    .iterate_residual_displacement_field_ssd_2d_f64 =
+        omreg_ref_iterate_residual_displacement_field_ssd_2d_f64,
+    .iterate_residual_displacement_field_ssd_2d_f32 =
+        omreg_ref_iterate_residual_displacement_field_ssd_2d_f32,
+    .iterate_residual_displacement_field_ssd_3d_f64 =
+        omreg_ref_iterate_residual_displacement_field_ssd_3d_f64,
+    .iterate_residual_displacement_field_ssd_3d_f32 =
+        omreg_ref_iterate_residual_displacement_field_ssd_3d_f32,
+    .compute_residual_displacement_field_ssd_2d_f64 =
+        omreg_ref_compute_residual_displacement_field_ssd_2d_f64,
+    .compute_residual_displacement_field_ssd_2d_f32 =
+        omreg_ref_compute_residual_displacement_field_ssd_2d_f32,
+    .compute_residual_displacement_field_ssd_3d_f64 =
+        omreg_ref_compute_residual_displacement_field_ssd_3d_f64,
+    .compute_residual_displacement_field_ssd_3d_f32 =
+        omreg_ref_compute_residual_displacement_field_ssd_3d_f32,
+    .ssd_add_fields_f64 = omreg_ref_ssd_add_fields_f64,
+    .ssd_add_fields_f32 = omreg_ref_ssd_add_fields_f32,
+
+    /* EM metric (kernels_expectmax.h) */
+    .quantize_positive_2d_f64 = omreg_ref_quantize_positive_2d_f64,
+    .quantize_positive_2d_f32 = omreg_ref_quantize_positive_2d_f32,
+    .quantize_positive_3d_f64 = omreg_ref_quantize_positive_3d_f64,
+    .quantize_positive_3d_f32 = omreg_ref_quantize_positive_3d_f32,
+    .compute_masked_class_stats_2d_f64 = omreg_ref_compute_masked_class_stats_2d_f64,
+    .compute_masked_class_stats_2d_f32 = omreg_ref_compute_masked_class_stats_2d_f32,
+    .compute_masked_class_stats_3d_f64 = omreg_ref_compute_masked_class_stats_3d_f64,
+    .compute_masked_class_stats_3d_f32 = omreg_ref_compute_masked_class_stats_3d_f32,
+    .compute_em_demons_step_2d_f64 = omreg_ref_compute_em_demons_step_2d_f64,
+    .compute_em_demons_step_2d_f32 = omreg_ref_compute_em_demons_step_2d_f32,
+    .compute_em_demons_step_3d_f64 = omreg_ref_compute_em_demons_step_3d_f64,
+    .compute_em_demons_step_3d_f32 = omreg_ref_compute_em_demons_step_3d_f32,
+
+    /* CC metric (kernels_crosscorr.h) */
+    .precompute_cc_factors_2d_f64 = omreg_ref_precompute_cc_factors_2d_f64,
+    .precompute_cc_factors_2d_f32 = omreg_ref_precompute_cc_factors_2d_f32,
+    .precompute_cc_factors_3d_f64 = omreg_ref_precompute_cc_factors_3d_f64,
+    .precompute_cc_factors_3d_f32 = omreg_ref_precompute_cc_factors_3d_f32,
+    .precompute_cc_factors_brute_2d_f64 = omreg_ref_precompute_cc_factors_brute_2d_f64,
+    .precompute_cc_factors_brute_2d_f32 = omreg_ref_precompute_cc_factors_brute_2d_f32,
+    .precompute_cc_factors_brute_3d_f64 = omreg_ref_precompute_cc_factors_brute_3d_f64,
+    .precompute_cc_factors_brute_3d_f32 = omreg_ref_precompute_cc_factors_brute_3d_f32,
+    .compute_cc_forward_step_2d_f64 = omreg_ref_compute_cc_forward_step_2d_f64,
+    .compute_cc_forward_step_2d_f32 = omreg_ref_compute_cc_forward_step_2d_f32,
+    .compute_cc_forward_step_3d_f64 = omreg_ref_compute_cc_forward_step_3d_f64,
+    .compute_cc_forward_step_3d_f32 = omreg_ref_compute_cc_forward_step_3d_f32,
+    .compute_cc_backward_step_2d_f64 = omreg_ref_compute_cc_backward_step_2d_f64,
+    .compute_cc_backward_step_2d_f32 = omreg_ref_compute_cc_backward_step_2d_f32,
+    .compute_cc_backward_step_3d_f64 = omreg_ref_compute_cc_backward_step_3d_f64,
+    .compute_cc_backward_step_3d_f32 = omreg_ref_compute_cc_backward_step_3d_f32,
+
+    /* SyN driver (kernels_numpy_gradient.h, kernels_syn_pointwise.h) */
+    .numpy_gradient_2d_f64 = omreg_ref_numpy_gradient_2d_f64,
+    .numpy_gradient_2d_f32 = omreg_ref_numpy_gradient_2d_f32,
+    .numpy_gradient_3d_f64 = omreg_ref_numpy_gradient_3d_f64,
+    .numpy_gradient_3d_f32 = omreg_ref_numpy_gradient_3d_f32,
+    .syn_convert_f64_to_f32 = omreg_ref_syn_convert_f64_to_f32,
+    .syn_range_f32 = omreg_ref_syn_range_f32,
+    .syn_normalize_f32 = omreg_ref_syn_normalize_f32,
+    .syn_subtract_f32 = omreg_ref_syn_subtract_f32,
+    .syn_add_f32 = omreg_ref_syn_add_f32,
+    .syn_gather_f32 = omreg_ref_syn_gather_f32,
+    .syn_positive_mask_f32 = omreg_ref_syn_positive_mask_f32,
+    .syn_multiply_i32 = omreg_ref_syn_multiply_i32,
+    .syn_divide_spacing_f32 = omreg_ref_syn_divide_spacing_f32,
+    .syn_zero_boundary_f32 = omreg_ref_syn_zero_boundary_f32,
+    .syn_max_norm_f32 = omreg_ref_syn_max_norm_f32,
+    .syn_scale_f32 = omreg_ref_syn_scale_f32,
 };
 
 const omreg_backend *omreg_backend_reference(void) { return &table; }

@@ -1,0 +1,202 @@
+/* CC entry points (include/omreg/crosscorr.h): validation, allocation of the
+ * outputs and the kernels' scratch, dispatch to the backend's
+ * kernels_crosscorr.h slots (DIPY crosscorr.pyx). */
+#include <stdlib.h>
+
+#include "api_check.h"
+#include "kernels_crosscorr.h"
+#include "omreg/crosscorr.h"
+
+static int same_grid(const omreg_image *a, const omreg_image *b)
+{
+    if (a->ndim != b->ndim)
+        return 0;
+    for (int k = 0; k < a->ndim; ++k)
+        if (a->shape[k] != b->shape[k])
+            return 0;
+    return 1;
+}
+
+/* Scratch of the sliding-window kernels, in doubles (*nbuffers: 2D ring
+ * buffers, one per thread of the backend). */
+static omreg_status sliding_scratch(const char *fn, const omreg_backend *backend,
+                                    const omreg_image *img, size_t radius, size_t *count,
+                                    int *nbuffers)
+{
+    *nbuffers = 1;
+    if (img->ndim == 2) {
+        *nbuffers = backend->max_threads();
+        OMREG_RETURN_IF(*nbuffers < 1, OMREG_EINVAL, "%s: backend reports %d threads", fn,
+                        *nbuffers);
+        /* radius <= OMREG_CC_MAX_RADIUS: the buffer size cannot overflow */
+        OMREG_RETURN_IF(omreg_size_mul(count, omreg_cc_scratch_2d(radius), (size_t)*nbuffers) !=
+                            OMREG_OK,
+                        OMREG_EOVERFLOW, "%s: scratch size overflows", fn);
+        return OMREG_OK;
+    }
+    const size_t mr = img->shape[1] < 2 ? 2 : img->shape[1];
+    const size_t mc = img->shape[2] < 2 ? 2 : img->shape[2];
+    size_t n;
+    OMREG_RETURN_IF(omreg_size_mul(&n, mr, mc) != OMREG_OK ||
+                        omreg_size_mul(&n, n, 2 * OMREG_CC_NFACTORS) != OMREG_OK ||
+                        omreg_size_mul(&n, n, sizeof(double)) != OMREG_OK,
+                    OMREG_EOVERFLOW, "%s: scratch size overflows", fn);
+    *count = omreg_cc_scratch_3d(img->shape);
+    return OMREG_OK;
+}
+
+omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
+                                         const omreg_image *static_img,
+                                         const omreg_image *moving_img, size_t radius,
+                                         omreg_cc_method method, void **factors)
+{
+    static const char fn[] = "omreg_cc_precompute_factors";
+    OMREG_FORWARD(api_check_image(fn, backend, static_img, API_SCALAR));
+    OMREG_RETURN_IF(moving_img == NULL || factors == NULL, OMREG_EINVAL,
+                    "%s: moving_img and factors must not be NULL", fn);
+    OMREG_FORWARD(api_check_image(fn, backend, moving_img, API_SCALAR));
+    OMREG_RETURN_IF(!same_grid(static_img, moving_img), OMREG_ESHAPE,
+                    "%s: static and moving images differ in ndim or shape", fn);
+    OMREG_RETURN_IF(static_img->dtype != moving_img->dtype, OMREG_ESHAPE,
+                    "%s: static and moving images differ in dtype", fn);
+    OMREG_RETURN_IF(method != OMREG_CC_SLIDING && method != OMREG_CC_BRUTE_FORCE, OMREG_EINVAL,
+                    "%s: unknown method %d", fn, (int)method);
+    OMREG_RETURN_IF(radius > OMREG_CC_MAX_RADIUS, OMREG_EINVAL,
+                    "%s: radius %zu exceeds OMREG_CC_MAX_RADIUS (%zu)", fn, radius,
+                    OMREG_CC_MAX_RADIUS);
+    const int ndim = static_img->ndim;
+    const omreg_dtype dt = static_img->dtype;
+    const size_t nvox = omreg_image_voxels(static_img);
+    size_t nbytes;
+    OMREG_RETURN_IF(omreg_size_mul(&nbytes, nvox, OMREG_CC_NFACTORS) != OMREG_OK ||
+                        omreg_size_mul(&nbytes, nbytes, omreg_dtype_size(dt)) != OMREG_OK,
+                    OMREG_EOVERFLOW, "%s: the factors of %zu voxels overflow size_t", fn, nvox);
+
+    size_t count = 0;
+    int nbuffers = 1;
+    if (method == OMREG_CC_SLIDING)
+        OMREG_FORWARD(sliding_scratch(fn, backend, static_img, radius, &count, &nbuffers));
+    void *out = NULL, *mem = NULL;
+    OMREG_FORWARD(omreg_calloc(&out, nbytes, 1, "CC factors"));
+    if (count > 0) {
+        omreg_status st = omreg_calloc(&mem, count, sizeof(double), "CC window sums scratch");
+        if (st != OMREG_OK) {
+            free(out);
+            return st;
+        }
+    }
+    double *scratch = mem;
+    const void *S = static_img->data, *M = moving_img->data;
+    const size_t *shape = static_img->shape;
+    if (method == OMREG_CC_SLIDING) {
+        if (ndim == 2) {
+            if (dt == OMREG_F64)
+                backend->precompute_cc_factors_2d_f64(S, M, shape, radius, scratch, nbuffers,
+                                                      out);
+            else
+                backend->precompute_cc_factors_2d_f32(S, M, shape, radius, scratch, nbuffers,
+                                                      out);
+        } else {
+            if (dt == OMREG_F64)
+                backend->precompute_cc_factors_3d_f64(S, M, shape, radius, scratch, out);
+            else
+                backend->precompute_cc_factors_3d_f32(S, M, shape, radius, scratch, out);
+        }
+    } else {
+        if (ndim == 2) {
+            if (dt == OMREG_F64)
+                backend->precompute_cc_factors_brute_2d_f64(S, M, shape, radius, out);
+            else
+                backend->precompute_cc_factors_brute_2d_f32(S, M, shape, radius, out);
+        } else {
+            if (dt == OMREG_F64)
+                backend->precompute_cc_factors_brute_3d_f64(S, M, shape, radius, out);
+            else
+                backend->precompute_cc_factors_brute_3d_f32(S, M, shape, radius, out);
+        }
+    }
+    free(mem);
+    *factors = out;
+    return OMREG_OK;
+}
+
+static omreg_status cc_step(const char *fn, const omreg_backend *backend,
+                            const omreg_image *grad, const void *factors, size_t radius,
+                            int backward, omreg_image **out, double *energy)
+{
+    OMREG_FORWARD(api_check_image(fn, backend, grad, API_FIELD));
+    OMREG_RETURN_IF(factors == NULL || out == NULL, OMREG_EINVAL,
+                    "%s: factors and out must not be NULL", fn);
+    OMREG_RETURN_IF(radius > OMREG_CC_MAX_RADIUS, OMREG_EINVAL,
+                    "%s: radius %zu exceeds OMREG_CC_MAX_RADIUS (%zu)", fn, radius,
+                    OMREG_CC_MAX_RADIUS);
+    const int ndim = grad->ndim;
+    const size_t nblocks = omreg_cc_step_blocks(ndim, grad->shape);
+    void *mem = NULL;
+    OMREG_FORWARD(omreg_calloc(&mem, nblocks, sizeof(double), "CC energy scratch"));
+    omreg_image *res = NULL;
+    omreg_status st = omreg_image_create(&res, ndim, grad->shape, ndim, grad->dtype,
+                                         grad->grid2world);
+    if (st != OMREG_OK) {
+        free(mem);
+        return st;
+    }
+    double *scratch = mem, e = 0;
+    const void *g = grad->data;
+    void *o = res->data;
+    const size_t *shape = grad->shape;
+    if (ndim == 2) {
+        if (grad->dtype == OMREG_F64) {
+            if (backward)
+                backend->compute_cc_backward_step_2d_f64(g, factors, shape, radius, scratch, o,
+                                                         &e);
+            else
+                backend->compute_cc_forward_step_2d_f64(g, factors, shape, radius, scratch, o,
+                                                        &e);
+        } else {
+            if (backward)
+                backend->compute_cc_backward_step_2d_f32(g, factors, shape, radius, scratch, o,
+                                                         &e);
+            else
+                backend->compute_cc_forward_step_2d_f32(g, factors, shape, radius, scratch, o,
+                                                        &e);
+        }
+    } else {
+        if (grad->dtype == OMREG_F64) {
+            if (backward)
+                backend->compute_cc_backward_step_3d_f64(g, factors, shape, radius, scratch, o,
+                                                         &e);
+            else
+                backend->compute_cc_forward_step_3d_f64(g, factors, shape, radius, scratch, o,
+                                                        &e);
+        } else {
+            if (backward)
+                backend->compute_cc_backward_step_3d_f32(g, factors, shape, radius, scratch, o,
+                                                         &e);
+            else
+                backend->compute_cc_forward_step_3d_f32(g, factors, shape, radius, scratch, o,
+                                                        &e);
+        }
+    }
+    free(mem);
+    *out = res;
+    if (energy)
+        *energy = e;
+    return OMREG_OK;
+}
+
+omreg_status omreg_cc_forward_step(const omreg_backend *backend, const omreg_image *grad_static,
+                                   const void *factors, size_t radius, omreg_image **out,
+                                   double *energy)
+{
+    return cc_step("omreg_cc_forward_step", backend, grad_static, factors, radius, 0, out,
+                   energy);
+}
+
+omreg_status omreg_cc_backward_step(const omreg_backend *backend, const omreg_image *grad_moving,
+                                    const void *factors, size_t radius, omreg_image **out,
+                                    double *energy)
+{
+    return cc_step("omreg_cc_backward_step", backend, grad_moving, factors, radius, 1, out,
+                   energy);
+}
