@@ -1,0 +1,50 @@
+/* The struct behind omreg_diffeomap (include/omreg/diffeomap.h), shared by
+ * core/diffeomap.c (lifecycle, fields, inverse, expansion, compositions)
+ * and core/diffeomap_warp.c (image and point warping). Matrices keep
+ * DIPY's None (set == 0) apart from the identity; fields are shared by
+ * reference between a map, its inverse and its shallow copies. */
+#ifndef OMREG_CORE_DIFFEOMAP_INTERNAL_H
+#define OMREG_CORE_DIFFEOMAP_INTERNAL_H
+
+#include <stddef.h>
+
+#include "omreg/diffeomap.h"
+
+/* A matrix or DIPY's None. */
+struct dm_matrix {
+    int set;
+    double m[16];
+};
+
+/* A field shared by every map that references it (DIPY shares numpy
+ * arrays the same way). refs is touched only by serial code. */
+struct dm_field {
+    omreg_image *img;
+    size_t refs;
+};
+
+struct omreg_diffeomap {
+    int dim;
+    int is_inverse;
+    size_t shape[OMREG_DM_GRID_COUNT][3]; /* disp, domain, codomain */
+    struct dm_matrix mat[OMREG_DM_MATRIX_COUNT];
+    struct dm_field *forward, *backward; /* the stored fields; NULL: None */
+};
+
+/* The matrix or NULL (None). */
+static inline const double *dm_mat(const struct omreg_diffeomap *map, omreg_diffeomap_matrix w)
+{
+    return map->mat[w].set ? map->mat[w].m : NULL;
+}
+
+/* DIPY's mult_aff: None is the identity, None . None is None. The product
+ * (numpy's summation order, omreg_mat_mul) goes to buf. */
+const double *omreg_dm_mult_aff(int dim, const double *a, const double *b, double *buf);
+
+/* A caller's matrix argument: NULL (None) stays NULL, the identity tag
+ * becomes *is_identity = 1 and NULL, anything else must be a finite
+ * invertible affine (ENONFINITE / ESINGULAR). */
+omreg_status omreg_dm_check_matrix(const char *fn, const char *what, int dim, const double *a,
+                                   int *is_identity);
+
+#endif
