@@ -16,6 +16,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  affine STATIC MOVING   affine registration by mutual information\n"
+    "  syn STATIC MOVING      symmetric diffeomorphic registration (SyN: cc, ssd, em)\n"
     "  apply IMAGE            resample an image through a saved affine\n"
     "  affine-error EST TRUE  distance between two affines over an image's voxels\n"
     "  version                print the version\n"
@@ -30,6 +31,10 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "affine") == 0)
         return cmd_affine(argc - 1, argv + 1);
+    if (strcmp(cmd, "syn") == 0) {
+        int cmd_syn(int argc, char **argv); /* cli/cmd_syn.c */
+        return cmd_syn(argc - 1, argv + 1);
+    }
     if (strcmp(cmd, "apply") == 0)
         return cmd_apply(argc - 1, argv + 1);
     if (strcmp(cmd, "affine-error") == 0)

@@ -1,0 +1,393 @@
+/* omreg syn STATIC MOVING: DIPY's dipy_align_syn (SynRegistrationFlow) from
+ * the command line: symmetric diffeomorphic registration with the CC, SSD
+ * or EM metric, writing the warped moving image and the displacement
+ * fields as the DIPY workflow does. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "omreg/diffeomap.h"
+#include "omreg/matrix.h"
+#include "omreg/nifti.h"
+#include "omreg/syn.h"
+
+static const char usage[] =
+    "usage: omreg syn STATIC MOVING [options]\n"
+    "\n"
+    "Symmetric diffeomorphic registration (DIPY 1.6 SyN,\n"
+    "SymmetricDiffeomorphicRegistration) of MOVING to STATIC. Images: NIfTI\n"
+    "(.nii, .nii.gz) or PNG (.png, 2D); both 2D or both 3D. Pass the result\n"
+    "of 'omreg affine --out-affine' as --prealign when the images are not\n"
+    "already aligned.\n"
+    "\n"
+    "Outputs (each written whole or not at all):\n"
+    "  --out-warped FILE         MOVING warped onto the STATIC grid (float32 NIfTI)\n"
+    "  --out-inverse-warped FILE STATIC warped onto the MOVING grid\n"
+    "  --out-field FILE          the map's displacement fields in world mm, as\n"
+    "                            dipy_align_syn writes them: shape (X, Y, Z, 3, 2)\n"
+    "                            ((X, Y, 2, 2) in 2D), [..., 0] forward, [..., 1]\n"
+    "                            backward, on the STATIC grid, with DIPY's NIfTI\n"
+    "                            affine: the STATIC world-to-grid matrix (the\n"
+    "                            inverse of STATIC's affine; dipy_apply_transform\n"
+    "                            inverts it back)\n"
+    "Registration (DIPY's workflow defaults):\n"
+    "  --prealign FILE           affine static world -> moving world (rows of numbers)\n"
+    "  --level-iters LIST        iterations per level, coarsest first (10,10,5)\n"
+    "  --step-length L           largest update per iteration, mm (0.25)\n"
+    "  --ss-sigma-factor F       scale-space smoothing factor (0.2)\n"
+    "  --opt-tol T               stop a level when the energy derivative <= T (1e-5)\n"
+    "  --inv-iter N              fixed-point inversion iterations (20)\n"
+    "  --inv-tol T               inversion tolerance (1e-3)\n"
+    "Metric:\n"
+    "  --metric cc|ssd|em        similarity metric (cc)\n"
+    "  --cc-radius R             CC window radius (4)\n"
+    "  --sigma-diff S            CC step smoothing, voxels (2.0)\n"
+    "  --ssd-smooth S            SSD smoothness (4.0)\n"
+    "  --em-smooth S             EM smoothness (1.0)\n"
+    "  --inner-iter N            SSD/EM Gauss-Seidel sweeps per level (SSD 10, EM 5)\n"
+    "  --em-q-levels N           EM quantisation levels (256)\n"
+    "  --em-no-double-gradient   EM: do not add the expected image's gradient\n"
+    "  --step-type TYPE          SSD/EM step: demons or gauss_newton\n"
+    "                            (SSD demons, EM gauss_newton)\n"
+    "Execution:\n"
+    "  --threads N               OpenMP threads (default: the runtime's)\n"
+    "  --backend NAME            parallel (default) or reference (serial specification)\n"
+    "  --quiet                   no progress on stderr\n"
+    "  --help                    this text\n";
+
+typedef struct syn_cli {
+    const char *static_path, *moving_path, *prealign_path;
+    const char *out_warped, *out_inverse_warped, *out_field;
+    const omreg_backend *backend;
+    int threads, quiet;
+    omreg_syn_options opt;
+} syn_cli;
+
+static void progress(void *ctx, const omreg_syn_progress *p)
+{
+    const syn_cli *c = ctx;
+    if (c->quiet)
+        return;
+    if (p->event == 1)
+        fprintf(stderr, "[%7.2fs] level %d: up to %d iterations\n", cli_elapsed(), p->level,
+                p->max_iter);
+    else if (p->event == 0) {
+        fprintf(stderr, "[%7.2fs] level %d iteration %d: energy %.6f", cli_elapsed(), p->level,
+                p->iteration, p->energy);
+        if (isfinite(p->derivative))
+            fprintf(stderr, ", derivative %.3g", p->derivative);
+        fputc('\n', stderr);
+    } else if (p->event == 2)
+        fprintf(stderr, "[%7.2fs] level %d done: %d iteration%s%s\n", cli_elapsed(), p->level,
+                p->iteration, p->iteration == 1 ? "" : "s",
+                p->iteration < p->max_iter ? " (converged)" : "");
+}
+
+/* "smooth" options are per metric; remember which were given */
+typedef struct given {
+    double ssd_smooth, em_smooth;
+    int inner_iter, step_type;
+    int has_ssd_smooth, has_em_smooth, has_inner_iter, has_step_type;
+} given;
+
+static int parse_args(int argc, char **argv, syn_cli *c)
+{
+    enum { O_PREALIGN = 256, O_ITERS, O_STEP_LENGTH, O_SS_SIGMA, O_OPT_TOL, O_INV_ITER,
+           O_INV_TOL, O_METRIC, O_CC_RADIUS, O_SIGMA_DIFF, O_SSD_SMOOTH, O_EM_SMOOTH,
+           O_INNER_ITER, O_Q_LEVELS, O_NO_DOUBLE, O_STEP_TYPE, O_OUT_WARPED, O_OUT_INVERSE,
+           O_OUT_FIELD, O_THREADS, O_BACKEND, O_QUIET, O_HELP };
+    static const struct option longopts[] = {
+        {"prealign", required_argument, NULL, O_PREALIGN},
+        {"level-iters", required_argument, NULL, O_ITERS},
+        {"step-length", required_argument, NULL, O_STEP_LENGTH},
+        {"ss-sigma-factor", required_argument, NULL, O_SS_SIGMA},
+        {"opt-tol", required_argument, NULL, O_OPT_TOL},
+        {"inv-iter", required_argument, NULL, O_INV_ITER},
+        {"inv-tol", required_argument, NULL, O_INV_TOL},
+        {"metric", required_argument, NULL, O_METRIC},
+        {"cc-radius", required_argument, NULL, O_CC_RADIUS},
+        {"sigma-diff", required_argument, NULL, O_SIGMA_DIFF},
+        {"ssd-smooth", required_argument, NULL, O_SSD_SMOOTH},
+        {"em-smooth", required_argument, NULL, O_EM_SMOOTH},
+        {"inner-iter", required_argument, NULL, O_INNER_ITER},
+        {"em-q-levels", required_argument, NULL, O_Q_LEVELS},
+        {"em-no-double-gradient", no_argument, NULL, O_NO_DOUBLE},
+        {"step-type", required_argument, NULL, O_STEP_TYPE},
+        {"out-warped", required_argument, NULL, O_OUT_WARPED},
+        {"out-inverse-warped", required_argument, NULL, O_OUT_INVERSE},
+        {"out-field", required_argument, NULL, O_OUT_FIELD},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"backend", required_argument, NULL, O_BACKEND},
+        {"quiet", no_argument, NULL, O_QUIET},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    omreg_syn_metric_type metric = OMREG_SYN_CC;
+    int radius = 4, q_levels = 256, double_gradient = 1, n_iters = 3, opt;
+    int level_iters[OMREG_SYN_MAX_LEVELS] = {10, 10, 5};
+    double sigma_diff = 2.0, step_length = 0.25, ss_sigma = 0.2, opt_tol = 1e-5, inv_tol = 1e-3;
+    int inv_iter = 20;
+    given g;
+    memset(&g, 0, sizeof g);
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+        switch (opt) {
+        case O_PREALIGN: c->prealign_path = optarg; break;
+        case O_OUT_WARPED: c->out_warped = optarg; break;
+        case O_OUT_INVERSE: c->out_inverse_warped = optarg; break;
+        case O_OUT_FIELD: c->out_field = optarg; break;
+        case O_ITERS:
+            if ((n_iters = cli_parse_int_list(optarg, 0, 1000000, level_iters,
+                                              OMREG_SYN_MAX_LEVELS)) < 1)
+                return cli_usage_error("--level-iters: '%s' is not a list of 1 to %d integers "
+                                       ">= 0", optarg, OMREG_SYN_MAX_LEVELS);
+            break;
+        case O_STEP_LENGTH:
+            if (!cli_parse_double(optarg, 0.0, 1e6, &step_length) || !(step_length > 0))
+                return cli_usage_error("--step-length: '%s' is not a number > 0", optarg);
+            break;
+        case O_SS_SIGMA:
+            if (!cli_parse_double(optarg, 0.0, 1e6, &ss_sigma))
+                return cli_usage_error("--ss-sigma-factor: '%s' is not a number >= 0", optarg);
+            break;
+        case O_OPT_TOL:
+            if (!cli_parse_double(optarg, -1e300, 1e300, &opt_tol))
+                return cli_usage_error("--opt-tol: '%s' is not a number", optarg);
+            break;
+        case O_INV_ITER:
+            if (!cli_parse_int(optarg, 0, 1000000, &inv_iter))
+                return cli_usage_error("--inv-iter: '%s' is not an integer >= 0", optarg);
+            break;
+        case O_INV_TOL:
+            if (!cli_parse_double(optarg, 0.0, 1e300, &inv_tol))
+                return cli_usage_error("--inv-tol: '%s' is not a number >= 0", optarg);
+            break;
+        case O_METRIC:
+            if (omreg_syn_metric_from_name(optarg, &metric) != OMREG_OK)
+                return cli_usage_error("--metric: '%s' is not cc, ssd or em", optarg);
+            break;
+        case O_CC_RADIUS:
+            if (!cli_parse_int(optarg, 1, 65535, &radius))
+                return cli_usage_error("--cc-radius: '%s' is not an integer in 1..65535", optarg);
+            break;
+        case O_SIGMA_DIFF:
+            if (!cli_parse_double(optarg, 0.0, 1e6, &sigma_diff))
+                return cli_usage_error("--sigma-diff: '%s' is not a number >= 0", optarg);
+            break;
+        case O_SSD_SMOOTH:
+            if (!cli_parse_double(optarg, 0.0, 1e6, &g.ssd_smooth))
+                return cli_usage_error("--ssd-smooth: '%s' is not a number >= 0", optarg);
+            g.has_ssd_smooth = 1;
+            break;
+        case O_EM_SMOOTH:
+            if (!cli_parse_double(optarg, 0.0, 1e6, &g.em_smooth))
+                return cli_usage_error("--em-smooth: '%s' is not a number >= 0", optarg);
+            g.has_em_smooth = 1;
+            break;
+        case O_INNER_ITER:
+            if (!cli_parse_int(optarg, 0, 1000000, &g.inner_iter))
+                return cli_usage_error("--inner-iter: '%s' is not an integer >= 0", optarg);
+            g.has_inner_iter = 1;
+            break;
+        case O_Q_LEVELS:
+            if (!cli_parse_int(optarg, 2, 1 << 24, &q_levels))
+                return cli_usage_error("--em-q-levels: '%s' is not an integer in 2..16777216",
+                                       optarg);
+            break;
+        case O_NO_DOUBLE: double_gradient = 0; break;
+        case O_STEP_TYPE: {
+            omreg_syn_step_type t;
+            if (omreg_syn_step_type_from_name(optarg, &t) != OMREG_OK)
+                return cli_usage_error("--step-type: '%s' is neither demons nor gauss_newton",
+                                       optarg);
+            g.step_type = (int)t;
+            g.has_step_type = 1;
+            break;
+        }
+        case O_THREADS:
+            if (!cli_parse_int(optarg, 1, 4096, &c->threads))
+                return cli_usage_error("--threads: '%s' is not an integer >= 1", optarg);
+            break;
+        case O_BACKEND:
+            if (!cli_select_backend(optarg, &c->backend))
+                return cli_usage_error("--backend: '%s' is neither parallel nor reference",
+                                       optarg);
+            break;
+        case 'q':
+        case O_QUIET: c->quiet = 1; break;
+        case 'h':
+        case O_HELP: fputs(usage, stdout); exit(0);
+        default:
+            return cli_usage_error("syn: unknown or incomplete option '%s' (see omreg syn "
+                                   "--help)", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage_error("syn: expected STATIC and MOVING images, got %d argument%s "
+                               "(see omreg syn --help)", argc - optind,
+                               argc - optind == 1 ? "" : "s");
+    c->static_path = argv[optind];
+    c->moving_path = argv[optind + 1];
+    if (metric == OMREG_SYN_CC && (g.has_ssd_smooth || g.has_em_smooth || g.has_inner_iter ||
+                                   g.has_step_type))
+        return cli_usage_error("--ssd-smooth, --em-smooth, --inner-iter and --step-type apply "
+                               "to the ssd and em metrics only");
+    if (metric == OMREG_SYN_SSD && g.has_em_smooth)
+        return cli_usage_error("--em-smooth applies to --metric em (use --ssd-smooth)");
+    if (metric == OMREG_SYN_EM && g.has_ssd_smooth)
+        return cli_usage_error("--ssd-smooth applies to --metric ssd (use --em-smooth)");
+
+    omreg_syn_options *o = &c->opt;
+    *o = omreg_syn_default_options(metric);
+    o->nlevels = n_iters;
+    for (int i = 0; i < n_iters; ++i)
+        o->level_iters[i] = level_iters[i];
+    o->step_length = step_length;
+    o->ss_sigma_factor = ss_sigma;
+    o->opt_tol = opt_tol;
+    o->inv_iter = inv_iter;
+    o->inv_tol = inv_tol;
+    o->metric.radius = radius;
+    o->metric.sigma_diff = sigma_diff;
+    o->metric.q_levels = q_levels;
+    o->metric.double_gradient = double_gradient;
+    if (g.has_ssd_smooth)
+        o->metric.smooth = g.ssd_smooth;
+    if (g.has_em_smooth)
+        o->metric.smooth = g.em_smooth;
+    if (g.has_inner_iter)
+        o->metric.inner_iter = g.inner_iter;
+    if (g.has_step_type)
+        o->metric.step_type = (omreg_syn_step_type)g.step_type;
+    return 0;
+}
+
+static int load(const char *what, const char *path, omreg_image **out)
+{
+    omreg_status st = cli_read_image(path, out);
+    if (st != OMREG_OK) {
+        char label[256];
+        snprintf(label, sizeof label, "%s image %s", what, path);
+        return cli_status_error(label, st);
+    }
+    return 0;
+}
+
+/* dipy_align_syn's field file: np.array([forward.T, backward.T]).T, shape
+ * (shape..., dim, 2), saved with the map's codomain world-to-grid affine */
+static omreg_status write_field(const char *path, const omreg_diffeomap *map)
+{
+    const omreg_image *fwd = omreg_diffeomap_forward(map), *bwd = omreg_diffeomap_backward(map);
+    const int dim = omreg_image_ndim(fwd);
+    const size_t nvals = omreg_image_voxels(fwd) * (size_t)dim;
+    size_t shape[5];
+    for (int d = 0; d < dim; ++d)
+        shape[d] = omreg_image_shape(fwd)[d];
+    shape[dim] = (size_t)dim;
+    shape[dim + 1] = 2;
+    float *data = malloc(2 * nvals * sizeof(float));
+    omreg_clear_error();
+    if (data == NULL)
+        return OMREG_ENOMEM;
+    const float *f = omreg_image_cdata(fwd), *b = omreg_image_cdata(bwd);
+    for (size_t i = 0; i < nvals; ++i) { /* [..., c, 0] forward, [..., c, 1] backward */
+        data[2 * i] = f[i];
+        data[2 * i + 1] = b[i];
+    }
+    /* DIPY saves mapping.codomain_world2grid; a 2D one is embedded in 4x4 */
+    const double *w2g = omreg_diffeomap_matrix_get(map, OMREG_DM_CODOMAIN_WORLD2GRID);
+    double a4[16];
+    omreg_mat_identity(4, a4);
+    for (int r = 0; r < dim; ++r) {
+        for (int k = 0; k < dim; ++k)
+            a4[r * 4 + k] = w2g[r * (dim + 1) + k];
+        a4[r * 4 + 3] = w2g[r * (dim + 1) + dim];
+    }
+    omreg_status st = omreg_nifti_write_array(path, dim + 2, shape, OMREG_F32, data, a4);
+    free(data);
+    return st;
+}
+
+int cmd_syn(int argc, char **argv)
+{
+    syn_cli c;
+    memset(&c, 0, sizeof c);
+    c.backend = omreg_backend_parallel();
+    int rc = parse_args(argc, argv, &c);
+    if (rc)
+        return rc;
+    c.opt.progress = progress;
+    c.opt.progress_ctx = &c;
+    cli_set_threads(c.threads);
+    cli_elapsed();
+
+    omreg_image *stat = NULL, *mov = NULL, *warped = NULL, *inv_warped = NULL;
+    omreg_diffeomap *map = NULL;
+    rc = load("static", c.static_path, &stat);
+    if (!rc)
+        rc = load("moving", c.moving_path, &mov);
+    if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
+        rc = cli_error("syn: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
+                       omreg_image_ndim(mov));
+    const int dim = stat ? omreg_image_ndim(stat) : 3, n1 = dim + 1;
+    double prealign[16], *pre = NULL;
+    if (!rc && c.prealign_path) {
+        if (cli_read_matrix(c.prealign_path, n1, prealign) != OMREG_OK)
+            rc = cli_error("--prealign %s: not a %dx%d matrix of finite numbers",
+                           c.prealign_path, n1, n1);
+        pre = prealign;
+    }
+    omreg_syn_info info;
+    if (!rc) {
+        static const char *const names[] = {"cc", "ssd", "em"};
+        if (!c.quiet)
+            fprintf(stderr, "omreg syn: %s -> %s, metric %s, %d levels, backend %s\n",
+                    c.moving_path, c.static_path, names[c.opt.metric.type], c.opt.nlevels,
+                    omreg_backend_name(c.backend));
+        omreg_status st = omreg_syn_register(c.backend, stat, mov, pre, &c.opt, &map, &info);
+        if (st != OMREG_OK)
+            rc = cli_status_error("registration failed", st);
+    }
+    /* everything is computed before the first file is written */
+    if (!rc && c.out_warped) {
+        omreg_status st = omreg_diffeomap_transform(c.backend, map, mov, OMREG_WARP_LINEAR,
+                                                    NULL, NULL, NULL, &warped);
+        if (st != OMREG_OK)
+            rc = cli_status_error("warping MOVING", st);
+    }
+    if (!rc && c.out_inverse_warped) {
+        omreg_status st = omreg_diffeomap_transform_inverse(c.backend, map, stat,
+                                                            OMREG_WARP_LINEAR, NULL, NULL, NULL,
+                                                            &inv_warped);
+        if (st != OMREG_OK)
+            rc = cli_status_error("warping STATIC", st);
+    }
+    if (!rc && warped) {
+        omreg_status st = cli_write_image(c.out_warped, warped);
+        if (st != OMREG_OK)
+            rc = cli_status_error(c.out_warped, st);
+    }
+    if (!rc && inv_warped) {
+        omreg_status st = cli_write_image(c.out_inverse_warped, inv_warped);
+        if (st != OMREG_OK)
+            rc = cli_status_error(c.out_inverse_warped, st);
+    }
+    if (!rc && c.out_field) {
+        omreg_status st = write_field(c.out_field, map);
+        if (st != OMREG_OK)
+            rc = cli_status_error(c.out_field, st);
+    }
+    if (!rc && !c.quiet)
+        fprintf(stderr, "[%7.2fs] done: %d iterations, last energy %.6f\n", cli_elapsed(),
+                info.total_iterations, info.last_energy);
+    omreg_diffeomap_free(map);
+    omreg_image_free(stat);
+    omreg_image_free(mov);
+    omreg_image_free(warped);
+    omreg_image_free(inv_warped);
+    return rc;
+}

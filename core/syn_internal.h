@@ -1,0 +1,119 @@
+/* Internals of the SyN driver (core/syn_driver.c): the float32 scale space
+ * SymmetricDiffeomorphicRegistration builds (core/syn_scalespace.c) and the
+ * similarity-metric objects with DIPY's SimilarityMetric interface
+ * (core/syn_metric.c and core/syn_metric_{cc,ssd,em}.c). O(parameters)
+ * logic only; every voxel loop goes through the backend table, directly or
+ * through a public entry point. */
+#ifndef OMREG_CORE_SYN_INTERNAL_H
+#define OMREG_CORE_SYN_INTERNAL_H
+
+#include <stddef.h>
+
+#include "backend.h"
+#include "omreg/diffeomap.h"
+#include "omreg/image.h"
+#include "omreg/syn.h"
+
+/* ---- scale space (DIPY scalespace.ScaleSpace on a float32 image) -------- */
+
+typedef struct syn_level {
+    omreg_image *image; /* float32, input resolution and grid2world, in [0, 1] */
+    size_t shape[3];    /* the level's grid (domain_shapes) */
+    double spacing[3], scaling[3], sigmas[3];
+    double affine[16], affine_inv[16]; /* grid2world of the level's grid and its inverse */
+} syn_level;
+
+typedef struct syn_scale_space {
+    int dim, nlevels;
+    syn_level levels[OMREG_SYN_MAX_LEVELS];
+} syn_scale_space;
+
+/* ScaleSpace(image, nlevels, image.grid2world, spacing, sigma_factor) for a
+ * float32 image as DIPY's SyN passes it (image.astype(floating)): level 0
+ * is (image - min) / (max - min) computed in float32; level i > 0 is
+ * gaussian_filter(image, sigma_factor (scaling - 1)) normalised the same
+ * way, scaling = 2^i min(spacing) / spacing. spacing (dim entries) is
+ * DIPY's get_direction_and_spacings of the image's grid2world. Returns
+ * OMREG_ENONFINITE for a constant level (DIPY divides by zero), OMREG_ESHAPE
+ * for an empty level axis, OMREG_ENOMEM. */
+omreg_status syn_scale_space_create(const omreg_backend *b, const omreg_image *image_f32,
+                                    int nlevels, const double *spacing, double sigma_factor,
+                                    syn_scale_space **out);
+void syn_scale_space_free(syn_scale_space *ss);
+
+/* (x - min) / (max - min) of a float32 image, in float32, into out (n
+ * voxels; out may be x). OMREG_ENONFINITE for NaN/Inf or a constant image. */
+omreg_status syn_normalize_f32(const omreg_backend *b, const float *x, size_t n, float *out,
+                               const char *what);
+
+/* ---- similarity metrics (DIPY metrics.py) -------------------------------- */
+
+typedef struct syn_metric syn_metric;
+
+/* DIPY's SimilarityMetric interface. compute_forward / compute_backward
+ * return a new float32 field of the static image's shape (the step),
+ * owned by the caller. transformation may be NULL (DIPY's None). */
+typedef struct syn_metric_ops {
+    const char *name;
+    omreg_status (*use_static_image_dynamics)(syn_metric *m, const omreg_image *original,
+                                              const omreg_diffeomap *transformation);
+    omreg_status (*use_moving_image_dynamics)(syn_metric *m, const omreg_image *original,
+                                              const omreg_diffeomap *transformation);
+    omreg_status (*initialize_iteration)(syn_metric *m);
+    omreg_status (*compute_forward)(syn_metric *m, omreg_image **step);
+    omreg_status (*compute_backward)(syn_metric *m, omreg_image **step);
+    double (*get_energy)(const syn_metric *m);
+    void (*free_iteration)(syn_metric *m);
+    void (*destroy)(syn_metric *m); /* frees state */
+} syn_metric_ops;
+
+struct syn_metric {
+    const syn_metric_ops *ops;
+    const omreg_backend *b;
+    int dim;
+    omreg_syn_metric_options opt;
+    int levels_below, levels_above; /* set_levels_below / set_levels_above */
+    /* set_static_image / set_moving_image (borrowed; the driver keeps them
+     * alive until free_iteration) */
+    const omreg_image *static_image, *moving_image;
+    double static_affine[16], moving_affine[16];
+    double static_spacing[3], moving_spacing[3];
+    double static_direction[16], moving_direction[16];
+    double energy;
+    void *state; /* the metric's own */
+};
+
+/* A metric of opt->type (validated by the caller) for dim-D images. */
+omreg_status syn_metric_create(const omreg_backend *b, int dim,
+                               const omreg_syn_metric_options *opt, syn_metric **out);
+void syn_metric_free(syn_metric *m);
+
+/* set_static_image / set_moving_image: image (borrowed), the grid2world of
+ * its grid, spacing (dim) and direction ((dim+1)^2). */
+void syn_metric_set_static(syn_metric *m, const omreg_image *image, const double *affine,
+                           const double *spacing, const double *direction);
+void syn_metric_set_moving(syn_metric *m, const omreg_image *image, const double *affine,
+                           const double *spacing, const double *direction);
+
+/* The smallest grid axis the metric accepts (CC: 2 radius + 1; else 2, for
+ * numpy.gradient). */
+size_t syn_metric_min_axis(const omreg_syn_metric_options *opt);
+
+/* The metrics' shared pieces (core/syn_metric.c). */
+/* grad = numpy.gradient(image) / spacing, reoriented by direction (DIPY:
+ * gradient(...); g /= spacing; reorient_vector_field(g, direction)). */
+omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *image,
+                                   const double *spacing, const double *direction,
+                                   omreg_image **grad);
+/* Smooth every component of a float32 field in place with sigma voxels
+ * along every axis (ndimage.gaussian_filter(d[..., i], sigma)). */
+omreg_status syn_smooth_field(const omreg_backend *b, omreg_image *field, double sigma);
+/* out = a - b (float32 scalar images of one shape), a new image */
+omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
+                            omreg_image **out);
+/* np.sum(spacing**2) / dim: the demons steps' sigma_reg_2 */
+double syn_sigma_reg_2(int dim, const double *spacing);
+
+extern const syn_metric_ops syn_metric_cc_ops, syn_metric_ssd_ops, syn_metric_em_ops;
+
+#endif

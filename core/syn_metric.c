@@ -1,0 +1,144 @@
+/* The similarity-metric objects of DIPY 1.6 metrics.py (SimilarityMetric:
+ * set_{static,moving}_image, set_levels_{below,above}) and the pieces the
+ * three metrics share: the physical-space image gradient
+ * (numpy.gradient / spacing, reoriented), the Gaussian smoothing of a
+ * step, image differences, sigma_reg_2, and omreg_numpy_gradient. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "image_internal.h"
+#include "omreg/smooth.h"
+#include "omreg/vector_fields.h"
+#include "syn_internal.h"
+
+omreg_status syn_metric_create(const omreg_backend *b, int dim,
+                               const omreg_syn_metric_options *opt, syn_metric **out)
+{
+    syn_metric *m = NULL;
+    OMREG_FORWARD(omreg_calloc((void **)&m, 1, sizeof *m, "similarity metric"));
+    m->b = b;
+    m->dim = dim;
+    m->opt = *opt;
+    switch (opt->type) {
+    case OMREG_SYN_CC: m->ops = &syn_metric_cc_ops; break;
+    case OMREG_SYN_SSD: m->ops = &syn_metric_ssd_ops; break;
+    default: m->ops = &syn_metric_em_ops; break;
+    }
+    *out = m;
+    return OMREG_OK;
+}
+
+void syn_metric_free(syn_metric *m)
+{
+    if (m == NULL)
+        return;
+    m->ops->free_iteration(m);
+    m->ops->destroy(m);
+    free(m);
+}
+
+static void set_image(int dim, const omreg_image *image, const double *affine,
+                      const double *spacing, const double *direction, const omreg_image **img,
+                      double *m_affine, double *m_spacing, double *m_direction)
+{
+    const size_t n1 = (size_t)dim + 1;
+    *img = image;
+    memcpy(m_affine, affine, sizeof(double) * n1 * n1);
+    memcpy(m_spacing, spacing, sizeof(double) * (size_t)dim);
+    memcpy(m_direction, direction, sizeof(double) * n1 * n1);
+}
+
+void syn_metric_set_static(syn_metric *m, const omreg_image *image, const double *affine,
+                           const double *spacing, const double *direction)
+{
+    set_image(m->dim, image, affine, spacing, direction, &m->static_image, m->static_affine,
+              m->static_spacing, m->static_direction);
+}
+
+void syn_metric_set_moving(syn_metric *m, const omreg_image *image, const double *affine,
+                           const double *spacing, const double *direction)
+{
+    set_image(m->dim, image, affine, spacing, direction, &m->moving_image, m->moving_affine,
+              m->moving_spacing, m->moving_direction);
+}
+
+size_t syn_metric_min_axis(const omreg_syn_metric_options *opt)
+{
+    if (opt->type == OMREG_SYN_CC)
+        return 2 * (size_t)opt->radius + 1;
+    return 2;
+}
+
+omreg_status omreg_numpy_gradient(const omreg_backend *b, const omreg_image *image,
+                                  omreg_image **out)
+{
+    static const char fn[] = "omreg_numpy_gradient";
+    OMREG_RETURN_IF(b == NULL || image == NULL || out == NULL, OMREG_EINVAL,
+                    "%s: NULL argument", fn);
+    OMREG_RETURN_IF(image->ncomp != 1, OMREG_ESHAPE, "%s: expected a scalar image, got a field",
+                    fn);
+    for (int d = 0; d < image->ndim; ++d)
+        OMREG_RETURN_IF(image->shape[d] < 2, OMREG_ESHAPE,
+                        "%s: axis %d has %zu voxel(s); numpy.gradient needs at least 2", fn, d,
+                        image->shape[d]);
+    omreg_image *g = NULL;
+    OMREG_FORWARD(omreg_image_create(&g, image->ndim, image->shape, image->ndim, image->dtype,
+                                     image->grid2world));
+    if (image->ndim == 2) {
+        if (image->dtype == OMREG_F32)
+            b->numpy_gradient_2d_f32(image->data, image->shape, g->data);
+        else
+            b->numpy_gradient_2d_f64(image->data, image->shape, g->data);
+    } else {
+        if (image->dtype == OMREG_F32)
+            b->numpy_gradient_3d_f32(image->data, image->shape, g->data);
+        else
+            b->numpy_gradient_3d_f64(image->data, image->shape, g->data);
+    }
+    *out = g;
+    return OMREG_OK;
+}
+
+omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *image,
+                                   const double *spacing, const double *direction,
+                                   omreg_image **grad)
+{
+    omreg_image *g = NULL;
+    OMREG_FORWARD(omreg_numpy_gradient(b, image, &g));
+    /* float32 field /= float64 spacing array: numpy divides in double */
+    b->syn_divide_spacing_f32(g->data, omreg_image_voxels(g), g->ndim, spacing);
+    omreg_status st = omreg_reorient_vector_field(b, g, direction);
+    if (st != OMREG_OK) {
+        omreg_image_free(g);
+        return st;
+    }
+    *grad = g;
+    return OMREG_OK;
+}
+
+omreg_status syn_smooth_field(const omreg_backend *b, omreg_image *field, double sigma)
+{
+    const double sigmas[3] = {sigma, sigma, sigma};
+    return omreg_gaussian_filter_inplace(b, field, sigmas, OMREG_SMOOTH_REFLECT, 0.0,
+                                         OMREG_SMOOTH_TRUNCATE);
+}
+
+omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
+                            omreg_image **out)
+{
+    omreg_image *d = NULL;
+    OMREG_FORWARD(omreg_image_create(&d, a->ndim, a->shape, 1, OMREG_F32, a->grid2world));
+    b->syn_subtract_f32(a->data, c->data, omreg_image_voxels(a), d->data);
+    *out = d;
+    return OMREG_OK;
+}
+
+double syn_sigma_reg_2(int dim, const double *spacing)
+{
+    double s = 0.0; /* np.sum of 2 or 3 squares: left to right */
+    for (int d = 0; d < dim; ++d)
+        s += spacing[d] * spacing[d];
+    return s / dim;
+}

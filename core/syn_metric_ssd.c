@@ -1,0 +1,145 @@
+/* DIPY 1.6 SSDMetric (metrics.py): per iteration both images' physical
+ * gradients; the forward step registers moving to static with
+ * delta = static - moving and the static gradient, the backward step the
+ * other way round. 'demons': compute_ssd_demons_step with sigma_reg_2 =
+ * sum(spacing^2) / dim, then Gaussian smoothing by `smooth`;
+ * 'gauss_newton': a V-cycle of levels_below levels and inner_iter sweeps
+ * with lambda = smooth from a zero displacement (red-black sweeps, see
+ * omreg/sumsqdiff.h). The energy is the step's sum of squared
+ * differences. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "image_internal.h"
+#include "omreg/sumsqdiff.h"
+#include "syn_internal.h"
+
+typedef struct ssd_state {
+    omreg_image *gradient_static, *gradient_moving;
+    /* V-cycle buffers, kept while the grid and depth stay the same */
+    omreg_ssd_workspace *ws;
+    size_t ws_shape[3];
+    int ws_levels;
+} ssd_state;
+
+static omreg_status no_dynamics(syn_metric *m, const omreg_image *original,
+                                const omreg_diffeomap *transformation)
+{
+    (void)m;
+    (void)original;
+    (void)transformation;
+    return OMREG_OK;
+}
+
+static void free_iteration(syn_metric *m)
+{
+    ssd_state *s = m->state;
+    if (s == NULL)
+        return;
+    omreg_image_free(s->gradient_static);
+    omreg_image_free(s->gradient_moving);
+    s->gradient_static = s->gradient_moving = NULL;
+}
+
+static omreg_status initialize_iteration(syn_metric *m)
+{
+    if (m->state == NULL)
+        OMREG_FORWARD(omreg_calloc(&m->state, 1, sizeof(ssd_state), "SSD metric state"));
+    free_iteration(m);
+    ssd_state *s = m->state;
+    omreg_status st = syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
+                                            m->moving_direction, &s->gradient_moving);
+    if (st == OMREG_OK)
+        st = syn_physical_gradient(m->b, m->static_image, m->static_spacing,
+                                   m->static_direction, &s->gradient_static);
+    if (st != OMREG_OK)
+        free_iteration(m);
+    return st;
+}
+
+/* a workspace for V-cycles of n levels below the static image's grid */
+static omreg_status workspace(syn_metric *m, ssd_state *s, int n)
+{
+    const omreg_image *img = m->static_image;
+    if (s->ws && s->ws_levels == n && memcmp(s->ws_shape, img->shape, sizeof s->ws_shape) == 0)
+        return OMREG_OK;
+    omreg_ssd_workspace_free(s->ws);
+    s->ws = NULL;
+    OMREG_FORWARD(omreg_ssd_workspace_create(&s->ws, img->ndim, img->shape, OMREG_F32, n,
+                                             false));
+    memcpy(s->ws_shape, img->shape, sizeof s->ws_shape);
+    s->ws_levels = n;
+    return OMREG_OK;
+}
+
+static omreg_status step(syn_metric *m, int forward, omreg_image **out)
+{
+    ssd_state *s = m->state;
+    const omreg_image *gradient = forward ? s->gradient_static : s->gradient_moving;
+    omreg_image *delta = NULL, *d = NULL;
+    double energy = 0.0;
+    /* forward: static - moving; backward: moving - static */
+    OMREG_FORWARD(forward ? syn_difference(m->b, m->static_image, m->moving_image, &delta)
+                          : syn_difference(m->b, m->moving_image, m->static_image, &delta));
+    omreg_status st = omreg_image_create(&d, m->dim, m->static_image->shape, m->dim, OMREG_F32,
+                                         m->static_image->grid2world);
+    if (st == OMREG_OK && m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON) {
+        st = workspace(m, s, m->levels_below);
+        if (st == OMREG_OK)
+            st = omreg_ssd_v_cycle(m->b, m->levels_below, m->opt.inner_iter, delta, NULL,
+                                   gradient, NULL, m->opt.smooth, d, s->ws, &energy);
+    } else if (st == OMREG_OK) {
+        st = omreg_ssd_demons_step(m->b, delta, gradient,
+                                   syn_sigma_reg_2(m->dim, m->static_spacing), d, &energy);
+        if (st == OMREG_OK)
+            st = syn_smooth_field(m->b, d, m->opt.smooth);
+    }
+    omreg_image_free(delta);
+    if (st != OMREG_OK) {
+        omreg_image_free(d);
+        return st;
+    }
+    m->energy = energy;
+    *out = d;
+    return OMREG_OK;
+}
+
+static omreg_status compute_forward(syn_metric *m, omreg_image **out)
+{
+    return step(m, 1, out);
+}
+
+static omreg_status compute_backward(syn_metric *m, omreg_image **out)
+{
+    return step(m, 0, out);
+}
+
+static double get_energy(const syn_metric *m)
+{
+    return m->energy;
+}
+
+static void destroy(syn_metric *m)
+{
+    ssd_state *s = m->state;
+    free_iteration(m);
+    if (s)
+        omreg_ssd_workspace_free(s->ws);
+    free(s);
+    m->state = NULL;
+}
+
+const syn_metric_ops syn_metric_ssd_ops = {
+    .name = "SSD",
+    .use_static_image_dynamics = no_dynamics,
+    .use_moving_image_dynamics = no_dynamics,
+    .initialize_iteration = initialize_iteration,
+    .compute_forward = compute_forward,
+    .compute_backward = compute_backward,
+    .get_energy = get_energy,
+    .free_iteration = free_iteration,
+    .destroy = destroy,
+};
