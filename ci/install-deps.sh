@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building omreg and running all of
+# ci/run-all needs. Run as root (sudo bash ci/install-deps.sh); non-interactive.
+set -euo pipefail
+
+PACKAGES=(
+    # toolchains and build
+    build-essential cmake clang
+    # compiler-rt: the TSan runtime and the --coverage profile runtime
+    libclang-rt-14-dev
+    # LLVM's OpenMP runtime + Archer (/usr/lib/llvm-14/lib: libomp.so, libarcher.so)
+    libomp-dev
+    # llvm-cov-14 (coverage) and llvm-symbolizer (TSan stack traces)
+    llvm
+    # libraries
+    libcmocka-dev libnifti2-dev zlib1g-dev libpng-dev liblbfgsb-dev
+    # verification tools
+    valgrind libc6-dbg lcov
+    # real images for the end-to-end tests
+    mricron-data insighttoolkit5-examples
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "ci/install-deps.sh: run as root (sudo bash ci/install-deps.sh)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+# a mirror hiccup should not fail a CI run: three tries, 10 s apart
+retry() {
+    local n
+    for n in 1 2 3; do
+        "$@" </dev/null && return 0
+        [ "$n" -lt 3 ] && echo "ci/install-deps.sh: '$*' failed, retrying in 10 s" >&2 && sleep 10
+    done
+    return 1
+}
+retry apt-get update
+retry apt-get install -y --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    "${PACKAGES[@]}"
