@@ -13,8 +13,10 @@
  * have passed; the time per call is the median over the repeats. Every
  * variant's output is then recomputed once from the same input and
  * compared byte for byte with the reference's ("bits" column): the
- * benchmark also checks the determinism contract on large inputs.
- * See bench/README.md. */
+ * benchmark also checks the determinism contract on large inputs. Kernels
+ * ending in _f32 are SyN's (float32 images and fields, as DIPY's SyN runs).
+ * As the omreg command, the program uses schedule static when OMP_SCHEDULE
+ * is unset. See bench/README.md. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <omp.h>
@@ -30,6 +32,7 @@
 #define MAX_VARIANTS 16
 #define MAX_REPEATS 1000
 #define NBINS 32
+#define EM_LEVELS 256
 
 /* ---- inputs -------------------------------------------------------------- */
 
@@ -53,6 +56,10 @@ typedef struct bench {
     double *work;            /* invert: p (n x 3) */
     double *work2;           /* invert: q (n x 3) */
     double aux[8];           /* scalars the kernel returns (stats, energy) */
+    /* float32 copies for SyN's kernels */
+    float *imgf, *img2f, *fieldf, *field2f, *gradf, *factorsf, *deltaf, *sigmasqf;
+    float *workf, *work2f;   /* invert / Gauss-Seidel state */
+    int *labels, *ihist;     /* EM quantisation: classes, per-block histograms */
 } bench;
 
 static void *xcalloc(size_t n, size_t size)
@@ -159,7 +166,35 @@ static void bench_init(bench *b)
     need = need > s ? need : s;
     need = need > omreg_cc_scratch_3d(b->shape) ? need : omreg_cc_scratch_3d(b->shape);
     need = need > rows ? need : rows;
+    need = need > 2 * omreg_reduce_blocks(n) ? need : 2 * omreg_reduce_blocks(n);
     b->scratch = xcalloc(need, sizeof(double));
+
+    /* float32 copies (SyN) */
+    b->imgf = xcalloc(n, sizeof(float));
+    b->img2f = xcalloc(n, sizeof(float));
+    b->deltaf = xcalloc(n, sizeof(float));
+    b->sigmasqf = xcalloc(n, sizeof(float));
+    b->fieldf = xcalloc(3 * n, sizeof(float));
+    b->field2f = xcalloc(3 * n, sizeof(float));
+    b->gradf = xcalloc(3 * n, sizeof(float));
+    b->factorsf = xcalloc(5 * n, sizeof(float));
+    b->workf = xcalloc(3 * n, sizeof(float));
+    b->work2f = xcalloc(3 * n, sizeof(float));
+    b->labels = xcalloc(n, sizeof(int));
+    b->ihist = xcalloc(omreg_reduce_blocks(n) * EM_LEVELS, sizeof(int));
+    for (size_t i = 0; i < n; ++i) {
+        b->imgf[i] = (float)b->img[i];
+        b->img2f[i] = (float)b->img2[i];
+        b->deltaf[i] = (float)(b->img[i] - b->img2[i]);
+        b->sigmasqf[i] = (float)(1.0 + 0.01 * b->img[i]); /* EM class variances, > 0 */
+    }
+    for (size_t i = 0; i < 3 * n; ++i) {
+        b->fieldf[i] = (float)b->field[i];
+        b->field2f[i] = (float)b->field2[i];
+        b->gradf[i] = (float)b->grad[i];
+    }
+    for (size_t i = 0; i < 5 * n; ++i)
+        b->factorsf[i] = (float)b->factors[i];
 }
 
 /* ---- the kernels ----------------------------------------------------------- */
@@ -280,6 +315,141 @@ static void k_cc_step(bench *b, const struct omreg_backend *be)
     b->out_bytes = (3 * b->n + 1) * sizeof(double);
 }
 
+static void k_cc_backward_step(bench *b, const struct omreg_backend *be)
+{
+    be->compute_cc_backward_step_3d_f64(b->grad, b->factors, b->shape, b->radius, b->scratch,
+                                        b->out, b->aux);
+    memcpy(b->out + 3 * b->n, b->aux, sizeof(double));
+    b->out_bytes = (3 * b->n + 1) * sizeof(double);
+}
+
+/* ---- SyN's float32 kernels ---- */
+
+static void k_smooth_f32(bench *b, const struct omreg_backend *be)
+{
+    /* syn_smooth_field's work on one component: the three axis passes */
+    size_t radius = (size_t)(4.0 * b->sigma + 0.5);
+    double w[4096], tmp[8193];
+    if (radius > 4095) {
+        fprintf(stderr, "omreg_bench_kernels: --sigma too large\n");
+        exit(2);
+    }
+    omreg_gaussian_weights(b->sigma, radius, w, tmp);
+    float *out = (float *)b->out;
+    int nbuf = be->max_threads();
+    for (int axis = 0; axis < 3; ++axis)
+        be->gaussian_filter1d_f32(axis == 0 ? b->imgf : out, out, 3, b->shape, 1, axis, w,
+                                  radius, OMREG_SMOOTH_REFLECT, 0.0, b->scratch, nbuf);
+    b->out_bytes = b->n * sizeof(float);
+}
+
+static void k_warp_f32(bench *b, const struct omreg_backend *be)
+{
+    be->warp_linear_3d_f32(b->imgf, b->shape, b->fieldf, b->shape, NULL, NULL, NULL, b->shape,
+                           (float *)b->out);
+    b->out_bytes = b->n * sizeof(float);
+}
+
+static void k_compose_f32(bench *b, const struct omreg_backend *be)
+{
+    float *out = (float *)b->out;
+    be->compose_vector_fields_3d_f32(b->fieldf, b->shape, b->field2f, b->shape, NULL, NULL,
+                                     0.25, out, b->scratch, b->aux);
+    memcpy(out + 3 * b->n, b->aux, 3 * sizeof(double));
+    b->out_bytes = 3 * b->n * sizeof(float) + 3 * sizeof(double);
+}
+
+static void k_invert_reset_f32(bench *b) { memset(b->workf, 0, 3 * b->n * sizeof(float)); }
+
+static void k_invert_f32(bench *b, const struct omreg_backend *be)
+{
+    double r[2];
+    be->invert_vector_field_residual_3d_f32(b->fieldf, b->shape, NULL, unit_spacing, b->workf,
+                                            b->work2f, b->scratch, r);
+    be->invert_vector_field_step_3d_f32(b->shape, unit_spacing, 0.5, 0.5 * r[1], b->work2f,
+                                        b->workf);
+    float *out = (float *)b->out;
+    memcpy(out, b->workf, 3 * b->n * sizeof(float));
+    memcpy(out + 3 * b->n, r, sizeof r);
+    b->out_bytes = 3 * b->n * sizeof(float) + sizeof r;
+}
+
+static void k_cc_factors_f32(bench *b, const struct omreg_backend *be)
+{
+    be->precompute_cc_factors_3d_f32(b->imgf, b->img2f, b->shape, b->radius, b->scratch,
+                                     (float *)b->out);
+    b->out_bytes = 5 * b->n * sizeof(float);
+}
+
+static void k_cc_forward_f32(bench *b, const struct omreg_backend *be)
+{
+    float *out = (float *)b->out;
+    be->compute_cc_forward_step_3d_f32(b->gradf, b->factorsf, b->shape, b->radius, b->scratch,
+                                       out, b->aux);
+    memcpy(out + 3 * b->n, b->aux, sizeof(double));
+    b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
+}
+
+static void k_cc_backward_f32(bench *b, const struct omreg_backend *be)
+{
+    float *out = (float *)b->out;
+    be->compute_cc_backward_step_3d_f32(b->gradf, b->factorsf, b->shape, b->radius, b->scratch,
+                                        out, b->aux);
+    memcpy(out + 3 * b->n, b->aux, sizeof(double));
+    b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
+}
+
+static void k_ssd_demons_f32(bench *b, const struct omreg_backend *be)
+{
+    float *out = (float *)b->out;
+    be->compute_ssd_demons_step_3d_f32(b->deltaf, b->gradf, b->shape, 1.0, out, b->scratch,
+                                       b->aux);
+    memcpy(out + 3 * b->n, b->aux, sizeof(double));
+    b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
+}
+
+/* one red-black Gauss-Seidel sweep of the V-cycle, from disp = 0 */
+static void k_ssd_gauss_seidel_f32(bench *b, const struct omreg_backend *be)
+{
+    be->iterate_residual_displacement_field_ssd_3d_f32(b->deltaf, NULL, b->gradf, NULL, b->shape,
+                                                       4.0, b->workf, b->scratch, b->aux);
+    float *out = (float *)b->out;
+    memcpy(out, b->workf, 3 * b->n * sizeof(float));
+    memcpy(out + 3 * b->n, b->aux, sizeof(double));
+    b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
+}
+
+/* the V-cycle's residual of the system at disp = field */
+static void k_ssd_residual_f32(bench *b, const struct omreg_backend *be)
+{
+    float *out = (float *)b->out;
+    be->compute_residual_displacement_field_ssd_3d_f32(b->deltaf, NULL, b->gradf, NULL, b->shape,
+                                                       4.0, b->fieldf, out, b->scratch, b->aux);
+    memcpy(out + 3 * b->n, b->aux, sizeof(double));
+    b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
+}
+
+static void k_em_demons_f32(bench *b, const struct omreg_backend *be)
+{
+    float *out = (float *)b->out;
+    be->compute_em_demons_step_3d_f32(b->deltaf, b->sigmasqf, b->gradf, b->shape, 1.0, out,
+                                      b->scratch, b->aux);
+    memcpy(out + 3 * b->n, b->aux, sizeof(double));
+    b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
+}
+
+static void k_em_quantize_f32(bench *b, const struct omreg_backend *be)
+{
+    /* classes, then levels and histogram, compared together */
+    int *cls = (int *)b->out, *hist = cls + b->n;
+    float *levels = (float *)(hist + EM_LEVELS);
+    double range[2];
+    be->quantize_positive_3d_f32(b->imgf, b->shape, EM_LEVELS, cls, levels, hist, b->scratch,
+                                 b->ihist, range);
+    memcpy(levels + EM_LEVELS, range, sizeof range);
+    b->out_bytes = b->n * sizeof(int) + EM_LEVELS * (sizeof(int) + sizeof(float)) + sizeof range;
+}
+
 static const kernel kernels[] = {
     {"gradient_3d_f64", "dense image gradient (affine MI, every evaluation)", k_gradient, NULL},
     {"transform_affine_3d_f64", "trilinear resampling through an affine", k_transform, NULL},
@@ -293,6 +463,27 @@ static const kernel kernels[] = {
      k_invert_reset},
     {"cc_factors_3d", "CC window factors, sliding window (--radius)", k_cc_factors, NULL},
     {"cc_forward_step_3d", "CC forward step with energy", k_cc_step, NULL},
+    {"cc_backward_step_3d", "CC backward step with energy", k_cc_backward_step, NULL},
+    {"gaussian_filter_f32", "SyN: 3 axis passes of gaussian_filter, float32", k_smooth_f32,
+     NULL},
+    {"warp_3d_f32", "SyN: trilinear warp through a field, float32", k_warp_f32, NULL},
+    {"compose_vector_fields_3d_f32", "SyN: field composition with stats, float32", k_compose_f32,
+     NULL},
+    {"invert_iteration_3d_f32", "SyN: one fixed-point inversion iteration, float32",
+     k_invert_f32, k_invert_reset_f32},
+    {"cc_factors_3d_f32", "SyN: CC window factors, sliding window, float32", k_cc_factors_f32,
+     NULL},
+    {"cc_forward_step_3d_f32", "SyN: CC forward step, float32", k_cc_forward_f32, NULL},
+    {"cc_backward_step_3d_f32", "SyN: CC backward step, float32", k_cc_backward_f32, NULL},
+    {"ssd_demons_step_3d_f32", "SyN: SSD demons step with energy, float32", k_ssd_demons_f32,
+     NULL},
+    {"ssd_gauss_seidel_3d_f32", "SyN: SSD V-cycle red-black Gauss-Seidel sweep, float32",
+     k_ssd_gauss_seidel_f32, k_invert_reset_f32},
+    {"ssd_residual_3d_f32", "SyN: SSD V-cycle residual with its norm, float32",
+     k_ssd_residual_f32, NULL},
+    {"em_demons_step_3d_f32", "SyN: EM demons step with energy, float32", k_em_demons_f32, NULL},
+    {"em_quantize_3d_f32", "SyN: EM quantize_positive, 256 levels, float32", k_em_quantize_f32,
+     NULL},
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
@@ -468,6 +659,8 @@ int main(int argc, char **argv)
     }
     b.n = b.shape[0] * b.shape[1] * b.shape[2];
     const char *sched = getenv("OMP_SCHEDULE");
+    if (sched == NULL || sched[0] == '\0') /* the omreg command's default (cli/cli_openmp.c) */
+        omp_set_schedule(omp_sched_static, 0);
     omp_sched_t kind;
     int chunk;
     omp_get_schedule(&kind, &chunk);
@@ -476,7 +669,7 @@ int main(int argc, char **argv)
     printf("omreg_bench_kernels: grid %zux%zux%zu (%zu voxels), %d repeats x >= %.2f s, "
            "schedule(runtime) = %s,%d (OMP_SCHEDULE %s), %d processors\n",
            b.shape[0], b.shape[1], b.shape[2], b.n, repeats, min_time, k < 5 ? kinds[k] : "?",
-           chunk, sched ? sched : "unset", omp_get_num_procs());
+           chunk, sched ? sched : "unset: static as the omreg command", omp_get_num_procs());
     bench_init(&b);
 
     double *ref_out = xcalloc(5 * b.n + 8, sizeof(double));

@@ -268,6 +268,20 @@ omreg_status omreg_diffeomap_allocate(omreg_diffeomap *map, omreg_dtype dtype)
     return OMREG_OK;
 }
 
+/* field has the map's dim, dim components and disp_shape */
+static omreg_status check_field(const char *fn, const omreg_diffeomap *map,
+                                const omreg_image *field)
+{
+    OMREG_RETURN_IF(field->ndim != map->dim || field->ncomp != map->dim, OMREG_ESHAPE,
+                    "%s: expected a %dD field of %d components, got %dD with %d", fn, map->dim,
+                    map->dim, field->ndim, field->ncomp);
+    for (int d = 0; d < map->dim; ++d)
+        OMREG_RETURN_IF(field->shape[d] != map->shape[OMREG_DM_DISP][d], OMREG_ESHAPE,
+                        "%s: field axis %d has %zu voxels, disp_shape has %zu", fn, d,
+                        field->shape[d], map->shape[OMREG_DM_DISP][d]);
+    return OMREG_OK;
+}
+
 static omreg_status set_field(const char *fn, omreg_diffeomap *map, const omreg_image *field,
                               struct dm_field **slot)
 {
@@ -276,13 +290,7 @@ static omreg_status set_field(const char *fn, omreg_diffeomap *map, const omreg_
         field_assign(slot, NULL);
         return OMREG_OK;
     }
-    OMREG_RETURN_IF(field->ndim != map->dim || field->ncomp != map->dim, OMREG_ESHAPE,
-                    "%s: expected a %dD field of %d components, got %dD with %d", fn, map->dim,
-                    map->dim, field->ndim, field->ncomp);
-    for (int d = 0; d < map->dim; ++d)
-        OMREG_RETURN_IF(field->shape[d] != map->shape[OMREG_DM_DISP][d], OMREG_ESHAPE,
-                        "%s: field axis %d has %zu voxels, disp_shape has %zu", fn, d,
-                        field->shape[d], map->shape[OMREG_DM_DISP][d]);
+    OMREG_FORWARD(check_field(fn, map, field));
     omreg_image *copy = NULL;
     OMREG_FORWARD(omreg_image_create(&copy, field->ndim, field->shape, field->ncomp,
                                      field->dtype, field->grid2world));
@@ -303,6 +311,46 @@ omreg_status omreg_diffeomap_set_forward(omreg_diffeomap *map, const omreg_image
 omreg_status omreg_diffeomap_set_backward(omreg_diffeomap *map, const omreg_image *field)
 {
     return set_field("omreg_diffeomap_set_backward", map, field, map ? &map->backward : NULL);
+}
+
+/* The owning setter: *field goes into the slot without a copy; the old
+ * field comes back in *field when no other map shares it (its dm_field
+ * record is reused, so nothing is allocated), else *field = NULL. */
+static omreg_status exchange_field(const char *fn, omreg_diffeomap *map, omreg_image **field,
+                                   struct dm_field **slot)
+{
+    OMREG_RETURN_IF(map == NULL || field == NULL || *field == NULL, OMREG_EINVAL,
+                    "%s: NULL argument", fn);
+    OMREG_FORWARD(check_field(fn, map, *field));
+    if (*slot != NULL && (*slot)->refs == 1) {
+        omreg_image *old = (*slot)->img;
+        (*slot)->img = *field;
+        *field = old;
+        return OMREG_OK;
+    }
+    struct dm_field *f = NULL;
+    OMREG_FORWARD(field_new(*field, &f)); /* *field stays the caller's on failure */
+    field_assign(slot, f);
+    *field = NULL;
+    return OMREG_OK;
+}
+
+omreg_status omreg_diffeomap_exchange_forward(omreg_diffeomap *map, omreg_image **field)
+{
+    return exchange_field("omreg_diffeomap_exchange_forward", map, field,
+                          map ? &map->forward : NULL);
+}
+
+omreg_status omreg_diffeomap_exchange_backward(omreg_diffeomap *map, omreg_image **field)
+{
+    return exchange_field("omreg_diffeomap_exchange_backward", map, field,
+                          map ? &map->backward : NULL);
+}
+
+omreg_image *omreg_dm_exclusive_field(omreg_diffeomap *map, int backward)
+{
+    struct dm_field *f = backward ? map->backward : map->forward;
+    return f != NULL && f->refs == 1 ? f->img : NULL;
 }
 
 /* ---- inverse and copies --------------------------------------------------- */

@@ -47,4 +47,9 @@ const double *omreg_dm_mult_aff(int dim, const double *a, const double *b, doubl
 omreg_status omreg_dm_check_matrix(const char *fn, const char *what, int dim, const double *a,
                                    int *is_identity);
 
+/* The stored forward (backward != 0) or backward field when this map holds
+ * the only reference to it, so that the caller may overwrite it in place;
+ * NULL when it is unset or shared. */
+omreg_image *omreg_dm_exclusive_field(omreg_diffeomap *map, int backward);
+
 #endif

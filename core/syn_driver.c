@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "diffeomap_internal.h"
 #include "error.h"
 #include "image_internal.h"
+#include "kernels_vector_fields.h"
 #include "omreg/matrix.h"
 #include "omreg/syn.h"
 #include "omreg/vector_fields.h"
@@ -221,7 +223,33 @@ typedef struct syn_state {
     int energy_count;
     double *norm_scratch;
     size_t norm_scratch_len;
+    /* per-level buffers (the level's grid), so that an iteration allocates
+     * no field of its own: the composition's output, which then trades
+     * places with the map's stored field (omreg_diffeomap_exchange_*), and
+     * the fixed-point inversion's residual field and row sums */
+    omreg_image *compose_buf;
+    void *inv_q;
+    double *inv_scratch;
 } syn_state;
+
+/* the level's buffers for a field of `like`'s shape (called once per level) */
+static omreg_status level_buffers(syn_state *s, const omreg_image *like)
+{
+    omreg_image_free(s->compose_buf);
+    s->compose_buf = NULL;
+    free(s->inv_q);
+    s->inv_q = NULL;
+    free(s->inv_scratch);
+    s->inv_scratch = NULL;
+    const size_t nvox = omreg_image_voxels(like);
+    OMREG_FORWARD(omreg_image_create(&s->compose_buf, like->ndim, like->shape, like->ncomp,
+                                     like->dtype, like->grid2world));
+    OMREG_FORWARD(omreg_calloc(&s->inv_q, nvox * (size_t)like->ncomp,
+                               omreg_dtype_size(like->dtype), "inversion residual field"));
+    return omreg_calloc((void **)&s->inv_scratch, omreg_vf_rows(like->ndim, like->shape),
+                        OMREG_INVERT_SCRATCH_PER_ROW * sizeof(double),
+                        "inversion residual scratch");
+}
 
 /* step: zero boundary, unit maximum norm (np.sqrt(np.sum((step / spacing)**2,
  * -1)).max(); step /= nrm in float32 when nrm > 0), then the map's forward
@@ -237,15 +265,51 @@ static omreg_status apply_step(syn_state *s, omreg_diffeomap *map, omreg_image *
     if (nrm > 0)
         b->syn_scale_f32(step->data, nvox * (size_t)s->dim, (float)nrm);
     const omreg_image *current = omreg_diffeomap_forward(map);
-    omreg_image *updated = NULL;
-    OMREG_FORWARD(omreg_image_create(&updated, s->dim, current->shape, s->dim, OMREG_F32,
-                                     current->grid2world));
-    omreg_status st = omreg_compose_vector_fields(b, current, step, NULL, l->affine_inv,
-                                                  s->opt->step_length, updated, NULL);
-    if (st == OMREG_OK)
-        st = omreg_diffeomap_set_forward(map, updated);
-    omreg_image_free(updated);
-    return st;
+    if (s->compose_buf == NULL) /* the last exchange gave back a shared field */
+        OMREG_FORWARD(omreg_image_create(&s->compose_buf, s->dim, current->shape, s->dim,
+                                         OMREG_F32, current->grid2world));
+    omreg_image *updated = s->compose_buf;
+    memcpy(updated->grid2world, current->grid2world, sizeof updated->grid2world);
+    OMREG_FORWARD(omreg_compose_vector_fields(b, current, step, NULL, l->affine_inv,
+                                              s->opt->step_length, updated, NULL));
+    /* the composition becomes the stored field; the old one the buffer */
+    OMREG_FORWARD(omreg_diffeomap_exchange_forward(map, &updated));
+    s->compose_buf = updated;
+    return OMREG_OK;
+}
+
+/* omreg_invert_vector_field_fixed_point's iteration (same loop, same
+ * table calls) run in place on p, which holds the starting field: no copy
+ * of the start, no copy of the result, residual and row sums in the
+ * level's buffers. float32 fields (SyN's). */
+static void invert_in_place(syn_state *s, const omreg_image *d, const syn_level *l, void *p)
+{
+    const omreg_backend *b = s->b;
+    const double tolerance = s->opt->inv_tol;
+    const size_t nvox = omreg_image_voxels(d);
+    double error = 1 + tolerance, difmag = 1;
+    int iter = 0;
+    while (iter < s->opt->inv_iter && tolerance < error && (s->dim == 2 || 0.1 < difmag)) {
+        const double epsilon = iter == 0 ? 0.75 : 0.5;
+        double res[2];
+        if (s->dim == 2)
+            b->invert_vector_field_residual_2d_f32(d->data, d->shape, l->affine_inv, l->spacing,
+                                                   p, s->inv_q, s->inv_scratch, res);
+        else
+            b->invert_vector_field_residual_3d_f32(d->data, d->shape, l->affine_inv, l->spacing,
+                                                   p, s->inv_q, s->inv_scratch, res);
+        error = res[0];
+        difmag = res[1];
+        const double maxlen = difmag * epsilon;
+        if (s->dim == 2)
+            b->invert_vector_field_step_2d_f32(d->shape, l->spacing, epsilon, maxlen, s->inv_q,
+                                               p);
+        else
+            b->invert_vector_field_step_3d_f32(d->shape, l->spacing, epsilon, maxlen, s->inv_q,
+                                               p);
+        error /= (double)nvox;
+        ++iter;
+    }
 }
 
 /* field_to = invert(field_from) starting from field_to (DIPY
@@ -257,12 +321,18 @@ static omreg_status invert_field(syn_state *s, omreg_diffeomap *map, int into_ba
                                             : omreg_diffeomap_backward(map);
     const omreg_image *start = into_backward ? omreg_diffeomap_backward(map)
                                              : omreg_diffeomap_forward(map);
-    omreg_image *inv = NULL;
+    omreg_image *target = omreg_dm_exclusive_field(map, into_backward);
+    if (target != NULL && target != from && from->dtype == OMREG_F32 &&
+        target->dtype == OMREG_F32 && s->inv_q != NULL) {
+        invert_in_place(s, from, l, target->data); /* the start becomes the inverse */
+        return OMREG_OK;
+    }
+    omreg_image *inv = NULL; /* shared start: invert into a new field */
     OMREG_FORWARD(omreg_invert_vector_field_fixed_point(s->b, from, l->affine_inv, l->spacing,
                                                         s->opt->inv_iter, s->opt->inv_tol,
                                                         start, &inv, NULL));
-    omreg_status st = into_backward ? omreg_diffeomap_set_backward(map, inv)
-                                    : omreg_diffeomap_set_forward(map, inv);
+    omreg_status st = into_backward ? omreg_diffeomap_exchange_backward(map, &inv)
+                                    : omreg_diffeomap_exchange_forward(map, &inv);
     omreg_image_free(inv);
     return st;
 }
@@ -294,6 +364,12 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
     syn_metric_set_static(m, wstatic, sl->affine, sl->spacing, s->static_direction);
     TRY(omreg_diffeomap_inverse(s->static_to_ref, &static_inv));
     TRY(m->ops->use_static_image_dynamics(m, sl->image, static_inv));
+    /* the metrics use the inverse maps only inside use_*_image_dynamics;
+     * dropping them now leaves the maps sole owners of their fields, which
+     * the inversions below then update in place */
+    omreg_diffeomap_free(moving_inv);
+    omreg_diffeomap_free(static_inv);
+    moving_inv = static_inv = NULL;
     TRY(m->ops->initialize_iteration(m));
 
     TRY(m->ops->compute_forward(m, &fw));
@@ -337,6 +413,9 @@ static void state_free(syn_state *s)
     syn_scale_space_free(s->moving_ss);
     free(s->energy_list);
     free(s->norm_scratch);
+    omreg_image_free(s->compose_buf);
+    free(s->inv_q);
+    free(s->inv_scratch);
 }
 
 static omreg_status check_images(const omreg_image *stat, const omreg_image *mov,
@@ -462,6 +541,7 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
         }
         const int level_max = opt->level_iters[L - 1 - level];
         s.energy_count = 0;
+        TRY(level_buffers(&s, omreg_diffeomap_forward(s.static_to_ref)));
         if (opt->progress) {
             omreg_syn_progress p = {1, level, level_max, 0, NAN, INFINITY};
             opt->progress(opt->progress_ctx, &p);

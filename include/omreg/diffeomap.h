@@ -157,6 +157,19 @@ omreg_status omreg_diffeomap_set_forward(omreg_diffeomap *map, const omreg_image
  * omreg_diffeomap_set_forward, same statuses. */
 omreg_status omreg_diffeomap_set_backward(omreg_diffeomap *map, const omreg_image *field);
 
+/** The owning setter (what DIPY's `map.forward = field` does with a
+ * numpy array, which it never copies): the map takes `*field` as its
+ * stored forward field without copying it, with the same checks as
+ * omreg_diffeomap_set_forward. On success `*field` becomes the previously
+ * stored field when no other map shared it (now the caller's, to free or
+ * to reuse as a buffer of the same shape and dtype), else NULL. Returns
+ * OMREG_EINVAL (NULL map, field or *field), OMREG_ESHAPE or OMREG_ENOMEM;
+ * on failure the map is unchanged and `*field` is still the caller's. */
+omreg_status omreg_diffeomap_exchange_forward(omreg_diffeomap *map, omreg_image **field);
+
+/** As omreg_diffeomap_exchange_forward, for the stored backward field. */
+omreg_status omreg_diffeomap_exchange_backward(omreg_diffeomap *map, omreg_image **field);
+
 /** DiffeomorphicMap.transform: warp the scalar `image` (the map's dim; any
  * dtype, converted to the field's as DIPY converts to `floating`) in this
  * map's forward direction (backward when is_inverse), linear or nearest.
