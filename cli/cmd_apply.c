@@ -1,33 +1,256 @@
-/* omreg apply IMAGE --reference REF --affine FILE [--inverse] --out FILE:
- * resample an image on a reference grid through a saved affine. */
+/* omreg apply IMAGE --reference REF [--affine FILE] [--field FILE] [--inverse]
+ * --out FILE: resample an image on a reference grid through a saved affine
+ * (DIPY AffineMap.transform) and/or a saved SyN map (DIPY
+ * DiffeomorphicMap.transform of the map `omreg syn` / dipy_align_syn
+ * return, with the affine as its prealign). */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "omreg/affine.h"
+#include "omreg/diffeomap.h"
+#include "omreg/matrix.h"
+#include "omreg/nifti.h"
 
 static const char usage[] =
     "usage: omreg apply IMAGE --reference REF --out FILE [options]\n"
     "\n"
-    "Resample IMAGE on the grid of REF: out(x) = IMAGE(A x) for the world\n"
-    "point x of each REF voxel (DIPY AffineMap.transform), with A the matrix\n"
-    "written by 'omreg affine --out-affine' (identity when not given).\n"
+    "Resample IMAGE on the grid of REF. With --affine only: out(x) = IMAGE(A x)\n"
+    "for the world point x of each REF voxel (DIPY AffineMap.transform), with A\n"
+    "the matrix written by 'omreg affine --out-affine' (identity when not given).\n"
+    "With --field: out(x) = IMAGE(A (x + v(x))), where v is the map's field that\n"
+    "warps MOVING onto STATIC (DIPY DiffeomorphicMap.transform of the map\n"
+    "'omreg syn' returns, A being its --prealign), so that\n"
+    "  omreg apply MOVING --reference STATIC [--affine P] --field F --out W\n"
+    "gives what 'omreg syn STATIC MOVING [--prealign P] --out-field F\n"
+    "--out-warped W' wrote; use it for other images of MOVING's space (e.g. a\n"
+    "label map with --interp nearest).\n"
     "\n"
     "  --reference REF     grid to resample on (NIfTI or PNG)\n"
     "  --affine FILE       matrix A (rows of numbers)\n"
-    "  --inverse           use A^-1 instead (AffineMap.transform_inverse)\n"
+    "  --field FILE        displacement field, world mm, on the STATIC grid: a map\n"
+    "                      as 'omreg syn --out-field' and dipy_align_syn write it,\n"
+    "                      (X, Y, Z, 3, 2) or (X, Y, 2, 2) in 2D, whose [..., 1]\n"
+    "                      warps MOVING onto STATIC and [..., 0] back; or one\n"
+    "                      field (X, Y, Z, 3), (X, Y, Z, 1, 3), (X, Y, 2) or\n"
+    "                      (X, Y, 1, 2) used as that [..., 1]. Its NIfTI affine\n"
+    "                      must be the STATIC grid's world-to-grid (as DIPY\n"
+    "                      saves it) or grid-to-world\n"
+    "  --inverse           the other direction: with --affine only, A^-1\n"
+    "                      (AffineMap.transform_inverse); with --field (a map),\n"
+    "                      IMAGE is on the STATIC grid and is warped onto REF,\n"
+    "                      the MOVING grid (DiffeomorphicMap.transform_inverse,\n"
+    "                      'omreg syn --out-inverse-warped')\n"
     "  --interp MODE       linear (default) or nearest (for label maps)\n"
     "  --out FILE          output NIfTI (written whole or not at all)\n"
     "  --threads N, --backend parallel|reference, --help\n";
 
+/* The layout of a field file after its dim spatial axes. */
+typedef struct field_layout {
+    int is_map; /* (..., dim, 2): both fields; else (..., dim): one */
+} field_layout;
+
+static void fmt_shape(char *buf, size_t n, int nd, const size_t *shape)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int d = 0; d < nd && used < n; ++d)
+        used += (size_t)snprintf(buf + used, n - used, "%s%zu", d ? "x" : "", shape[d]);
+}
+
+/* Which of the accepted layouts the file has (see the usage text), or 0. */
+static int pick_layout(int dim, int nd, const size_t *s, field_layout *lay)
+{
+    memset(lay, 0, sizeof *lay);
+    if (dim == 3) {
+        if (nd == 5 && s[3] == 3 && s[4] == 2)
+            *lay = (field_layout){1};
+        else if (nd == 4 && s[3] == 3)
+            *lay = (field_layout){0};
+        else if (nd == 5 && s[3] == 1 && s[4] == 3)
+            *lay = (field_layout){0};
+        else
+            return 0;
+        return 1;
+    }
+    if (nd == 4 && s[2] == 2 && s[3] == 2)
+        *lay = (field_layout){1};
+    else if (nd == 5 && s[2] == 1 && s[3] == 2 && s[4] == 2)
+        *lay = (field_layout){1};
+    else if (nd == 3 && s[2] == 2)
+        *lay = (field_layout){0};
+    else if (nd == 4 && s[2] == 1 && s[3] == 2)
+        *lay = (field_layout){0};
+    else
+        return 0;
+    return 1;
+}
+
+/* |a - b| small against float32 rounding of the stored matrix */
+static int close_affine(const double *a, const double *b)
+{
+    for (int e = 0; e < 16; ++e)
+        if (!(fabs(a[e] - b[e]) <= 1e-5 * (1.0 + fabs(b[e]))))
+            return 0;
+    return 1;
+}
+
+/* The grid's grid-to-world as a 4x4 (a 2D one embedded with z unchanged,
+ * as omreg and nibabel save 2D arrays). */
+static void grid_4x4(const omreg_image *img, double a4[16])
+{
+    const int dim = omreg_image_ndim(img);
+    const double *g = omreg_image_grid2world(img);
+    omreg_mat_identity(4, a4);
+    for (int r = 0; r < dim; ++r) {
+        for (int k = 0; k < dim; ++k)
+            a4[r * 4 + k] = g[r * (dim + 1) + k];
+        a4[r * 4 + 3] = g[r * (dim + 1) + dim];
+    }
+}
+
+/* Read the field file, check it against the STATIC grid and split it into
+ * the map's stored fields: *fwd = [..., 0] (NULL for a single field) and
+ * *bwd = [..., 1] (or the single field), float32, on the STATIC grid. */
+static int read_fields(const char *path, const omreg_image *stat, const char *stat_name,
+                       omreg_image **fwd, omreg_image **bwd)
+{
+    const int dim = omreg_image_ndim(stat);
+    const size_t *sshape = omreg_image_shape(stat);
+    int nd = 0;
+    size_t shape[7];
+    void *raw = NULL;
+    double a4[16];
+    omreg_status st = omreg_nifti_read_array(path, OMREG_F32, &nd, shape, &raw, a4);
+    if (st != OMREG_OK) {
+        char label[512];
+        snprintf(label, sizeof label, "--field %s", path);
+        return cli_status_error(label, st);
+    }
+    char got[128], want[64];
+    fmt_shape(got, sizeof got, nd, shape);
+    fmt_shape(want, sizeof want, dim, sshape);
+    field_layout lay;
+    int rc = 0;
+    if (!pick_layout(dim, nd, shape, &lay))
+        rc = cli_error("--field %s: shape %s is not a %dD displacement field or map (for a "
+                       "%s grid: %sx%dx2, %sx%d%s)",
+                       path, got, dim, want, want, dim, want, dim,
+                       dim == 3 ? " or ...x1x3" : " or ...x1x2");
+    char grid[128];
+    fmt_shape(grid, sizeof grid, dim, shape);
+    for (int d = 0; !rc && d < dim; ++d)
+        if (shape[d] != sshape[d])
+            rc = cli_error("--field %s: the field's grid %s is not the STATIC grid %s (%s)",
+                           path, grid, want, stat_name);
+    if (!rc) {
+        double g4[16], w4[16];
+        grid_4x4(stat, g4);
+        if (omreg_mat_inverse(4, g4, w4) != OMREG_OK || !(close_affine(a4, w4) ||
+                                                          close_affine(a4, g4)))
+            rc = cli_error("--field %s: its affine is neither the STATIC grid's world-to-grid "
+                           "(as dipy_align_syn saves it) nor its grid-to-world: the field is "
+                           "on another grid",
+                           path);
+    }
+    omreg_image *f = NULL, *b = NULL;
+    if (!rc && lay.is_map &&
+        (st = omreg_image_create(&f, dim, sshape, dim, OMREG_F32, omreg_image_grid2world(stat))) !=
+            OMREG_OK)
+        rc = cli_status_error("--field", st);
+    if (!rc && (st = omreg_image_create(&b, dim, sshape, dim, OMREG_F32,
+                                        omreg_image_grid2world(stat))) != OMREG_OK)
+        rc = cli_status_error("--field", st);
+    if (!rc) {
+        /* element (voxel v, component c[, map m]) is at v*dim*ms + c*ms + m,
+         * with ms = 2 for a map and 1 otherwise */
+        const size_t nvox = omreg_image_voxels(b), ms = lay.is_map ? 2 : 1;
+        const float *src = raw;
+        float *pf = f ? omreg_image_data(f) : NULL, *pb = omreg_image_data(b);
+        for (size_t v = 0; v < nvox; ++v)
+            for (int c = 0; c < dim; ++c) {
+                size_t at = (v * (size_t)dim + (size_t)c) * ms;
+                if (pf)
+                    pf[v * (size_t)dim + (size_t)c] = src[at];
+                pb[v * (size_t)dim + (size_t)c] = src[at + (lay.is_map ? 1 : 0)];
+            }
+        for (size_t e = 0; e < nvox * (size_t)dim * ms && !rc; ++e)
+            if (!isfinite(src[e]))
+                rc = cli_error("--field %s: element %zu is NaN or Inf", path, e);
+    }
+    free(raw);
+    if (rc) {
+        omreg_image_free(f);
+        omreg_image_free(b);
+        return rc;
+    }
+    *fwd = f;
+    *bwd = b;
+    return 0;
+}
+
+/* The map `omreg syn` returns (DIPY: moving_to_ref.warp_endomorphism(
+ * static_to_ref.inverse()).inverse()): domain MOVING, codomain STATIC,
+ * displacements on the STATIC grid, prealign A^-1, is_inverse. Built with
+ * the same calls as core/syn_driver.c, so its warps are bitwise the same. */
+static int warp_with_field(const omreg_backend *backend, const char *field_path,
+                           const double *A, int inverse, const omreg_image *img,
+                           const omreg_image *ref, omreg_warp_interp interp, omreg_image **out)
+{
+    const omreg_image *stat = inverse ? img : ref, *mov = inverse ? ref : img;
+    const int dim = omreg_image_ndim(img);
+    omreg_image *fwd = NULL, *bwd = NULL;
+    int rc = read_fields(field_path, stat, inverse ? "IMAGE with --inverse" : "REF", &fwd,
+                         &bwd);
+    if (rc)
+        return rc;
+    if (inverse && fwd == NULL) {
+        omreg_image_free(bwd);
+        return cli_error("--field %s: --inverse needs a map holding both fields ((X, Y, Z, 3, "
+                         "2) or (X, Y, 2, 2)), not a single field",
+                         field_path);
+    }
+    double pre[16];
+    omreg_diffeomap *half = NULL, *map = NULL;
+    omreg_status st = OMREG_OK;
+    if (A != NULL)
+        st = omreg_mat_inverse(dim + 1, A, pre);
+    if (st == OMREG_OK)
+        st = omreg_diffeomap_create(dim, omreg_image_shape(stat), omreg_image_grid2world(stat),
+                                    omreg_image_shape(mov), omreg_image_grid2world(mov),
+                                    omreg_image_shape(stat), omreg_image_grid2world(stat),
+                                    A ? pre : NULL, &half);
+    if (st == OMREG_OK && fwd)
+        st = omreg_diffeomap_set_forward(half, fwd);
+    if (st == OMREG_OK)
+        st = omreg_diffeomap_set_backward(half, bwd);
+    if (st == OMREG_OK)
+        st = omreg_diffeomap_inverse(half, &map);
+    if (st == OMREG_OK && !inverse)
+        st = omreg_diffeomap_transform(backend, map, img, interp, NULL, NULL, NULL, out);
+    else if (st == OMREG_OK)
+        st = omreg_diffeomap_transform_inverse(backend, map, img, interp, NULL, NULL, NULL,
+                                               out);
+    if (st != OMREG_OK)
+        rc = cli_status_error("apply --field", st);
+    omreg_diffeomap_free(half);
+    omreg_diffeomap_free(map);
+    omreg_image_free(fwd);
+    omreg_image_free(bwd);
+    return rc;
+}
+
 int cmd_apply(int argc, char **argv)
 {
-    enum { O_REF = 256, O_AFFINE, O_INVERSE, O_INTERP, O_OUT, O_THREADS, O_BACKEND, O_HELP };
+    enum { O_REF = 256, O_AFFINE, O_FIELD, O_INVERSE, O_INTERP, O_OUT, O_THREADS, O_BACKEND,
+           O_HELP };
     static const struct option longopts[] = {
         {"reference", required_argument, NULL, O_REF},
         {"affine", required_argument, NULL, O_AFFINE},
+        {"field", required_argument, NULL, O_FIELD},
         {"inverse", no_argument, NULL, O_INVERSE},
         {"interp", required_argument, NULL, O_INTERP},
         {"out", required_argument, NULL, O_OUT},
@@ -36,7 +259,7 @@ int cmd_apply(int argc, char **argv)
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
-    const char *ref_path = NULL, *affine_path = NULL, *out_path = NULL;
+    const char *ref_path = NULL, *affine_path = NULL, *field_path = NULL, *out_path = NULL;
     const omreg_backend *backend = omreg_backend_parallel();
     int inverse = 0, nearest = 0, threads = 0, opt;
     opterr = 0;
@@ -45,6 +268,7 @@ int cmd_apply(int argc, char **argv)
         switch (opt) {
         case O_REF: ref_path = optarg; break;
         case O_AFFINE: affine_path = optarg; break;
+        case O_FIELD: field_path = optarg; break;
         case O_INVERSE: inverse = 1; break;
         case O_OUT: out_path = optarg; break;
         case O_INTERP:
@@ -94,14 +318,16 @@ int cmd_apply(int argc, char **argv)
                            n1);
         Ap = A;
     }
-    if (!rc) {
-        st = omreg_affine_map_transform(backend, Ap, inverse, img, omreg_image_shape(ref),
-                                        omreg_image_grid2world(ref), nearest, &out);
-        if (st == OMREG_OK)
-            st = cli_write_image(out_path, out);
-        if (st != OMREG_OK)
-            rc = cli_status_error(out_path, st);
-    }
+    if (!rc && field_path)
+        rc = warp_with_field(backend, field_path, Ap, inverse, img, ref,
+                             nearest ? OMREG_WARP_NEAREST : OMREG_WARP_LINEAR, &out);
+    else if (!rc && (st = omreg_affine_map_transform(backend, Ap, inverse, img,
+                                                     omreg_image_shape(ref),
+                                                     omreg_image_grid2world(ref), nearest,
+                                                     &out)) != OMREG_OK)
+        rc = cli_status_error(out_path, st);
+    if (!rc && (st = cli_write_image(out_path, out)) != OMREG_OK)
+        rc = cli_status_error(out_path, st);
     omreg_image_free(img);
     omreg_image_free(ref);
     omreg_image_free(out);

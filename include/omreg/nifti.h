@@ -86,6 +86,21 @@ omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *s
  * statuses as omreg_nifti_write_array. */
 omreg_status omreg_nifti_write(const char *path, const omreg_image *img);
 
+/** Read a NIfTI file of any dimensionality (1..7) as the C-order numpy
+ * array nibabel gives (np.asanyarray(img.dataobj)): *ndim = dim[0], shape
+ * = dim[1..dim[0]] with no axis dropped (entries past *ndim set to 1), so
+ * DIPY's displacement fields read as (X, Y, Z, 3), a dipy_align_syn map as
+ * (X, Y, Z, 3, 2) and a 2D one as (X, Y, 2, 2). Values and affine4x4
+ * (nibabel's img.affine, row-major 4x4, finite but possibly singular: a
+ * world-to-grid is as valid as a grid-to-world here) follow
+ * omreg_nifti_read. On success *data is a new buffer of the product of the
+ * shape elements of dtype, owned by the caller (free()); on failure no
+ * output is touched. Returns OMREG_EINVAL (NULL argument, bad dtype) and
+ * the statuses of omreg_nifti_read except OMREG_ESHAPE, plus OMREG_EFORMAT
+ * for a non-finite affine. */
+omreg_status omreg_nifti_read_array(const char *path, omreg_dtype dtype, int *ndim,
+                                    size_t shape[7], void **data, double affine4x4[16]);
+
 #ifdef __cplusplus
 }
 #endif
