@@ -6,7 +6,8 @@ set -euo pipefail
 PACKAGES=(
     # toolchains and build
     build-essential cmake clang
-    # compiler-rt: the TSan runtime and the --coverage profile runtime
+    # compiler-rt: the TSan, ASan/UBSan and libFuzzer runtimes and the
+    # --coverage profile runtime
     libclang-rt-14-dev
     # LLVM's OpenMP runtime + Archer (/usr/lib/llvm-14/lib: libomp.so, libarcher.so)
     libomp-dev

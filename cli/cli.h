@@ -44,4 +44,91 @@ void cli_set_threads(int threads);
 /* Seconds since the first call. */
 double cli_elapsed(void);
 
+/* ---- option parsing shared by the registration commands ---------------- */
+
+/* getopt_long codes of the shared options (above any single character) */
+enum { CLI_O_THREADS = 1000, CLI_O_BACKEND, CLI_O_QUIET, CLI_O_HELP };
+/* struct option entries for --threads, --backend, --quiet, --help */
+#define CLI_COMMON_LONGOPTS                                                                    \
+    {"threads", required_argument, NULL, CLI_O_THREADS},                                      \
+        {"backend", required_argument, NULL, CLI_O_BACKEND},                                  \
+        {"quiet", no_argument, NULL, CLI_O_QUIET}, {"help", no_argument, NULL, CLI_O_HELP}
+
+/* Returned by a parser when --help was asked for (the caller prints usage and
+ * exits 0; parsers never exit). */
+#define CLI_HELP (-1)
+
+typedef struct cli_exec {
+    const omreg_backend *backend; /* --backend (default parallel) */
+    int threads;                  /* --threads (0: the runtime's) */
+    int quiet;                    /* --quiet / -q */
+} cli_exec;
+
+/* Defaults: parallel backend, runtime's threads, progress on. */
+cli_exec cli_exec_defaults(void);
+
+/* Reset getopt completely before parsing a new argv (glibc keeps a pointer
+ * into the previous argv otherwise). */
+void cli_getopt_reset(void);
+
+/* One getopt_long result for the shared options and -q/-h. Returns 1 when
+ * handled (*rc = 0, CLI_HELP, or a usage error's exit code), 0 when opt is
+ * not a shared option. */
+int cli_common_option(int opt, const char *arg, cli_exec *e, int *rc);
+
+/* The usage error for getopt's '?' (unknown option or missing argument). */
+int cli_bad_option(const char *cmd, int argc, char **argv);
+
+/* --level-iters LIST: 1..max integers >= 0; returns 0 or a usage error. */
+int cli_parse_level_iters(const char *arg, int *out, int max, int *n);
+
+/* The usage error when the operands are not exactly STATIC and MOVING. */
+int cli_expect_pair(const char *cmd, int argc, int optind_);
+
+/* Parse-only entry points of the registration commands: the same checks as
+ * the commands (no file is opened, nothing runs). 0: valid; CLI_HELP; or the
+ * exit code after printing the one-line error. Used by the fuzzers. */
+int cmd_affine_parse_only(int argc, char **argv);
+int cmd_syn_parse_only(int argc, char **argv);
+
+/* Silence cli_error / cli_usage_error (the fuzzers). */
+void cli_silence_errors(int on);
+
+/* ---- input checks ------------------------------------------------------- */
+
+/* Exit code 1 with "<what> image PATH: voxel (i, j, k) is NaN/Inf" when img
+ * has a non-finite voxel (DIPY lets NaN/Inf spread through the
+ * normalisation and returns a meaningless result; omreg refuses them). */
+int cli_check_finite(const char *what, const char *path, const omreg_image *img);
+
+/* Exit code 1 unless MASK has IMG's dimensionality and shape. */
+int cli_check_same_grid(const char *what, const char *path, const omreg_image *mask,
+                        const char *img_what, const omreg_image *img);
+
+/* ---- safe outputs (cli/cli_signals.c) ------------------------------------ */
+
+/* SIGINT, SIGTERM, SIGHUP: blocked in every thread and taken by a watcher
+ * thread that removes the staged temporary outputs and re-raises with the
+ * default action, so the process dies by the signal (shell status 128 + n)
+ * leaving no partial or temporary file. Call first in main, before any
+ * OpenMP thread exists (threads inherit the blocked mask). */
+void cli_signals_install(void);
+
+/* Hold off / allow interrupt handling (the output lock): a library write
+ * runs in between, so its own temporary file never outlives an interrupt. */
+void cli_signals_block(void);
+void cli_signals_unblock(void);
+
+/* Outputs written in two phases: each stage_* call writes a complete file
+ * under a temporary name next to its target (interrupts held off meanwhile);
+ * an interrupt or cli_outputs_discard removes every staged file; commit
+ * renames them all into place (interrupts held off). A failure leaves an existing target
+ * untouched. Returns the library status (messages name the target). */
+omreg_status cli_stage_image(const char *path, const omreg_image *img);
+omreg_status cli_stage_array(const char *path, int ndim, const size_t *shape, omreg_dtype dtype,
+                             const void *data, const double *affine4x4);
+omreg_status cli_stage_matrix(const char *path, int n, const double *m);
+omreg_status cli_outputs_commit(void);
+void cli_outputs_discard(void);
+
 #endif

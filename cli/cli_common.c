@@ -1,6 +1,7 @@
 /* Helpers shared by the omreg subcommands (see cli.h). */
 #define _POSIX_C_SOURCE 200809L /* strtok_r, clock_gettime, getpid */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <omp.h>
@@ -15,11 +16,23 @@
 #include "omreg/nifti.h"
 #include "omreg/png.h"
 
+static int errors_silenced;
+
+void cli_silence_errors(int on) { errors_silenced = on; }
+
+/* One line on stderr, whatever the arguments hold: control characters in a
+ * file name or option value (a newline, an escape) print as '?'. */
 static int verror(int code, const char *fmt, va_list ap)
 {
-    fputs("omreg: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char msg[2048];
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    if (n < 0)
+        snprintf(msg, sizeof msg, "(unprintable message)");
+    for (char *p = msg; *p; ++p)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    if (!errors_silenced)
+        fprintf(stderr, "omreg: %s\n", msg);
     return code;
 }
 
@@ -125,31 +138,23 @@ omreg_status cli_read_image(const char *path, omreg_image **out)
     return omreg_nifti_read(path, OMREG_F64, out);
 }
 
+/* The library writes a temporary file and renames it; with the signals
+ * blocked meanwhile, an interrupt never leaves that temporary behind (the
+ * signal is handled once the complete file is in place). */
 omreg_status cli_write_image(const char *path, const omreg_image *img)
 {
-    return omreg_nifti_write(path, img);
+    cli_signals_block();
+    omreg_status st = omreg_nifti_write(path, img);
+    cli_signals_unblock();
+    return st;
 }
 
 omreg_status cli_write_matrix(const char *path, int n, const double *m)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        fprintf(stderr, "omreg: %s: path too long\n", path);
-        return OMREG_EINVAL;
-    }
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL)
-        return OMREG_EIO;
-    int ok = 1;
-    for (int r = 0; r < n; ++r)
-        for (int c = 0; c < n; ++c)
-            ok = ok && fprintf(f, "%.17g%c", m[r * n + c], c + 1 < n ? ' ' : '\n') > 0;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
-        return OMREG_EIO;
-    }
-    return OMREG_OK;
+    omreg_status st = cli_stage_matrix(path, n, m);
+    if (st == OMREG_OK)
+        st = cli_outputs_commit();
+    return st;
 }
 
 omreg_status cli_read_matrix(const char *path, int n, double *m)
@@ -197,4 +202,93 @@ double cli_elapsed(void)
         started = 1;
     }
     return (double)(t.tv_sec - t0.tv_sec) + 1e-9 * (double)(t.tv_nsec - t0.tv_nsec);
+}
+
+/* ---- option parsing shared by the registration commands ---------------- */
+
+cli_exec cli_exec_defaults(void)
+{
+    cli_exec e = {omreg_backend_parallel(), 0, 0};
+    return e;
+}
+
+void cli_getopt_reset(void)
+{
+    opterr = 0;
+    optind = 0; /* glibc: 0 re-initialises getopt fully (1 would not) */
+}
+
+int cli_common_option(int opt, const char *arg, cli_exec *e, int *rc)
+{
+    *rc = 0;
+    switch (opt) {
+    case CLI_O_THREADS:
+        if (!cli_parse_int(arg, 1, 4096, &e->threads))
+            *rc = cli_usage_error("--threads: '%s' is not an integer >= 1", arg);
+        return 1;
+    case CLI_O_BACKEND:
+        if (!cli_select_backend(arg, &e->backend))
+            *rc = cli_usage_error("--backend: '%s' is neither parallel nor reference", arg);
+        return 1;
+    case 'q':
+    case CLI_O_QUIET: e->quiet = 1; return 1;
+    case 'h':
+    case CLI_O_HELP: *rc = CLI_HELP; return 1;
+    default: return 0;
+    }
+}
+
+int cli_bad_option(const char *cmd, int argc, char **argv)
+{
+    const char *what = optind >= 1 && optind <= argc ? argv[optind - 1] : "?";
+    return cli_usage_error("%s: unknown or incomplete option '%s' (see omreg %s --help)", cmd,
+                           what, cmd);
+}
+
+int cli_parse_level_iters(const char *arg, int *out, int max, int *n)
+{
+    if ((*n = cli_parse_int_list(arg, 0, 1000000, out, max)) < 1)
+        return cli_usage_error("--level-iters: '%s' is not a list of 1 to %d integers >= 0", arg,
+                               max);
+    return 0;
+}
+
+int cli_expect_pair(const char *cmd, int argc, int optind_)
+{
+    if (argc - optind_ == 2)
+        return 0;
+    return cli_usage_error("%s: expected STATIC and MOVING images, got %d argument%s (see omreg "
+                           "%s --help)",
+                           cmd, argc - optind_, argc - optind_ == 1 ? "" : "s", cmd);
+}
+
+/* ---- input checks ------------------------------------------------------- */
+
+int cli_check_finite(const char *what, const char *path, const omreg_image *img)
+{
+    if (img == NULL || omreg_image_dtype(img) != OMREG_F64)
+        return 0;
+    const double *v = omreg_image_cdata(img);
+    const size_t n = omreg_image_voxels(img) * (size_t)omreg_image_ncomp(img);
+    for (size_t i = 0; i < n; ++i)
+        if (!isfinite(v[i]))
+            return cli_error("%s image %s: voxel %zu is %s; omreg refuses non-finite "
+                             "intensities (replace them, e.g. by 0, and pass a mask)",
+                             what, path, i, isnan(v[i]) ? "NaN" : "infinite");
+    return 0;
+}
+
+int cli_check_same_grid(const char *what, const char *path, const omreg_image *mask,
+                        const char *img_what, const omreg_image *img)
+{
+    const size_t *ms = omreg_image_shape(mask), *is = omreg_image_shape(img);
+    const int md = omreg_image_ndim(mask), id = omreg_image_ndim(img);
+    if (md != id)
+        return cli_error("%s %s is %dD but %s is %dD", what, path, md, img_what, id);
+    for (int d = 0; d < md; ++d)
+        if (ms[d] != is[d])
+            return cli_error("%s %s: shape %zux%zux%zu differs from %s's %zux%zux%zu", what, path,
+                             ms[0], ms[1], md > 2 ? ms[2] : (size_t)1, img_what, is[0], is[1],
+                             id > 2 ? is[2] : (size_t)1);
+    return 0;
 }

@@ -43,15 +43,16 @@ static const char usage[] =
 typedef struct affine_cli {
     const char *static_path, *moving_path, *out_affine, *out_warped, *pipeline;
     const char *starting_affine, *static_mask, *moving_mask;
-    const omreg_backend *backend;
-    int threads, quiet;
+    cli_exec e;
     omreg_affine_options opt;
+    omreg_affine_pipeline_step steps[16];
+    int nsteps;
 } affine_cli;
 
 static void progress(void *ctx, const omreg_affine_progress *p)
 {
     const affine_cli *c = ctx;
-    if (c->quiet)
+    if (c->e.quiet)
         return;
     if (p->event == 1)
         fprintf(stderr, "[%7.2fs] %s: level %d (max %d evaluations)\n", cli_elapsed(), p->stage,
@@ -65,11 +66,11 @@ static void progress(void *ctx, const omreg_affine_progress *p)
                 p->stop_reason ? p->stop_reason : "no iterations");
 }
 
+/* 0, CLI_HELP or a usage error's exit code; no file is touched */
 static int parse_args(int argc, char **argv, affine_cli *c)
 {
     enum { O_OUT_AFFINE = 256, O_OUT_WARPED, O_PIPELINE, O_TRANSFORM, O_START, O_NBINS,
-           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_THREADS, O_BACKEND,
-           O_QUIET, O_HELP };
+           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK };
     static const struct option longopts[] = {
         {"out-affine", required_argument, NULL, O_OUT_AFFINE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
@@ -83,16 +84,21 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         {"factors", required_argument, NULL, O_FACTORS},
         {"static-mask", required_argument, NULL, O_SMASK},
         {"moving-mask", required_argument, NULL, O_MMASK},
-        {"threads", required_argument, NULL, O_THREADS},
-        {"backend", required_argument, NULL, O_BACKEND},
-        {"quiet", no_argument, NULL, O_QUIET},
-        {"help", no_argument, NULL, O_HELP},
+        CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    int n_iters = -1, n_sigmas = -1, n_factors = -1, opt;
-    opterr = 0;
-    optind = 1;
+    memset(c, 0, sizeof *c);
+    c->e = cli_exec_defaults();
+    c->pipeline = "com,translation,rigid,affine";
+    c->opt = omreg_affine_default_options();
+    int n_iters = -1, n_sigmas = -1, n_factors = -1, opt, rc;
+    cli_getopt_reset();
     while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+        if (cli_common_option(opt, optarg, &c->e, &rc)) {
+            if (rc)
+                return rc;
+            continue;
+        }
         switch (opt) {
         case O_OUT_AFFINE: c->out_affine = optarg; break;
         case O_OUT_WARPED: c->out_warped = optarg; break;
@@ -111,10 +117,9 @@ static int parse_args(int argc, char **argv, affine_cli *c)
                 return cli_usage_error("--sampling-proportion: '%s' is not in (0, 1]", optarg);
             break;
         case O_ITERS:
-            if ((n_iters = cli_parse_int_list(optarg, 0, 1000000, c->opt.level_iters,
-                                              OMREG_AFFINE_MAX_LEVELS)) < 0)
-                return cli_usage_error("--level-iters: '%s' is not a list of integers >= 0",
-                                       optarg);
+            if ((rc = cli_parse_level_iters(optarg, c->opt.level_iters, OMREG_AFFINE_MAX_LEVELS,
+                                            &n_iters)) != 0)
+                return rc;
             break;
         case O_SIGMAS:
             if ((n_sigmas = cli_parse_double_list(optarg, 0.0, 1e6, c->opt.sigmas,
@@ -126,28 +131,11 @@ static int parse_args(int argc, char **argv, affine_cli *c)
                                                 OMREG_AFFINE_MAX_LEVELS)) < 0)
                 return cli_usage_error("--factors: '%s' is not a list of integers >= 1", optarg);
             break;
-        case O_THREADS:
-            if (!cli_parse_int(optarg, 1, 4096, &c->threads))
-                return cli_usage_error("--threads: '%s' is not an integer >= 1", optarg);
-            break;
-        case O_BACKEND:
-            if (!cli_select_backend(optarg, &c->backend))
-                return cli_usage_error("--backend: '%s' is neither parallel nor reference",
-                                       optarg);
-            break;
-        case 'q':
-        case O_QUIET: c->quiet = 1; break;
-        case 'h':
-        case O_HELP: fputs(usage, stdout); exit(0);
-        default:
-            return cli_usage_error("affine: unknown or incomplete option '%s' (see omreg affine "
-                                   "--help)", argv[optind - 1]);
+        default: return cli_bad_option("affine", argc, argv);
         }
     }
-    if (argc - optind != 2)
-        return cli_usage_error("affine: expected STATIC and MOVING images, got %d argument%s "
-                               "(see omreg affine --help)", argc - optind,
-                               argc - optind == 1 ? "" : "s");
+    if ((rc = cli_expect_pair("affine", argc, optind)) != 0)
+        return rc;
     c->static_path = argv[optind];
     c->moving_path = argv[optind + 1];
     /* level lists must agree; a list given alone sets the number of levels */
@@ -160,7 +148,15 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         return cli_usage_error("with %d levels give all of --level-iters, --sigmas and "
                                "--factors", n);
     c->opt.nlevels = n;
+    if (omreg_affine_pipeline_parse(c->pipeline, c->steps, 16, &c->nsteps) != OMREG_OK)
+        return cli_usage_error("--pipeline: %s", omreg_last_error());
     return 0;
+}
+
+int cmd_affine_parse_only(int argc, char **argv)
+{
+    affine_cli c;
+    return parse_args(argc, argv, &c);
 }
 
 static int load(const char *what, const char *path, omreg_image **out)
@@ -171,36 +167,37 @@ static int load(const char *what, const char *path, omreg_image **out)
         snprintf(label, sizeof label, "%s image %s", what, path);
         return cli_status_error(label, st);
     }
-    return 0;
+    return cli_check_finite(what, path, *out);
 }
 
 int cmd_affine(int argc, char **argv)
 {
     affine_cli c;
-    memset(&c, 0, sizeof c);
-    c.backend = omreg_backend_parallel();
-    c.pipeline = "com,translation,rigid,affine";
-    c.opt = omreg_affine_default_options();
     int rc = parse_args(argc, argv, &c);
+    if (rc == CLI_HELP)
+        return fputs(usage, stdout), 0;
     if (rc)
         return rc;
     c.opt.progress = progress;
     c.opt.progress_ctx = &c;
-    cli_set_threads(c.threads);
+    cli_set_threads(c.e.threads);
     cli_elapsed();
-    omreg_affine_pipeline_step steps[16];
-    int nsteps;
-    if (omreg_affine_pipeline_parse(c.pipeline, steps, 16, &nsteps) != OMREG_OK)
-        return cli_usage_error("--pipeline: %s", omreg_last_error());
 
     omreg_image *stat = NULL, *mov = NULL, *smask = NULL, *mmask = NULL, *warped = NULL;
     rc = load("static", c.static_path, &stat);
     if (!rc)
         rc = load("moving", c.moving_path, &mov);
+    if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
+        rc = cli_error("affine: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
+                       omreg_image_ndim(mov));
     if (!rc && c.static_mask)
         rc = load("static mask", c.static_mask, &smask);
+    if (!rc && smask)
+        rc = cli_check_same_grid("--static-mask", c.static_mask, smask, "STATIC", stat);
     if (!rc && c.moving_mask)
         rc = load("moving mask", c.moving_mask, &mmask);
+    if (!rc && mmask)
+        rc = cli_check_same_grid("--moving-mask", c.moving_mask, mmask, "MOVING", mov);
     int dim = stat ? omreg_image_ndim(stat) : 3, n1 = dim + 1;
     double start[16], *startp = NULL;
     if (!rc && c.starting_affine) {
@@ -212,30 +209,35 @@ int cmd_affine(int argc, char **argv)
     }
     omreg_affine_result res;
     if (!rc) {
-        if (!c.quiet)
+        if (!c.e.quiet)
             fprintf(stderr, "omreg affine: %s -> %s, pipeline %s, backend %s\n", c.moving_path,
-                    c.static_path, c.pipeline, omreg_backend_name(c.backend));
-        omreg_status st = omreg_affine_pipeline(c.backend, stat, mov, smask, mmask, steps, nsteps,
-                                                startp, &c.opt, &res);
+                    c.static_path, c.pipeline, omreg_backend_name(c.e.backend));
+        omreg_status st = omreg_affine_pipeline(c.e.backend, stat, mov, smask, mmask, c.steps,
+                                                c.nsteps, startp, &c.opt, &res);
         if (st != OMREG_OK)
             rc = cli_status_error("registration failed", st);
     }
+    /* every output is staged whole, then all are renamed into place */
     if (!rc && c.out_warped) {
-        omreg_status st = omreg_affine_map_transform(c.backend, res.affine, 0, mov,
+        omreg_status st = omreg_affine_map_transform(c.e.backend, res.affine, 0, mov,
                                                      omreg_image_shape(stat),
                                                      omreg_image_grid2world(stat), 0, &warped);
         if (st == OMREG_OK)
-            st = cli_write_image(c.out_warped, warped);
+            st = cli_stage_image(c.out_warped, warped);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
     }
-    if (!rc && c.out_affine && cli_write_matrix(c.out_affine, n1, res.affine) != OMREG_OK)
+    if (!rc && c.out_affine && cli_stage_matrix(c.out_affine, n1, res.affine) != OMREG_OK)
         rc = cli_error("%s: cannot write the affine", c.out_affine);
+    if (!rc && cli_outputs_commit() != OMREG_OK)
+        rc = 1; /* cli_outputs_commit printed the reason */
+    if (rc)
+        cli_outputs_discard();
     if (!rc) {
         for (int r = 0; r < n1; ++r)
             for (int k = 0; k < n1; ++k)
                 printf("%.17g%c", res.affine[r * n1 + k], k + 1 < n1 ? ' ' : '\n');
-        if (!c.quiet)
+        if (!c.e.quiet)
             fprintf(stderr, "[%7.2fs] done: %d metric evaluations, final MI %.6f\n",
                     cli_elapsed(), res.evaluations, res.mi);
     }

@@ -61,15 +61,14 @@ static const char usage[] =
 typedef struct syn_cli {
     const char *static_path, *moving_path, *prealign_path;
     const char *out_warped, *out_inverse_warped, *out_field;
-    const omreg_backend *backend;
-    int threads, quiet;
+    cli_exec e;
     omreg_syn_options opt;
 } syn_cli;
 
 static void progress(void *ctx, const omreg_syn_progress *p)
 {
     const syn_cli *c = ctx;
-    if (c->quiet)
+    if (c->e.quiet)
         return;
     if (p->event == 1)
         fprintf(stderr, "[%7.2fs] level %d: up to %d iterations\n", cli_elapsed(), p->level,
@@ -93,12 +92,13 @@ typedef struct given {
     int has_ssd_smooth, has_em_smooth, has_inner_iter, has_step_type;
 } given;
 
+/* 0, CLI_HELP or a usage error's exit code; no file is touched */
 static int parse_args(int argc, char **argv, syn_cli *c)
 {
     enum { O_PREALIGN = 256, O_ITERS, O_STEP_LENGTH, O_SS_SIGMA, O_OPT_TOL, O_INV_ITER,
            O_INV_TOL, O_METRIC, O_CC_RADIUS, O_SIGMA_DIFF, O_SSD_SMOOTH, O_EM_SMOOTH,
            O_INNER_ITER, O_Q_LEVELS, O_NO_DOUBLE, O_STEP_TYPE, O_OUT_WARPED, O_OUT_INVERSE,
-           O_OUT_FIELD, O_THREADS, O_BACKEND, O_QUIET, O_HELP };
+           O_OUT_FIELD };
     static const struct option longopts[] = {
         {"prealign", required_argument, NULL, O_PREALIGN},
         {"level-iters", required_argument, NULL, O_ITERS},
@@ -119,32 +119,34 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
         {"out-inverse-warped", required_argument, NULL, O_OUT_INVERSE},
         {"out-field", required_argument, NULL, O_OUT_FIELD},
-        {"threads", required_argument, NULL, O_THREADS},
-        {"backend", required_argument, NULL, O_BACKEND},
-        {"quiet", no_argument, NULL, O_QUIET},
-        {"help", no_argument, NULL, O_HELP},
+        CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     omreg_syn_metric_type metric = OMREG_SYN_CC;
-    int radius = 4, q_levels = 256, double_gradient = 1, n_iters = 3, opt;
+    int radius = 4, q_levels = 256, double_gradient = 1, n_iters = 3, opt, rc;
     int level_iters[OMREG_SYN_MAX_LEVELS] = {10, 10, 5};
     double sigma_diff = 2.0, step_length = 0.25, ss_sigma = 0.2, opt_tol = 1e-5, inv_tol = 1e-3;
     int inv_iter = 20;
     given g;
     memset(&g, 0, sizeof g);
-    opterr = 0;
-    optind = 1;
+    memset(c, 0, sizeof *c);
+    c->e = cli_exec_defaults();
+    cli_getopt_reset();
     while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+        if (cli_common_option(opt, optarg, &c->e, &rc)) {
+            if (rc)
+                return rc;
+            continue;
+        }
         switch (opt) {
         case O_PREALIGN: c->prealign_path = optarg; break;
         case O_OUT_WARPED: c->out_warped = optarg; break;
         case O_OUT_INVERSE: c->out_inverse_warped = optarg; break;
         case O_OUT_FIELD: c->out_field = optarg; break;
         case O_ITERS:
-            if ((n_iters = cli_parse_int_list(optarg, 0, 1000000, level_iters,
-                                              OMREG_SYN_MAX_LEVELS)) < 1)
-                return cli_usage_error("--level-iters: '%s' is not a list of 1 to %d integers "
-                                       ">= 0", optarg, OMREG_SYN_MAX_LEVELS);
+            if ((rc = cli_parse_level_iters(optarg, level_iters, OMREG_SYN_MAX_LEVELS,
+                                            &n_iters)) != 0)
+                return rc;
             break;
         case O_STEP_LENGTH:
             if (!cli_parse_double(optarg, 0.0, 1e6, &step_length) || !(step_length > 0))
@@ -208,28 +210,11 @@ static int parse_args(int argc, char **argv, syn_cli *c)
             g.has_step_type = 1;
             break;
         }
-        case O_THREADS:
-            if (!cli_parse_int(optarg, 1, 4096, &c->threads))
-                return cli_usage_error("--threads: '%s' is not an integer >= 1", optarg);
-            break;
-        case O_BACKEND:
-            if (!cli_select_backend(optarg, &c->backend))
-                return cli_usage_error("--backend: '%s' is neither parallel nor reference",
-                                       optarg);
-            break;
-        case 'q':
-        case O_QUIET: c->quiet = 1; break;
-        case 'h':
-        case O_HELP: fputs(usage, stdout); exit(0);
-        default:
-            return cli_usage_error("syn: unknown or incomplete option '%s' (see omreg syn "
-                                   "--help)", argv[optind - 1]);
+        default: return cli_bad_option("syn", argc, argv);
         }
     }
-    if (argc - optind != 2)
-        return cli_usage_error("syn: expected STATIC and MOVING images, got %d argument%s "
-                               "(see omreg syn --help)", argc - optind,
-                               argc - optind == 1 ? "" : "s");
+    if ((rc = cli_expect_pair("syn", argc, optind)) != 0)
+        return rc;
     c->static_path = argv[optind];
     c->moving_path = argv[optind + 1];
     if (metric == OMREG_SYN_CC && (g.has_ssd_smooth || g.has_em_smooth || g.has_inner_iter ||
@@ -274,7 +259,13 @@ static int load(const char *what, const char *path, omreg_image **out)
         snprintf(label, sizeof label, "%s image %s", what, path);
         return cli_status_error(label, st);
     }
-    return 0;
+    return cli_check_finite(what, path, *out);
+}
+
+int cmd_syn_parse_only(int argc, char **argv)
+{
+    syn_cli c;
+    return parse_args(argc, argv, &c);
 }
 
 /* dipy_align_syn's field file: np.array([forward.T, backward.T]).T, shape
@@ -307,7 +298,7 @@ static omreg_status write_field(const char *path, const omreg_diffeomap *map)
             a4[r * 4 + k] = w2g[r * (dim + 1) + k];
         a4[r * 4 + 3] = w2g[r * (dim + 1) + dim];
     }
-    omreg_status st = omreg_nifti_write_array(path, dim + 2, shape, OMREG_F32, data, a4);
+    omreg_status st = cli_stage_array(path, dim + 2, shape, OMREG_F32, data, a4);
     free(data);
     return st;
 }
@@ -315,14 +306,14 @@ static omreg_status write_field(const char *path, const omreg_diffeomap *map)
 int cmd_syn(int argc, char **argv)
 {
     syn_cli c;
-    memset(&c, 0, sizeof c);
-    c.backend = omreg_backend_parallel();
     int rc = parse_args(argc, argv, &c);
+    if (rc == CLI_HELP)
+        return fputs(usage, stdout), 0;
     if (rc)
         return rc;
     c.opt.progress = progress;
     c.opt.progress_ctx = &c;
-    cli_set_threads(c.threads);
+    cli_set_threads(c.e.threads);
     cli_elapsed();
 
     omreg_image *stat = NULL, *mov = NULL, *warped = NULL, *inv_warped = NULL;
@@ -344,35 +335,36 @@ int cmd_syn(int argc, char **argv)
     omreg_syn_info info;
     if (!rc) {
         static const char *const names[] = {"cc", "ssd", "em"};
-        if (!c.quiet)
+        if (!c.e.quiet)
             fprintf(stderr, "omreg syn: %s -> %s, metric %s, %d levels, backend %s\n",
                     c.moving_path, c.static_path, names[c.opt.metric.type], c.opt.nlevels,
-                    omreg_backend_name(c.backend));
-        omreg_status st = omreg_syn_register(c.backend, stat, mov, pre, &c.opt, &map, &info);
+                    omreg_backend_name(c.e.backend));
+        omreg_status st = omreg_syn_register(c.e.backend, stat, mov, pre, &c.opt, &map, &info);
         if (st != OMREG_OK)
             rc = cli_status_error("registration failed", st);
     }
-    /* everything is computed before the first file is written */
+    /* everything is computed before the first file is written; each output
+     * is staged whole, then all are renamed into place */
     if (!rc && c.out_warped) {
-        omreg_status st = omreg_diffeomap_transform(c.backend, map, mov, OMREG_WARP_LINEAR,
+        omreg_status st = omreg_diffeomap_transform(c.e.backend, map, mov, OMREG_WARP_LINEAR,
                                                     NULL, NULL, NULL, &warped);
         if (st != OMREG_OK)
             rc = cli_status_error("warping MOVING", st);
     }
     if (!rc && c.out_inverse_warped) {
-        omreg_status st = omreg_diffeomap_transform_inverse(c.backend, map, stat,
+        omreg_status st = omreg_diffeomap_transform_inverse(c.e.backend, map, stat,
                                                             OMREG_WARP_LINEAR, NULL, NULL, NULL,
                                                             &inv_warped);
         if (st != OMREG_OK)
             rc = cli_status_error("warping STATIC", st);
     }
     if (!rc && warped) {
-        omreg_status st = cli_write_image(c.out_warped, warped);
+        omreg_status st = cli_stage_image(c.out_warped, warped);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
     }
     if (!rc && inv_warped) {
-        omreg_status st = cli_write_image(c.out_inverse_warped, inv_warped);
+        omreg_status st = cli_stage_image(c.out_inverse_warped, inv_warped);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_inverse_warped, st);
     }
@@ -381,7 +373,11 @@ int cmd_syn(int argc, char **argv)
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_field, st);
     }
-    if (!rc && !c.quiet)
+    if (!rc && cli_outputs_commit() != OMREG_OK)
+        rc = 1; /* cli_outputs_commit printed the reason */
+    if (rc)
+        cli_outputs_discard();
+    if (!rc && !c.e.quiet)
         fprintf(stderr, "[%7.2fs] done: %d iterations, last energy %.6f\n", cli_elapsed(),
                 info.total_iterations, info.last_energy);
     omreg_diffeomap_free(map);

@@ -7,6 +7,7 @@
 int cmd_affine(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_affine_error(int argc, char **argv);
+int cmd_syn(int argc, char **argv);
 
 static const char usage[] =
     "usage: omreg COMMAND [options]\n"
@@ -17,7 +18,7 @@ static const char usage[] =
     "Commands:\n"
     "  affine STATIC MOVING   affine registration by mutual information\n"
     "  syn STATIC MOVING      symmetric diffeomorphic registration (SyN: cc, ssd, em)\n"
-    "  apply IMAGE            resample an image through a saved affine\n"
+    "  apply IMAGE            resample an image through a saved affine and/or SyN map\n"
     "  affine-error EST TRUE  distance between two affines over an image's voxels\n"
     "  version                print the version\n"
     "  help                   this text\n"
@@ -26,15 +27,16 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
+    cli_signals_install(); /* first: before any thread exists */
+    void cli_openmp_defaults(void); /* cli/cli_openmp.c: static schedule unless OMP_SCHEDULE */
+    cli_openmp_defaults();
     if (argc < 2)
         return fputs(usage, stderr), 2;
     const char *cmd = argv[1];
     if (strcmp(cmd, "affine") == 0)
         return cmd_affine(argc - 1, argv + 1);
-    if (strcmp(cmd, "syn") == 0) {
-        int cmd_syn(int argc, char **argv); /* cli/cmd_syn.c */
+    if (strcmp(cmd, "syn") == 0)
         return cmd_syn(argc - 1, argv + 1);
-    }
     if (strcmp(cmd, "apply") == 0)
         return cmd_apply(argc - 1, argv + 1);
     if (strcmp(cmd, "affine-error") == 0)

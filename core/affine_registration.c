@@ -111,9 +111,18 @@ static omreg_status normalized(const struct omreg_backend *b, const omreg_image 
     }
     if (st == OMREG_OK)
         b->masked_range_f64(img->data, imask, n, scratch, range);
+    /* the range skips NaN (comparisons with NaN are false): look for one
+     * where the image is used (DIPY would normalise everything to NaN) */
+    size_t nan_at = n;
+    const double *v = img->data;
+    for (size_t i = 0; st == OMREG_OK && i < n && nan_at == n; ++i)
+        if (isnan(v[i]) && (imask == NULL || imask[i]))
+            nan_at = i;
     free(scratch);
     free(imask);
     OMREG_FORWARD(st);
+    OMREG_RETURN_IF(nan_at < n, OMREG_ENONFINITE, "image has a NaN intensity (voxel %zu)",
+                    nan_at);
     OMREG_RETURN_IF(!isfinite(range[0]) || !isfinite(range[1]), OMREG_ENONFINITE,
                     "image has non-finite intensities (range %g..%g)", range[0], range[1]);
     OMREG_RETURN_IF(!(range[1] > range[0]), OMREG_ENONFINITE,

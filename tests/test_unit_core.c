@@ -861,7 +861,7 @@ static void npy_corrupt_files(void **state)
         {"", 0},                                          /* empty file */
         {"\x93NUM", 4},                                   /* truncated magic */
         {"\x93NUMPX\x01\x00\x10\x00", 10},                /* wrong magic */
-        {"PK\x03\x04zipfile...", 16},                     /* not npy at all */
+        {"PK\x03\x04zipfile...", 14},                     /* not npy at all */
         {"\x93NUMPY\x09\x00\x10\x00", 10},                /* unknown version */
         {"\x93NUMPY\x01\x00\x40\x00{'descr'", 17},        /* truncated header */
         {"\x93NUMPY\x02\x00\x10", 9},                     /* truncated v2 preamble */
