@@ -34,6 +34,10 @@ static const char usage[] =
     "  --factors LIST            shrink factors per level (4,2,1)\n"
     "  --static-mask FILE        static mask (non-zero = used)\n"
     "  --moving-mask FILE        moving mask\n"
+    "Beyond DIPY:\n"
+    "  --restarts N              restart L-BFGS-B up to N times per level when it stalls\n"
+    "                            (tiny relative decrease or failed line search) within the\n"
+    "                            level's evaluation budget; 0 (default) is DIPY's optimiser\n"
     "Execution:\n"
     "  --threads N               OpenMP threads (default: the runtime's)\n"
     "  --backend NAME            parallel (default) or reference (serial specification)\n"
@@ -70,7 +74,7 @@ static void progress(void *ctx, const omreg_affine_progress *p)
 static int parse_args(int argc, char **argv, affine_cli *c)
 {
     enum { O_OUT_AFFINE = 256, O_OUT_WARPED, O_PIPELINE, O_TRANSFORM, O_START, O_NBINS,
-           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK };
+           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS };
     static const struct option longopts[] = {
         {"out-affine", required_argument, NULL, O_OUT_AFFINE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
@@ -84,6 +88,7 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         {"factors", required_argument, NULL, O_FACTORS},
         {"static-mask", required_argument, NULL, O_SMASK},
         {"moving-mask", required_argument, NULL, O_MMASK},
+        {"restarts", required_argument, NULL, O_RESTARTS},
         CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -110,6 +115,10 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         case O_NBINS:
             if (!cli_parse_int(optarg, 5, 4096, &c->opt.nbins))
                 return cli_usage_error("--nbins: '%s' is not an integer in 5..4096", optarg);
+            break;
+        case O_RESTARTS:
+            if (!cli_parse_int(optarg, 0, 1000, &c->opt.restarts))
+                return cli_usage_error("--restarts: '%s' is not an integer in 0..1000", optarg);
             break;
         case O_SAMPLING:
             if (!cli_parse_double(optarg, 0.0, 1.0, &c->opt.sampling_proportion) ||

@@ -59,6 +59,8 @@ static omreg_status check_options(const omreg_affine_options *o)
     OMREG_RETURN_IF(!(o->gtol >= 0) || !isfinite(o->gtol), OMREG_EINVAL, "gtol %g", o->gtol);
     OMREG_RETURN_IF(!isfinite(o->ss_sigma_factor), OMREG_EINVAL, "ss_sigma_factor %g",
                     o->ss_sigma_factor);
+    OMREG_RETURN_IF(o->restarts < 0 || o->restarts > 1000, OMREG_EINVAL,
+                    "restarts %d outside 0..1000", o->restarts);
     return OMREG_OK;
 }
 
@@ -152,6 +154,50 @@ static omreg_status objective(void *ctx, const double *x, double *f, double *g)
     return OMREG_OK;
 }
 
+/* L-BFGS-B "stalled": it stopped on a relative reduction of f below ftol or
+ * on a failed line search, not on a small projected gradient or a limit. */
+static int stalled(const omreg_lbfgsb_result *res)
+{
+    return strncmp(res->message, "CONVERGENCE: REL_REDUCTION_OF_F", 31) == 0 ||
+           strncmp(res->message, "ABNORMAL_TERMINATION_IN_LNSRCH", 30) == 0;
+}
+
+/* One level's optimisation: DIPY's single L-BFGS-B run (maxfun = the
+ * level's iterations), then, beyond DIPY, up to opt->restarts fresh runs
+ * from the point reached while the previous run stalled and evaluations
+ * are left in the level's budget. A restart forgets the curvature pairs
+ * that produced the stalled direction; its result is kept only if it
+ * lowered f. */
+static omreg_status minimize_level(level_state *ls, int nparams, double *params,
+                                   omreg_lbfgsb_result *res)
+{
+    omreg_lbfgsb_options lo = omreg_lbfgsb_default_options();
+    lo.gtol = ls->opt->gtol;
+    lo.maxfun = ls->max_iter;
+    OMREG_FORWARD(omreg_lbfgsb_minimize(nparams, params, objective, ls, &lo, res));
+    for (int r = 0; r < ls->opt->restarts && stalled(res); ++r) {
+        int left = ls->max_iter - ls->metric.evaluations;
+        if (left <= 0)
+            break;
+        double kept[OMREG_TRANSFORM_MAX_PARAMS];
+        memcpy(kept, params, sizeof(double) * (size_t)nparams);
+        omreg_lbfgsb_result again;
+        lo.maxfun = left;
+        OMREG_FORWARD(omreg_lbfgsb_minimize(nparams, params, objective, ls, &lo, &again));
+        res->nit += again.nit;
+        res->nfev += again.nfev;
+        if (!(again.fopt < res->fopt)) {
+            memcpy(params, kept, sizeof(double) * (size_t)nparams);
+            break;
+        }
+        res->fopt = again.fopt;
+        memcpy(res->message, again.message, sizeof res->message);
+    }
+    if (ls->opt->restarts > 0)
+        ls->metric.mi = -res->fopt; /* at the kept point, not the last evaluation */
+    return OMREG_OK;
+}
+
 omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *stat,
                                    const omreg_image *mov, const omreg_image *static_mask,
                                    const omreg_image *moving_mask, omreg_transform_type type,
@@ -238,12 +284,8 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
             omreg_affine_progress p = {1, ls.stage, level, ls.max_iter, 0, 0, 0.0, NULL};
             opt->progress(opt->progress_ctx, &p);
         }
-        if (ls.max_iter > 0) {
-            omreg_lbfgsb_options lo = omreg_lbfgsb_default_options();
-            lo.gtol = opt->gtol;
-            lo.maxfun = ls.max_iter;
-            TRY(omreg_lbfgsb_minimize(nparams, params, objective, &ls, &lo, &res));
-        }
+        if (ls.max_iter > 0)
+            TRY(minimize_level(&ls, nparams, params, &res));
         evaluations += ls.metric.evaluations;
         if (opt->progress) {
             omreg_affine_progress p = {2, ls.stage, level, ls.max_iter, ls.metric.evaluations,

@@ -15,40 +15,9 @@
 #include "omreg/affine.h"
 #include "omreg/matrix.h"
 #include "omreg/random.h"
+#include "phantom.h"
 
-/* Gaussian blobs from the counter-based generator */
-static omreg_image *blobs(int dim, const size_t *shape, const double *g2w, uint64_t seed)
-{
-    omreg_image *img = NULL;
-    assert_int_equal(omreg_image_create(&img, dim, shape, 1, OMREG_F64, g2w), OMREG_OK);
-    double *d = img->data;
-    size_t n = omreg_image_voxels(img);
-    for (int b = 0; b < 10; ++b) {
-        double c[3], w = 1.5 + 2.5 * omreg_random_uniform(seed, 100 + (uint64_t)b);
-        double a = 50 + 150 * omreg_random_uniform(seed, 200 + (uint64_t)b);
-        for (int k = 0; k < dim; ++k)
-            c[k] = (0.2 + 0.6 * omreg_random_uniform(seed, 300 + (uint64_t)(3 * b + k))) *
-                   (double)shape[k];
-        for (size_t v = 0; v < n; ++v) {
-            size_t idx[3] = {v, 0, 0};
-            if (dim == 3) {
-                idx[0] = v / (shape[1] * shape[2]);
-                idx[1] = v / shape[2] % shape[1];
-                idx[2] = v % shape[2];
-            } else {
-                idx[0] = v / shape[1];
-                idx[1] = v % shape[1];
-            }
-            double r2 = 0;
-            for (int k = 0; k < dim; ++k)
-                r2 += ((double)idx[k] - c[k]) * ((double)idx[k] - c[k]);
-            d[v] += a * exp(-r2 / (2 * w * w));
-        }
-    }
-    return img;
-}
-
-static void run_case(int dim, omreg_transform_type type, double sampling, int masked)
+static void run_case(int dim, omreg_transform_type type, double sampling, int masked, int restarts)
 {
     const size_t shape3[3] = {22, 20, 18}, shape2[2] = {56, 52};
     const size_t *shape = dim == 3 ? shape3 : shape2;
@@ -59,7 +28,7 @@ static void run_case(int dim, omreg_transform_type type, double sampling, int ma
         g2w[k * (dim + 1) + dim] = -0.5 * (double)shape[k];
     }
     g2w[1] = 0.05; /* a little obliquity */
-    omreg_image *s = blobs(dim, shape, g2w, 7), *m = NULL, *mask = NULL;
+    omreg_image *s = omreg_test_blobs(dim, shape, g2w, 7), *m = NULL, *mask = NULL;
     double truth[16], inv[16];
     omreg_mat_identity(dim + 1, truth);
     truth[0] = truth[dim + 2] = cos(0.07);
@@ -81,6 +50,9 @@ static void run_case(int dim, omreg_transform_type type, double sampling, int ma
     o.level_iters[2] = 6;
     o.sigmas[0] = 2.0;
     o.sampling_proportion = sampling;
+    o.restarts = restarts;
+    if (restarts) /* room for a restart after a stall */
+        o.level_iters[0] = o.level_iters[1] = o.level_iters[2] = 60;
     omreg_affine_result want, got;
     assert_int_equal(omreg_affine_register(omreg_backend_reference(), s, m, mask, mask, type,
                                            NULL, NULL, &o, &want),
@@ -107,11 +79,13 @@ static void run_case(int dim, omreg_transform_type type, double sampling, int ma
     omreg_image_free(mask);
 }
 
-static void dense_3d_rigid(void **s) { (void)s; run_case(3, OMREG_TRANSFORM_RIGID, 0.0, 0); }
-static void dense_3d_affine_masked(void **s) { (void)s; run_case(3, OMREG_TRANSFORM_AFFINE, 0.0, 1); }
-static void sparse_3d_rigid(void **s) { (void)s; run_case(3, OMREG_TRANSFORM_RIGID, 0.25, 0); }
-static void dense_2d_affine(void **s) { (void)s; run_case(2, OMREG_TRANSFORM_AFFINE, 0.0, 0); }
-static void sparse_2d_rigid(void **s) { (void)s; run_case(2, OMREG_TRANSFORM_RIGID, 0.5, 0); }
+static void dense_3d_rigid(void **s) { (void)s; run_case(3, OMREG_TRANSFORM_RIGID, 0.0, 0, 0); }
+static void dense_3d_affine_masked(void **s) { (void)s; run_case(3, OMREG_TRANSFORM_AFFINE, 0.0, 1, 0); }
+static void sparse_3d_rigid(void **s) { (void)s; run_case(3, OMREG_TRANSFORM_RIGID, 0.25, 0, 0); }
+static void dense_2d_affine(void **s) { (void)s; run_case(2, OMREG_TRANSFORM_AFFINE, 0.0, 0, 0); }
+static void sparse_2d_rigid(void **s) { (void)s; run_case(2, OMREG_TRANSFORM_RIGID, 0.5, 0, 0); }
+/* beyond DIPY: L-BFGS-B restarts of stalled levels (3 per level) */
+static void dense_2d_affine_restarts(void **s) { (void)s; run_case(2, OMREG_TRANSFORM_AFFINE, 0.0, 0, 3); }
 
 int main(void)
 {
@@ -122,6 +96,7 @@ int main(void)
         cmocka_unit_test(sparse_3d_rigid),
         cmocka_unit_test(dense_2d_affine),
         cmocka_unit_test(sparse_2d_rigid),
+        cmocka_unit_test(dense_2d_affine_restarts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

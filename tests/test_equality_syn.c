@@ -27,6 +27,7 @@
 #include "omreg/matrix.h"
 #include "omreg/random.h"
 #include "omreg/syn.h"
+#include "phantom.h"
 
 /* Gaussian blobs on a positive background from the counter-based
  * generator; `shift` moves every blob by a blob-dependent offset of up to
@@ -47,21 +48,7 @@ static omreg_image *blobs(int dim, const size_t *shape, const double *g2w, uint6
             c[k] = (0.25 + 0.5 * omreg_random_uniform(seed, 300 + (uint64_t)(3 * b + k))) *
                        (double)shape[k] +
                    shift * (2 * omreg_random_uniform(seed, 400 + (uint64_t)(3 * b + k)) - 1);
-        for (size_t v = 0; v < n; ++v) {
-            size_t idx[3];
-            if (dim == 3) {
-                idx[0] = v / (shape[1] * shape[2]);
-                idx[1] = v / shape[2] % shape[1];
-                idx[2] = v % shape[2];
-            } else {
-                idx[0] = v / shape[1];
-                idx[1] = v % shape[1];
-            }
-            double r2 = 0;
-            for (int k = 0; k < dim; ++k)
-                r2 += ((double)idx[k] - c[k]) * ((double)idx[k] - c[k]);
-            d[v] += a * exp(-r2 / (2 * w * w));
-        }
+        omreg_test_add_blob(img, c, w, a);
     }
     return img;
 }

@@ -377,6 +377,8 @@ static void bad_options(void **state)
     expect_failure(2, AFFINE("--sampling-proportion", "1.5"), affine_outs);
     expect_failure(2, AFFINE("--sampling-proportion", "-0.1"), affine_outs);
     expect_failure(2, AFFINE("--sampling-proportion", "nan"), affine_outs);
+    expect_failure(2, AFFINE("--restarts", "-1"), affine_outs);
+    expect_failure(2, AFFINE("--restarts", "two"), affine_outs);
     expect_failure(2, AFFINE("--nbins", "4"), affine_outs);
     expect_failure(2, AFFINE("--threads", "0"), affine_outs);
     expect_failure(2, AFFINE("--threads", "-2"), affine_outs);

@@ -47,6 +47,11 @@ typedef struct omreg_affine_options {
     int factors[OMREG_AFFINE_MAX_LEVELS];     /* coarsest first: 4, 2, 1 */
     double ss_sigma_factor;     /* > 0: anisotropic ScaleSpace; else isotropic (default) */
     double gtol;                /* L-BFGS-B projected-gradient tolerance (1e-4) */
+    /* Beyond DIPY (0 = DIPY): when L-BFGS-B stalls (stops on a tiny relative
+     * reduction of f or a failed line search) with evaluations left in the
+     * level's budget, restart it from where it stopped, up to this many
+     * times per level; a restart's result is kept only if f went down. */
+    int restarts;
     omreg_affine_progress_fn *progress;
     void *progress_ctx;
 } omreg_affine_options;
