@@ -1,10 +1,14 @@
 /* Parallel Parzen joint histogram and parameter gradient. Blocks of
- * OMREG_PARZEN_BLOCK samples are distributed over threads; each thread
- * fills its own zeroed partial (scratch slot thread+1) in sample order, and
- * an `ordered` section adds the partial to the total (scratch slot 0) in
- * block order. That is the reference's sequence of additions exactly, so
- * the result is bitwise the reference's for any thread count or schedule,
- * while scratch stays one partial per thread. */
+ * OMREG_PARZEN_BLOCK samples are processed in rounds of T blocks (T = the
+ * team size, so scratch stays one partial per thread): each block of the
+ * round fills its own zeroed partial (scratch slot 1 + its place in the
+ * round) in sample order, then every bin of the total (slot 0) adds the
+ * round's partials in block order, the bins split over the threads. Each
+ * bin therefore sees the reference's sequence of additions, total += p_b
+ * for b = 0, 1, ..., so the result is bitwise the reference's for any
+ * thread count or schedule. (An `ordered` section did the same with less
+ * code, but under a static schedule it ran the blocks of the second thread
+ * only after all of the first's: no speed-up.) */
 #include <omp.h>
 #include <string.h>
 
@@ -15,10 +19,14 @@
 
 int omreg_par_max_threads(void) { return omp_get_max_threads(); }
 
-static void add_into(double *total, const double *partial, size_t len)
+/* total[i] += partials[k][i] for k = 0..nb-1 in order; bins split over
+ * the team (called inside a parallel region; ends with a barrier) */
+static void add_round(double *total, const double *partials, size_t nb, size_t len)
 {
+#pragma omp for schedule(runtime)
     for (size_t i = 0; i < len; ++i)
-        total[i] += partial[i];
+        for (size_t k = 0; k < nb; ++k)
+            total[i] += partials[k * len + i];
 }
 
 void omreg_par_parzen_joint(const double *sval, const double *mval, const int *smask,
@@ -32,21 +40,24 @@ void omreg_par_parzen_joint(const double *sval, const double *mval, const int *s
     memset(total, 0, sizeof(double) * len);
 #pragma omp parallel num_threads(omreg_par_max_threads())
     {
-        double *partial = scratch + len * (size_t)(1 + omp_get_thread_num());
-#pragma omp for ordered schedule(runtime)
-        for (size_t b = 0; b < nblocks; ++b) {
-            size_t start = b * OMREG_PARZEN_BLOCK;
-            size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
-            memset(partial, 0, sizeof(double) * len);
-            for (size_t v = start; v < end; ++v) {
-                if ((smask && smask[v] == 0) || (mmask && mmask[v] == 0))
-                    continue;
-                parzen_joint_add(partial, g->nbins, g->padding,
-                                 parzen_bin_normalize(sval[v], g->smin, g->sdelta),
-                                 parzen_bin_normalize(mval[v], g->mmin, g->mdelta));
+        const size_t round = (size_t)omp_get_num_threads();
+        for (size_t first = 0; first < nblocks; first += round) {
+            const size_t nb = nblocks - first < round ? nblocks - first : round;
+#pragma omp for schedule(runtime)
+            for (size_t k = 0; k < nb; ++k) {
+                double *partial = scratch + len * (1 + k);
+                size_t start = (first + k) * OMREG_PARZEN_BLOCK;
+                size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
+                memset(partial, 0, sizeof(double) * len);
+                for (size_t v = start; v < end; ++v) {
+                    if ((smask && smask[v] == 0) || (mmask && mmask[v] == 0))
+                        continue;
+                    parzen_joint_add(partial, g->nbins, g->padding,
+                                     parzen_bin_normalize(sval[v], g->smin, g->sdelta),
+                                     parzen_bin_normalize(mval[v], g->mmin, g->mdelta));
+                }
             }
-#pragma omp ordered
-            add_into(total, partial, len);
+            add_round(total, scratch + len, nb, len);
         }
     }
     parzen_joint_finish(total, g->nbins, norm, joint, smarginal, mmarginal);
@@ -95,28 +106,32 @@ static void gradient_blocks(const sample_source *src, size_t n, const double *sv
     memset(total, 0, sizeof(double) * len);
 #pragma omp parallel num_threads(omreg_par_max_threads())
     {
-        double *partial = scratch + len * (size_t)(1 + omp_get_thread_num());
+        const size_t round = (size_t)omp_get_num_threads();
         double J[48], prod[16], x[3];
         int constant = 0;
-#pragma omp for ordered schedule(runtime)
-        for (size_t b = 0; b < nblocks; ++b) {
-            size_t start = b * OMREG_PARZEN_BLOCK;
-            size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
-            memset(partial, 0, sizeof(double) * len);
-            for (size_t v = start; v < end; ++v) {
-                if ((smask && smask[v] == 0) || (mmask && mmask[v] == 0))
-                    continue;
-                sample_point(src, v, x);
-                if (!constant)
-                    constant = jacobian(ctx, x, J);
-                parzen_gradient_add(partial, g->nbins, g->padding, nparams, dim, J,
-                                    &mgradient[(size_t)dim * v],
-                                    parzen_bin_normalize(sval[v], g->smin, g->sdelta),
-                                    parzen_bin_normalize(mval[v], g->mmin, g->mdelta), prod);
-                partial[count_at] += 1;
+        for (size_t first = 0; first < nblocks; first += round) {
+            const size_t nb = nblocks - first < round ? nblocks - first : round;
+#pragma omp for schedule(runtime)
+            for (size_t k = 0; k < nb; ++k) {
+                double *partial = scratch + len * (1 + k);
+                size_t start = (first + k) * OMREG_PARZEN_BLOCK;
+                size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
+                memset(partial, 0, sizeof(double) * len);
+                for (size_t v = start; v < end; ++v) {
+                    if ((smask && smask[v] == 0) || (mmask && mmask[v] == 0))
+                        continue;
+                    sample_point(src, v, x);
+                    if (!constant)
+                        constant = jacobian(ctx, x, J);
+                    parzen_gradient_add(partial, g->nbins, g->padding, nparams, dim, J,
+                                        &mgradient[(size_t)dim * v],
+                                        parzen_bin_normalize(sval[v], g->smin, g->sdelta),
+                                        parzen_bin_normalize(mval[v], g->mmin, g->mdelta),
+                                        prod);
+                    partial[count_at] += 1;
+                }
             }
-#pragma omp ordered
-            add_into(total, partial, len);
+            add_round(total, scratch + len, nb, len);
         }
     }
     parzen_gradient_finish(total, g->nbins, nparams, g->mdelta, joint_grad);
