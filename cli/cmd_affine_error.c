@@ -25,8 +25,7 @@ int cmd_affine_error(int argc, char **argv)
     const char *ref_path = NULL;
     double threshold = 0.0;
     int opt;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_reset();
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case O_REF: ref_path = optarg; break;
@@ -35,10 +34,8 @@ int cmd_affine_error(int argc, char **argv)
                 return cli_usage_error("--threshold: '%s' is not a number", optarg);
             break;
         case 'h':
-        case O_HELP: fputs(usage, stdout); exit(0);
-        default:
-            return cli_usage_error("affine-error: unknown or incomplete option '%s'",
-                                   argv[optind - 1]);
+        case O_HELP: fputs(usage, stdout); return 0;
+        default: return cli_bad_option("affine-error", argc, argv);
         }
     }
     if (argc - optind != 2 || ref_path == NULL)

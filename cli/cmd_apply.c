@@ -46,7 +46,7 @@ static const char usage[] =
     "                      'omreg syn --out-inverse-warped')\n"
     "  --interp MODE       linear (default) or nearest (for label maps)\n"
     "  --out FILE          output NIfTI (written whole or not at all)\n"
-    "  --threads N, --backend parallel|reference, --help\n";
+    "  --threads N, --backend parallel|reference, --quiet (apply prints nothing), --help\n";
 
 /* The layout of a field file after its dim spatial axes. */
 typedef struct field_layout {
@@ -245,8 +245,7 @@ static int warp_with_field(const omreg_backend *backend, const char *field_path,
 
 int cmd_apply(int argc, char **argv)
 {
-    enum { O_REF = 256, O_AFFINE, O_FIELD, O_INVERSE, O_INTERP, O_OUT, O_THREADS, O_BACKEND,
-           O_HELP };
+    enum { O_REF = 256, O_AFFINE, O_FIELD, O_INVERSE, O_INTERP, O_OUT };
     static const struct option longopts[] = {
         {"reference", required_argument, NULL, O_REF},
         {"affine", required_argument, NULL, O_AFFINE},
@@ -254,17 +253,23 @@ int cmd_apply(int argc, char **argv)
         {"inverse", no_argument, NULL, O_INVERSE},
         {"interp", required_argument, NULL, O_INTERP},
         {"out", required_argument, NULL, O_OUT},
-        {"threads", required_argument, NULL, O_THREADS},
-        {"backend", required_argument, NULL, O_BACKEND},
-        {"help", no_argument, NULL, O_HELP},
+        CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *ref_path = NULL, *affine_path = NULL, *field_path = NULL, *out_path = NULL;
-    const omreg_backend *backend = omreg_backend_parallel();
-    int inverse = 0, nearest = 0, threads = 0, opt;
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    cli_exec e = cli_exec_defaults();
+    int inverse = 0, nearest = 0, opt, rc;
+    cli_getopt_reset();
+    while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+        if (cli_common_option(opt, optarg, &e, &rc)) {
+            if (rc == CLI_HELP) {
+                fputs(usage, stdout);
+                return 0;
+            }
+            if (rc)
+                return rc;
+            continue;
+        }
         switch (opt) {
         case O_REF: ref_path = optarg; break;
         case O_AFFINE: affine_path = optarg; break;
@@ -279,29 +284,17 @@ int cmd_apply(int argc, char **argv)
             else
                 return cli_usage_error("--interp: '%s' is neither linear nor nearest", optarg);
             break;
-        case O_THREADS:
-            if (!cli_parse_int(optarg, 1, 4096, &threads))
-                return cli_usage_error("--threads: '%s' is not an integer >= 1", optarg);
-            break;
-        case O_BACKEND:
-            if (!cli_select_backend(optarg, &backend))
-                return cli_usage_error("--backend: '%s' is neither parallel nor reference",
-                                       optarg);
-            break;
-        case 'h':
-        case O_HELP: fputs(usage, stdout); exit(0);
-        default:
-            return cli_usage_error("apply: unknown or incomplete option '%s' (see omreg apply "
-                                   "--help)", argv[optind - 1]);
+        default: return cli_bad_option("apply", argc, argv);
         }
     }
     if (argc - optind != 1)
         return cli_usage_error("apply: expected one IMAGE (see omreg apply --help)");
     if (ref_path == NULL || out_path == NULL)
         return cli_usage_error("apply: --reference and --out are required");
-    cli_set_threads(threads);
+    const omreg_backend *backend = e.backend;
+    cli_set_threads(e.threads);
     omreg_image *img = NULL, *ref = NULL, *out = NULL;
-    int rc = 0;
+    rc = 0;
     omreg_status st = cli_read_image(argv[optind], &img);
     if (st != OMREG_OK)
         rc = cli_status_error(argv[optind], st);
