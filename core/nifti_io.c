@@ -545,6 +545,68 @@ static omreg_status data_size(const char *path, const struct header *h, size_t e
     return OMREG_OK;
 }
 
+/* Opens path for reading (plain or gzip) after checking it is a regular
+ * file; *st receives its size for the data-size checks. */
+static omreg_status open_for_read(const char *path, struct stat *st, gzFile *out)
+{
+    OMREG_RETURN_IF(stat(path, st) != 0, OMREG_EIO, "%s: cannot open: %s", path,
+                    strerror(errno));
+    OMREG_RETURN_IF(!S_ISREG(st->st_mode), OMREG_EIO, "%s: not a regular file", path);
+    errno = 0;
+    gzFile gz = gzopen(path, "rb");
+    OMREG_RETURN_IF(gz == NULL, errno ? OMREG_EIO : OMREG_ENOMEM, "%s: cannot open: %s", path,
+                    errno ? strerror(errno) : "out of memory");
+    gzbuffer(gz, 1u << 17);
+    *out = gz;
+    return OMREG_OK;
+}
+
+/* The file can hold vox_offset + nbytes: checked before allocating. A gzip
+ * file cannot inflate past deflate's ratio limit (1032:1), so a tiny file
+ * whose dims claim terabytes is refused; a plain file must hold it all. */
+static omreg_status check_data_fits(const char *path, gzFile gz, const struct stat *st,
+                                    const struct header *h, size_t nbytes)
+{
+    uint64_t need = (uint64_t)h->vox_offset + nbytes, have = (uint64_t)st->st_size;
+    if (!gzdirect(gz) && need / 1032u > have + 1024u)
+        return omreg_fail(OMREG_EFORMAT,
+                          "%s: truncated data: a %lld-byte gzip file cannot hold the %lld "
+                          "bytes the header needs",
+                          path, (long long)have, (long long)need);
+    if (gzdirect(gz) && have < need) {
+        if ((uint64_t)h->vox_offset >= have)
+            return omreg_fail(OMREG_EFORMAT,
+                              "%s: vox_offset %lld is beyond the end of the file (%lld bytes)",
+                              path, (long long)h->vox_offset, (long long)have);
+        return omreg_fail(OMREG_EFORMAT,
+                          "%s: truncated data: the file has %lld bytes, the header needs %lld",
+                          path, (long long)have, (long long)need);
+    }
+    return OMREG_OK;
+}
+
+/* Ends a read: on success a gzip stream must end cleanly (drained through
+ * buf, its trailer checked); the file is closed either way. */
+static omreg_status finish_read(const char *path, gzFile gz, void *buf, size_t buf_bytes,
+                                omreg_status status)
+{
+    if (status == OMREG_OK && !gzdirect(gz)) {
+        while (gz_read_full(gz, buf, buf_bytes) == buf_bytes) {
+        }
+        int zerr = Z_OK;
+        const char *msg = gzerror(gz, &zerr);
+        if (zerr != Z_OK)
+            status = omreg_fail(zerr == Z_ERRNO ? OMREG_EIO : OMREG_EFORMAT,
+                                "%s: corrupt or cut-short gzip stream after the data (%s)", path,
+                                msg);
+    }
+    int rc = gzclose(gz);
+    if (status == OMREG_OK && rc != Z_OK)
+        status = omreg_fail(rc == Z_ERRNO ? OMREG_EIO : OMREG_EFORMAT,
+                            "%s: gzip stream ended badly (zlib status %d)", path, rc);
+    return status;
+}
+
 static omreg_status read_impl(const char *path, omreg_dtype dtype, bool want_2d,
                               omreg_image **out)
 {
@@ -552,25 +614,21 @@ static omreg_status read_impl(const char *path, omreg_dtype dtype, bool want_2d,
     OMREG_RETURN_IF(dtype != OMREG_F32 && dtype != OMREG_F64, OMREG_EINVAL,
                     "nifti_read: unknown dtype %d", (int)dtype);
     struct stat st;
-    OMREG_RETURN_IF(stat(path, &st) != 0, OMREG_EIO, "%s: cannot open: %s", path,
-                    strerror(errno));
-    OMREG_RETURN_IF(!S_ISREG(st.st_mode), OMREG_EIO, "%s: not a regular file", path);
-    errno = 0;
-    gzFile gz = gzopen(path, "rb");
-    OMREG_RETURN_IF(gz == NULL, errno ? OMREG_EIO : OMREG_ENOMEM, "%s: cannot open: %s", path,
-                    errno ? strerror(errno) : "out of memory");
+    gzFile gz = NULL;
+    omreg_status opened = open_for_read(path, &st, &gz);
+    if (opened != OMREG_OK)
+        return opened;
 
     omreg_status status = OMREG_OK;
     omreg_image *img = NULL;
     unsigned char *chunk = NULL;
     struct header h;
     const dtype_info *dt = NULL;
-    size_t nvox = 0, nbytes = 0, shape[3];
+    size_t nvox = 0, nbytes = 0, shape[3], chunk_bytes = 0;
     int ndim = 0;
     double a4[16], g[16];
     const char *source = "";
 
-    gzbuffer(gz, 1u << 17);
     status = read_header(path, gz, &h);
     if (status != OMREG_OK)
         goto done;
@@ -589,31 +647,8 @@ static omreg_status read_impl(const char *path, omreg_dtype dtype, bool want_2d,
                 g[3 * r + c] = a4[4 * keep[r] + keep[c]];
     }
 
-    /* a gzip file cannot inflate past deflate's ratio limit (1032:1): a tiny
-     * file whose dims claim terabytes is refused before allocating */
-    if (!gzdirect(gz) &&
-        ((uint64_t)h.vox_offset + nbytes) / 1032u > (uint64_t)st.st_size + 1024u) {
-        status = omreg_fail(OMREG_EFORMAT,
-                            "%s: truncated data: a %lld-byte gzip file cannot hold the %lld "
-                            "bytes the header needs",
-                            path, (long long)st.st_size,
-                            (long long)((uint64_t)h.vox_offset + nbytes));
+    if ((status = check_data_fits(path, gz, &st, &h, nbytes)) != OMREG_OK)
         goto done;
-    }
-    /* a plain file must hold all the data; checked before allocating */
-    if (gzdirect(gz) && (uint64_t)st.st_size < (uint64_t)h.vox_offset + nbytes) {
-        if ((uint64_t)h.vox_offset >= (uint64_t)st.st_size)
-            status = omreg_fail(OMREG_EFORMAT, "%s: vox_offset %lld is beyond the end of the file "
-                                               "(%lld bytes)",
-                                path, (long long)h.vox_offset, (long long)st.st_size);
-        else
-            status = omreg_fail(OMREG_EFORMAT,
-                                "%s: truncated data: the file has %lld bytes, the header needs "
-                                "%lld",
-                                path, (long long)st.st_size,
-                                (long long)((uint64_t)h.vox_offset + nbytes));
-        goto done;
-    }
 
     status = omreg_image_create(&img, ndim, shape, 1, dtype, g);
     if (status == OMREG_ENONFINITE || status == OMREG_ESINGULAR) {
@@ -632,7 +667,6 @@ static omreg_status read_impl(const char *path, omreg_dtype dtype, bool want_2d,
     }
     size_t layer_bytes = t.nx * t.nm * dt->size; /* <= nbytes: no overflow */
     size_t slab_layers = t.ns < SLAB_LAYERS ? t.ns : SLAB_LAYERS;
-    size_t chunk_bytes = 0;
     if ((status = omreg_size_mul(&chunk_bytes, layer_bytes, slab_layers)) != OMREG_OK ||
         (status = omreg_calloc((void **)&chunk, chunk_bytes, 1, "NIfTI read buffer")) != OMREG_OK)
         goto done;
@@ -655,28 +689,9 @@ static omreg_status read_impl(const char *path, omreg_dtype dtype, bool want_2d,
             nifti_swap_Nbytes((int64_t)(want / dt->size), (int)dt->size, chunk);
         convert_slab(h.datatype, chunk, &t, &cv);
     }
-    if (!gzdirect(gz)) {
-        /* the gzip stream must end cleanly: drain it and check the trailer */
-        while (gz_read_full(gz, chunk, chunk_bytes) == chunk_bytes) {
-        }
-        int zerr = Z_OK;
-        const char *msg = gzerror(gz, &zerr);
-        if (zerr != Z_OK) {
-            status = omreg_fail(zerr == Z_ERRNO ? OMREG_EIO : OMREG_EFORMAT,
-                                "%s: corrupt or cut-short gzip stream after the data (%s)", path,
-                                msg);
-            goto done;
-        }
-    }
-
 done:
+    status = finish_read(path, gz, chunk, chunk_bytes, status);
     free(chunk);
-    {
-        int rc = gzclose(gz);
-        if (status == OMREG_OK && rc != Z_OK)
-            status = omreg_fail(rc == Z_ERRNO ? OMREG_EIO : OMREG_EFORMAT,
-                                "%s: gzip stream ended badly (zlib status %d)", path, rc);
-    }
     if (status != OMREG_OK) {
         omreg_image_free(img);
         return status;
@@ -1050,28 +1065,25 @@ omreg_status omreg_nifti_read_array(const char *path, omreg_dtype dtype, int *nd
     OMREG_RETURN_IF(dtype != OMREG_F32 && dtype != OMREG_F64, OMREG_EINVAL,
                     "nifti_read_array: unknown dtype %d", (int)dtype);
     struct stat st;
-    OMREG_RETURN_IF(stat(path, &st) != 0, OMREG_EIO, "%s: cannot open: %s", path,
-                    strerror(errno));
-    OMREG_RETURN_IF(!S_ISREG(st.st_mode), OMREG_EIO, "%s: not a regular file", path);
-    errno = 0;
-    gzFile gz = gzopen(path, "rb");
-    OMREG_RETURN_IF(gz == NULL, errno ? OMREG_EIO : OMREG_ENOMEM, "%s: cannot open: %s", path,
-                    errno ? strerror(errno) : "out of memory");
+    gzFile gz = NULL;
+    omreg_status opened = open_for_read(path, &st, &gz);
+    if (opened != OMREG_OK)
+        return opened;
 
     omreg_status status = OMREG_OK;
     unsigned char *chunk = NULL;
     void *values = NULL;
     struct header h;
-    size_t nvox = 0, nbytes = 0;
+    const dtype_info *dt = NULL;
+    size_t nvox = 0, nbytes = 0, per_chunk = 0, chunk_bytes = 0;
     double a4[16];
     const char *source = "";
     struct scatter sc;
     memset(&sc, 0, sizeof sc);
 
-    gzbuffer(gz, 1u << 17);
     if ((status = read_header(path, gz, &h)) != OMREG_OK)
         goto done;
-    const dtype_info *dt = find_readable(h.datatype);
+    dt = find_readable(h.datatype);
     if ((status = data_size(path, &h, dt->size, &nvox, &nbytes)) != OMREG_OK ||
         (status = best_affine(path, &h, a4, &source)) != OMREG_OK)
         goto done;
@@ -1081,13 +1093,8 @@ omreg_status omreg_nifti_read_array(const char *path, omreg_dtype dtype, int *nd
                                 source);
             goto done;
         }
-    if (gzdirect(gz) && (uint64_t)st.st_size < (uint64_t)h.vox_offset + nbytes) {
-        status = omreg_fail(OMREG_EFORMAT,
-                            "%s: truncated data: the file has %lld bytes, the header needs %lld",
-                            path, (long long)st.st_size,
-                            (long long)((uint64_t)h.vox_offset + nbytes));
+    if ((status = check_data_fits(path, gz, &st, &h, nbytes)) != OMREG_OK)
         goto done;
-    }
 
     sc.ndim = (int)h.dim[0];
     for (int d = 0; d < sc.ndim; ++d)
@@ -1098,9 +1105,9 @@ omreg_status omreg_nifti_read_array(const char *path, omreg_dtype dtype, int *nd
     if ((status = omreg_calloc(&values, nvox, omreg_dtype_size(dtype), "NIfTI array")) !=
         OMREG_OK)
         goto done;
-    const size_t per_chunk = IO_CHUNK / dt->size;
-    if ((status = omreg_calloc((void **)&chunk, per_chunk, dt->size, "NIfTI read buffer")) !=
-        OMREG_OK)
+    per_chunk = IO_CHUNK / dt->size;
+    chunk_bytes = per_chunk * dt->size;
+    if ((status = omreg_calloc((void **)&chunk, chunk_bytes, 1, "NIfTI read buffer")) != OMREG_OK)
         goto done;
     if (gzseek(gz, (z_off_t)h.vox_offset, SEEK_SET) != (z_off_t)h.vox_offset) {
         status = short_read(path, gz, "data (seeking to vox_offset)", 0, nbytes);
@@ -1122,27 +1129,9 @@ omreg_status omreg_nifti_read_array(const char *path, omreg_dtype dtype, int *nd
         convert_run(h.datatype, chunk, count, &sc, &cv);
         done_vox += count;
     }
-    if (!gzdirect(gz)) {
-        while (gz_read_full(gz, chunk, per_chunk * dt->size) == per_chunk * dt->size) {
-        }
-        int zerr = Z_OK;
-        const char *msg = gzerror(gz, &zerr);
-        if (zerr != Z_OK) {
-            status = omreg_fail(zerr == Z_ERRNO ? OMREG_EIO : OMREG_EFORMAT,
-                                "%s: corrupt or cut-short gzip stream after the data (%s)", path,
-                                msg);
-            goto done;
-        }
-    }
-
 done:
+    status = finish_read(path, gz, chunk, chunk_bytes, status);
     free(chunk);
-    {
-        int rc = gzclose(gz);
-        if (status == OMREG_OK && rc != Z_OK)
-            status = omreg_fail(rc == Z_ERRNO ? OMREG_EIO : OMREG_EFORMAT,
-                                "%s: gzip stream ended badly (zlib status %d)", path, rc);
-    }
     if (status != OMREG_OK) {
         free(values);
         return status;

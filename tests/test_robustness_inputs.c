@@ -300,6 +300,16 @@ static void tiny_gzip_claiming_huge_dims(void **state)
     assert_int_equal(omreg_nifti_read(gzpath, OMREG_F64, &out), OMREG_EFORMAT);
     assert_null(out);
     assert_non_null(strstr(omreg_last_error(), "gzip file cannot hold"));
+    /* the array reader (omreg apply --field) shares the check */
+    int ndim = 0;
+    size_t ashape[7];
+    void *data = NULL;
+    double a4[16];
+    omreg_clear_error();
+    assert_int_equal(omreg_nifti_read_array(gzpath, OMREG_F32, &ndim, ashape, &data, a4),
+                     OMREG_EFORMAT);
+    assert_null(data);
+    assert_non_null(strstr(omreg_last_error(), "gzip file cannot hold"));
     unlink(gzpath);
     omreg_image_free(img);
 }
