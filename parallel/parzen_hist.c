@@ -29,18 +29,31 @@ static void add_round(double *total, const double *partials, size_t nb, size_t l
             total[i] += partials[k * len + i];
 }
 
-void omreg_par_parzen_joint(const double *sval, const double *mval, const int *smask,
-                            const int *mmask, size_t n, const omreg_parzen_geometry *g,
-                            omreg_parzen_norm norm, double *scratch, double *joint,
-                            double *smarginal, double *mmarginal)
+/* One thread's working state, kept across the blocks it fills: the
+ * gradient's Jacobian cache (a Jacobian reported constant does not depend
+ * on x, so any thread's cached copy has the same bits). */
+typedef struct block_local {
+    double J[48], prod[16];
+    int constant;
+} block_local;
+
+/* Fills partial (zeroed) with the samples [start, end) of one block. */
+typedef void block_fill_fn(const void *job, block_local *local, double *partial, size_t start,
+                           size_t end);
+
+/* The rounds of the header comment: scratch[0..len) receives the sum of
+ * every block's partial, added in block order. */
+static void block_rounds(size_t n, size_t len, double *scratch, block_fill_fn *fill,
+                         const void *job)
 {
-    const size_t len = omreg_parzen_joint_partial(g->nbins);
     const size_t nblocks = (n + OMREG_PARZEN_BLOCK - 1) / OMREG_PARZEN_BLOCK;
     double *total = scratch;
     memset(total, 0, sizeof(double) * len);
 #pragma omp parallel num_threads(omreg_par_max_threads())
     {
         const size_t round = (size_t)omp_get_num_threads();
+        block_local local;
+        memset(&local, 0, sizeof local);
         for (size_t first = 0; first < nblocks; first += round) {
             const size_t nb = nblocks - first < round ? nblocks - first : round;
 #pragma omp for schedule(runtime)
@@ -49,18 +62,42 @@ void omreg_par_parzen_joint(const double *sval, const double *mval, const int *s
                 size_t start = (first + k) * OMREG_PARZEN_BLOCK;
                 size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
                 memset(partial, 0, sizeof(double) * len);
-                for (size_t v = start; v < end; ++v) {
-                    if ((smask && smask[v] == 0) || (mmask && mmask[v] == 0))
-                        continue;
-                    parzen_joint_add(partial, g->nbins, g->padding,
-                                     parzen_bin_normalize(sval[v], g->smin, g->sdelta),
-                                     parzen_bin_normalize(mval[v], g->mmin, g->mdelta));
-                }
+                fill(job, &local, partial, start, end);
             }
             add_round(total, scratch + len, nb, len);
         }
     }
-    parzen_joint_finish(total, g->nbins, norm, joint, smarginal, mmarginal);
+}
+
+typedef struct joint_job {
+    const double *sval, *mval;
+    const int *smask, *mmask;
+    const omreg_parzen_geometry *g;
+} joint_job;
+
+static void joint_fill(const void *job, block_local *local, double *partial, size_t start,
+                       size_t end)
+{
+    const joint_job j = *(const joint_job *)job; /* a copy: partial cannot alias it */
+    const omreg_parzen_geometry g = *j.g;
+    (void)local;
+    for (size_t v = start; v < end; ++v) {
+        if ((j.smask && j.smask[v] == 0) || (j.mmask && j.mmask[v] == 0))
+            continue;
+        parzen_joint_add(partial, g.nbins, g.padding,
+                         parzen_bin_normalize(j.sval[v], g.smin, g.sdelta),
+                         parzen_bin_normalize(j.mval[v], g.mmin, g.mdelta));
+    }
+}
+
+void omreg_par_parzen_joint(const double *sval, const double *mval, const int *smask,
+                            const int *mmask, size_t n, const omreg_parzen_geometry *g,
+                            omreg_parzen_norm norm, double *scratch, double *joint,
+                            double *smarginal, double *mmarginal)
+{
+    const joint_job job = {sval, mval, smask, mmask, g};
+    block_rounds(n, omreg_parzen_joint_partial(g->nbins), scratch, joint_fill, &job);
+    parzen_joint_finish(scratch, g->nbins, norm, joint, smarginal, mmarginal);
 }
 
 /* World point of flat sample v: dense 2D/3D grids map the grid index
@@ -90,51 +127,49 @@ static void sample_point(const sample_source *src, size_t v, double *x)
     }
 }
 
-/* Each thread keeps its own Jacobian cache; a Jacobian reported constant
- * does not depend on x, so any thread's cached copy has the same bits. */
+typedef struct gradient_job {
+    sample_source src;
+    const double *sval, *mval, *mgradient;
+    const int *smask, *mmask;
+    const omreg_parzen_geometry *g;
+    int nparams;
+    omreg_jacobian_cb *jacobian;
+    const void *ctx;
+    size_t count_at; /* the sample count's slot, after the nbins^2 nparams sums */
+} gradient_job;
+
+static void gradient_fill(const void *job, block_local *local, double *partial, size_t start,
+                          size_t end)
+{
+    const gradient_job j = *(const gradient_job *)job; /* a copy: partial cannot alias it */
+    const omreg_parzen_geometry g = *j.g;
+    const int dim = j.src.dim;
+    double x[3];
+    for (size_t v = start; v < end; ++v) {
+        if ((j.smask && j.smask[v] == 0) || (j.mmask && j.mmask[v] == 0))
+            continue;
+        sample_point(&j.src, v, x);
+        if (!local->constant)
+            local->constant = j.jacobian(j.ctx, x, local->J);
+        parzen_gradient_add(partial, g.nbins, g.padding, j.nparams, dim, local->J,
+                            &j.mgradient[(size_t)dim * v],
+                            parzen_bin_normalize(j.sval[v], g.smin, g.sdelta),
+                            parzen_bin_normalize(j.mval[v], g.mmin, g.mdelta), local->prod);
+        partial[j.count_at] += 1;
+    }
+}
+
 static void gradient_blocks(const sample_source *src, size_t n, const double *sval,
                             const double *mval, const double *mgradient, const int *smask,
                             const int *mmask, const omreg_parzen_geometry *g, int nparams,
                             omreg_jacobian_cb *jacobian, const void *ctx, double *scratch,
                             double *joint_grad)
 {
-    const size_t len = omreg_parzen_gradient_partial(g->nbins, nparams);
-    const size_t count_at = (size_t)g->nbins * (size_t)g->nbins * (size_t)nparams;
-    const size_t nblocks = (n + OMREG_PARZEN_BLOCK - 1) / OMREG_PARZEN_BLOCK;
-    const int dim = src->dim;
-    double *total = scratch;
-    memset(total, 0, sizeof(double) * len);
-#pragma omp parallel num_threads(omreg_par_max_threads())
-    {
-        const size_t round = (size_t)omp_get_num_threads();
-        double J[48], prod[16], x[3];
-        int constant = 0;
-        for (size_t first = 0; first < nblocks; first += round) {
-            const size_t nb = nblocks - first < round ? nblocks - first : round;
-#pragma omp for schedule(runtime)
-            for (size_t k = 0; k < nb; ++k) {
-                double *partial = scratch + len * (1 + k);
-                size_t start = (first + k) * OMREG_PARZEN_BLOCK;
-                size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
-                memset(partial, 0, sizeof(double) * len);
-                for (size_t v = start; v < end; ++v) {
-                    if ((smask && smask[v] == 0) || (mmask && mmask[v] == 0))
-                        continue;
-                    sample_point(src, v, x);
-                    if (!constant)
-                        constant = jacobian(ctx, x, J);
-                    parzen_gradient_add(partial, g->nbins, g->padding, nparams, dim, J,
-                                        &mgradient[(size_t)dim * v],
-                                        parzen_bin_normalize(sval[v], g->smin, g->sdelta),
-                                        parzen_bin_normalize(mval[v], g->mmin, g->mdelta),
-                                        prod);
-                    partial[count_at] += 1;
-                }
-            }
-            add_round(total, scratch + len, nb, len);
-        }
-    }
-    parzen_gradient_finish(total, g->nbins, nparams, g->mdelta, joint_grad);
+    const gradient_job job = {*src, sval, mval, mgradient, smask, mmask, g, nparams, jacobian,
+                              ctx, (size_t)g->nbins * (size_t)g->nbins * (size_t)nparams};
+    block_rounds(n, omreg_parzen_gradient_partial(g->nbins, nparams), scratch, gradient_fill,
+                 &job);
+    parzen_gradient_finish(scratch, g->nbins, nparams, g->mdelta, joint_grad);
 }
 
 void omreg_par_parzen_gradient_dense_2d(const size_t shape[2], const double *grid2world,
