@@ -25,6 +25,9 @@ import sys  # noqa: E402
 
 import numpy as np  # noqa: E402
 import dipy  # noqa: E402
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from dipy_load import load  # noqa: E402
 from dipy.align.imaffine import (AffineRegistration, MutualInformationMetric,  # noqa: E402
                                  transform_centers_of_mass, transform_geometric_centers,
                                  transform_origins)
@@ -34,25 +37,6 @@ T_IMPORTED = time.perf_counter()
 
 INIT = {'com': transform_centers_of_mass, 'centers': transform_geometric_centers,
         'origins': transform_origins}
-
-
-def load(path):
-    if path.lower().endswith('.png'):
-        from PIL import Image
-        data = np.asarray(Image.open(path).convert('L')).astype(np.float64)
-        return data, np.eye(3)
-    import nibabel as nib
-    img = nib.load(path)
-    data = img.get_fdata()
-    while data.ndim > 3 and data.shape[-1] == 1:
-        data = data[..., 0]
-    if data.ndim == 3 and data.shape[2] == 1 and img.header['dim'][0] == 2:
-        data = data[..., 0]
-    aff = img.affine
-    if data.ndim == 2:
-        keep = [0, 1, 3]
-        aff = aff[np.ix_(keep, keep)]
-    return data, aff
 
 
 def ints(text):

@@ -23,28 +23,18 @@ T_START = time.perf_counter()
 import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import sys  # noqa: E402
 
 import numpy as np  # noqa: E402
 import nibabel as nib  # noqa: E402
 import dipy  # noqa: E402
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from dipy_load import load  # noqa: E402
 from dipy.align.imwarp import SymmetricDiffeomorphicRegistration  # noqa: E402
 from dipy.align.metrics import CCMetric  # noqa: E402
 
 T_IMPORTED = time.perf_counter()
-
-
-def load(path):
-    img = nib.load(path)
-    data = img.get_fdata()
-    while data.ndim > 3 and data.shape[-1] == 1:
-        data = data[..., 0]
-    aff = img.affine
-    if data.ndim == 3 and data.shape[2] == 1 and img.header['dim'][0] == 2:
-        data = data[..., 0]
-    if data.ndim == 2:
-        keep = [0, 1, 3]
-        aff = aff[np.ix_(keep, keep)]
-    return data, aff
 
 
 def main():
