@@ -29,7 +29,8 @@ int cli_parse_double_list(const char *text, double lo, double hi, double *out, i
 /* Read a NIfTI (.nii, .nii.gz) or PNG (.png) image as float64. */
 omreg_status cli_read_image(const char *path, omreg_image **out);
 /* Write a NIfTI image (temporary file then rename: no partial output). */
-omreg_status cli_write_image(const char *path, const omreg_image *img);
+omreg_status cli_write_image(const omreg_backend *backend, const char *path,
+                             const omreg_image *img);
 
 /* n x n matrix as text rows of %.17g (numpy.loadtxt reads it back exactly),
  * written to a temporary file in the target directory and renamed. */
@@ -124,9 +125,11 @@ void cli_signals_unblock(void);
  * an interrupt or cli_outputs_discard removes every staged file; commit
  * renames them all into place (interrupts held off). A failure leaves an existing target
  * untouched. Returns the library status (messages name the target). */
-omreg_status cli_stage_image(const char *path, const omreg_image *img);
-omreg_status cli_stage_array(const char *path, int ndim, const size_t *shape, omreg_dtype dtype,
-                             const void *data, const double *affine4x4);
+omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
+                             const omreg_image *img);
+omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int ndim,
+                             const size_t *shape, omreg_dtype dtype, const void *data,
+                             const double *affine4x4);
 omreg_status cli_stage_matrix(const char *path, int n, const double *m);
 omreg_status cli_outputs_commit(void);
 void cli_outputs_discard(void);

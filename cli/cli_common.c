@@ -141,10 +141,11 @@ omreg_status cli_read_image(const char *path, omreg_image **out)
 /* The library writes a temporary file and renames it; with the signals
  * blocked meanwhile, an interrupt never leaves that temporary behind (the
  * signal is handled once the complete file is in place). */
-omreg_status cli_write_image(const char *path, const omreg_image *img)
+omreg_status cli_write_image(const omreg_backend *backend, const char *path,
+                             const omreg_image *img)
 {
     cli_signals_block();
-    omreg_status st = omreg_nifti_write(path, img);
+    omreg_status st = omreg_nifti_write_with(backend, path, img);
     cli_signals_unblock();
     return st;
 }

@@ -159,8 +159,9 @@ static omreg_status stage_done(int slot, omreg_status st)
     return st;
 }
 
-omreg_status cli_stage_array(const char *path, int ndim, const size_t *shape, omreg_dtype dtype,
-                             const void *data, const double *affine4x4)
+omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int ndim,
+                             const size_t *shape, omreg_dtype dtype, const void *data,
+                             const double *affine4x4)
 {
     int slot;
     cli_signals_block();
@@ -169,11 +170,13 @@ omreg_status cli_stage_array(const char *path, int ndim, const size_t *shape, om
         cli_signals_unblock();
         return st;
     }
-    st = omreg_nifti_write_array(staged_tmp[slot], ndim, shape, dtype, data, affine4x4);
+    st = omreg_nifti_write_array_with(backend, staged_tmp[slot], ndim, shape, dtype, data,
+                                      affine4x4);
     return stage_done(slot, st);
 }
 
-omreg_status cli_stage_image(const char *path, const omreg_image *img)
+omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
+                             const omreg_image *img)
 {
     int slot;
     cli_signals_block();
@@ -182,7 +185,7 @@ omreg_status cli_stage_image(const char *path, const omreg_image *img)
         cli_signals_unblock();
         return st;
     }
-    st = omreg_nifti_write(staged_tmp[slot], img);
+    st = omreg_nifti_write_with(backend, staged_tmp[slot], img);
     return stage_done(slot, st);
 }
 

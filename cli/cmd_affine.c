@@ -232,7 +232,7 @@ int cmd_affine(int argc, char **argv)
                                                      omreg_image_shape(stat),
                                                      omreg_image_grid2world(stat), 0, &warped);
         if (st == OMREG_OK)
-            st = cli_stage_image(c.out_warped, warped);
+            st = cli_stage_image(c.e.backend, c.out_warped, warped);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
     }

@@ -319,7 +319,7 @@ int cmd_apply(int argc, char **argv)
                                                      omreg_image_grid2world(ref), nearest,
                                                      &out)) != OMREG_OK)
         rc = cli_status_error(out_path, st);
-    if (!rc && (st = cli_write_image(out_path, out)) != OMREG_OK)
+    if (!rc && (st = cli_write_image(backend, out_path, out)) != OMREG_OK)
         rc = cli_status_error(out_path, st);
     omreg_image_free(img);
     omreg_image_free(ref);

@@ -270,7 +270,8 @@ int cmd_syn_parse_only(int argc, char **argv)
 
 /* dipy_align_syn's field file: np.array([forward.T, backward.T]).T, shape
  * (shape..., dim, 2), saved with the map's codomain world-to-grid affine */
-static omreg_status write_field(const char *path, const omreg_diffeomap *map)
+static omreg_status write_field(const omreg_backend *backend, const char *path,
+                                const omreg_diffeomap *map)
 {
     const omreg_image *fwd = omreg_diffeomap_forward(map), *bwd = omreg_diffeomap_backward(map);
     const int dim = omreg_image_ndim(fwd);
@@ -298,7 +299,7 @@ static omreg_status write_field(const char *path, const omreg_diffeomap *map)
             a4[r * 4 + k] = w2g[r * (dim + 1) + k];
         a4[r * 4 + 3] = w2g[r * (dim + 1) + dim];
     }
-    omreg_status st = cli_stage_array(path, dim + 2, shape, OMREG_F32, data, a4);
+    omreg_status st = cli_stage_array(backend, path, dim + 2, shape, OMREG_F32, data, a4);
     free(data);
     return st;
 }
@@ -359,17 +360,17 @@ int cmd_syn(int argc, char **argv)
             rc = cli_status_error("warping STATIC", st);
     }
     if (!rc && warped) {
-        omreg_status st = cli_stage_image(c.out_warped, warped);
+        omreg_status st = cli_stage_image(c.e.backend, c.out_warped, warped);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
     }
     if (!rc && inv_warped) {
-        omreg_status st = cli_stage_image(c.out_inverse_warped, inv_warped);
+        omreg_status st = cli_stage_image(c.e.backend, c.out_inverse_warped, inv_warped);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_inverse_warped, st);
     }
     if (!rc && c.out_field) {
-        omreg_status st = write_field(c.out_field, map);
+        omreg_status st = write_field(c.e.backend, c.out_field, map);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_field, st);
     }

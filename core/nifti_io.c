@@ -23,7 +23,9 @@
 #include "nifti2_io.h"
 
 #include "alloc.h"
+#include "backend.h"
 #include "error.h"
+#include "gzip_writer.h"
 #include "image_internal.h"
 #include "omreg/nifti.h"
 
@@ -782,49 +784,26 @@ static void build_header(nifti_1_header *h, int ndim, const size_t *shape, omreg
 struct sink {
     const char *path; /* the target, for messages */
     int fd;
-    gzFile gz;
+    omreg_gz_writer *gz;
 };
 
 static omreg_status sink_write(struct sink *s, const void *buf, size_t n)
 {
-    const char *p = buf;
-    while (n > 0) {
-        size_t step = n < (size_t)MAX_RW ? n : (size_t)MAX_RW;
-        if (s->gz) {
-            int w = gzwrite(s->gz, p, (unsigned)step);
-            if (w <= 0) {
-                int zerr;
-                const char *msg = gzerror(s->gz, &zerr);
-                return omreg_fail(zerr == Z_MEM_ERROR ? OMREG_ENOMEM : OMREG_EIO,
-                                  "%s: write failed: %s", s->path, msg);
-            }
-            p += w;
-            n -= (size_t)w;
-        } else {
-            ssize_t w = write(s->fd, p, step);
-            if (w < 0) {
-                if (errno == EINTR)
-                    continue;
-                return omreg_fail(OMREG_EIO, "%s: write failed: %s", s->path, strerror(errno));
-            }
-            p += w;
-            n -= (size_t)w;
-        }
-    }
-    return OMREG_OK;
+    if (s->gz)
+        return omreg_gz_writer_write(s->gz, buf, n);
+    return omreg_fd_write_all(s->fd, s->path, buf, n);
 }
 
 /* Close the sink; reports the failures of the final flush. */
 static omreg_status sink_close(struct sink *s)
 {
     if (s->gz) {
-        int rc = gzclose(s->gz);
+        omreg_status st = omreg_gz_writer_close(s->gz);
         s->gz = NULL;
         s->fd = -1;
-        OMREG_RETURN_IF(rc != Z_OK, OMREG_EIO, "%s: write failed on close (zlib status %d%s%s)",
-                        s->path, rc, rc == Z_ERRNO ? ": " : "",
-                        rc == Z_ERRNO ? strerror(errno) : "");
-    } else if (s->fd >= 0) {
+        return st;
+    }
+    if (s->fd >= 0) {
         int rc = close(s->fd);
         s->fd = -1;
         OMREG_RETURN_IF(rc != 0, OMREG_EIO, "%s: write failed on close: %s", s->path,
@@ -879,6 +858,13 @@ static atomic_uint tmp_counter;
 
 omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *shape,
                                      omreg_dtype dtype, const void *data, const double *affine4x4)
+{
+    return omreg_nifti_write_array_with(NULL, path, ndim, shape, dtype, data, affine4x4);
+}
+
+omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,
+                                          int ndim, const size_t *shape, omreg_dtype dtype,
+                                          const void *data, const double *affine4x4)
 {
     OMREG_RETURN_IF(path == NULL || shape == NULL || data == NULL || affine4x4 == NULL,
                     OMREG_EINVAL, "nifti_write: NULL argument");
@@ -935,14 +921,10 @@ omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *s
     }
 
     struct sink s = {path, fd, NULL};
-    if (gz) {
-        s.gz = gzdopen(fd, "wb1"); /* nibabel's default gzip level */
-        if (s.gz == NULL) {
-            status = omreg_fail(OMREG_ENOMEM, "%s: cannot start the gzip stream", path);
-            goto fail;
-        }
-        gzbuffer(s.gz, 1u << 17);
-    }
+    if (gz && (status = omreg_gz_writer_open(&s.gz, fd, path, 1, /* nibabel's default level */
+                                             backend ? backend->deflate_chunks : NULL)) !=
+                  OMREG_OK)
+        goto fail;
     static const unsigned char no_extension[4] = {0, 0, 0, 0};
     if ((status = sink_write(&s, &hdr, N1_HDR)) != OMREG_OK ||
         (status = sink_write(&s, no_extension, 4)) != OMREG_OK ||
@@ -960,7 +942,7 @@ omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *s
 
 fail:
     if (s.gz)
-        gzclose(s.gz);
+        omreg_gz_writer_abort(s.gz); /* closes fd */
     else if (s.fd >= 0)
         close(s.fd);
     unlink(tmp);
@@ -970,6 +952,12 @@ fail:
 }
 
 omreg_status omreg_nifti_write(const char *path, const omreg_image *img)
+{
+    return omreg_nifti_write_with(NULL, path, img);
+}
+
+omreg_status omreg_nifti_write_with(const omreg_backend *backend, const char *path,
+                                    const omreg_image *img)
 {
     OMREG_RETURN_IF(img == NULL, OMREG_EINVAL, "nifti_write: image is NULL");
     size_t shape[4];
@@ -987,7 +975,7 @@ omreg_status omreg_nifti_write(const char *path, const omreg_image *img)
                                0.0,  0.0,  1.0, 0.0,  0.0,  0.0,  0.0, 1.0};
         memcpy(a, a2, sizeof a);
     }
-    return omreg_nifti_write_array(path, n, shape, img->dtype, img->data, a);
+    return omreg_nifti_write_array_with(backend, path, n, shape, img->dtype, img->data, a);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -195,6 +195,7 @@ static const struct omreg_backend table = {
     .syn_zero_boundary_f32 = omreg_ref_syn_zero_boundary_f32,
     .syn_max_norm_f32 = omreg_ref_syn_max_norm_f32,
     .syn_scale_f32 = omreg_ref_syn_scale_f32,
+    .deflate_chunks = omreg_ref_deflate_chunks,
 };
 
 const omreg_backend *omreg_backend_reference(void) { return &table; }

@@ -8,3 +8,8 @@ foreach(group robustness e2e)
   set_tests_properties(test_nifti_${group} PROPERTIES LABELS "${group}" TIMEOUT 300
     ENVIRONMENT "OMP_NUM_THREADS=2;OMP_SCHEDULE=static")
 endforeach()
+
+# The chunked gzip writer's deflate kernel (core/gzip_writer.c,
+# kernels_deflate.h): parallel vs reference over the matrix, and zlib
+# reading back what the writer streamed.
+omreg_add_test(test_equality_deflate SOURCES test_equality_deflate.c LABELS equality MATRIX)

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "omreg/backend.h"
 #include "omreg/image.h"
 #include "omreg/status.h"
 
@@ -85,6 +86,18 @@ omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *s
  * image's 3x3 grid2world is embedded in 4x4 with z unchanged. Same
  * statuses as omreg_nifti_write_array. */
 omreg_status omreg_nifti_write(const char *path, const omreg_image *img);
+
+/** omreg_nifti_write_array and omreg_nifti_write with the gzip compression
+ * done by a backend: the stream is cut into fixed 1 MiB chunks deflated
+ * independently (one gzip member; any gzip reader reads it), so the
+ * parallel backend compresses them on its OpenMP team and the bytes are
+ * the same for any backend, thread count or schedule. backend NULL: on the
+ * calling thread, as the functions above do. */
+omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,
+                                          int ndim, const size_t *shape, omreg_dtype dtype,
+                                          const void *data, const double *affine4x4);
+omreg_status omreg_nifti_write_with(const omreg_backend *backend, const char *path,
+                                    const omreg_image *img);
 
 /** Read a NIfTI file of any dimensionality (1..7) as the C-order numpy
  * array nibabel gives (np.asanyarray(img.dataobj)): *ndim = dim[0], shape

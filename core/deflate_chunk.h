@@ -1,0 +1,37 @@
+/* One chunk of kernels_deflate.h, shared by both backends and by the
+ * backend-less writer. */
+#ifndef OMREG_CORE_DEFLATE_CHUNK_H
+#define OMREG_CORE_DEFLATE_CHUNK_H
+
+#include <stdint.h>
+#include <string.h>
+#include <zlib.h>
+
+static inline void omreg_deflate_chunk(const unsigned char *raw, size_t fill, size_t chunk,
+                                       size_t n, int level, int final, unsigned char *out,
+                                       size_t bound, size_t *out_len, unsigned long *crc,
+                                       int *rc, size_t k)
+{
+    const size_t start = k * chunk;
+    const size_t len = start >= fill ? 0 : fill - start < chunk ? fill - start : chunk;
+    const int last = final && k == n - 1;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    out_len[k] = 0;
+    crc[k] = crc32(0L, raw + start, (uInt)len);
+    rc[k] = deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+    if (rc[k] != Z_OK)
+        return;
+    z.next_in = (Bytef *)(uintptr_t)(raw + start);
+    z.avail_in = (uInt)len;
+    z.next_out = out + k * bound;
+    z.avail_out = (uInt)bound;
+    int st = deflate(&z, last ? Z_FINISH : Z_SYNC_FLUSH);
+    /* done: the final block written, or all input flushed with room left */
+    int ok = last ? st == Z_STREAM_END : st == Z_OK && z.avail_in == 0 && z.avail_out > 0;
+    rc[k] = ok ? Z_OK : st == Z_OK || st == Z_STREAM_END ? Z_BUF_ERROR : st;
+    out_len[k] = bound - z.avail_out;
+    deflateEnd(&z);
+}
+
+#endif
