@@ -7,13 +7,19 @@
 #include <string.h>
 #include <zlib.h>
 
+/* Input bytes of chunk k: [k chunk, min((k + 1) chunk, fill)), empty past fill. */
+static inline size_t omreg_deflate_chunk_len(size_t fill, size_t chunk, size_t k)
+{
+    const size_t start = k * chunk;
+    return start >= fill ? 0 : fill - start < chunk ? fill - start : chunk;
+}
+
 static inline void omreg_deflate_chunk(const unsigned char *raw, size_t fill, size_t chunk,
                                        size_t n, int level, int final, unsigned char *out,
                                        size_t bound, size_t *out_len, unsigned long *crc,
                                        int *rc, size_t k)
 {
-    const size_t start = k * chunk;
-    const size_t len = start >= fill ? 0 : fill - start < chunk ? fill - start : chunk;
+    const size_t start = k * chunk, len = omreg_deflate_chunk_len(fill, chunk, k);
     const int last = final && k == n - 1;
     z_stream z;
     memset(&z, 0, sizeof z);

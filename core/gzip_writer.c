@@ -16,7 +16,6 @@
 #include "deflate_chunk.h"
 #include "error.h"
 
-
 struct omreg_gz_writer {
     int fd, level;
     const char *path;
@@ -49,18 +48,11 @@ omreg_status omreg_fd_write_all(int fd, const char *path, const void *buf, size_
     return OMREG_OK;
 }
 
-static omreg_status write_all(omreg_gz_writer *w, const unsigned char *p, size_t n)
+static void writer_free(omreg_gz_writer *w)
 {
-    return omreg_fd_write_all(w->fd, w->path, p, n);
-}
-
-/* Input bytes of chunk k of the round. */
-static size_t chunk_len(const omreg_gz_writer *w, size_t k)
-{
-    const size_t start = k * w->chunk;
-    if (start >= w->fill)
-        return 0;
-    return w->fill - start < w->chunk ? w->fill - start : w->chunk;
+    free(w->raw);
+    free(w->out);
+    free(w);
 }
 
 /* Deflates the buffered chunks (the last one closes the stream when final)
@@ -83,8 +75,8 @@ static omreg_status flush_round(omreg_gz_writer *w, int final)
                         w->chunk_rc[k] == Z_MEM_ERROR ? OMREG_ENOMEM : OMREG_EIO,
                         "%s: gzip compression failed (zlib status %d)", w->path,
                         w->chunk_rc[k]);
-        const size_t len = chunk_len(w, k);
-        OMREG_FORWARD(write_all(w, w->out + k * w->bound, w->out_len[k]));
+        const size_t len = omreg_deflate_chunk_len(w->fill, chunk, k);
+        OMREG_FORWARD(omreg_fd_write_all(w->fd, w->path, w->out + k * w->bound, w->out_len[k]));
         w->crc = crc32_combine(w->crc, w->chunk_crc[k], (z_off_t)len);
         w->total += len;
     }
@@ -123,11 +115,9 @@ omreg_status omreg_gz_writer_open_sized(omreg_gz_writer **out, int fd, const cha
     /* magic, deflate, no flags, mtime 0, XFL 4 (fastest) or 0, OS 3 (Unix) */
     const unsigned char header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, level == 1 ? 4 : 0, 3};
     if (st == OMREG_OK)
-        st = write_all(w, header, sizeof header);
+        st = omreg_fd_write_all(fd, path, header, sizeof header);
     if (st != OMREG_OK) {
-        free(w->raw);
-        free(w->out);
-        free(w);
+        writer_free(w);
         return st;
     }
     *out = w;
@@ -159,14 +149,12 @@ omreg_status omreg_gz_writer_close(omreg_gz_writer *w)
             trailer[b] = (unsigned char)(w->crc >> (8 * b));
             trailer[4 + b] = (unsigned char)(w->total >> (8 * b)); /* ISIZE: mod 2^32 */
         }
-        st = write_all(w, trailer, sizeof trailer);
+        st = omreg_fd_write_all(w->fd, w->path, trailer, sizeof trailer);
     }
     int rc = close(w->fd);
     if (st == OMREG_OK && rc != 0)
         st = omreg_fail(OMREG_EIO, "%s: write failed on close: %s", w->path, strerror(errno));
-    free(w->raw);
-    free(w->out);
-    free(w);
+    writer_free(w);
     return st;
 }
 
@@ -175,7 +163,5 @@ void omreg_gz_writer_abort(omreg_gz_writer *w)
     if (w == NULL)
         return;
     close(w->fd);
-    free(w->raw);
-    free(w->out);
-    free(w);
+    writer_free(w);
 }

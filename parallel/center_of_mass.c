@@ -1,4 +1,4 @@
-/* Parallel centre-of-mass reduction (kernels_center_of_mass.h; for DIPY's
+/* Parallel centre-of-mass sums (kernels_center_of_mass.h; for DIPY's
  * transform_centers_of_mass). Threads compute the block partials (one row
  * in 2D, one slice in 3D, with the same shared routine as the reference)
  * into scratch[block * (dim + 1) + c]; one thread then adds them to the
