@@ -12,13 +12,13 @@
  *   by clean sums changes most output bits), so no row or slab can start
  *   before its predecessor ends. The five sums never mix, but splitting
  *   them across threads only trades the processor's overlap of five
- *   independent chains for threads (measured slower). So one task sweeps
- *   slab s with the reference's operations per sum, while the other threads
- *   compute the factors of slab s - 1 row by row in the same work-shared
- *   loop (those read only the finished slab; the sweep reads it and writes
- *   the other one); the reference computes each factor from the same sums
- *   right after the sweep reaches it. One barrier per slab. The sweep
- *   dominates the cost, so this kernel gains little from threads.
+ *   independent chains for threads (measured slower), and handing the
+ *   factors of finished slabs to other threads made the sweep itself
+ *   slower (they re-read the slab and compete for memory). So this kernel
+ *   is serial: the reference's sequence of operations per sum, with the
+ *   interior cells (every bounds test true, no wrap) on a branch-free path
+ *   that keeps the left neighbour's sums in registers and computes each
+ *   window's factors as soon as its sums are complete.
  * - Brute force: voxels are independent; shared out by grid row.
  * - Steps: shared out by grid row = energy block; each block's partial goes
  *   to scratch[block] and one thread adds them in block order, the

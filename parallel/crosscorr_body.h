@@ -44,17 +44,159 @@ static inline void SFX(par_update)(double *t, const FLT *stat, const FLT *mov, p
     }
 }
 
-/* Sweep step s: the window sums ending at every (s, r, c), in slab s & 1 of
- * temp[2][mr][mc][5], by the reference's sequence of operations per sum
- * (the five sums stay interleaved: they are five independent dependence
- * chains the processor overlaps). */
-static void SFX(par_sweep)(ptrdiff_t s, const FLT *stat, const FLT *mov, ptrdiff_t ns,
-                           ptrdiff_t nr, ptrdiff_t nc, ptrdiff_t rad, ptrdiff_t mr,
-                           ptrdiff_t mc, double *temp)
+/* One slab of the sweep: the window sums ending at (s, r, c) go to cur,
+ * those of step s - 1 are read from pre; cells are [5] doubles at (row,
+ * column) wrapped modulo (mr, mc). */
+typedef struct {
+    const FLT *stat, *mov;
+    FLT *factors;
+    ptrdiff_t ns, nr, nc, rad, side, mr, mc;
+} SFX(par_sweep_grid);
+
+/* Voxels of the clipped window along an axis of n voxels, centred at i. */
+static inline ptrdiff_t SFX(par_window_side)(ptrdiff_t i, ptrdiff_t rad, ptrdiff_t n)
 {
-    const ptrdiff_t side = 2 * rad + 1;
-    double *cur = temp + (s & 1) * mr * mc * 5;
-    const double *pre = temp + (1 - (s & 1)) * mr * mc * 5;
+    const ptrdiff_t first = i - rad > 0 ? i - rad : 0;
+    const ptrdiff_t last = i + rad < n - 1 ? i + rad : n - 1;
+    return last - first + 1;
+}
+
+/* The window centred at (ss, rr, cc) is complete in the sums t: its
+ * factors (cnt = sides * sider * the clipped column side). */
+static inline void SFX(par_factors)(const SFX(par_sweep_grid) *g, ptrdiff_t ss, ptrdiff_t rr,
+                                    ptrdiff_t cc, ptrdiff_t sides_sider, double si, double si2,
+                                    double sj, double sj2, double sij)
+{
+    const double cnt = (double)(sides_sider * SFX(par_window_side)(cc, g->rad, g->nc));
+    const ptrdiff_t v = (ss * g->nr + rr) * g->nc + cc;
+    SFX(cc_factors_point)(si, si2, sj, sj2, sij, cnt, g->stat[v], g->mov[v], &g->factors[v * 5]);
+}
+
+/* Cell (s, r, c) of the sweep with every bounds test: the reference's
+ * sequence of operations per sum (new corner, signed sub-volumes, signed
+ * corners). */
+static void SFX(par_cell)(const SFX(par_sweep_grid) *g, ptrdiff_t s, ptrdiff_t r, ptrdiff_t c,
+                          ptrdiff_t cc, double *crow, const double *cprev, const double *prow,
+                          const double *pprev)
+{
+    const FLT *stat = g->stat, *mov = g->mov;
+    const ptrdiff_t ns = g->ns, nr = g->nr, nc = g->nc, side = g->side;
+    const ptrdiff_t prev_cc = cc == 0 ? g->mc - 1 : cc - 1;
+    double *t = crow + cc * 5;
+    SFX(par_update)(t, stat, mov, ns, nr, nc, s, r, c, 0);
+    if (s > 0) {
+        for (int k = 0; k < 5; ++k)
+            t[k] += prow[cc * 5 + k];
+        if (r > 0) {
+            for (int k = 0; k < 5; ++k)
+                t[k] -= pprev[cc * 5 + k];
+            if (c > 0)
+                for (int k = 0; k < 5; ++k)
+                    t[k] += pprev[prev_cc * 5 + k];
+        }
+        if (c > 0)
+            for (int k = 0; k < 5; ++k)
+                t[k] -= prow[prev_cc * 5 + k];
+    }
+    if (r > 0) {
+        for (int k = 0; k < 5; ++k)
+            t[k] += cprev[cc * 5 + k];
+        if (c > 0)
+            for (int k = 0; k < 5; ++k)
+                t[k] -= cprev[prev_cc * 5 + k];
+    }
+    if (c > 0)
+        for (int k = 0; k < 5; ++k)
+            t[k] += crow[prev_cc * 5 + k];
+    if (s >= side) {
+        SFX(par_update)(t, stat, mov, ns, nr, nc, s - side, r, c, -1);
+        if (r >= side) {
+            SFX(par_update)(t, stat, mov, ns, nr, nc, s - side, r - side, c, 1);
+            if (c >= side)
+                SFX(par_update)(t, stat, mov, ns, nr, nc, s - side, r - side, c - side, -1);
+        }
+        if (c >= side)
+            SFX(par_update)(t, stat, mov, ns, nr, nc, s - side, r, c - side, 1);
+    }
+    if (r >= side) {
+        SFX(par_update)(t, stat, mov, ns, nr, nc, s, r - side, c, -1);
+        if (c >= side)
+            SFX(par_update)(t, stat, mov, ns, nr, nc, s, r - side, c - side, 1);
+    }
+    if (c >= side)
+        SFX(par_update)(t, stat, mov, ns, nr, nc, s, r, c - side, -1);
+}
+
+/* The terms {I, I^2, J, J^2, IJ} of voxel v (cc_term, unrolled). */
+static inline void SFX(par_terms)(double out[5], const FLT *stat, const FLT *mov, ptrdiff_t v)
+{
+    const double a = stat[v], b = mov[v];
+    out[CC_SI] = a;
+    out[CC_SI2] = a * a;
+    out[CC_SJ] = b;
+    out[CC_SJ2] = b * b;
+    out[CC_SIJ] = a * b;
+}
+
+/* Cells c in [side, nc) of an interior row (side <= s < ns, side <= r <
+ * nr): every test of par_cell is true and no index wraps (cc = c - rad), so
+ * par_cell's operations reduce to this fixed sequence, in the same order per
+ * sum; the sum of the cell to the left stays in a register. */
+static void SFX(par_interior_run)(const SFX(par_sweep_grid) *g, ptrdiff_t s, ptrdiff_t r,
+                                  ptrdiff_t sides_sider, double *crow, const double *cprev,
+                                  const double *prow, const double *pprev)
+{
+    const ptrdiff_t nr = g->nr, nc = g->nc, rad = g->rad, side = g->side;
+    const FLT *stat = g->stat + (s * nr + r) * nc, *mov = g->mov + (s * nr + r) * nc;
+    const ptrdiff_t back_s = side * nr * nc, back_r = side * nc;
+    double left[5];
+    for (int k = 0; k < 5; ++k)
+        left[k] = crow[(side - rad - 1) * 5 + k];
+    for (ptrdiff_t c = side; c < nc; ++c) {
+        const ptrdiff_t cc = c - rad, pc = cc - 1;
+        double corner[5], s1[5], s2[5], s3[5], s4[5], s5[5], s6[5], s7[5];
+        SFX(par_terms)(corner, stat, mov, c);
+        SFX(par_terms)(s1, stat, mov, c - back_s);
+        SFX(par_terms)(s2, stat, mov, c - back_s - back_r);
+        SFX(par_terms)(s3, stat, mov, c - back_s - back_r - side);
+        SFX(par_terms)(s4, stat, mov, c - back_s - side);
+        SFX(par_terms)(s5, stat, mov, c - back_r);
+        SFX(par_terms)(s6, stat, mov, c - back_r - side);
+        SFX(par_terms)(s7, stat, mov, c - side);
+        for (int k = 0; k < 5; ++k) {
+            double x = corner[k];
+            x += prow[cc * 5 + k];
+            x -= pprev[cc * 5 + k];
+            x += pprev[pc * 5 + k];
+            x -= prow[pc * 5 + k];
+            x += cprev[cc * 5 + k];
+            x -= cprev[pc * 5 + k];
+            x += left[k];
+            x -= s1[k];
+            x += s2[k];
+            x -= s3[k];
+            x += s4[k];
+            x -= s5[k];
+            x += s6[k];
+            x -= s7[k];
+            crow[cc * 5 + k] = x;
+            left[k] = x;
+        }
+        SFX(par_factors)(g, s - rad, r - rad, cc, sides_sider, left[CC_SI], left[CC_SI2],
+                         left[CC_SJ], left[CC_SJ2], left[CC_SIJ]);
+    }
+}
+
+/* Sweep step s into cur, reading step s - 1 from pre, and the factors of
+ * every window it completes, right after its sums (the reference's
+ * order). */
+static void SFX(par_sweep)(const SFX(par_sweep_grid) *g, ptrdiff_t s, double *cur,
+                           const double *pre)
+{
+    const ptrdiff_t nr = g->nr, nc = g->nc, rad = g->rad, side = g->side;
+    const ptrdiff_t mr = g->mr, mc = g->mc;
+    const int interior_slab = s >= side && s < g->ns && nc > side;
+    const ptrdiff_t sides = SFX(par_window_side)(s - rad, rad, g->ns);
     /* rr = cc_wrap(r - rad, mr) and cc = cc_wrap(c - rad, mc), stepped
      * without a division per cell */
     const ptrdiff_t cc0 = cc_wrap(-rad, mc);
@@ -64,110 +206,46 @@ static void SFX(par_sweep)(ptrdiff_t s, const FLT *stat, const FLT *mov, ptrdiff
         double *crow = cur + rr * mc * 5;
         const double *cprev = cur + prev_rr * mc * 5;
         const double *prow = pre + rr * mc * 5, *pprev = pre + prev_rr * mc * 5;
+        const int interior = interior_slab && r >= side && r < nr;
+        const ptrdiff_t sides_sider = sides * SFX(par_window_side)(rr, rad, nr);
         ptrdiff_t cc = cc0;
         for (ptrdiff_t c = 0; c < nc + rad; ++c, cc = cc + 1 == mc ? 0 : cc + 1) {
-            const ptrdiff_t prev_cc = cc == 0 ? mc - 1 : cc - 1;
-            double *t = crow + cc * 5;
-            /* new corner */
-            SFX(par_update)(t, stat, mov, ns, nr, nc, s, r, c, 0);
-            /* signed sub-volumes */
-            if (s > 0) {
-                for (int k = 0; k < 5; ++k)
-                    t[k] += prow[cc * 5 + k];
-                if (r > 0) {
-                    for (int k = 0; k < 5; ++k)
-                        t[k] -= pprev[cc * 5 + k];
-                    if (c > 0)
-                        for (int k = 0; k < 5; ++k)
-                            t[k] += pprev[prev_cc * 5 + k];
-                }
-                if (c > 0)
-                    for (int k = 0; k < 5; ++k)
-                        t[k] -= prow[prev_cc * 5 + k];
+            if (interior && c == side) {
+                SFX(par_interior_run)(g, s, r, sides_sider, crow, cprev, prow, pprev);
+                c = nc - 1; /* the loop's increment resumes at nc */
+                cc = c - rad;
+                continue;
             }
-            if (r > 0) {
-                for (int k = 0; k < 5; ++k)
-                    t[k] += cprev[cc * 5 + k];
-                if (c > 0)
-                    for (int k = 0; k < 5; ++k)
-                        t[k] -= cprev[prev_cc * 5 + k];
+            SFX(par_cell)(g, s, r, c, cc, crow, cprev, prow, pprev);
+            if (s >= rad && r >= rad && c >= rad)
+            {
+                const double *t = crow + cc * 5;
+                SFX(par_factors)(g, s - rad, rr, cc, sides_sider, t[CC_SI], t[CC_SI2],
+                                 t[CC_SJ], t[CC_SJ2], t[CC_SIJ]);
             }
-            if (c > 0)
-                for (int k = 0; k < 5; ++k)
-                    t[k] += crow[prev_cc * 5 + k];
-            /* signed corners */
-            if (s >= side) {
-                SFX(par_update)(t, stat, mov, ns, nr, nc, s - side, r, c, -1);
-                if (r >= side) {
-                    SFX(par_update)(t, stat, mov, ns, nr, nc, s - side, r - side, c, 1);
-                    if (c >= side)
-                        SFX(par_update)(t, stat, mov, ns, nr, nc, s - side, r - side,
-                                        c - side, -1);
-                }
-                if (c >= side)
-                    SFX(par_update)(t, stat, mov, ns, nr, nc, s - side, r, c - side, 1);
-            }
-            if (r >= side) {
-                SFX(par_update)(t, stat, mov, ns, nr, nc, s, r - side, c, -1);
-                if (c >= side)
-                    SFX(par_update)(t, stat, mov, ns, nr, nc, s, r - side, c - side, 1);
-            }
-            if (c >= side)
-                SFX(par_update)(t, stat, mov, ns, nr, nc, s, r, c - side, -1);
         }
     }
 }
 
-/* Factors of output row rr of the slab swept at step s (centre ss = s -
- * radius): every window centred there is complete in slab s & 1. */
-static void SFX(par_finish_row)(ptrdiff_t s, ptrdiff_t rr, const FLT *stat, const FLT *mov,
-                                ptrdiff_t ns, ptrdiff_t nr, ptrdiff_t nc, ptrdiff_t rad,
-                                ptrdiff_t mr, ptrdiff_t mc, const double *temp, FLT *factors)
-{
-    const ptrdiff_t ss = s - rad;
-    const ptrdiff_t firsts = ss - rad > 0 ? ss - rad : 0;
-    const ptrdiff_t lasts = ss + rad < ns - 1 ? ss + rad : ns - 1;
-    const ptrdiff_t firstr = rr - rad > 0 ? rr - rad : 0;
-    const ptrdiff_t lastr = rr + rad < nr - 1 ? rr + rad : nr - 1;
-    const ptrdiff_t sides = lasts - firsts + 1, sider = lastr - firstr + 1;
-    const double *row = temp + ((s & 1) * mr + rr) * mc * 5;
-    for (ptrdiff_t cc = 0; cc < nc; ++cc) {
-        const ptrdiff_t firstc = cc - rad > 0 ? cc - rad : 0;
-        const ptrdiff_t lastc = cc + rad < nc - 1 ? cc + rad : nc - 1;
-        const ptrdiff_t sidec = lastc - firstc + 1;
-        const double cnt = (double)(sides * sider * sidec);
-        const double *t = row + cc * 5;
-        const ptrdiff_t v = (ss * nr + rr) * nc + cc;
-        SFX(cc_factors_point)(t[CC_SI], t[CC_SI2], t[CC_SJ], t[CC_SJ2], t[CC_SIJ], cnt, stat[v],
-                              mov[v], &factors[v * 5]);
-    }
-}
-
+/* Serial: the sweep is one dependence chain in DIPY's order (crosscorr.c),
+ * and it is bound by memory traffic, not arithmetic. Handing the factors to
+ * other threads (the previous design: one thread swept slab s while the
+ * others computed the factors of slab s - 1) made the sweep slower than the
+ * work it gave away (on the 2-core machine: 26 ns per voxel on one thread,
+ * 35-41 on two), because the factor threads re-read each slab and compete
+ * for the same memory. Computing the factors from the sums still in
+ * registers is the cheapest order. */
 void SFX(omreg_par_precompute_cc_factors_3d)(const FLT *stat, const FLT *mov,
                                              const size_t shape[3], size_t radius,
                                              double *scratch, FLT *factors)
 {
     const ptrdiff_t ns = (ptrdiff_t)shape[0], nr = (ptrdiff_t)shape[1], nc = (ptrdiff_t)shape[2];
     const ptrdiff_t rad = (ptrdiff_t)radius;
-    const ptrdiff_t mr = nr < 2 ? 2 : nr, mc = nc < 2 ? 2 : nc;
-#pragma omp parallel
-    {
-        /* step: one task sweeps slab s = step while the others finish the
-         * factors of slab step - 1, one task per row (they read only that
-         * slab; the sweep reads it and writes the other) */
-        for (ptrdiff_t step = 0; step <= ns + rad; ++step) {
-            const ptrdiff_t nsweep = step < ns + rad ? 1 : 0;
-            const ptrdiff_t nfinish = step - 1 >= rad ? nr : 0;
-#pragma omp for schedule(runtime)
-            for (ptrdiff_t task = 0; task < nsweep + nfinish; ++task) {
-                if (task < nsweep)
-                    SFX(par_sweep)(step, stat, mov, ns, nr, nc, rad, mr, mc, scratch);
-                else
-                    SFX(par_finish_row)(step - 1, task - nsweep, stat, mov, ns, nr, nc, rad,
-                                        mr, mc, scratch, factors);
-            }
-        }
-    }
+    const SFX(par_sweep_grid) g = {stat,         mov,          factors,     ns, nr, nc, rad,
+                                   2 * rad + 1, nr < 2 ? 2 : nr, nc < 2 ? 2 : nc};
+    const ptrdiff_t slab = g.mr * g.mc * 5;
+    for (ptrdiff_t s = 0; s < ns + rad; ++s) /* slab s & 1 of DIPY's temp[2] */
+        SFX(par_sweep)(&g, s, scratch + (s & 1) * slab, scratch + (1 - (s & 1)) * slab);
 }
 
 /* ---- brute force --------------------------------------------------------- */

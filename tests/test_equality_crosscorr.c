@@ -128,6 +128,7 @@ FACTORS_CASE(factors_2d_f64_r1, double, f64, 2, shape2, 1)
 FACTORS_CASE(factors_2d_f64_r4, double, f64, 2, shape2, 4)
 FACTORS_CASE(factors_2d_f32_r4, float, f32, 2, shape2, 4)
 FACTORS_CASE(factors_2d_f32_wide, float, f32, 2, wide2, 5)
+FACTORS_CASE(factors_3d_f64_r0, double, f64, 3, shape3, 0)
 FACTORS_CASE(factors_3d_f64_r2, double, f64, 3, shape3, 2)
 FACTORS_CASE(factors_3d_f32_r2, float, f32, 3, shape3, 2)
 FACTORS_CASE(factors_3d_f32_r4, float, f32, 3, shape3, 4)
@@ -194,6 +195,7 @@ int main(void)
         cmocka_unit_test(factors_2d_f64_r4),
         cmocka_unit_test(factors_2d_f32_r4),
         cmocka_unit_test(factors_2d_f32_wide),
+        cmocka_unit_test(factors_3d_f64_r0),
         cmocka_unit_test(factors_3d_f64_r2),
         cmocka_unit_test(factors_3d_f32_r2),
         cmocka_unit_test(factors_3d_f32_r4),
