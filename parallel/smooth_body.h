@@ -19,25 +19,51 @@ void SFX(omreg_par_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const s
 #pragma omp parallel num_threads(nbuffers)
     {
         double *buf = scratch + (size_t)omp_get_thread_num() * per_buffer;
-        if (inner == 1) {
-            /* last axis of a scalar image: lines are contiguous; one line
-             * at a time, with an accumulator per output after the line */
-            double *x = buf + radius, *acc = x + len + radius;
+        if (inner <= OMREG_SMOOTH_PANEL) {
+            /* last axis: the inner interleaved lines of one grid row are
+             * contiguous; neighbours on a line are inner apart. Outputs in
+             * register blocks of SMOOTH_BLOCK, each with its own
+             * accumulator taking the reference's sequence of terms */
+            const size_t m = len * inner;
+            double *x = buf + radius * inner;
 #pragma omp for schedule(runtime)
             for (size_t line = 0; line < outer; ++line) {
-                const size_t base = line * len;
-                for (size_t j = 0; j < len; ++j)
-                    x[j] = (double)in[base + j];
-                smooth_extend_line(x, len, radius, mode, cval);
-                for (size_t j = 0; j < len; ++j)
-                    acc[j] = x[j] * weights[0];
-                for (ptrdiff_t k = r; k >= 1; --k) {
-                    const double wk = weights[k];
-                    for (ptrdiff_t j = 0; j < n; ++j)
-                        acc[j] += (x[j - k] + x[j + k]) * wk;
+                const size_t base = line * m;
+                for (size_t e = 0; e < m; ++e)
+                    x[e] = (double)in[base + e];
+                for (ptrdiff_t k = 1; k <= r; ++k) { /* scipy's extension, per line */
+                    const ptrdiff_t lo = smooth_source_index(-k, n, mode);
+                    const ptrdiff_t hi = smooth_source_index(n - 1 + k, n, mode);
+                    double *dlo = x - k * (ptrdiff_t)inner, *dhi = x + (n - 1 + k) * (ptrdiff_t)inner;
+                    for (size_t c = 0; c < inner; ++c) {
+                        dlo[c] = lo < 0 ? cval : x[(size_t)lo * inner + c];
+                        dhi[c] = hi < 0 ? cval : x[(size_t)hi * inner + c];
+                    }
                 }
-                for (size_t j = 0; j < len; ++j)
-                    out[base + j] = (FLT)acc[j];
+                size_t e0 = 0;
+                for (; e0 + SMOOTH_BLOCK <= m; e0 += SMOOTH_BLOCK) {
+                    const double *centre = x + e0;
+                    double acc[SMOOTH_BLOCK];
+                    for (size_t l = 0; l < SMOOTH_BLOCK; ++l)
+                        acc[l] = centre[l] * weights[0];
+                    for (ptrdiff_t k = r; k >= 1; --k) {
+                        const double wk = weights[k];
+                        const double *below = centre - k * (ptrdiff_t)inner;
+                        const double *above = centre + k * (ptrdiff_t)inner;
+                        for (size_t l = 0; l < SMOOTH_BLOCK; ++l)
+                            acc[l] += (below[l] + above[l]) * wk;
+                    }
+                    for (size_t l = 0; l < SMOOTH_BLOCK; ++l)
+                        out[base + e0 + l] = (FLT)acc[l];
+                }
+                for (; e0 < m; ++e0) {
+                    const double *centre = x + e0;
+                    double acc = centre[0] * weights[0];
+                    for (ptrdiff_t k = r; k >= 1; --k)
+                        acc += (centre[-k * (ptrdiff_t)inner] + centre[k * (ptrdiff_t)inner]) *
+                               weights[k];
+                    out[base + e0] = (FLT)acc;
+                }
             }
         } else {
             /* otherwise: a panel of up to W lines that are neighbours in
