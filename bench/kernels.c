@@ -205,6 +205,10 @@ typedef struct kernel {
     void (*run)(bench *b, const struct omreg_backend *be);
     /* restore any state the kernel updates in place (not timed) */
     void (*reset)(bench *b);
+    /* compulsory memory traffic per voxel: every input array read once and
+     * every output array written once (scratch, re-reads and write-allocate
+     * not counted, as in the triad below) */
+    double bytes;
 } kernel;
 
 static void k_gradient(bench *b, const struct omreg_backend *be)
@@ -451,39 +455,44 @@ static void k_em_quantize_f32(bench *b, const struct omreg_backend *be)
 }
 
 static const kernel kernels[] = {
-    {"gradient_3d_f64", "dense image gradient (affine MI, every evaluation)", k_gradient, NULL},
-    {"transform_affine_3d_f64", "trilinear resampling through an affine", k_transform, NULL},
-    {"parzen_joint", "Parzen joint histogram, 32 bins", k_parzen_joint, NULL},
+    {"gradient_3d_f64", "dense image gradient (affine MI, every evaluation)", k_gradient, NULL,
+     8 + 24 + 4},
+    {"transform_affine_3d_f64", "trilinear resampling through an affine", k_transform, NULL, 8 + 8},
+    {"parzen_joint", "Parzen joint histogram, 32 bins", k_parzen_joint, NULL, 8 + 8},
     {"parzen_gradient_dense_3d", "joint-histogram gradient, 12 affine parameters",
-     k_parzen_gradient, NULL},
-    {"gaussian_filter", "3 axis passes of gaussian_filter (--sigma)", k_smooth, NULL},
-    {"warp_3d", "trilinear warp through a displacement field", k_warp, NULL},
-    {"compose_vector_fields_3d", "field composition with stats", k_compose, NULL},
+     k_parzen_gradient, NULL, 8 + 8 + 24},
+    {"gaussian_filter", "3 axis passes of gaussian_filter (--sigma)", k_smooth, NULL, 3 * (8 + 8)},
+    {"warp_3d", "trilinear warp through a displacement field", k_warp, NULL, 8 + 24 + 8},
+    {"compose_vector_fields_3d", "field composition with stats", k_compose, NULL, 24 + 24 + 24},
     {"invert_iteration_3d", "one fixed-point inversion iteration (residual + step)", k_invert,
-     k_invert_reset},
-    {"cc_factors_3d", "CC window factors, sliding window (--radius)", k_cc_factors, NULL},
-    {"cc_forward_step_3d", "CC forward step with energy", k_cc_step, NULL},
-    {"cc_backward_step_3d", "CC backward step with energy", k_cc_backward_step, NULL},
+     k_invert_reset, (24 + 24 + 24) + (24 + 24 + 24)},
+    {"cc_factors_3d", "CC window factors, sliding window (--radius)", k_cc_factors, NULL,
+     8 + 8 + 40},
+    {"cc_forward_step_3d", "CC forward step with energy", k_cc_step, NULL, 24 + 40 + 24},
+    {"cc_backward_step_3d", "CC backward step with energy", k_cc_backward_step, NULL, 24 + 40 + 24},
     {"gaussian_filter_f32", "SyN: 3 axis passes of gaussian_filter, float32", k_smooth_f32,
-     NULL},
-    {"warp_3d_f32", "SyN: trilinear warp through a field, float32", k_warp_f32, NULL},
+     NULL, 3 * (4 + 4)},
+    {"warp_3d_f32", "SyN: trilinear warp through a field, float32", k_warp_f32, NULL, 4 + 12 + 4},
     {"compose_vector_fields_3d_f32", "SyN: field composition with stats, float32", k_compose_f32,
-     NULL},
+     NULL, 12 + 12 + 12},
     {"invert_iteration_3d_f32", "SyN: one fixed-point inversion iteration, float32",
-     k_invert_f32, k_invert_reset_f32},
+     k_invert_f32, k_invert_reset_f32, (12 + 12 + 12) + (12 + 12 + 12)},
     {"cc_factors_3d_f32", "SyN: CC window factors, sliding window, float32", k_cc_factors_f32,
-     NULL},
-    {"cc_forward_step_3d_f32", "SyN: CC forward step, float32", k_cc_forward_f32, NULL},
-    {"cc_backward_step_3d_f32", "SyN: CC backward step, float32", k_cc_backward_f32, NULL},
+     NULL, 4 + 4 + 20},
+    {"cc_forward_step_3d_f32", "SyN: CC forward step, float32", k_cc_forward_f32, NULL,
+     12 + 20 + 12},
+    {"cc_backward_step_3d_f32", "SyN: CC backward step, float32", k_cc_backward_f32, NULL,
+     12 + 20 + 12},
     {"ssd_demons_step_3d_f32", "SyN: SSD demons step with energy, float32", k_ssd_demons_f32,
-     NULL},
+     NULL, 4 + 12 + 12},
     {"ssd_gauss_seidel_3d_f32", "SyN: SSD V-cycle red-black Gauss-Seidel sweep, float32",
-     k_ssd_gauss_seidel_f32, k_invert_reset_f32},
+     k_ssd_gauss_seidel_f32, k_invert_reset_f32, 4 + 12 + 12 + 12},
     {"ssd_residual_3d_f32", "SyN: SSD V-cycle residual with its norm, float32",
-     k_ssd_residual_f32, NULL},
-    {"em_demons_step_3d_f32", "SyN: EM demons step with energy, float32", k_em_demons_f32, NULL},
+     k_ssd_residual_f32, NULL, 4 + 12 + 12 + 12},
+    {"em_demons_step_3d_f32", "SyN: EM demons step with energy, float32", k_em_demons_f32, NULL,
+     4 + 4 + 12 + 12},
     {"em_quantize_3d_f32", "SyN: EM quantize_positive, 256 levels, float32", k_em_quantize_f32,
-     NULL},
+     NULL, 4 + 4},
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
@@ -506,6 +515,32 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* The machine's memory bandwidth at `threads` threads: GB/s of the STREAM
+ * triad c = a + s b over n doubles per array (3 x 8 bytes per element, no
+ * write-allocate counted), best of 5. The yardstick for each kernel's
+ * compulsory traffic. */
+static double triad_gbs(size_t n, int threads)
+{
+    double *a = xcalloc(n, sizeof(double)), *bb = xcalloc(n, sizeof(double));
+    double *c = xcalloc(n, sizeof(double)), best = 0;
+    omp_set_num_threads(threads);
+#pragma omp parallel for schedule(runtime)
+    for (size_t i = 0; i < n; ++i) /* first touch by the threads that use them */
+        a[i] = 1.0, bb[i] = 2.0, c[i] = 0.0;
+    for (int r = 0; r < 5; ++r) {
+        double t0 = now();
+#pragma omp parallel for schedule(runtime)
+        for (size_t i = 0; i < n; ++i)
+            c[i] = a[i] + 1.5 * bb[i];
+        double gbs = 3.0 * 8.0 * (double)n / (now() - t0) / 1e9;
+        best = gbs > best ? gbs : best;
+    }
+    if (c[n / 2] != 4.0) /* keep the loop */
+        fprintf(stderr, "omreg_bench_kernels: triad check failed\n");
+    free(a), free(bb), free(c);
+    return best;
 }
 
 typedef struct variant {
@@ -671,6 +706,15 @@ int main(int argc, char **argv)
            b.shape[0], b.shape[1], b.shape[2], b.n, repeats, min_time, k < 5 ? kinds[k] : "?",
            chunk, sched ? sched : "unset: static as the omreg command", omp_get_num_procs());
     bench_init(&b);
+    /* bandwidth at each parallel thread count, over arrays past any cache */
+    double triad[MAX_VARIANTS] = {0};
+    const size_t triad_n = b.n > ((size_t)16 << 20) ? b.n : ((size_t)16 << 20);
+    printf("triad bandwidth (STREAM, best of 5):");
+    for (int v = 1; v < nvars; ++v) {
+        triad[v] = triad_gbs(triad_n, vars[v].threads);
+        printf(" %.1f GB/s at %d thread%s%s", triad[v], vars[v].threads,
+               vars[v].threads > 1 ? "s" : "", v + 1 < nvars ? "," : "\n");
+    }
 
     double *ref_out = xcalloc(5 * b.n + 8, sizeof(double));
     FILE *jf = NULL;
@@ -679,9 +723,14 @@ int main(int argc, char **argv)
         return 1;
     }
     if (jf)
+    {
         fprintf(jf, "{\"shape\": [%zu, %zu, %zu], \"repeats\": %d, \"min_time\": %g, "
-                    "\"omp_schedule\": \"%s\", \"kernels\": [",
+                    "\"omp_schedule\": \"%s\", \"triad_gbs\": {",
                 b.shape[0], b.shape[1], b.shape[2], repeats, min_time, sched ? sched : "");
+        for (int v = 1; v < nvars; ++v)
+            fprintf(jf, "%s\"%d\": %.4g", v > 1 ? ", " : "", vars[v].threads, triad[v]);
+        fprintf(jf, "}, \"kernels\": [");
+    }
     printf("%-26s", "kernel (ns/voxel)");
     for (int v = 0; v < nvars; ++v)
         printf(" %9s", vars[v].label);
@@ -689,7 +738,7 @@ int main(int argc, char **argv)
         printf(" %8s", "x ref");
     if (nthreads > 1)
         printf(" %6s", "eff");
-    printf(" %5s\n", "bits");
+    printf(" %5s %6s %6s\n", "bits", "GB/s", "%bw");
 
     int first = 1, all_same = 1;
     for (size_t ki = 0; ki < NKERNELS; ++ki) {
@@ -736,12 +785,15 @@ int main(int argc, char **argv)
             eff = (med[1] * t0) / (med[nvars - 1] * t1);
             printf(" %6.2f", eff);
         }
-        printf(" %5s\n", same_all ? "same" : "DIFF");
+        /* compulsory traffic at the last variant against the triad there */
+        const double gbs = k->bytes * (double)b.n / med[nvars - 1] / 1e9;
+        printf(" %5s %6.1f %5.0f%%\n", same_all ? "same" : "DIFF", gbs,
+               100.0 * gbs / triad[nvars - 1]);
         fflush(stdout);
         if (jf) {
             fprintf(jf, "%s\n {\"name\": \"%s\", \"voxels\": %zu, \"same_bits\": %s, "
-                        "\"variants\": [",
-                    first ? "" : ",", k->name, b.n, same_all ? "true" : "false");
+                        "\"bytes_per_voxel\": %g, \"gbs_last\": %.4g, \"variants\": [",
+                    first ? "" : ",", k->name, b.n, same_all ? "true" : "false", k->bytes, gbs);
             for (int v = 0; v < nvars; ++v) {
                 fprintf(jf, "%s{\"label\": \"%s\", \"threads\": %d, \"median_s\": %.9g, "
                             "\"ns_per_voxel\": %.6g, \"samples_s\": [",
@@ -766,6 +818,10 @@ int main(int argc, char **argv)
         printf("eff = t(par@%d) * %d / (t(par@%d) * %d): 1.00 is perfect scaling\n",
                vars[1].threads, vars[1].threads, vars[nvars - 1].threads,
                vars[nvars - 1].threads);
+    printf("GB/s: compulsory bytes per voxel (inputs read once, outputs written once) over "
+           "the par@%d time;\n%%bw: that against the triad at the same thread count. Far "
+           "below 100%%: bound by arithmetic or latency, not by bandwidth\n",
+           vars[nvars - 1].threads);
     free(ref_out);
     return all_same ? 0 : 3;
 }
