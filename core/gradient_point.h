@@ -6,6 +6,13 @@
 #include "affine_apply.h"
 #include "interp_point.h"
 
+/* The trilinear lookup of the 3D gradient: DIPY's (interp_point.h) unless
+ * the including kernel names one with the same bits (parallel/interp_fast.h)
+ * before including this header. */
+#ifndef GRADIENT_LOOKUP_3D
+#define GRADIENT_LOOKUP_3D SFX(interp_scalar_3d)
+#endif
+
 #define FLT double
 #define SFX(name) name##_f64
 #include "gradient_point_body.h"

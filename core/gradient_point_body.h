@@ -50,7 +50,7 @@ static inline int SFX(gradient_point_3d)(const FLT *img, ptrdiff_t ns, ptrdiff_t
         double q0 = affine_apply_3d(w2g, 0, dx[0], dx[1], dx[2], 1);
         double q1 = affine_apply_3d(w2g, 1, dx[0], dx[1], dx[2], 1);
         double q2 = affine_apply_3d(w2g, 2, dx[0], dx[1], dx[2], 1);
-        if (!SFX(interp_scalar_3d)(img, ns, nr, nc, q0, q1, q2, &out[p])) {
+        if (!GRADIENT_LOOKUP_3D(img, ns, nr, nc, q0, q1, q2, &out[p])) {
             out[p] = 0;
             inside = 0;
             continue; /* dx[p] deliberately not reset (DIPY) */
@@ -60,7 +60,7 @@ static inline int SFX(gradient_point_3d)(const FLT *img, ptrdiff_t ns, ptrdiff_t
         q0 = affine_apply_3d(w2g, 0, dx[0], dx[1], dx[2], 1);
         q1 = affine_apply_3d(w2g, 1, dx[0], dx[1], dx[2], 1);
         q2 = affine_apply_3d(w2g, 2, dx[0], dx[1], dx[2], 1);
-        if (!SFX(interp_scalar_3d)(img, ns, nr, nc, q0, q1, q2, &out[p])) {
+        if (!GRADIENT_LOOKUP_3D(img, ns, nr, nc, q0, q1, q2, &out[p])) {
             out[p] = 0;
             inside = 0;
             continue;

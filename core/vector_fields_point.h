@@ -13,6 +13,13 @@
 #include "interp_point.h"
 #include "kernels_vector_fields.h"
 
+/* The trilinear field lookup of composition and inversion: DIPY's
+ * (interp_point.h) unless the including kernel names one with the same bits
+ * (parallel/interp_fast.h) before including this header. */
+#ifndef VECTOR_FIELDS_LOOKUP_3D
+#define VECTOR_FIELDS_LOOKUP_3D SFX(interp_vector_3d)
+#endif
+
 /* Composition statistics from the row partials {sum nn, sum nn^2, max nn,
  * count} in block order, then DIPY's formulas. With no voxel inside,
  * 0 / 0 makes the mean and std NaN exactly as DIPY's `meanNorm /= cnt`. */

@@ -55,7 +55,7 @@ static inline int SFX(compose_point_3d)(const FLT *d1v, const FLT *d2, ptrdiff_t
     diii += di;
     djjj += dj;
     FLT v[3];
-    if (SFX(interp_vector_3d)(d2, ns2, nr2, nc2, dkkk, diii, djjj, v)) {
+    if (VECTOR_FIELDS_LOOKUP_3D(d2, ns2, nr2, nc2, dkkk, diii, djjj, v)) {
         comp[0] = t * v[0] + dkk;
         comp[1] = t * v[1] + dii;
         comp[2] = t * v[2] + djj;
@@ -162,7 +162,7 @@ static inline void SFX(simplify_point_3d)(const FLT *d, ptrdiff_t ns, ptrdiff_t 
         dk = affine_apply_3d(affine_idx_in, 0, k, i, j, 1);
         di = affine_apply_3d(affine_idx_in, 1, k, i, j, 1);
         dj = affine_apply_3d(affine_idx_in, 2, k, i, j, 1);
-        (void)SFX(interp_vector_3d)(d, ns, nr, nc, dk, di, dj, tmp);
+        (void)VECTOR_FIELDS_LOOKUP_3D(d, ns, nr, nc, dk, di, dj, tmp);
         dkk = tmp[0];
         dii = tmp[1];
         djj = tmp[2];

@@ -3,7 +3,10 @@
  * axis p, g_p = (I(x + h_p e_p) - I(x - h_p e_p)) / spacing_p with
  * h_p = spacing_p / 2, both lookups through img_world2grid. Dense grids are
  * split by (slice, row) pairs and point lists by index; every output voxel
- * is computed exactly as in the reference, so the bits are the same. */
+ * is computed exactly as in the reference, so the bits are the same; the
+ * 3D lookups take interp_fast.h's path for cells inside the grid. */
+#include "interp_fast.h"
+#define GRADIENT_LOOKUP_3D SFX(fast_interp_scalar_3d)
 #include "gradient_point.h"
 #include "kernels_gradient.h"
 

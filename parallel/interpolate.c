@@ -1,7 +1,8 @@
 /* Parallel point-list interpolation: points are independent, so any split
  * of the index range gives the reference bits
- * (DIPY dipy/core/interpolation.pyx interpolate_*). */
-#include "interp_point.h"
+ * (DIPY dipy/core/interpolation.pyx interpolate_*); 3D scalar lookups
+ * through interp_fast.h, which has the reference's bits. */
+#include "interp_fast.h"
 #include "kernels_interpolate.h"
 
 #define FLT double

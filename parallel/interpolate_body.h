@@ -14,7 +14,7 @@ void SFX(omreg_par_interpolate_scalar_3d)(const FLT *img, const size_t shape[3],
 {
 #pragma omp parallel for schedule(runtime)
     for (size_t p = 0; p < n; ++p)
-        inside[p] = SFX(interp_scalar_3d)(img, (ptrdiff_t)shape[0], (ptrdiff_t)shape[1],
+        inside[p] = SFX(fast_interp_scalar_3d)(img, (ptrdiff_t)shape[0], (ptrdiff_t)shape[1],
                                           (ptrdiff_t)shape[2], locs[3 * p], locs[3 * p + 1],
                                           locs[3 * p + 2], &out[p]);
 }

@@ -1,9 +1,10 @@
 /* Parallel affine resampling in grid coordinates (DIPY vector_fields.pyx
  * transform_{2,3}d_affine[_nn]): out[x] = img(A x), linear or nearest,
  * 0 outside; A NULL is the identity. Split by output row (2D) or by
- * (slice, row) (3D); every voxel is computed as in the reference. */
+ * (slice, row) (3D); every voxel is computed as in the reference (3D
+ * linear lookups through interp_fast.h, which has the reference's bits). */
 #include "affine_apply.h"
-#include "interp_point.h"
+#include "interp_fast.h"
 #include "kernels_transform.h"
 
 #define FLT double

@@ -43,7 +43,7 @@
 
 DEFINE_TRANSFORM_2D(omreg_par_transform_affine_2d, SFX(interp_scalar_2d))
 DEFINE_TRANSFORM_2D(omreg_par_transform_affine_nn_2d, SFX(interp_scalar_nn_2d))
-DEFINE_TRANSFORM_3D(omreg_par_transform_affine_3d, SFX(interp_scalar_3d))
+DEFINE_TRANSFORM_3D(omreg_par_transform_affine_3d, SFX(fast_interp_scalar_3d))
 DEFINE_TRANSFORM_3D(omreg_par_transform_affine_nn_3d, SFX(interp_scalar_nn_3d))
 
 #undef DEFINE_TRANSFORM_2D

@@ -3,8 +3,9 @@
  * img(C * field(A x) + B x), bi/trilinear or nearest, 0 outside. Split by
  * output row (2D) or (slice, row) pair (3D); every voxel is independent and
  * computed by the same warp_point.h code as the reference, so the bits are
- * the same for any thread count and schedule. */
-#include "interp_point.h"
+ * the same for any thread count and schedule (3D linear image lookups
+ * through interp_fast.h, which has the reference's bits). */
+#include "interp_fast.h"
 #include "kernels_warp.h"
 #include "warp_point.h"
 

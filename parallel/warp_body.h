@@ -47,7 +47,7 @@
 
 DEFINE_WARP_2D(omreg_par_warp_linear_2d, SFX(interp_scalar_2d))
 DEFINE_WARP_2D(omreg_par_warp_nn_2d, SFX(interp_scalar_nn_2d))
-DEFINE_WARP_3D(omreg_par_warp_linear_3d, SFX(interp_scalar_3d))
+DEFINE_WARP_3D(omreg_par_warp_linear_3d, SFX(fast_interp_scalar_3d))
 DEFINE_WARP_3D(omreg_par_warp_nn_3d, SFX(interp_scalar_nn_3d))
 
 #undef DEFINE_WARP_2D
