@@ -138,25 +138,37 @@ typedef struct gradient_job {
     size_t count_at; /* the sample count's slot, after the nbins^2 nparams sums */
 } gradient_job;
 
-static void gradient_fill(const void *job, block_local *local, double *partial, size_t start,
-                          size_t end)
-{
-    const gradient_job j = *(const gradient_job *)job; /* a copy: partial cannot alias it */
-    const omreg_parzen_geometry g = *j.g;
-    const int dim = j.src.dim;
-    double x[3];
-    for (size_t v = start; v < end; ++v) {
-        if ((j.smask && j.smask[v] == 0) || (j.mmask && j.mmask[v] == 0))
-            continue;
-        sample_point(&j.src, v, x);
-        if (!local->constant)
-            local->constant = j.jacobian(j.ctx, x, local->J);
-        parzen_gradient_add(partial, g.nbins, g.padding, j.nparams, dim, local->J,
-                            &j.mgradient[(size_t)dim * v],
-                            parzen_bin_normalize(j.sval[v], g.smin, g.sdelta),
-                            parzen_bin_normalize(j.mval[v], g.mmin, g.mdelta), local->prod);
-        partial[j.count_at] += 1;
+/* One block of samples; DIM and NP are the job's dim and nparams, constants
+ * in the specialisations below, and prod is a local array the partial
+ * cannot alias, so the per-parameter loops of parzen_gradient_add have
+ * fixed trip counts and vectorise (elementwise: same bits). */
+#define DEFINE_GRADIENT_FILL(NAME, DIM, NP)                                                    \
+    static void NAME(const void *job, block_local *local, double *partial, size_t start,      \
+                     size_t end)                                                              \
+    {                                                                                          \
+        const gradient_job j = *(const gradient_job *)job; /* a copy: no alias of partial */  \
+        const omreg_parzen_geometry g = *j.g;                                                 \
+        double x[3], prod[16];                                                                  \
+        for (size_t v = start; v < end; ++v) {                                                 \
+            if ((j.smask && j.smask[v] == 0) || (j.mmask && j.mmask[v] == 0))                 \
+                continue;                                                                      \
+            sample_point(&j.src, v, x);                                                        \
+            if (!local->constant)                                                              \
+                local->constant = j.jacobian(j.ctx, x, local->J);                              \
+            parzen_gradient_add(partial, g.nbins, g.padding, NP, DIM, local->J,                \
+                                &j.mgradient[(size_t)(DIM)*v],                                 \
+                                parzen_bin_normalize(j.sval[v], g.smin, g.sdelta),             \
+                                parzen_bin_normalize(j.mval[v], g.mmin, g.mdelta), prod);      \
+            partial[j.count_at] += 1;                                                          \
+        }                                                                                      \
     }
+
+DEFINE_GRADIENT_FILL(gradient_fill, j.src.dim, j.nparams)
+DEFINE_GRADIENT_FILL(gradient_fill_3d_affine, 3, 12)
+
+static block_fill_fn *gradient_fill_for(int dim, int nparams)
+{
+    return dim == 3 && nparams == 12 ? gradient_fill_3d_affine : gradient_fill;
 }
 
 static void gradient_blocks(const sample_source *src, size_t n, const double *sval,
@@ -167,8 +179,8 @@ static void gradient_blocks(const sample_source *src, size_t n, const double *sv
 {
     const gradient_job job = {*src, sval, mval, mgradient, smask, mmask, g, nparams, jacobian,
                               ctx, (size_t)g->nbins * (size_t)g->nbins * (size_t)nparams};
-    block_rounds(n, omreg_parzen_gradient_partial(g->nbins, nparams), scratch, gradient_fill,
-                 &job);
+    block_rounds(n, omreg_parzen_gradient_partial(g->nbins, nparams), scratch,
+                 gradient_fill_for(src->dim, nparams), &job);
     parzen_gradient_finish(scratch, g->nbins, nparams, g->mdelta, joint_grad);
 }
 
