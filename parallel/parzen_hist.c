@@ -165,10 +165,19 @@ typedef struct gradient_job {
 
 DEFINE_GRADIENT_FILL(gradient_fill, j.src.dim, j.nparams)
 DEFINE_GRADIENT_FILL(gradient_fill_3d_affine, 3, 12)
+DEFINE_GRADIENT_FILL(gradient_fill_3d_rigid, 3, 6)
+DEFINE_GRADIENT_FILL(gradient_fill_3d_translation, 3, 3)
 
+/* the stages of DIPY's 3D chain (translation, rigid, affine) */
 static block_fill_fn *gradient_fill_for(int dim, int nparams)
 {
-    return dim == 3 && nparams == 12 ? gradient_fill_3d_affine : gradient_fill;
+    if (dim == 3 && nparams == 12)
+        return gradient_fill_3d_affine;
+    if (dim == 3 && nparams == 6)
+        return gradient_fill_3d_rigid;
+    if (dim == 3 && nparams == 3)
+        return gradient_fill_3d_translation;
+    return gradient_fill;
 }
 
 static void gradient_blocks(const sample_source *src, size_t n, const double *sval,
