@@ -44,9 +44,9 @@ static inline void SFX(par_update)(double *t, const FLT *stat, const FLT *mov, p
     }
 }
 
-/* One slab of the sweep: the window sums ending at (s, r, c) go to cur,
- * those of step s - 1 are read from pre; cells are [5] doubles at (row,
- * column) wrapped modulo (mr, mc). */
+/* What every step of the sweep reads: the images, the factors it writes,
+ * the grid (ns, nr, nc), the radius and window side, and the wrap moduli
+ * (mr, mc) of the slabs' rows and columns ([5] doubles per cell). */
 typedef struct {
     const FLT *stat, *mov;
     FLT *factors;
