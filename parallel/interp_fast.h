@@ -6,7 +6,8 @@
  * point is in (-1, n), so floor is the truncation, one less below 0), and
  * adds the eight terms in the reference's order into a local FLT (the
  * reference accumulates in *out, an FLT, rounding after every term as this
- * does). Other points go to the reference's lookup. */
+ * does). Other points (outside or on the border) go to the reference's
+ * lookup. */
 #ifndef OMREG_PARALLEL_INTERP_FAST_H
 #define OMREG_PARALLEL_INTERP_FAST_H
 

@@ -1,5 +1,38 @@
 /* Type-generic body of interp_fast.h (FLT, SFX defined by the includer). */
 
+/* The cell of grid point (dkk, dii, djj) when all eight neighbours are
+ * inside: *at is the index of its low corner, off[] and w[] the eight
+ * neighbours' offsets from it and weights in the reference's order ((kk, ii,
+ * jj), jj + 1, ii + 1, jj, then the same at kk + 1; each weight the
+ * reference's product, so w * v rounds as its alpha * beta * gamma * v).
+ * Returns 0 for every other point (outside, or on the border). */
+static inline OMREG_ALWAYS_INLINE int SFX(fast_cell_3d)(ptrdiff_t ns, ptrdiff_t nr,
+                                                         ptrdiff_t nc, double dkk, double dii,
+                                                         double djj, ptrdiff_t *at,
+                                                         ptrdiff_t off[8], double w[8])
+{
+    if (!(-1 < dkk && dkk < (double)ns && -1 < dii && dii < (double)nr && -1 < djj &&
+          djj < (double)nc))
+        return 0;
+    const ptrdiff_t kk = (ptrdiff_t)dkk - (dkk < 0), ii = (ptrdiff_t)dii - (dii < 0);
+    const ptrdiff_t jj = (ptrdiff_t)djj - (djj < 0);
+    if (kk < 0 || ii < 0 || jj < 0 || kk + 1 >= ns || ii + 1 >= nr || jj + 1 >= nc)
+        return 0;
+    const double cgamma = dkk - (double)kk, calpha = dii - (double)ii, cbeta = djj - (double)jj;
+    const double alpha = 1 - calpha, beta = 1 - cbeta, gamma = 1 - cgamma;
+    const ptrdiff_t row = nc, slab = nr * nc;
+    *at = (kk * nr + ii) * nc + jj;
+    off[0] = 0, w[0] = alpha * beta * gamma;
+    off[1] = 1, w[1] = alpha * cbeta * gamma;
+    off[2] = row + 1, w[2] = calpha * cbeta * gamma;
+    off[3] = row, w[3] = calpha * beta * gamma;
+    off[4] = slab, w[4] = alpha * beta * cgamma;
+    off[5] = slab + 1, w[5] = alpha * cbeta * cgamma;
+    off[6] = slab + row + 1, w[6] = calpha * cbeta * cgamma;
+    off[7] = slab + row, w[7] = calpha * beta * cgamma;
+    return 1;
+}
+
 /* interp_scalar_3d: *out = vol at grid point (dkk, dii, djj), 0 outside;
  * returns 1 when all eight neighbours are inside. */
 static inline OMREG_ALWAYS_INLINE int SFX(fast_interp_scalar_3d)(const FLT *vol, ptrdiff_t ns,
@@ -7,28 +40,14 @@ static inline OMREG_ALWAYS_INLINE int SFX(fast_interp_scalar_3d)(const FLT *vol,
                                                                   double dkk, double dii,
                                                                   double djj, FLT *out)
 {
-    if (!(-1 < dkk && dkk < (double)ns && -1 < dii && dii < (double)nr && -1 < djj &&
-          djj < (double)nc)) {
-        *out = 0;
-        return 0;
-    }
-    const ptrdiff_t kk = (ptrdiff_t)dkk - (dkk < 0), ii = (ptrdiff_t)dii - (dii < 0);
-    const ptrdiff_t jj = (ptrdiff_t)djj - (djj < 0);
-    if (kk < 0 || ii < 0 || jj < 0 || kk + 1 >= ns || ii + 1 >= nr || jj + 1 >= nc)
+    ptrdiff_t at, off[8];
+    double w[8];
+    if (!SFX(fast_cell_3d)(ns, nr, nc, dkk, dii, djj, &at, off, w))
         return SFX(interp_scalar_3d)(vol, ns, nr, nc, dkk, dii, djj, out);
-    const double cgamma = dkk - (double)kk, calpha = dii - (double)ii, cbeta = djj - (double)jj;
-    const double alpha = 1 - calpha, beta = 1 - cbeta, gamma = 1 - cgamma;
-    const ptrdiff_t row = nc, slab = nr * nc;
-    const FLT *v = vol + (kk * nr + ii) * nc + jj;
-    /* the reference's order: (kk, ii, jj), jj + 1, ii + 1, jj, then kk + 1 */
-    FLT acc = (FLT)(alpha * beta * gamma * v[0]);
-    acc += alpha * cbeta * gamma * v[1];
-    acc += calpha * cbeta * gamma * v[row + 1];
-    acc += calpha * beta * gamma * v[row];
-    acc += alpha * beta * cgamma * v[slab];
-    acc += alpha * cbeta * cgamma * v[slab + 1];
-    acc += calpha * cbeta * cgamma * v[slab + row + 1];
-    acc += calpha * beta * cgamma * v[slab + row];
+    const FLT *v = vol + at;
+    FLT acc = (FLT)(w[0] * v[off[0]]);
+    for (int t = 1; t < 8; ++t)
+        acc += w[t] * v[off[t]];
     *out = acc;
     return 1;
 }
@@ -41,26 +60,15 @@ static inline OMREG_ALWAYS_INLINE int SFX(fast_interp_vector_3d)(const FLT *f, p
                                                                   double dkk, double dii,
                                                                   double djj, FLT *out)
 {
-    if (!(-1 < dkk && dkk < (double)ns && -1 < dii && dii < (double)nr && -1 < djj &&
-          djj < (double)nc))
+    ptrdiff_t at, off[8];
+    double w[8];
+    if (!SFX(fast_cell_3d)(ns, nr, nc, dkk, dii, djj, &at, off, w))
         return SFX(interp_vector_3d)(f, ns, nr, nc, dkk, dii, djj, out);
-    const ptrdiff_t kk = (ptrdiff_t)dkk - (dkk < 0), ii = (ptrdiff_t)dii - (dii < 0);
-    const ptrdiff_t jj = (ptrdiff_t)djj - (djj < 0);
-    if (kk < 0 || ii < 0 || jj < 0 || kk + 1 >= ns || ii + 1 >= nr || jj + 1 >= nc)
-        return SFX(interp_vector_3d)(f, ns, nr, nc, dkk, dii, djj, out);
-    const double cgamma = dkk - (double)kk, calpha = dii - (double)ii, cbeta = djj - (double)jj;
-    const double alpha = 1 - calpha, beta = 1 - cbeta, gamma = 1 - cgamma;
-    const ptrdiff_t row = 3 * nc, slab = 3 * nr * nc;
-    const FLT *v = f + 3 * ((kk * nr + ii) * nc + jj);
+    const FLT *v = f + 3 * at;
     for (int c = 0; c < 3; ++c) {
-        FLT acc = (FLT)(alpha * beta * gamma * v[c]);
-        acc += alpha * cbeta * gamma * v[3 + c];
-        acc += calpha * cbeta * gamma * v[row + 3 + c];
-        acc += calpha * beta * gamma * v[row + c];
-        acc += alpha * beta * cgamma * v[slab + c];
-        acc += alpha * cbeta * cgamma * v[slab + 3 + c];
-        acc += calpha * cbeta * cgamma * v[slab + row + 3 + c];
-        acc += calpha * beta * cgamma * v[slab + row + c];
+        FLT acc = (FLT)(w[0] * v[3 * off[0] + c]);
+        for (int t = 1; t < 8; ++t)
+            acc += w[t] * v[3 * off[t] + c];
         out[c] = acc;
     }
     return 1;
