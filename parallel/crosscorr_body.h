@@ -127,15 +127,12 @@ static void SFX(par_cell)(const SFX(par_sweep_grid) *g, ptrdiff_t s, ptrdiff_t r
         SFX(par_update)(t, stat, mov, ns, nr, nc, s, r, c - side, -1);
 }
 
-/* The terms {I, I^2, J, J^2, IJ} of voxel v (cc_term, unrolled). */
+/* The terms {I, I^2, J, J^2, IJ} of voxel v. */
 static inline void SFX(par_terms)(double out[5], const FLT *stat, const FLT *mov, ptrdiff_t v)
 {
     const double a = stat[v], b = mov[v];
-    out[CC_SI] = a;
-    out[CC_SI2] = a * a;
-    out[CC_SJ] = b;
-    out[CC_SJ2] = b * b;
-    out[CC_SIJ] = a * b;
+    for (int k = 0; k < 5; ++k)
+        out[k] = cc_term(k, a, b);
 }
 
 /* Cells c in [side, nc) of an interior row (side <= s < ns, side <= r <

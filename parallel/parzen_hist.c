@@ -33,7 +33,7 @@ static void add_round(double *total, const double *partials, size_t nb, size_t l
  * gradient's Jacobian cache (a Jacobian reported constant does not depend
  * on x, so any thread's cached copy has the same bits). */
 typedef struct block_local {
-    double J[48], prod[16];
+    double J[48];
     int constant;
 } block_local;
 
