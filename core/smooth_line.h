@@ -47,18 +47,29 @@ static inline ptrdiff_t smooth_source_index(ptrdiff_t i, ptrdiff_t len, omreg_sm
     }
 }
 
-/* Fill the radius values on each side of the line x[0..len) (x points
- * radius doubles into its buffer). */
+/* Fill the radius values on each side of count lines of len values stored
+ * side by side, value j of line c at x[j * stride + c] (x points radius
+ * rows into its buffer; the extension only reads values 0..len-1). */
+static inline void smooth_extend_lines(double *x, size_t len, size_t radius, size_t stride,
+                                       size_t count, omreg_smooth_mode mode, double cval)
+{
+    const ptrdiff_t n = (ptrdiff_t)len, s = (ptrdiff_t)stride;
+    for (ptrdiff_t k = 1; k <= (ptrdiff_t)radius; ++k) {
+        const ptrdiff_t lo = smooth_source_index(-k, n, mode);
+        const ptrdiff_t hi = smooth_source_index(n - 1 + k, n, mode);
+        double *dlo = x - k * s, *dhi = x + (n - 1 + k) * s;
+        for (size_t c = 0; c < count; ++c) {
+            dlo[c] = lo < 0 ? cval : x[lo * s + (ptrdiff_t)c];
+            dhi[c] = hi < 0 ? cval : x[hi * s + (ptrdiff_t)c];
+        }
+    }
+}
+
+/* The same for one contiguous line x[0..len). */
 static inline void smooth_extend_line(double *x, size_t len, size_t radius,
                                       omreg_smooth_mode mode, double cval)
 {
-    const ptrdiff_t n = (ptrdiff_t)len;
-    for (ptrdiff_t k = 1; k <= (ptrdiff_t)radius; ++k) {
-        ptrdiff_t lo = smooth_source_index(-k, n, mode);
-        ptrdiff_t hi = smooth_source_index(n - 1 + k, n, mode);
-        x[-k] = lo < 0 ? cval : x[lo];
-        x[n - 1 + k] = hi < 0 ? cval : x[hi];
-    }
+    smooth_extend_lines(x, len, radius, 1, 1, mode, cval);
 }
 
 /* One output of the symmetric correlation, c pointing at the centre value:

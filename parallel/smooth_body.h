@@ -14,7 +14,7 @@ void SFX(omreg_par_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const s
         inner *= shape[a];
     const size_t step = inner; /* distance between neighbours on a line */
     const size_t per_buffer = omreg_gaussian_line_buffer(len, radius);
-    const ptrdiff_t n = (ptrdiff_t)len, r = (ptrdiff_t)radius;
+    const ptrdiff_t r = (ptrdiff_t)radius;
 
 #pragma omp parallel num_threads(nbuffers)
     {
@@ -31,15 +31,7 @@ void SFX(omreg_par_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const s
                 const size_t base = line * m;
                 for (size_t e = 0; e < m; ++e)
                     x[e] = (double)in[base + e];
-                for (ptrdiff_t k = 1; k <= r; ++k) { /* scipy's extension, per line */
-                    const ptrdiff_t lo = smooth_source_index(-k, n, mode);
-                    const ptrdiff_t hi = smooth_source_index(n - 1 + k, n, mode);
-                    double *dlo = x - k * (ptrdiff_t)inner, *dhi = x + (n - 1 + k) * (ptrdiff_t)inner;
-                    for (size_t c = 0; c < inner; ++c) {
-                        dlo[c] = lo < 0 ? cval : x[(size_t)lo * inner + c];
-                        dhi[c] = hi < 0 ? cval : x[(size_t)hi * inner + c];
-                    }
-                }
+                smooth_extend_lines(x, len, radius, inner, inner, mode, cval);
                 size_t e0 = 0;
                 for (; e0 + SMOOTH_BLOCK <= m; e0 += SMOOTH_BLOCK) {
                     const double *centre = x + e0;
@@ -81,15 +73,7 @@ void SFX(omreg_par_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const s
                 for (size_t j = 0; j < len; ++j)
                     for (size_t c = 0; c < nw; ++c)
                         p[j * W + c] = (double)in[base + j * step + c];
-                for (ptrdiff_t k = 1; k <= r; ++k) { /* scipy's extension, row by row */
-                    const ptrdiff_t lo = smooth_source_index(-k, n, mode);
-                    const ptrdiff_t hi = smooth_source_index(n - 1 + k, n, mode);
-                    double *dlo = p - k * (ptrdiff_t)W, *dhi = p + (n - 1 + k) * (ptrdiff_t)W;
-                    for (size_t c = 0; c < nw; ++c) {
-                        dlo[c] = lo < 0 ? cval : p[(size_t)lo * W + c];
-                        dhi[c] = hi < 0 ? cval : p[(size_t)hi * W + c];
-                    }
-                }
+                smooth_extend_lines(p, len, radius, W, nw, mode, cval);
                 for (size_t j = 0; j < len; ++j) {
                     const double *centre = p + j * W;
                     for (size_t c = 0; c < nw; ++c)
