@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "omreg/itk_field.h"
 #include "omreg/nifti.h"
 
 enum { MAX_OUTPUTS = 8, MAX_PATH = 4096 };
@@ -37,7 +38,7 @@ enum { NSIGNALS = sizeof handled_signals / sizeof handled_signals[0] };
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 /* under out_lock: staged_tmp[0 .. nstaged-1] exist on disk */
 static char staged_tmp[MAX_OUTPUTS][MAX_PATH];
-static const char *staged_target[MAX_OUTPUTS];
+static char staged_target[MAX_OUTPUTS][MAX_PATH]; /* copies: callers' names may be temporaries */
 static int nstaged;
 static sigset_t watched;
 
@@ -126,7 +127,7 @@ static omreg_status next_slot(const char *path, int *slot)
         cli_error("%s: path too long", path);
         return OMREG_EINVAL;
     }
-    staged_target[i] = path;
+    strcpy(staged_target[i], path); /* shorter than staged_tmp[i], checked above */
     *slot = i;
     return OMREG_OK;
 }
@@ -143,6 +144,17 @@ static void test_hold(void)
     struct timespec d = {(time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9)};
     while (nanosleep(&d, &d) != 0 && errno == EINTR) {
     }
+}
+
+/* Hold off interrupts and reserve a slot; released by stage_done (or here
+ * on failure). */
+static omreg_status stage_begin(const char *path, int *slot)
+{
+    cli_signals_block();
+    omreg_status st = next_slot(path, slot);
+    if (st != OMREG_OK)
+        cli_signals_unblock();
+    return st;
 }
 
 static omreg_status stage_done(int slot, omreg_status st)
@@ -164,12 +176,9 @@ omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int
                              const double *affine4x4)
 {
     int slot;
-    cli_signals_block();
-    omreg_status st = next_slot(path, &slot);
-    if (st != OMREG_OK) {
-        cli_signals_unblock();
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
         return st;
-    }
     st = omreg_nifti_write_array_with(backend, staged_tmp[slot], ndim, shape, dtype, data,
                                       affine4x4);
     return stage_done(slot, st);
@@ -179,12 +188,9 @@ omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
                              const omreg_image *img)
 {
     int slot;
-    cli_signals_block();
-    omreg_status st = next_slot(path, &slot);
-    if (st != OMREG_OK) {
-        cli_signals_unblock();
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
         return st;
-    }
     st = omreg_nifti_write_with(backend, staged_tmp[slot], img);
     return stage_done(slot, st);
 }
@@ -192,12 +198,9 @@ omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
 omreg_status cli_stage_matrix(const char *path, int n, const double *m)
 {
     int slot;
-    cli_signals_block();
-    omreg_status st = next_slot(path, &slot);
-    if (st != OMREG_OK) {
-        cli_signals_unblock();
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
         return st;
-    }
     FILE *f = fopen(staged_tmp[slot], "w");
     int ok = f != NULL;
     for (int r = 0; ok && r < n; ++r)
@@ -206,6 +209,30 @@ omreg_status cli_stage_matrix(const char *path, int n, const double *m)
     if (f != NULL)
         ok = (fclose(f) == 0) && ok;
     return stage_done(slot, ok ? OMREG_OK : OMREG_EIO);
+}
+
+omreg_status cli_stage_text(const char *path, const char *text)
+{
+    int slot;
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
+        return st;
+    FILE *f = fopen(staged_tmp[slot], "w");
+    int ok = f != NULL && fputs(text, f) >= 0;
+    if (f != NULL)
+        ok = (fclose(f) == 0) && ok;
+    return stage_done(slot, ok ? OMREG_OK : OMREG_EIO);
+}
+
+omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
+                                 const omreg_image *field)
+{
+    int slot;
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
+        return st;
+    st = omreg_itk_field_write(backend, staged_tmp[slot], field);
+    return stage_done(slot, st);
 }
 
 omreg_status cli_outputs_commit(void)

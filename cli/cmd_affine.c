@@ -19,13 +19,19 @@ static const char usage[] =
     "Outputs:\n"
     "  --out-affine FILE         write A as rows of %.17g (numpy.loadtxt reads it)\n"
     "  --out-warped FILE         write MOVING resampled on the STATIC grid (NIfTI)\n"
+    "  --out-itk-affine FILE     write A as an ITK transform (AffineTransform_double_3_3,\n"
+    "                            LPS, fixed -> moving point; ANTs, ITK-SNAP, Slicer)\n"
+    "  --out-elastix FILE        write A as an elastix TransformParameters file on the\n"
+    "                            STATIC grid (transformix -tp FILE -in MOVING)\n"
     "Stages:\n"
     "  --pipeline LIST           comma list of stages, default com,translation,rigid,affine\n"
     "                            (init: com|centers|origins; transforms: translation,\n"
     "                            rotation, rigid, rigidisoscaling, rigidscaling, scaling,\n"
     "                            affine)\n"
     "  --transform TYPE          a single transform stage (same as --pipeline TYPE)\n"
-    "  --starting-affine FILE    start from this matrix (same format as --out-affine)\n"
+    "  --starting-affine FILE    start from this affine: rows of numbers as --out-affine\n"
+    "                            writes, an ITK transform or an elastix parameter file\n"
+    "                            (detected by content)\n"
     "Metric and optimiser (DIPY defaults):\n"
     "  --nbins N                 histogram bins (32)\n"
     "  --sampling-proportion P   sparse sampling of a proportion P in (0, 1] (dense)\n"
@@ -47,6 +53,7 @@ static const char usage[] =
 typedef struct affine_cli {
     const char *static_path, *moving_path, *out_affine, *out_warped, *pipeline;
     const char *starting_affine, *static_mask, *moving_mask;
+    cli_itk_outputs itk;
     cli_exec e;
     omreg_affine_options opt;
     omreg_affine_pipeline_step steps[16];
@@ -74,10 +81,13 @@ static void progress(void *ctx, const omreg_affine_progress *p)
 static int parse_args(int argc, char **argv, affine_cli *c)
 {
     enum { O_OUT_AFFINE = 256, O_OUT_WARPED, O_PIPELINE, O_TRANSFORM, O_START, O_NBINS,
-           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS };
+           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS,
+           O_OUT_ITK, O_OUT_ELASTIX };
     static const struct option longopts[] = {
         {"out-affine", required_argument, NULL, O_OUT_AFFINE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
+        {"out-itk-affine", required_argument, NULL, O_OUT_ITK},
+        {"out-elastix", required_argument, NULL, O_OUT_ELASTIX},
         {"pipeline", required_argument, NULL, O_PIPELINE},
         {"transform", required_argument, NULL, O_TRANSFORM},
         {"starting-affine", required_argument, NULL, O_START},
@@ -107,6 +117,8 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         switch (opt) {
         case O_OUT_AFFINE: c->out_affine = optarg; break;
         case O_OUT_WARPED: c->out_warped = optarg; break;
+        case O_OUT_ITK: c->itk.itk_affine = optarg; break;
+        case O_OUT_ELASTIX: c->itk.elastix = optarg; break;
         case O_PIPELINE:
         case O_TRANSFORM: c->pipeline = optarg; break;
         case O_START: c->starting_affine = optarg; break;
@@ -210,10 +222,7 @@ int cmd_affine(int argc, char **argv)
     int dim = stat ? omreg_image_ndim(stat) : 3, n1 = dim + 1;
     double start[16], *startp = NULL;
     if (!rc && c.starting_affine) {
-        omreg_status st = cli_read_matrix(c.starting_affine, n1, start);
-        if (st != OMREG_OK)
-            rc = cli_error("--starting-affine %s: not a %dx%d matrix of finite numbers",
-                           c.starting_affine, n1, n1);
+        rc = cli_read_affine("--starting-affine", c.starting_affine, dim, start);
         startp = start;
     }
     omreg_affine_result res;
@@ -238,6 +247,8 @@ int cmd_affine(int argc, char **argv)
     }
     if (!rc && c.out_affine && cli_stage_matrix(c.out_affine, n1, res.affine) != OMREG_OK)
         rc = cli_error("%s: cannot write the affine", c.out_affine);
+    if (!rc)
+        rc = cli_stage_itk_outputs(c.e.backend, &c.itk, dim, stat, res.affine, NULL);
     if (!rc && cli_outputs_commit() != OMREG_OK)
         rc = 1; /* cli_outputs_commit printed the reason */
     if (rc)
