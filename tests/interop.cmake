@@ -3,3 +3,7 @@
 # command's --out-itk-*/--out-elastix/convert, and the round trip through
 # Debian's elastix and transformix.
 omreg_add_test(test_unit_transform_file SOURCES test_unit_transform_file.c LABELS unit robustness)
+# The command's --out-itk-affine / --out-itk-warp / --out-elastix, the three
+# input formats and `omreg convert`, checked without ITK tools.
+omreg_add_test(test_interop_cli SOURCES test_interop_cli.c LABELS unit robustness TIMEOUT 120)
+target_link_libraries(test_interop_cli PRIVATE omreg_test_cli)
