@@ -64,13 +64,14 @@ static int convert_affine(const char *in, const char *out, const char *to,
     if (ref) {
         rc = cli_read_affine("convert", in, dim, A);
     } else {
-        cli_silence_errors(1); /* a 2D file fails as 3D first */
+        /* 3D, else 2D; when neither reads, the 3D reason is reported */
+        cli_silence_errors(1);
         rc = cli_read_affine("convert", in, dim, A);
-        cli_silence_errors(0);
-        if (rc) {
+        if (rc && (rc = cli_read_affine("convert", in, 2, A)) == 0)
             dim = 2;
+        cli_silence_errors(0);
+        if (rc)
             rc = cli_read_affine("convert", in, dim, A);
-        }
     }
     if (rc)
         return rc;
