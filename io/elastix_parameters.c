@@ -56,19 +56,24 @@ omreg_status omreg_elastix_transform_name(const char *text, char *buf, size_t n)
     return OMREG_OK;
 }
 
-/* The checks every supported file passes: the transform type, no chain,
- * the dimension. */
-static omreg_status check_single(const char *text, int dim, const char *want)
+/* The checks every supported file passes: the transform type is one of
+ * wants (NULL-terminated; its name into name[128]), no chain, the
+ * dimension. */
+static omreg_status check_single(const char *text, int dim, const char *const *wants,
+                                 const char *expected, char *name)
 {
     OMREG_RETURN_IF(text == NULL || (dim != 2 && dim != 3), OMREG_EINVAL,
                     "elastix: NULL text or dim %d", dim);
     OMREG_RETURN_IF(omreg_transform_format_detect(text) != OMREG_TRANSFORM_ELASTIX,
                     OMREG_EFORMAT, "not an elastix parameter file (no (Transform ...) entry)");
-    char name[128], init[4096];
-    OMREG_FORWARD(omreg_elastix_transform_name(text, name, sizeof name));
-    OMREG_RETURN_IF(strcmp(name, want) != 0, OMREG_EUNSUPPORTED,
-                    "elastix transform \"%s\" is not supported here (expected \"%s\")", name,
-                    want);
+    char init[4096];
+    OMREG_FORWARD(omreg_elastix_transform_name(text, name, 128));
+    int known = 0;
+    for (const char *const *w = wants; *w; ++w)
+        known |= strcmp(name, *w) == 0;
+    OMREG_RETURN_IF(!known, OMREG_EUNSUPPORTED,
+                    "elastix transform \"%s\" is not supported here (expected %s)", name,
+                    expected);
     if (entry_string(text, "InitialTransformParametersFileName", init, sizeof init))
         OMREG_RETURN_IF(strcmp(init, "NoInitialTransform") != 0, OMREG_EUNSUPPORTED,
                         "elastix file chains to InitialTransformParametersFileName \"%s\"; "
@@ -84,22 +89,64 @@ static omreg_status check_single(const char *text, int dim, const char *want)
     return OMREG_OK;
 }
 
+/* ITK's Euler3DTransform::ComputeMatrix: R = Rz Rx Ry, or Rz Ry Rx when
+ * ComputeZYX; angles (x, y, z) in radians. 2D (Rigid2D): one angle. */
+static void euler_matrix(int dim, const double *angles, int zyx, double *R)
+{
+    if (dim == 2) {
+        const double c = cos(angles[0]), s = sin(angles[0]);
+        const double r2[4] = {c, -s, s, c};
+        memcpy(R, r2, sizeof r2);
+        return;
+    }
+    const double cx = cos(angles[0]), sx = sin(angles[0]), cy = cos(angles[1]),
+                 sy = sin(angles[1]), cz = cos(angles[2]), sz = sin(angles[2]);
+    const double rx[9] = {1, 0, 0, 0, cx, -sx, 0, sx, cx};
+    const double ry[9] = {cy, 0, sy, 0, 1, 0, -sy, 0, cy};
+    const double rz[9] = {cz, -sz, 0, sz, cz, 0, 0, 0, 1};
+    double t[9];
+    omreg_mat_mul(3, zyx ? ry : rx, zyx ? rx : ry, t);
+    omreg_mat_mul(3, rz, t, R);
+}
+
+static const char *const linear_types[] = {"AffineTransform", "EulerTransform",
+                                           "TranslationTransform", NULL};
+
 omreg_status omreg_elastix_affine_parse(const char *text, int dim, double *affine)
 {
     OMREG_RETURN_IF(affine == NULL, OMREG_EINVAL, "elastix_affine_parse: NULL");
-    OMREG_FORWARD(check_single(text, dim, "AffineTransform"));
+    char name[128];
+    OMREG_FORWARD(check_single(text, dim, linear_types,
+                               "\"AffineTransform\", \"EulerTransform\" or "
+                               "\"TranslationTransform\"",
+                               name));
+    const int is_affine = strcmp(name, "AffineTransform") == 0;
+    const int is_euler = strcmp(name, "EulerTransform") == 0;
+    /* parameters: affine A (row-major) then t; Euler angles then t;
+     * translation t */
+    const int nangles = dim == 3 ? 3 : 1;
+    const int np = is_affine ? dim * dim + dim : is_euler ? nangles + dim : dim;
     const char *pl = entry(text, "TransformParameters"), *cl = entry(text, "CenterOfRotationPoint");
-    OMREG_RETURN_IF(pl == NULL || cl == NULL, OMREG_EFORMAT,
-                    "elastix AffineTransform without TransformParameters or "
-                    "CenterOfRotationPoint");
-    double p[12], c[3];
-    const int np = dim * dim + dim;
-    OMREG_RETURN_IF(parse_number_list(pl, p, 12) != np, OMREG_EFORMAT,
-                    "elastix AffineTransform: TransformParameters must be %d finite numbers",
-                    np);
-    OMREG_RETURN_IF(parse_number_list(cl, c, 3) != dim, OMREG_EFORMAT,
-                    "elastix AffineTransform: CenterOfRotationPoint must be %d finite numbers",
-                    dim);
+    double v[12], p[12], c[3] = {0.0, 0.0, 0.0};
+    OMREG_RETURN_IF(pl == NULL || parse_number_list(pl, v, 12) != np, OMREG_EFORMAT,
+                    "elastix %s: TransformParameters must be %d finite numbers", name, np);
+    if (is_affine || is_euler)
+        OMREG_RETURN_IF(cl == NULL || parse_number_list(cl, c, 3) != dim, OMREG_EFORMAT,
+                        "elastix %s: CenterOfRotationPoint must be %d finite numbers", name,
+                        dim);
+    if (is_affine) {
+        memcpy(p, v, sizeof p);
+    } else {
+        char zyx[16] = "false";
+        entry_string(text, "ComputeZYX", zyx, sizeof zyx);
+        double R[9];
+        omreg_mat_identity(dim, R);
+        if (is_euler)
+            euler_matrix(dim, v, strcmp(zyx, "true") == 0, R);
+        memcpy(p, R, (size_t)(dim * dim) * sizeof(double));
+        for (int r = 0; r < dim; ++r)
+            p[dim * dim + r] = v[np - dim + r];
+    }
     affine_from_itk_parameters(dim, p, c, affine);
     return OMREG_OK;
 }
@@ -107,8 +154,9 @@ omreg_status omreg_elastix_affine_parse(const char *text, int dim, double *affin
 omreg_status omreg_elastix_field_parse(const char *text, int dim, char **field_file)
 {
     OMREG_RETURN_IF(field_file == NULL, OMREG_EINVAL, "elastix_field_parse: NULL");
-    OMREG_FORWARD(check_single(text, dim, "DeformationFieldTransform"));
-    char name[4096];
+    static const char *const field_types[] = {"DeformationFieldTransform", NULL};
+    char type[128], name[4096];
+    OMREG_FORWARD(check_single(text, dim, field_types, "\"DeformationFieldTransform\"", type));
     OMREG_RETURN_IF(!entry_string(text, "DeformationFieldFileName", name, sizeof name),
                     OMREG_EFORMAT,
                     "elastix DeformationFieldTransform without DeformationFieldFileName");

@@ -7,9 +7,10 @@
  *    boundary band (where ITK and DIPY treat the last half voxel apart).
  * 2. The same file with nearest neighbour (B-spline order 0) on AAL: labels
  *    identical except at a tiny fraction of voxels (ties at half voxels).
- * 3. elastix's own TransformParameters.0.txt, read by `omreg apply
- *    --affine`, gives transformix's result, and the matrix omreg reads from
- *    it is close to T (the direction and the RAS/LPS flip are right).
+ * 3. elastix's own TransformParameters.0.txt (AffineTransform and the rigid
+ *    EulerTransform), read by `omreg apply --affine`, gives transformix's
+ *    result, and the affine omreg reads from it is close to T (the
+ *    direction and the RAS/LPS flip are right).
  * 4. `omreg syn --prealign P --out-itk-warp --out-elastix` -> transformix
  *    (the chained AffineTransform + DeformationFieldTransform) gives `omreg
  *    apply --affine P --field` within float32 rounding.
@@ -98,10 +99,25 @@ static int make_data(void **state)
     grid2[3] = -90.0;
     grid2[7] = -125.0;
     grid2[11] = -71.0;
-    const double th = 6.0 * acos(-1.0) / 180.0;
-    const double t[16] = {cos(th), -sin(th), 0.02, 4.0, sin(th), cos(th), 0.0, -3.0,
-                          0.0,     0.01,     1.03, 2.0, 0.0,     0.0,     0.0, 1.0};
-    memcpy(T, t, sizeof T);
+    /* T = Rz(6 deg) Rx(4 deg) Ry(-3 deg) times mild shear and scaling, then
+     * a shift: rotations about every axis, so that the order of an Euler
+     * transform's rotations matters in test 3 */
+    const double deg = acos(-1.0) / 180.0, ax = 4 * deg, ay = -3 * deg, az = 6 * deg;
+    const double rx[9] = {1, 0, 0, 0, cos(ax), -sin(ax), 0, sin(ax), cos(ax)};
+    const double ry[9] = {cos(ay), 0, sin(ay), 0, 1, 0, -sin(ay), 0, cos(ay)};
+    const double rz[9] = {cos(az), -sin(az), 0, sin(az), cos(az), 0, 0, 0, 1};
+    const double shear[9] = {1, 0.02, 0, 0, 1, 0, 0, 0.01, 1.03};
+    double r[9], lin[9];
+    omreg_mat_mul(3, rx, ry, r);
+    omreg_mat_mul(3, rz, r, r);
+    omreg_mat_mul(3, r, shear, lin);
+    omreg_mat_identity(4, T);
+    for (int i = 0; i < 3; ++i)
+        for (int k = 0; k < 3; ++k)
+            T[i * 4 + k] = lin[i * 3 + k];
+    T[3] = 4.0;
+    T[7] = -3.0;
+    T[11] = 2.0;
     double Tinv[16];
     if (omreg_mat_inverse(4, T, Tinv) != OMREG_OK)
         return -1;
@@ -266,22 +282,42 @@ static void omreg_affine_through_transformix(void **state)
 
 /* ---- 3 -------------------------------------------------------------------- */
 
+/* elastix registers STATIC and MOVING with the small affine map, its
+ * Transform set to `transform`; omreg apply reads TransformParameters.0.txt.
+ * Returns the matrix omreg read (RAS). */
+static void elastix_into_omreg(const char *transform, const char *dir, double *Ael)
+{
+    char cmd[4096], params[512], P[512], om[512];
+    snprintf(params, sizeof params, "%s/%s.txt", cli_tmp(""), dir);
+    snprintf(cmd, sizeof cmd,
+             "sed 's/(Transform \"AffineTransform\")/(Transform \"%s\")/' '%s' > '%s' && "
+             "mkdir -p '%s' && elastix -f '%s' -m '%s' -p '%s' -out '%s' > '%s/log' 2>&1",
+             transform, omreg_test_fixture_path("elastix_affine_small.txt"), params,
+             cli_tmp(dir), S, M, params, cli_tmp(dir), cli_tmp(dir));
+    if (system(cmd) != 0)
+        fail_msg("elastix (%s) failed: see %s/log", transform, cli_tmp(dir));
+    snprintf(P, sizeof P, "%s/TransformParameters.0.txt", cli_tmp(dir));
+    size_t n;
+    char *text = cli_slurp(P, &n), want[128];
+    snprintf(want, sizeof want, "(Transform \"%s\")", transform);
+    assert_non_null(strstr(text, want));
+    free(text);
+    snprintf(om, sizeof om, "%s/omreg.nii.gz", cli_tmp(dir));
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --out '%s'", M, S, P, om),
+                     0);
+    char A[512], txdir[128];
+    snprintf(A, sizeof A, "%s/A.txt", cli_tmp(dir));
+    assert_int_equal(cli_run("convert '%s' '%s' --to matrix", P, A), 0);
+    read_matrix(A, Ael);
+    snprintf(txdir, sizeof txdir, "%s_tx", dir);
+    compare_intensities(transform, transformix(P, M, txdir), om, Ael, NULL);
+}
+
 static void elastix_affine_into_omreg(void **state)
 {
     (void)state;
-    char cmd[2048], P[512], om[512];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && elastix -f '%s' -m '%s' -p '%s' -out '%s' > "
-             "'%s/log' 2>&1",
-             cli_tmp("elastix"), S, M, omreg_test_fixture_path("elastix_affine_small.txt"),
-             cli_tmp("elastix"), cli_tmp("elastix"));
-    assert_int_equal(system(cmd), 0);
-    snprintf(P, sizeof P, "%s/TransformParameters.0.txt", cli_tmp("elastix"));
-    snprintf(om, sizeof om, "%s", cli_tmp("om_from_elastix.nii.gz"));
-    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --out '%s'", M, S, P, om),
-                     0);
-    assert_int_equal(cli_run("convert '%s' '%s' --to matrix", P, cli_tmp("elastix_A.txt")), 0);
     double Ael[16];
-    read_matrix(cli_tmp("elastix_A.txt"), Ael);
+    elastix_into_omreg("AffineTransform", "elastix_affine", Ael);
     /* close to T at the corners of the brain's box (+-70, +-100, +-70 mm) */
     double worst = 0.0;
     for (int corner = 0; corner < 8; ++corner) {
@@ -298,7 +334,18 @@ static void elastix_affine_into_omreg(void **state)
     }
     print_message("elastix's affine vs T: %.3f mm at worst over the box corners\n", worst);
     assert_true(worst <= ELASTIX_RECOVERY_MM);
-    compare_intensities("elastix's own file", transformix(P, M, "tx_elastix"), om, Ael, NULL);
+}
+
+/* EulerTransform (rigid): the rotation about all three axes must be read
+ * in ITK's order (Rz Rx Ry) to match transformix. */
+static void elastix_euler_into_omreg(void **state)
+{
+    (void)state;
+    double R[16];
+    elastix_into_omreg("EulerTransform", "elastix_euler", R);
+    /* rotations about x and y really are there (entries coupling z) */
+    print_message("Euler: R[0][2] %.4f R[1][2] %.4f\n", R[2], R[6]);
+    assert_true(fabs(R[2]) > 0.02 && fabs(R[6]) > 0.02);
 }
 
 /* ---- 4 -------------------------------------------------------------------- */
@@ -356,6 +403,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(omreg_affine_through_transformix),
         cmocka_unit_test(elastix_affine_into_omreg),
+        cmocka_unit_test(elastix_euler_into_omreg),
         cmocka_unit_test(syn_through_transformix),
     };
     return cmocka_run_group_tests(tests, make_data, cli_teardown);

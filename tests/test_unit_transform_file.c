@@ -109,6 +109,47 @@ static void elastix_worked_example(void **state)
     assert_true(omreg_test_same_f64("elastix worked example", a, worked_ras, 16));
 }
 
+/* elastix's other linear transforms, about centre 0 and worked by hand:
+ * TranslationTransform t = (1, 2, 3) LPS -> RAS offset (-1, -2, 3).
+ * EulerTransform angles (pi/2, pi/2, 0): Rx(90) = [[1,0,0],[0,0,-1],[0,1,0]],
+ * Ry(90) = [[0,0,1],[0,1,0],[-1,0,0]]; ITK's default R = Rz Rx Ry = Rx Ry =
+ * [[0,0,1],[1,0,0],[0,1,0]], with ComputeZYX R = Ry Rx =
+ * [[0,1,0],[0,0,-1],[-1,0,0]]; RAS = entries (r, k) times f_r f_k, f =
+ * (-1, -1, 1). Angle pi/2 has cos 6e-17, not 0: compared within 1e-15. */
+static void elastix_euler_and_translation(void **state)
+{
+    (void)state;
+    double a[16];
+    const double t_ras[16] = {1, 0, 0, -1, 0, 1, 0, -2, 0, 0, 1, 3, 0, 0, 0, 1};
+    assert_int_equal(omreg_elastix_affine_parse("(Transform \"TranslationTransform\")\n"
+                                                "(TransformParameters 1 2 3)\n",
+                                                3, a),
+                     OMREG_OK);
+    assert_true(omreg_test_same_f64("translation", a, t_ras, 16));
+    const double zxy_ras[16] = {0, 0, -1, 0, 1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 1};
+    const double zyx_ras[16] = {0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1};
+    char text[512];
+    const double h = acos(0.0);
+    snprintf(text, sizeof text,
+             "(Transform \"EulerTransform\")\n(TransformParameters %.17g %.17g 0 0 0 0)\n"
+             "(CenterOfRotationPoint 0 0 0)\n",
+             h, h);
+    assert_int_equal(omreg_elastix_affine_parse(text, 3, a), OMREG_OK);
+    assert_true(omreg_test_close_f64("Euler ZXY", a, zxy_ras, 16, 0.0, 1e-15));
+    strcat(text, "(ComputeZYX \"true\")\n");
+    assert_int_equal(omreg_elastix_affine_parse(text, 3, a), OMREG_OK);
+    assert_true(omreg_test_close_f64("Euler ZYX", a, zyx_ras, 16, 0.0, 1e-15));
+    /* 2D: angle pi/2, t = (1, 2), centre (10, 20): A c = (-20, 10), offset =
+     * t + c - A c = (31, 12) LPS; RAS: the 2x2 block stays, offset negated */
+    const double r2_ras[9] = {0, -1, -31, 1, 0, -12, 0, 0, 1};
+    snprintf(text, sizeof text,
+             "(Transform \"EulerTransform\")\n(FixedImageDimension 2)\n"
+             "(TransformParameters %.17g 1 2)\n(CenterOfRotationPoint 10 20)\n",
+             h);
+    assert_int_equal(omreg_elastix_affine_parse(text, 2, a), OMREG_OK);
+    assert_true(omreg_test_close_f64("Euler 2D", a, r2_ras, 9, 0.0, 1e-13));
+}
+
 static void itk_round_trip(void **state)
 {
     (void)state;
@@ -271,8 +312,12 @@ static void malformed_and_unsupported(void **state)
                3, OMREG_EFORMAT, "FixedParameters");
     expect_itk("1 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n", 3, OMREG_EFORMAT, "not an ITK");
 
+    expect_elastix("(Transform \"BSplineTransform\")\n(TransformParameters 0 0 0 0 0 0)\n", 3,
+                   OMREG_EUNSUPPORTED, "BSplineTransform");
     expect_elastix("(Transform \"EulerTransform\")\n(TransformParameters 0 0 0 0 0 0)\n", 3,
-                   OMREG_EUNSUPPORTED, "EulerTransform");
+                   OMREG_EFORMAT, "CenterOfRotationPoint");
+    expect_elastix("(Transform \"TranslationTransform\")\n(TransformParameters 1 2)\n", 3,
+                   OMREG_EFORMAT, "3 finite numbers");
     expect_elastix("(Transform \"AffineTransform\")\n"
                    "(InitialTransformParametersFileName \"TransformParameters.0.txt\")\n"
                    "(TransformParameters 1 0 0 0 1 0 0 0 1 0 0 0)\n"
@@ -363,6 +408,7 @@ int main(void)
         cmocka_unit_test(ras_lps_flips_x_and_y),
         cmocka_unit_test(itk_worked_example),
         cmocka_unit_test(elastix_worked_example),
+        cmocka_unit_test(elastix_euler_and_translation),
         cmocka_unit_test(itk_round_trip),
         cmocka_unit_test(elastix_round_trip),
         cmocka_unit_test(elastix_grid_entries),

@@ -63,9 +63,12 @@ typedef struct omreg_elastix_grid {
     double grid2world[16]; /* (dim+1)^2, row-major */
 } omreg_elastix_grid;
 
-/** Parse an elastix TransformParameters file with Transform
- * "AffineTransform": TransformParameters (matrix row-major then
- * translation, LPS), CenterOfRotationPoint; *affine receives the RAS
+/** Parse an elastix TransformParameters file holding a linear transform:
+ * "AffineTransform" (TransformParameters = matrix row-major then
+ * translation, LPS; CenterOfRotationPoint), "EulerTransform" (angles about
+ * x, y, z in radians (one angle in 2D), then translation; centre;
+ * R = Rz Rx Ry, or Rz Ry Rx with ComputeZYX "true", as ITK's
+ * Euler3DTransform) or "TranslationTransform"; *affine receives the RAS
  * matrix. Rejects with OMREG_EUNSUPPORTED a chain
  * (InitialTransformParametersFileName other than "NoInitialTransform"),
  * another transform type, HowToCombineTransforms other than "Compose", a
