@@ -65,8 +65,10 @@ static int close_affine(const double *a, const double *b)
 
 /* Read the field file, check it against the STATIC grid and split it into
  * the map's stored fields: *fwd = [..., 0] (NULL for a single field) and
- * *bwd = [..., 1] (or the single field), float32, on the STATIC grid. */
-static int read_nifti_fields(const char *path, const omreg_image *stat,
+ * *bwd = [..., 1] (or the single field), float32, on the STATIC grid.
+ * named_by: the elastix file naming path (then only ITK's layout is
+ * accepted: elastix reads no other), or NULL. */
+static int read_nifti_fields(const char *path, const char *named_by, const omreg_image *stat,
                              const char *stat_name, omreg_image **fwd, omreg_image **bwd)
 {
     const int dim = omreg_image_ndim(stat);
@@ -86,10 +88,17 @@ static int read_nifti_fields(const char *path, const omreg_image *stat,
     fmt_shape(want, sizeof want, dim, sshape);
     field_layout lay = {0};
     int rc = 0, intent = 0;
-    if ((st = omreg_nifti_read_intent(path, &intent)) != OMREG_OK)
-        rc = cli_status_error(path, st);
+    if ((st = omreg_nifti_read_intent(path, &intent)) != OMREG_OK) {
+        char label[512];
+        snprintf(label, sizeof label, "--field %s", path);
+        rc = cli_status_error(label, st);
+    }
     /* ITK's layout (intent vector, 5D, LPS components): one field */
     const int itk = omreg_itk_field_layout(dim, nd, shape, intent);
+    if (!rc && named_by && !itk)
+        rc = cli_error("--field %s: its DeformationFieldFileName %s is not an ITK displacement "
+                       "field (5D, intent vector)",
+                       named_by, path);
     if (!rc && !itk && !pick_layout(dim, nd, shape, &lay))
         rc = cli_error("--field %s: shape %s is not a %dD displacement field or map (for a "
                        "%s grid: %sx%dx2, %sx%d%s)",
@@ -161,7 +170,7 @@ int cli_read_fields(const char *path, const omreg_image *stat, const char *stat_
         omreg_transform_format_detect(text) != OMREG_TRANSFORM_ELASTIX) {
         free(text);
         omreg_clear_error();
-        return read_nifti_fields(path, stat, stat_name, fwd, bwd);
+        return read_nifti_fields(path, NULL, stat, stat_name, fwd, bwd);
     }
     char *field_file = NULL;
     omreg_status st = omreg_elastix_field_parse(text, omreg_image_ndim(stat), &field_file);
@@ -170,21 +179,7 @@ int cli_read_fields(const char *path, const omreg_image *stat, const char *stat_
         return cli_error("--field %s (elastix format): %s", path, omreg_last_error());
     /* elastix reads fields in ITK's layout only: a DIPY-layout file named
      * there would mean something else to transformix */
-    int nd = 0, intent = 0, rc = 0;
-    size_t shape[7];
-    void *raw = NULL;
-    double a4[16];
-    if ((st = omreg_nifti_read_array(field_file, OMREG_F32, &nd, shape, &raw, a4)) != OMREG_OK ||
-        (st = omreg_nifti_read_intent(field_file, &intent)) != OMREG_OK)
-        rc = cli_error("--field %s: its DeformationFieldFileName %s: %s", path, field_file,
-                       omreg_last_error());
-    else if (!omreg_itk_field_layout(omreg_image_ndim(stat), nd, shape, intent))
-        rc = cli_error("--field %s: its DeformationFieldFileName %s is not an ITK displacement "
-                       "field (5D, intent vector)",
-                       path, field_file);
-    free(raw);
-    if (!rc)
-        rc = read_nifti_fields(field_file, stat, stat_name, fwd, bwd);
+    int rc = read_nifti_fields(field_file, path, stat, stat_name, fwd, bwd);
     free(field_file);
     return rc;
 }

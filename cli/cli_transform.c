@@ -19,18 +19,16 @@ int cli_read_affine(const char *option, const char *path, int dim, double *affin
     if (st != OMREG_OK)
         return cli_error("%s %s: %s", option, path, omreg_last_error());
     const omreg_transform_format f = omreg_transform_format_detect(text);
-    free(text);
-    text = NULL;
     if (f == OMREG_TRANSFORM_MATRIX) {
+        free(text);
         if (cli_read_matrix(path, dim + 1, affine) != OMREG_OK)
             return cli_error("%s %s: not a %dx%d matrix of finite numbers, an ITK transform "
                              "file or an elastix parameter file",
                              option, path, dim + 1, dim + 1);
         return 0;
     }
-    if ((st = omreg_text_file_read(path, MAX_TRANSFORM_BYTES, &text)) == OMREG_OK)
-        st = f == OMREG_TRANSFORM_ITK ? omreg_itk_affine_parse(text, dim, affine)
-                                      : omreg_elastix_affine_parse(text, dim, affine);
+    st = f == OMREG_TRANSFORM_ITK ? omreg_itk_affine_parse(text, dim, affine)
+                                  : omreg_elastix_affine_parse(text, dim, affine);
     free(text);
     if (st != OMREG_OK)
         return cli_error("%s %s (%s format): %s", option, path, omreg_transform_format_name(f),

@@ -13,7 +13,9 @@
  *    direction and the RAS/LPS flip are right).
  * 4. `omreg syn --prealign P --out-itk-warp --out-elastix` -> transformix
  *    (the chained AffineTransform + DeformationFieldTransform) gives `omreg
- *    apply --affine P --field` within float32 rounding.
+ *    apply --affine P --field` within float32 rounding; and transformix's
+ *    own deformationField.nii (`-def all`: the chain as one ITK field,
+ *    written by ITK) read by `omreg apply --field` gives the same.
  * transformix's result.nii carries its own header: its grid is checked
  * against STATIC's before any voxel is compared. Exits 77 (ctest: skipped,
  * with the reason on stderr) only when elastix or transformix is absent.
@@ -391,6 +393,36 @@ static void syn_through_transformix(void **state)
     compare_intensities("SyN, affine + field", transformix(E, M, "tx_syn"), om, P, v);
     free(raw);
     free(v);
+
+    /* the other way: transformix writes the whole chain as one ITK
+     * displacement field (its own NIfTI writer); omreg apply reads it and
+     * must give its own result everywhere (the same sampling, through the
+     * float32 field) */
+    char cmd[2048], def[512], omdef[512];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && transformix -def all -tp '%s' -out '%s' > "
+             "'%s/log' 2>&1",
+             cli_tmp("tx_def"), E, cli_tmp("tx_def"), cli_tmp("tx_def"));
+    assert_int_equal(system(cmd), 0);
+    snprintf(def, sizeof def, "%s/deformationField.nii", cli_tmp("tx_def"));
+    snprintf(omdef, sizeof omdef, "%s", cli_tmp("om_def.nii.gz"));
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --field '%s' --out '%s'", M, S, def,
+                             omdef),
+                     0);
+    omreg_image *a = NULL, *b = NULL;
+    assert_int_equal(omreg_nifti_read(omdef, OMREG_F64, &a), OMREG_OK);
+    assert_int_equal(omreg_nifti_read(om, OMREG_F64, &b), OMREG_OK);
+    const double *x = omreg_image_cdata(a), *y = omreg_image_cdata(b);
+    double range = 0.0, worst = 0.0;
+    for (size_t e = 0; e < n; ++e) {
+        range = fmax(range, fabs(y[e]));
+        worst = fmax(worst, fabs(x[e] - y[e]));
+    }
+    print_message("transformix's deformationField.nii through omreg apply: max |diff| %.3g "
+                  "over all voxels (range %.1f)\n",
+                  worst, range);
+    assert_true(worst <= INTENSITY_TOL_OF_RANGE * range);
+    omreg_image_free(a);
+    omreg_image_free(b);
 }
 
 int main(void)

@@ -288,6 +288,17 @@ static void refusals(void **state)
     snprintf(args, sizeof args, "apply '%s' --reference '%s' --field '%s' --out '%s'", M, S,
              chain, nii);
     expect_refusal(1, "DeformationFieldTransform", nii, args);
+    /* an elastix field file naming a DIPY-layout map (RAS: not what elastix
+     * would read) */
+    char named[512];
+    snprintf(named, sizeof named, "%s", cli_tmp("names_dipy_map.txt"));
+    f = fopen(named, "w");
+    fprintf(f, "(Transform \"DeformationFieldTransform\")\n(DeformationFieldFileName \"%s\")\n",
+            fixture("e2e_syn/apply%dd_map.nii.gz", 3));
+    fclose(f);
+    snprintf(args, sizeof args, "apply '%s' --reference '%s' --field '%s' --out '%s'", M, S,
+             named, nii);
+    expect_refusal(1, "is not an ITK displacement field", nii, args);
     snprintf(args, sizeof args, "syn '%s' '%s' --out-elastix '%s'", S, M, out);
     expect_refusal(2, "--out-itk-warp", out, args);
 }
