@@ -16,8 +16,8 @@ int cli_read_affine(const char *option, const char *path, int dim, double *affin
 {
     char *text = NULL;
     omreg_status st = omreg_text_file_read(path, MAX_TRANSFORM_BYTES, &text);
-    if (st != OMREG_OK)
-        return cli_error("%s %s: %s", option, path, omreg_last_error());
+    if (st != OMREG_OK) /* the message names the path */
+        return cli_error("%s %s", option, omreg_last_error());
     const omreg_transform_format f = omreg_transform_format_detect(text);
     if (f == OMREG_TRANSFORM_MATRIX) {
         free(text);

@@ -91,6 +91,15 @@ static void affine_outputs(void **state)
                              cli_tmp("A_itk.txt"), cli_tmp("by_itk.nii")),
                      0);
     cli_assert_same_file(cli_tmp("by_itk.nii"), cli_tmp("by_matrix.nii"));
+    /* affine-error reads them too: no distance between a file and itself */
+    assert_int_equal(cli_run("affine-error '%s' '%s' --reference '%s' > '%s'",
+                             cli_tmp("A_elastix.txt"), cli_tmp("A_itk.txt"), S,
+                             cli_tmp("err.txt")),
+                     0);
+    size_t ne;
+    char *err = cli_slurp(cli_tmp("err.txt"), &ne);
+    assert_string_equal(err, "mean 0.0000 max 0.0000\n");
+    free(err);
     /* and starts a registration exactly as the matrix does */
     assert_int_equal(cli_run("affine '%s' '%s' --transform affine --level-iters 3 --sigmas 0 "
                              "--factors 1 --quiet --starting-affine '%s' > '%s'",
