@@ -109,6 +109,34 @@ static void elastix_worked_example(void **state)
     assert_true(omreg_test_same_f64("elastix worked example", a, worked_ras, 16));
 }
 
+/* Files edited on Windows: "\r\n" line ends read the same. */
+static char *with_crlf(const char *text)
+{
+    char *out = omreg_test_alloc(2 * strlen(text) + 1, 1), *o = out;
+    for (const char *p = text; *p; ++p) {
+        if (*p == '\n')
+            *o++ = '\r';
+        *o++ = *p;
+    }
+    *o = '\0';
+    return out;
+}
+
+static void crlf_line_ends(void **state)
+{
+    (void)state;
+    double a[16];
+    char *itk = with_crlf(itk_worked), *elx = with_crlf(elastix_worked);
+    assert_int_equal(omreg_transform_format_detect(itk), OMREG_TRANSFORM_ITK);
+    assert_int_equal(omreg_transform_format_detect(elx), OMREG_TRANSFORM_ELASTIX);
+    assert_int_equal(omreg_itk_affine_parse(itk, 3, a), OMREG_OK);
+    assert_true(omreg_test_same_f64("ITK CRLF", a, worked_ras, 16));
+    assert_int_equal(omreg_elastix_affine_parse(elx, 3, a), OMREG_OK);
+    assert_true(omreg_test_same_f64("elastix CRLF", a, worked_ras, 16));
+    free(itk);
+    free(elx);
+}
+
 /* elastix's other linear transforms, about centre 0 and worked by hand:
  * TranslationTransform t = (1, 2, 3) LPS -> RAS offset (-1, -2, 3).
  * EulerTransform angles (pi/2, pi/2, 0): Rx(90) = [[1,0,0],[0,0,-1],[0,1,0]],
@@ -408,6 +436,7 @@ int main(void)
         cmocka_unit_test(ras_lps_flips_x_and_y),
         cmocka_unit_test(itk_worked_example),
         cmocka_unit_test(elastix_worked_example),
+        cmocka_unit_test(crlf_line_ends),
         cmocka_unit_test(elastix_euler_and_translation),
         cmocka_unit_test(itk_round_trip),
         cmocka_unit_test(elastix_round_trip),
