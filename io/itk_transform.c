@@ -9,6 +9,7 @@
 #include "error.h"
 #include "omreg/matrix.h"
 #include "omreg/transform_file.h"
+#include "ras_lps.h"
 #include "transform_text.h"
 
 /* The text after "Key:" on the line starting with it, or NULL. */

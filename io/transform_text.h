@@ -1,6 +1,7 @@
 /* Shared text plumbing of the transform file formats (io/itk_transform.c,
  * io/elastix_parameters.c): a growable output buffer that remembers its
- * first failure, and strict number lists. */
+ * first failure, and strict number lists. The RAS <-> LPS helpers they
+ * share are in io/ras_lps.h. */
 #ifndef OMREG_IO_TRANSFORM_TEXT_H
 #define OMREG_IO_TRANSFORM_TEXT_H
 
@@ -27,18 +28,5 @@ omreg_status tb_finish(text_buf *b, char **out);
  * times): returns the count (at most max stored, -1 when more than max or
  * a token is not a finite number). */
 int parse_number_list(const char *s, double *v, int max);
-
-/* ITK/elastix parameters p (LPS matrix row-major, then translation t) and
- * centre c -> the RAS affine of x -> A (x - c) + c + t. */
-void affine_from_itk_parameters(int dim, const double *p, const double *c, double *affine);
-/* The inverse: the parameters p of the RAS affine about the LPS centre c
- * (t = offset - c + A c). */
-void itk_parameters_from_affine(int dim, const double *affine, const double *c, double *p);
-
-/* The grid's LPS spacing, direction (row-major dim x dim) and origin: the
- * RAS grid-to-world G becomes F G, spacing = column norms. OMREG_ESINGULAR
- * for a zero column. */
-omreg_status grid_lps_geometry(int dim, const double *grid2world, double *spacing,
-                               double *direction, double *origin);
 
 #endif
