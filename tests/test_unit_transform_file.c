@@ -413,6 +413,32 @@ static void itk_field_layout_written(void **state)
     }
 }
 
+/* The intent code the NIfTI writer takes and the reader reports. */
+static void nifti_intent_codes(void **state)
+{
+    (void)state;
+    const size_t shape[3] = {2, 3, 4};
+    const float data[24] = {0};
+    const double eye[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/omreg-intent-%ld.nii", (long)getpid());
+    assert_int_equal(omreg_nifti_write_array_intent(NULL, path, 3, shape, OMREG_F32, data, eye,
+                                                    -1),
+                     OMREG_EINVAL);
+    assert_int_equal(access(path, F_OK), -1);
+    int intent = -7;
+    assert_int_equal(omreg_nifti_write_array_intent(NULL, path, 3, shape, OMREG_F32, data, eye,
+                                                    1006),
+                     OMREG_OK);
+    assert_int_equal(omreg_nifti_read_intent(path, &intent), OMREG_OK);
+    assert_int_equal(intent, 1006);
+    assert_int_equal(omreg_nifti_write_array(path, 3, shape, OMREG_F32, data, eye), OMREG_OK);
+    assert_int_equal(omreg_nifti_read_intent(path, &intent), OMREG_OK);
+    assert_int_equal(intent, 0); /* nibabel's default: no intent */
+    unlink(path);
+    assert_int_equal(omreg_nifti_read_intent(path, &intent), OMREG_EIO);
+}
+
 static void text_file_limits(void **state)
 {
     (void)state;
@@ -445,6 +471,7 @@ int main(void)
         cmocka_unit_test(detection),
         cmocka_unit_test(malformed_and_unsupported),
         cmocka_unit_test(itk_field_layout_written),
+        cmocka_unit_test(nifti_intent_codes),
         cmocka_unit_test(text_file_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
