@@ -186,6 +186,11 @@ static void syn_outputs(int dim)
                              cli_tmp("map.nii.gz"), cli_tmp("itk2.nii.gz"), S),
                      0);
     cli_assert_same_file(cli_tmp("itk2.nii.gz"), cli_tmp("itk_warp.nii.gz"));
+    /* and the elastix field file converts as the field it names */
+    assert_int_equal(cli_run("convert '%s' '%s' --to dipy --reference '%s'",
+                             cli_tmp("syn_elastix.warp.txt"), cli_tmp("dipy2.nii.gz"), S),
+                     0);
+    cli_assert_same_file(cli_tmp("dipy2.nii.gz"), cli_tmp("dipy.nii.gz"));
     free(itk);
     free(map);
     free(dipy);
