@@ -16,6 +16,10 @@
  *    apply --affine P --field` within float32 rounding; and transformix's
  *    own deformationField.nii (`-def all`: the chain as one ITK field,
  *    written by ITK) read by `omreg apply --field` gives the same.
+ * 5. 2D (NIfTI, dim 2): a slice of STATIC moved by a known 2D affine;
+ *    `omreg convert --to elastix` and `omreg syn --out-elastix` (prealign
+ *    chained to a 2D ITK field (X, Y, 1, 1, 2)) resample in transformix as
+ *    in `omreg apply` over the whole slice (its border is background).
  * transformix's result.nii carries its own header: its grid is checked
  * against STATIC's before any voxel is compared. Exits 77 (ctest: skipped,
  * with the reason on stderr) only when elastix or transformix is absent.
@@ -425,6 +429,97 @@ static void syn_through_transformix(void **state)
     omreg_image_free(b);
 }
 
+/* ---- 5 -------------------------------------------------------------------- */
+
+/* Every voxel of two 2D results within the intensity tolerance. */
+static void compare_2d(const char *what, const char *tx_path, const char *om_path)
+{
+    omreg_image *tx = NULL, *om = NULL;
+    assert_int_equal(omreg_nifti_read_2d(tx_path, OMREG_F64, &tx), OMREG_OK);
+    assert_int_equal(omreg_nifti_read_2d(om_path, OMREG_F64, &om), OMREG_OK);
+    const size_t n = omreg_image_voxels(om);
+    assert_int_equal(omreg_image_voxels(tx), n);
+    assert_true(omreg_test_close_f64("2D result.nii grid", omreg_image_grid2world(tx),
+                                     omreg_image_grid2world(om), 9, 0.0, HEADER_ATOL));
+    const double *a = omreg_image_cdata(tx), *b = omreg_image_cdata(om);
+    double range = 0.0, worst = 0.0;
+    for (size_t e = 0; e < n; ++e) {
+        range = fmax(range, fabs(b[e]));
+        worst = fmax(worst, fabs(a[e] - b[e]));
+    }
+    print_message("%s: max |diff| %.3g over all %zu voxels (range %.1f)\n", what, worst, n,
+                  range);
+    assert_true(range > 50.0); /* brain, not background */
+    assert_true(worst <= INTENSITY_TOL_OF_RANGE * range);
+    omreg_image_free(tx);
+    omreg_image_free(om);
+}
+
+static void two_d_through_transformix(void **state)
+{
+    (void)state;
+    /* slice k = 45 of STATIC, 2 mm in-plane; its border is background */
+    omreg_image *s3 = NULL, *s2 = NULL;
+    assert_int_equal(omreg_nifti_read(S, OMREG_F64, &s3), OMREG_OK);
+    const size_t sh[2] = {shape2[0], shape2[1]};
+    const double g2[9] = {2, 0, -90, 0, 2, -125, 0, 0, 1};
+    assert_int_equal(omreg_image_create(&s2, 2, sh, 1, OMREG_F64, g2), OMREG_OK);
+    const double *src = omreg_image_cdata(s3);
+    double *dst = omreg_image_data(s2);
+    for (size_t i = 0; i < sh[0]; ++i)
+        for (size_t j = 0; j < sh[1]; ++j)
+            dst[i * sh[1] + j] = src[(i * shape2[1] + j) * shape2[2] + 45];
+    char S2[512], M2[512], A2[512], E2[512], om[512];
+    snprintf(S2, sizeof S2, "%s", cli_tmp("s2d.nii.gz"));
+    assert_int_equal(omreg_nifti_write(S2, s2), OMREG_OK);
+    omreg_image_free(s3);
+    omreg_image_free(s2);
+    /* a 2D affine: 7 degrees, (5, -4) mm; MOVING = the slice through it */
+    const double th = 7.0 * acos(-1.0) / 180.0;
+    snprintf(A2, sizeof A2, "%s", cli_tmp("A2.txt"));
+    FILE *f = fopen(A2, "w");
+    fprintf(f, "%.17g %.17g 5\n%.17g %.17g -4\n0 0 1\n", cos(th), -sin(th), sin(th), cos(th));
+    fclose(f);
+    snprintf(M2, sizeof M2, "%s", cli_tmp("m2d.nii.gz"));
+    snprintf(E2, sizeof E2, "%s", cli_tmp("A2_elastix.txt"));
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --out '%s'", S2, S2, A2,
+                             M2),
+                     0);
+    assert_int_equal(cli_run("convert '%s' '%s' --to elastix --reference '%s'", A2, E2, S2), 0);
+    compare_2d("2D affine", transformix(E2, S2, "tx_2d"), M2);
+
+    /* 2D SyN of STATIC slice and MOVING, prealigned by the shift only */
+    char P2[512], F2[512], W2[512], ES[512];
+    snprintf(P2, sizeof P2, "%s", cli_tmp("P2.txt"));
+    f = fopen(P2, "w");
+    fputs("1 0 5\n0 1 -4\n0 0 1\n", f);
+    fclose(f);
+    snprintf(F2, sizeof F2, "%s", cli_tmp("map2d.nii.gz"));
+    snprintf(W2, sizeof W2, "%s", cli_tmp("w2d_itk.nii.gz"));
+    snprintf(ES, sizeof ES, "%s", cli_tmp("syn2d_elastix.txt"));
+    snprintf(om, sizeof om, "%s", cli_tmp("om_syn2d.nii.gz"));
+    assert_int_equal(cli_run("syn '%s' '%s' --prealign '%s' --level-iters 10,5 --quiet "
+                             "--out-field '%s' --out-itk-warp '%s' --out-elastix '%s'",
+                             S2, M2, P2, F2, W2, ES),
+                     0);
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --out '%s'",
+                             M2, S2, P2, F2, om),
+                     0);
+    /* the ITK field carries the rotation the prealign left out */
+    int nd;
+    size_t wsh[7];
+    void *raw = NULL;
+    double a4[16];
+    assert_int_equal(omreg_nifti_read_array(W2, OMREG_F32, &nd, wsh, &raw, a4), OMREG_OK);
+    float vmax = 0.0f;
+    for (size_t e = 0; e < wsh[0] * wsh[1] * 2; ++e)
+        vmax = fmaxf(vmax, fabsf(((float *)raw)[e]));
+    free(raw);
+    print_message("2D SyN field: max |v| component %.2f mm\n", vmax);
+    assert_true(vmax > 1.0f);
+    compare_2d("2D SyN, affine + field", transformix(ES, M2, "tx_syn2d"), om);
+}
+
 int main(void)
 {
     if (!tool_present("elastix") || !tool_present("transformix")) {
@@ -437,6 +532,7 @@ int main(void)
         cmocka_unit_test(elastix_affine_into_omreg),
         cmocka_unit_test(elastix_euler_into_omreg),
         cmocka_unit_test(syn_through_transformix),
+        cmocka_unit_test(two_d_through_transformix),
     };
     return cmocka_run_group_tests(tests, make_data, cli_teardown);
 }
