@@ -356,6 +356,33 @@ static void elastix_euler_into_omreg(void **state)
 
 /* ---- 4 -------------------------------------------------------------------- */
 
+/* The files of one `omreg syn` run with the ITK outputs, and `omreg apply`
+ * of its map (what transformix must reproduce). */
+typedef struct syn_run {
+    char map[512], itk_warp[512], elastix[512], applied[512];
+} syn_run;
+
+static void run_syn(const char *tag, const char *s, const char *m, const char *prealign,
+                    const char *iters, syn_run *r)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s_map.nii.gz", tag);
+    snprintf(r->map, sizeof r->map, "%s", cli_tmp(name));
+    snprintf(name, sizeof name, "%s_itk_warp.nii.gz", tag);
+    snprintf(r->itk_warp, sizeof r->itk_warp, "%s", cli_tmp(name));
+    snprintf(name, sizeof name, "%s_elastix.txt", tag);
+    snprintf(r->elastix, sizeof r->elastix, "%s", cli_tmp(name));
+    snprintf(name, sizeof name, "%s_applied.nii.gz", tag);
+    snprintf(r->applied, sizeof r->applied, "%s", cli_tmp(name));
+    assert_int_equal(cli_run("syn '%s' '%s' --prealign '%s' --level-iters %s --quiet "
+                             "--out-field '%s' --out-itk-warp '%s' --out-elastix '%s'",
+                             s, m, prealign, iters, r->map, r->itk_warp, r->elastix),
+                     0);
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --out '%s'",
+                             m, s, prealign, r->map, r->applied),
+                     0);
+}
+
 static void syn_through_transformix(void **state)
 {
     (void)state;
@@ -365,20 +392,12 @@ static void syn_through_transformix(void **state)
     P[3] = T[3];
     P[7] = T[7];
     P[11] = T[11];
-    char Pp[512], F[512], W[512], E[512], om[512];
+    char Pp[512];
     snprintf(Pp, sizeof Pp, "%s", cli_tmp("P.txt"));
     write_matrix(Pp, P);
-    snprintf(F, sizeof F, "%s", cli_tmp("map.nii.gz"));
-    snprintf(W, sizeof W, "%s", cli_tmp("itk_warp.nii.gz"));
-    snprintf(E, sizeof E, "%s", cli_tmp("syn_elastix.txt"));
-    snprintf(om, sizeof om, "%s", cli_tmp("om_syn.nii.gz"));
-    assert_int_equal(cli_run("syn '%s' '%s' --prealign '%s' --level-iters 3,2 --quiet "
-                             "--out-field '%s' --out-itk-warp '%s' --out-elastix '%s'",
-                             S, M, Pp, F, W, E),
-                     0);
-    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --out '%s'",
-                             M, S, Pp, F, om),
-                     0);
+    syn_run r;
+    run_syn("syn3d", S, M, Pp, "3,2", &r);
+    const char *F = r.map, *E = r.elastix, *om = r.applied;
     /* v = the map's [..., 1], for the inside test */
     int nd;
     size_t shape[7];
@@ -469,7 +488,7 @@ static void two_d_through_transformix(void **state)
     for (size_t i = 0; i < sh[0]; ++i)
         for (size_t j = 0; j < sh[1]; ++j)
             dst[i * sh[1] + j] = src[(i * shape2[1] + j) * shape2[2] + 45];
-    char S2[512], M2[512], A2[512], E2[512], om[512];
+    char S2[512], M2[512], A2[512], E2[512];
     snprintf(S2, sizeof S2, "%s", cli_tmp("s2d.nii.gz"));
     assert_int_equal(omreg_nifti_write(S2, s2), OMREG_OK);
     omreg_image_free(s3);
@@ -489,35 +508,26 @@ static void two_d_through_transformix(void **state)
     compare_2d("2D affine", transformix(E2, S2, "tx_2d"), M2);
 
     /* 2D SyN of STATIC slice and MOVING, prealigned by the shift only */
-    char P2[512], F2[512], W2[512], ES[512];
+    char P2[512];
     snprintf(P2, sizeof P2, "%s", cli_tmp("P2.txt"));
     f = fopen(P2, "w");
     fputs("1 0 5\n0 1 -4\n0 0 1\n", f);
     fclose(f);
-    snprintf(F2, sizeof F2, "%s", cli_tmp("map2d.nii.gz"));
-    snprintf(W2, sizeof W2, "%s", cli_tmp("w2d_itk.nii.gz"));
-    snprintf(ES, sizeof ES, "%s", cli_tmp("syn2d_elastix.txt"));
-    snprintf(om, sizeof om, "%s", cli_tmp("om_syn2d.nii.gz"));
-    assert_int_equal(cli_run("syn '%s' '%s' --prealign '%s' --level-iters 10,5 --quiet "
-                             "--out-field '%s' --out-itk-warp '%s' --out-elastix '%s'",
-                             S2, M2, P2, F2, W2, ES),
-                     0);
-    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --out '%s'",
-                             M2, S2, P2, F2, om),
-                     0);
+    syn_run r;
+    run_syn("syn2d", S2, M2, P2, "10,5", &r);
     /* the ITK field carries the rotation the prealign left out */
     int nd;
     size_t wsh[7];
     void *raw = NULL;
     double a4[16];
-    assert_int_equal(omreg_nifti_read_array(W2, OMREG_F32, &nd, wsh, &raw, a4), OMREG_OK);
+    assert_int_equal(omreg_nifti_read_array(r.itk_warp, OMREG_F32, &nd, wsh, &raw, a4), OMREG_OK);
     float vmax = 0.0f;
     for (size_t e = 0; e < wsh[0] * wsh[1] * 2; ++e)
         vmax = fmaxf(vmax, fabsf(((float *)raw)[e]));
     free(raw);
     print_message("2D SyN field: max |v| component %.2f mm\n", vmax);
     assert_true(vmax > 1.0f);
-    compare_2d("2D SyN, affine + field", transformix(ES, M2, "tx_syn2d"), om);
+    compare_2d("2D SyN, affine + field", transformix(r.elastix, M2, "tx_syn2d"), r.applied);
 }
 
 int main(void)
