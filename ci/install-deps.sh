@@ -17,6 +17,9 @@ PACKAGES=(
     libcmocka-dev libnifti2-dev zlib1g-dev libpng-dev liblbfgsb-dev
     # verification tools
     valgrind libc6-dbg lcov
+    # the install stage: consumers through pkg-config, `man -l` (col from
+    # bsdextrautils), the .deb installed in a debootstrapped root
+    pkgconf man-db bsdextrautils debootstrap
     # real images for the end-to-end tests
     mricron-data insighttoolkit5-examples
     # elastix + transformix (ITK based): the interop e2e test reads and

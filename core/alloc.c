@@ -4,7 +4,6 @@
 
 #include "alloc.h"
 #include "error.h"
-#include "omreg/testing.h"
 
 static long fail_countdown; /* 0: hook disabled */
 
@@ -20,7 +19,7 @@ omreg_status omreg_size_mul(size_t *out, size_t a, size_t b)
 
 omreg_status omreg_calloc(void **out, size_t count, size_t size, const char *what)
 {
-    size_t bytes;
+    size_t bytes = 0; /* set by omreg_size_mul on success; 0 silences gcc once it inlines it */
     OMREG_FORWARD(omreg_size_mul(&bytes, count, size));
     if (fail_countdown > 0 && --fail_countdown == 0)
         return omreg_fail(OMREG_ENOMEM, "out of memory allocating %s (%zu bytes, test hook)",

@@ -14,4 +14,9 @@ omreg_status omreg_size_mul(size_t *out, size_t a, size_t b);
  * failure. `what` names the buffer in the error message. */
 omreg_status omreg_calloc(void **out, size_t count, size_t size, const char *what);
 
+/* Test hook, not part of the public API: make the n-th omreg_calloc from now
+ * fail (n = 1: the next one) and every one after it succeed again; n <= 0
+ * disables. Not thread-safe: call from the thread that drives omreg. */
+void omreg_testing_fail_alloc_at(long n);
+
 #endif

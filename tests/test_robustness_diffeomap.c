@@ -17,7 +17,7 @@
 
 #include "omreg/diffeomap.h"
 #include "omreg/image.h"
-#include "omreg/testing.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 #include "omreg/warp.h"
 
 #define SENT_IMG ((omreg_image *)(uintptr_t)0x1234)

@@ -18,7 +18,7 @@
 #include "omreg/interpolate.h"
 #include "omreg/resample.h"
 #include "omreg/stats.h"
-#include "omreg/testing.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 
 static char sentinel_byte;
 #define SENTINEL ((void *)&sentinel_byte)

@@ -23,7 +23,7 @@
 #include "image_internal.h"
 #include "omreg/affine.h"
 #include "omreg/nifti.h"
-#include "omreg/testing.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 
 static omreg_image *blob(int dim, const size_t *shape, double shift)
 {

@@ -13,7 +13,7 @@
 #include "kernels_smooth.h"
 #include "omreg/image.h"
 #include "omreg/smooth.h"
-#include "omreg/testing.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 
 static const size_t shape[3] = {5, 6, 7};
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "omreg/image.h"
-#include "omreg/testing.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 #include "omreg/vector_fields.h"
 
 static const omreg_backend *be;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "omreg/image.h"
-#include "omreg/testing.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 #include "omreg/warp.h"
 
 #define SENTINEL ((omreg_image *)(uintptr_t)0x1234)

@@ -24,7 +24,6 @@
 #include "omreg/npy.h"
 #include "omreg/random.h"
 #include "omreg/status.h"
-#include "omreg/testing.h"
 
 /* Gauss-Jordan with partial pivoting on a well-conditioned (cond < 10)
  * matrix of size <= 4 loses a few ulps per entry; 1e-13 is ~500 ulps of

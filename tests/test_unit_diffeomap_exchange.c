@@ -13,7 +13,7 @@
 
 #include "omreg/diffeomap.h"
 #include "omreg/image.h"
-#include "omreg/testing.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 
 static const size_t S3[3] = {4, 5, 3};
 static const double G3[16] = {2, 0, 0, -1, 0, 2, 0, 3, 0, 0, 2, 0.5, 0, 0, 0, 1};

@@ -18,7 +18,7 @@
 
 #include "omreg/expectmax.h"
 #include "omreg/image.h"
-#include "omreg/testing.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 
 static const size_t shape2[2] = {100, 90};
 static const size_t shape3[3] = {20, 15, 30};

@@ -6,6 +6,8 @@
 #ifndef OMREG_AFFINE_H
 #define OMREG_AFFINE_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,7 +59,7 @@ typedef struct omreg_affine_options {
 } omreg_affine_options;
 
 /** DIPY's defaults (see the field comments). */
-omreg_affine_options omreg_affine_default_options(void);
+OMREG_API omreg_affine_options omreg_affine_default_options(void);
 
 typedef struct omreg_affine_result {
     double affine[16];   /* (dim+1)^2: static world -> moving world */
@@ -77,12 +79,15 @@ typedef struct omreg_affine_result {
  * mask shapes), OMREG_ENONFINITE (a constant image or non-finite
  * starting affine), OMREG_ESINGULAR, OMREG_ENOMEM. *result is written only
  * on success. */
-omreg_status omreg_affine_register(const omreg_backend *backend, const omreg_image *static_img,
-                                   const omreg_image *moving_img, const omreg_image *static_mask,
-                                   const omreg_image *moving_mask, omreg_transform_type type,
-                                   const double *params0, const double *starting_affine,
-                                   const omreg_affine_options *options,
-                                   omreg_affine_result *result);
+OMREG_API omreg_status omreg_affine_register(const omreg_backend *backend,
+                                             const omreg_image *static_img,
+                                             const omreg_image *moving_img,
+                                             const omreg_image *static_mask,
+                                             const omreg_image *moving_mask,
+                                             omreg_transform_type type, const double *params0,
+                                             const double *starting_affine,
+                                             const omreg_affine_options *options,
+                                             omreg_affine_result *result);
 
 /** Stages of DIPY's usual affine pipeline. */
 typedef enum omreg_affine_stage {
@@ -102,21 +107,24 @@ typedef struct omreg_affine_pipeline_step {
  * rigidscaling, scaling, affine; case-insensitive) into at most max steps.
  * An initialisation stage may only come first. Returns OMREG_EINVAL with
  * the offending word in the message. */
-omreg_status omreg_affine_pipeline_parse(const char *text, omreg_affine_pipeline_step *steps,
-                                         int max, int *nsteps);
+OMREG_API omreg_status omreg_affine_pipeline_parse(const char *text,
+                                                   omreg_affine_pipeline_step *steps, int max,
+                                                   int *nsteps);
 
 /** DIPY's chain: each step starts from the previous result (the first from
  * starting_affine, or the identity); initialisation stages replace the
  * starting affine, transform stages run omreg_affine_register with
  * params0 = identity. result->affine is the final matrix, evaluations the
  * total over all stages; params and mi are the last transform stage's. Same statuses as omreg_affine_register. */
-omreg_status omreg_affine_pipeline(const omreg_backend *backend, const omreg_image *static_img,
-                                   const omreg_image *moving_img, const omreg_image *static_mask,
-                                   const omreg_image *moving_mask,
-                                   const omreg_affine_pipeline_step *steps, int nsteps,
-                                   const double *starting_affine,
-                                   const omreg_affine_options *options,
-                                   omreg_affine_result *result);
+OMREG_API omreg_status omreg_affine_pipeline(const omreg_backend *backend,
+                                             const omreg_image *static_img,
+                                             const omreg_image *moving_img,
+                                             const omreg_image *static_mask,
+                                             const omreg_image *moving_mask,
+                                             const omreg_affine_pipeline_step *steps, int nsteps,
+                                             const double *starting_affine,
+                                             const omreg_affine_options *options,
+                                             omreg_affine_result *result);
 
 /** AffineMap(affine).transform(image, interpolation, image_grid2world,
  * sampling_grid_shape, sampling_grid2world): resample `image` (its own
@@ -126,10 +134,11 @@ omreg_status omreg_affine_pipeline(const omreg_backend *backend, const omreg_ima
  * is float64 for linear, image's dtype for nearest; owned by the caller.
  * Returns OMREG_EINVAL, OMREG_ESHAPE, OMREG_ENONFINITE, OMREG_ESINGULAR,
  * OMREG_ENOMEM. */
-omreg_status omreg_affine_map_transform(const omreg_backend *backend, const double *affine,
-                                        int inverse, const omreg_image *image,
-                                        const size_t *shape, const double *grid2world,
-                                        int nearest, omreg_image **out);
+OMREG_API omreg_status omreg_affine_map_transform(const omreg_backend *backend,
+                                                  const double *affine, int inverse,
+                                                  const omreg_image *image, const size_t *shape,
+                                                  const double *grid2world, int nearest,
+                                                  omreg_image **out);
 
 #ifdef __cplusplus
 }

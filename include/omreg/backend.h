@@ -4,6 +4,8 @@
 #ifndef OMREG_BACKEND_H
 #define OMREG_BACKEND_H
 
+#include "omreg/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -11,16 +13,16 @@ extern "C" {
 typedef struct omreg_backend omreg_backend;
 
 /** The serial reference table. Static; never freed. */
-const omreg_backend *omreg_backend_reference(void);
+OMREG_API const omreg_backend *omreg_backend_reference(void);
 
 /** The OpenMP production table. Static; never freed. */
-const omreg_backend *omreg_backend_parallel(void);
+OMREG_API const omreg_backend *omreg_backend_parallel(void);
 
 /** "reference" or "parallel"; NULL for any other name. */
-const omreg_backend *omreg_backend_by_name(const char *name);
+OMREG_API const omreg_backend *omreg_backend_by_name(const char *name);
 
 /** The table's name. */
-const char *omreg_backend_name(const omreg_backend *backend);
+OMREG_API const char *omreg_backend_name(const omreg_backend *backend);
 
 #ifdef __cplusplus
 }

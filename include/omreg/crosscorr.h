@@ -20,6 +20,8 @@
 #ifndef OMREG_CROSSCORR_H
 #define OMREG_CROSSCORR_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -49,10 +51,10 @@ typedef enum omreg_cc_method {
  * backend, image or factors; unknown method; radius > OMREG_CC_MAX_RADIUS),
  * OMREG_ESHAPE (an image is a field; ndim, shape or dtype differ),
  * OMREG_EOVERFLOW or OMREG_ENOMEM; *factors is untouched on failure. */
-omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
-                                         const omreg_image *static_img,
-                                         const omreg_image *moving_img, size_t radius,
-                                         omreg_cc_method method, void **factors);
+OMREG_API omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
+                                                   const omreg_image *static_img,
+                                                   const omreg_image *moving_img, size_t radius,
+                                                   omreg_cc_method method, void **factors);
 
 /** CC forward step (DIPY compute_cc_forward_step_{2,3}d): at every voxel x
  * at least radius voxels away from every face where sff, smm != 0,
@@ -69,17 +71,17 @@ omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
  * backend, grad_static, factors or out; radius > OMREG_CC_MAX_RADIUS),
  * OMREG_ESHAPE (grad_static is not a field) or OMREG_ENOMEM; *out and
  * *energy are untouched on failure. */
-omreg_status omreg_cc_forward_step(const omreg_backend *backend, const omreg_image *grad_static,
-                                   const void *factors, size_t radius, omreg_image **out,
-                                   double *energy);
+OMREG_API omreg_status omreg_cc_forward_step(const omreg_backend *backend,
+                                             const omreg_image *grad_static, const void *factors,
+                                             size_t radius, omreg_image **out, double *energy);
 
 /** CC backward step (DIPY compute_cc_backward_step_{2,3}d): as
  * omreg_cc_forward_step with out[x] = -2 sfm / (sff smm) (Ii - sfm / smm Ji)
  * grad_moving[x], the gradient of -lc(x) with respect to the moving
  * intensity at x times the moving gradient. Same ownership and statuses. */
-omreg_status omreg_cc_backward_step(const omreg_backend *backend, const omreg_image *grad_moving,
-                                    const void *factors, size_t radius, omreg_image **out,
-                                    double *energy);
+OMREG_API omreg_status omreg_cc_backward_step(const omreg_backend *backend,
+                                              const omreg_image *grad_moving, const void *factors,
+                                              size_t radius, omreg_image **out, double *energy);
 
 #ifdef __cplusplus
 }

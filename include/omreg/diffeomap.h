@@ -32,6 +32,8 @@
 #ifndef OMREG_DIFFEOMAP_H
 #define OMREG_DIFFEOMAP_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -89,61 +91,63 @@ typedef enum omreg_diffeomap_grid {
  * shapes, or a field size that overflows), OMREG_ENONFINITE,
  * OMREG_ESINGULAR (a matrix that is not an invertible affine) or
  * OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_create(int dim, const size_t *disp_shape,
-                                    const double *disp_grid2world, const size_t *domain_shape,
-                                    const double *domain_grid2world,
-                                    const size_t *codomain_shape,
-                                    const double *codomain_grid2world, const double *prealign,
-                                    omreg_diffeomap **out);
+OMREG_API omreg_status omreg_diffeomap_create(int dim, const size_t *disp_shape,
+                                              const double *disp_grid2world,
+                                              const size_t *domain_shape,
+                                              const double *domain_grid2world,
+                                              const size_t *codomain_shape,
+                                              const double *codomain_grid2world,
+                                              const double *prealign, omreg_diffeomap **out);
 
 /** Free the map and, when no other map shares them, its fields. NULL is a
  * no-op. */
-void omreg_diffeomap_free(omreg_diffeomap *map);
+OMREG_API void omreg_diffeomap_free(omreg_diffeomap *map);
 
 /** 2 or 3 (0 for NULL). */
-int omreg_diffeomap_dim(const omreg_diffeomap *map);
+OMREG_API int omreg_diffeomap_dim(const omreg_diffeomap *map);
 
 /** 1 when the map is the inverse of the one it was made from (DIPY's
  * is_inverse): transform then warps backward and transform_inverse
  * forward. 0 for NULL. */
-int omreg_diffeomap_is_inverse(const omreg_diffeomap *map);
+OMREG_API int omreg_diffeomap_is_inverse(const omreg_diffeomap *map);
 
 /** The shape of a grid (dim entries, owned by the map, valid until the map
  * changes), or NULL for NULL map or an unknown grid. */
-const size_t *omreg_diffeomap_shape(const omreg_diffeomap *map, omreg_diffeomap_grid grid);
+OMREG_API const size_t *omreg_diffeomap_shape(const omreg_diffeomap *map,
+                                              omreg_diffeomap_grid grid);
 
 /** One of the map's matrices ((dim+1)^2 row-major, owned by the map, valid
  * until the map changes), or NULL when it is None (or for NULL map or an
  * unknown id). */
-const double *omreg_diffeomap_matrix_get(const omreg_diffeomap *map,
-                                         omreg_diffeomap_matrix which);
+OMREG_API const double *omreg_diffeomap_matrix_get(const omreg_diffeomap *map,
+                                                   omreg_diffeomap_matrix which);
 
 /** DiffeomorphicMap.allocate: replace both fields by zero fields of
  * disp_shape and the given dtype (DIPY: float32), with grid2world =
  * disp_grid2world (identity if None). Other maps sharing the old fields
  * keep them. Returns OMREG_EINVAL (NULL map, unknown dtype) or
  * OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_allocate(omreg_diffeomap *map, omreg_dtype dtype);
+OMREG_API omreg_status omreg_diffeomap_allocate(omreg_diffeomap *map, omreg_dtype dtype);
 
 /** The stored forward field (DIPY's `forward` attribute, which does not
  * depend on is_inverse), or NULL when not set (or map is NULL). Owned by
  * the map (shared with its inverse and copies); valid until the map's
  * fields change or the last map sharing it is freed. */
-const omreg_image *omreg_diffeomap_forward(const omreg_diffeomap *map);
+OMREG_API const omreg_image *omreg_diffeomap_forward(const omreg_diffeomap *map);
 
 /** The stored backward field (DIPY's `backward`); as
  * omreg_diffeomap_forward. */
-const omreg_image *omreg_diffeomap_backward(const omreg_diffeomap *map);
+OMREG_API const omreg_image *omreg_diffeomap_backward(const omreg_diffeomap *map);
 
 /** DIPY get_forward_field: the field that warps in this map's forward
  * direction (the stored backward one when is_inverse), or NULL when not
  * set. Owned by the map, as omreg_diffeomap_forward. */
-const omreg_image *omreg_diffeomap_get_forward_field(const omreg_diffeomap *map);
+OMREG_API const omreg_image *omreg_diffeomap_get_forward_field(const omreg_diffeomap *map);
 
 /** DIPY get_backward_field: the field that warps in this map's backward
  * direction (the stored forward one when is_inverse), or NULL when not
  * set. Owned by the map, as omreg_diffeomap_forward. */
-const omreg_image *omreg_diffeomap_get_backward_field(const omreg_diffeomap *map);
+OMREG_API const omreg_image *omreg_diffeomap_get_backward_field(const omreg_diffeomap *map);
 
 /** Set the stored forward field (DIPY `map.forward = field`) to a copy of
  * `field` (the map owns the copy, with field's grid2world; field stays the
@@ -151,11 +155,11 @@ const omreg_image *omreg_diffeomap_get_backward_field(const omreg_diffeomap *map
  * components and disp_shape; any dtype. Other maps sharing the old field
  * keep it. Returns OMREG_EINVAL (NULL map), OMREG_ESHAPE (dim, components
  * or shape mismatch) or OMREG_ENOMEM; the map is unchanged on failure. */
-omreg_status omreg_diffeomap_set_forward(omreg_diffeomap *map, const omreg_image *field);
+OMREG_API omreg_status omreg_diffeomap_set_forward(omreg_diffeomap *map, const omreg_image *field);
 
 /** Set the stored backward field (DIPY `map.backward = field`); as
  * omreg_diffeomap_set_forward, same statuses. */
-omreg_status omreg_diffeomap_set_backward(omreg_diffeomap *map, const omreg_image *field);
+OMREG_API omreg_status omreg_diffeomap_set_backward(omreg_diffeomap *map, const omreg_image *field);
 
 /** The owning setter (what DIPY's `map.forward = field` does with a
  * numpy array, which it never copies): the map takes `*field` as its
@@ -165,10 +169,10 @@ omreg_status omreg_diffeomap_set_backward(omreg_diffeomap *map, const omreg_imag
  * to reuse as a buffer of the same shape and dtype), else NULL. Returns
  * OMREG_EINVAL (NULL map, field or *field), OMREG_ESHAPE or OMREG_ENOMEM;
  * on failure the map is unchanged and `*field` is still the caller's. */
-omreg_status omreg_diffeomap_exchange_forward(omreg_diffeomap *map, omreg_image **field);
+OMREG_API omreg_status omreg_diffeomap_exchange_forward(omreg_diffeomap *map, omreg_image **field);
 
 /** As omreg_diffeomap_exchange_forward, for the stored backward field. */
-omreg_status omreg_diffeomap_exchange_backward(omreg_diffeomap *map, omreg_image **field);
+OMREG_API omreg_status omreg_diffeomap_exchange_backward(omreg_diffeomap *map, omreg_image **field);
 
 /** DiffeomorphicMap.transform: warp the scalar `image` (the map's dim; any
  * dtype, converted to the field's as DIPY converts to `floating`) in this
@@ -189,23 +193,24 @@ omreg_status omreg_diffeomap_exchange_backward(omreg_diffeomap *map, omreg_image
  * at the output voxels and must cover out_shape: DIPY would read past it),
  * OMREG_EOVERFLOW, OMREG_ENONFINITE, OMREG_ESINGULAR (a matrix argument)
  * or OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_transform(const omreg_backend *backend,
-                                       const omreg_diffeomap *map, const omreg_image *image,
-                                       omreg_warp_interp interp, const double *image_world2grid,
-                                       const size_t *out_shape, const double *out_grid2world,
-                                       omreg_image **out);
+OMREG_API omreg_status omreg_diffeomap_transform(const omreg_backend *backend,
+                                                 const omreg_diffeomap *map,
+                                                 const omreg_image *image, omreg_warp_interp interp,
+                                                 const double *image_world2grid,
+                                                 const size_t *out_shape,
+                                                 const double *out_grid2world, omreg_image **out);
 
 /** DiffeomorphicMap.transform_inverse: as omreg_diffeomap_transform in the
  * other direction (backward, or forward when is_inverse), with that
  * direction's defaults. Same ownership and statuses. */
-omreg_status omreg_diffeomap_transform_inverse(const omreg_backend *backend,
-                                               const omreg_diffeomap *map,
-                                               const omreg_image *image,
-                                               omreg_warp_interp interp,
-                                               const double *image_world2grid,
-                                               const size_t *out_shape,
-                                               const double *out_grid2world,
-                                               omreg_image **out);
+OMREG_API omreg_status omreg_diffeomap_transform_inverse(const omreg_backend *backend,
+                                                         const omreg_diffeomap *map,
+                                                         const omreg_image *image,
+                                                         omreg_warp_interp interp,
+                                                         const double *image_world2grid,
+                                                         const size_t *out_shape,
+                                                         const double *out_grid2world,
+                                                         omreg_image **out);
 
 /** DiffeomorphicMap.transform_points (DIPY warp_coordinates): map n points
  * (n x dim doubles) given in coordinates whose coord-to-world is
@@ -218,19 +223,18 @@ omreg_status omreg_diffeomap_transform_inverse(const omreg_backend *backend,
  * OMREG_EINVAL (NULL argument, the field needed is not set, out partially
  * overlapping points), OMREG_EOVERFLOW, OMREG_ENONFINITE or
  * OMREG_ESINGULAR. */
-omreg_status omreg_diffeomap_transform_points(const omreg_backend *backend,
-                                              const omreg_diffeomap *map, const double *points,
-                                              size_t n, const double *coord2world,
-                                              const double *world2coord, double *out);
+OMREG_API omreg_status omreg_diffeomap_transform_points(const omreg_backend *backend,
+                                                        const omreg_diffeomap *map,
+                                                        const double *points, size_t n,
+                                                        const double *coord2world,
+                                                        const double *world2coord, double *out);
 
 /** DiffeomorphicMap.transform_points_inverse: as
  * omreg_diffeomap_transform_points in the other direction (backward, or
  * forward when is_inverse). Same statuses. */
-omreg_status omreg_diffeomap_transform_points_inverse(const omreg_backend *backend,
-                                                      const omreg_diffeomap *map,
-                                                      const double *points, size_t n,
-                                                      const double *coord2world,
-                                                      const double *world2coord, double *out);
+OMREG_API omreg_status omreg_diffeomap_transform_points_inverse(const omreg_backend *backend,
+    const omreg_diffeomap *map, const double *points, size_t n, const double *coord2world,
+    const double *world2coord, double *out);
 
 /** DiffeomorphicMap.inverse: a new map with the same grids, prealign and
  * (shared) fields whose is_inverse flag is flipped, so its transform is
@@ -240,11 +244,12 @@ omreg_status omreg_diffeomap_transform_points_inverse(const omreg_backend *backe
  * inverse; omreg flips it (map.inverse().inverse() behaves as map). *out
  * is set only on success (free with omreg_diffeomap_free). Returns
  * OMREG_EINVAL or OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_inverse(const omreg_diffeomap *map, omreg_diffeomap **out);
+OMREG_API omreg_status omreg_diffeomap_inverse(const omreg_diffeomap *map, omreg_diffeomap **out);
 
 /** DiffeomorphicMap.shallow_copy: a new map equal to this one, sharing its
  * fields. Returns OMREG_EINVAL or OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_shallow_copy(const omreg_diffeomap *map, omreg_diffeomap **out);
+OMREG_API omreg_status omreg_diffeomap_shallow_copy(const omreg_diffeomap *map,
+                                                    omreg_diffeomap **out);
 
 /** DiffeomorphicMap.expand_fields: resample both stored fields onto a grid
  * of new_shape (DIPY resample_displacement_field: field(diag(factors) x),
@@ -255,9 +260,10 @@ omreg_status omreg_diffeomap_shallow_copy(const omreg_diffeomap *map, omreg_diff
  * OMREG_ESHAPE (zero axis), OMREG_EOVERFLOW, OMREG_ENONFINITE (a factor),
  * OMREG_ESINGULAR (a zero factor: the new grid2world is singular) or
  * OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_expand_fields(const omreg_backend *backend, omreg_diffeomap *map,
-                                           const double *expand_factors,
-                                           const size_t *new_shape);
+OMREG_API omreg_status omreg_diffeomap_expand_fields(const omreg_backend *backend,
+                                                     omreg_diffeomap *map,
+                                                     const double *expand_factors,
+                                                     const size_t *new_shape);
 
 /** DiffeomorphicMap.compute_inversion_error: the stored backward field
  * composed with the stored forward one (DIPY compose_vector_fields(
@@ -270,9 +276,8 @@ omreg_status omreg_diffeomap_expand_fields(const omreg_backend *backend, omreg_d
  * omreg_compose_vector_fields computes them (canonical summation order).
  * Returns OMREG_EINVAL (NULL backend or map, a field not set),
  * OMREG_ESHAPE (fields of different dtypes or dims) or OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_compute_inversion_error(const omreg_backend *backend,
-                                                     const omreg_diffeomap *map,
-                                                     omreg_image **residual, double stats[3]);
+OMREG_API omreg_status omreg_diffeomap_compute_inversion_error(const omreg_backend *backend,
+    const omreg_diffeomap *map, omreg_image **residual, double stats[3]);
 
 /** DiffeomorphicMap.warp_endomorphism: the map C(x) = phi(map(x)), with
  * C^-1(y) = map^-1(phi^-1(y)): a shallow copy of `map` (its grids,
@@ -287,10 +292,10 @@ omreg_status omreg_diffeomap_compute_inversion_error(const omreg_backend *backen
  * when is_inverse). *out is set only on success. Returns OMREG_EINVAL
  * (NULL argument, a field not set), OMREG_ESHAPE (dims or dtypes differ)
  * or OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_warp_endomorphism(const omreg_backend *backend,
-                                               const omreg_diffeomap *map,
-                                               const omreg_diffeomap *phi,
-                                               omreg_diffeomap **out);
+OMREG_API omreg_status omreg_diffeomap_warp_endomorphism(const omreg_backend *backend,
+                                                         const omreg_diffeomap *map,
+                                                         const omreg_diffeomap *phi,
+                                                         omreg_diffeomap **out);
 
 /** DiffeomorphicMap.get_simplified_transform: fold the affines into the
  * fields (DIPY simplify_warp_function): a new map with every matrix None,
@@ -309,9 +314,8 @@ omreg_status omreg_diffeomap_warp_endomorphism(const omreg_backend *backend,
  * the field is read at the output voxels, so its shape must equal the
  * domain / codomain shape: DIPY would read past it), OMREG_EOVERFLOW or
  * OMREG_ENOMEM. */
-omreg_status omreg_diffeomap_get_simplified_transform(const omreg_backend *backend,
-                                                      const omreg_diffeomap *map,
-                                                      omreg_diffeomap **out);
+OMREG_API omreg_status omreg_diffeomap_get_simplified_transform(const omreg_backend *backend,
+    const omreg_diffeomap *map, omreg_diffeomap **out);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 #ifndef OMREG_EVALUATE_H
 #define OMREG_EVALUATE_H
 
+#include "omreg/export.h"
+
 #include "omreg/image.h"
 #include "omreg/status.h"
 
@@ -15,8 +17,9 @@ extern "C" {
  * (e.g. brain voxels): *mean and *max. Matrices are (dim+1)^2 for ref's
  * dim. Returns OMREG_EINVAL (NULL), OMREG_ENONFINITE (non-finite matrix),
  * OMREG_ESHAPE (no voxel above the threshold). */
-omreg_status omreg_affine_error(const double *est, const double *truth, const omreg_image *ref,
-                                double threshold, double *mean, double *max);
+OMREG_API omreg_status omreg_affine_error(const double *est, const double *truth,
+                                          const omreg_image *ref, double threshold, double *mean,
+                                          double *max);
 
 #ifdef __cplusplus
 }

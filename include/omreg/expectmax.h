@@ -12,6 +12,8 @@
 #ifndef OMREG_EXPECTMAX_H
 #define OMREG_EXPECTMAX_H
 
+#include "omreg/export.h"
+
 #include "omreg/backend.h"
 #include "omreg/image.h"
 #include "omreg/status.h"
@@ -41,8 +43,9 @@ extern "C" {
  * INT_MAX voxels: the counts are int), OMREG_ENONFINITE (a +Inf voxel) or
  * OMREG_ENOMEM; on failure nothing is allocated and the outputs are
  * untouched. */
-omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_image *v,
-                                     int num_levels, int **labels, void **levels, int **hist);
+OMREG_API omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_image *v,
+                                               int num_levels, int **labels, void **levels,
+                                               int **hist);
 
 /** Per-class mean and variance of v over the voxels where mask != 0 (DIPY
  * compute_masked_class_stats_{2,3}d): for each class l in [0, num_labels)
@@ -58,10 +61,10 @@ omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_i
  * than INT_MAX voxels, or the block scratch does not fit size_t) or
  * OMREG_ENOMEM; on failure nothing is allocated and the outputs are
  * untouched. */
-omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, const int *mask,
-                                              const omreg_image *v, int num_labels,
-                                              const int *labels, void **means,
-                                              void **variances);
+OMREG_API omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend,
+                                                        const int *mask, const omreg_image *v,
+                                                        int num_labels, const int *labels,
+                                                        void **means, void **variances);
 
 /** The EM demons step (DIPY compute_em_demons_step_{2,3}d; Vercauteren et
  * al. 2009 eq. 4 with the EM class variances): for every voxel x, with
@@ -78,12 +81,12 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
  * OMREG_ESHAPE (wrong kinds; ndim, shape or dtype mismatch),
  * OMREG_ENONFINITE (sigma_sq_x not finite) or OMREG_ENOMEM; on failure
  * *out and *energy are untouched. */
-omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
-                                          const omreg_image *delta_field,
-                                          const omreg_image *sigma_sq_field,
-                                          const omreg_image *gradient_moving,
-                                          double sigma_sq_x, omreg_image **out,
-                                          double *energy);
+OMREG_API omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
+                                                    const omreg_image *delta_field,
+                                                    const omreg_image *sigma_sq_field,
+                                                    const omreg_image *gradient_moving,
+                                                    double sigma_sq_x, omreg_image **out,
+                                                    double *energy);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,8 @@
 #ifndef OMREG_GRADIENT_H
 #define OMREG_GRADIENT_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -30,9 +32,9 @@ extern "C" {
  * (non-finite out_grid2world), OMREG_ESINGULAR (out_grid2world not an
  * invertible affine) or OMREG_ENOMEM; on failure *out_field and *inside
  * are untouched and nothing is leaked. */
-omreg_status omreg_gradient(const omreg_backend *backend, const omreg_image *img,
-                            const size_t *out_shape, const double *out_grid2world,
-                            omreg_image **out_field, int **inside);
+OMREG_API omreg_status omreg_gradient(const omreg_backend *backend, const omreg_image *img,
+                                      const size_t *out_shape, const double *out_grid2world,
+                                      omreg_image **out_field, int **inside);
 
 /** Gradient of the scalar image img at n world points (n x ndim,
  * row-major), as DIPY's sparse_gradient: out[p*ndim + c] in img's element
@@ -42,8 +44,9 @@ omreg_status omreg_gradient(const omreg_backend *backend, const omreg_image *img
  * Returns OMREG_EINVAL (NULL argument), OMREG_ESHAPE (img is a field) or
  * OMREG_EOVERFLOW (n * ndim values do not fit size_t); out and inside are
  * untouched on failure. */
-omreg_status omreg_sparse_gradient(const omreg_backend *backend, const omreg_image *img,
-                                   const double *points, size_t n, void *out, int *inside);
+OMREG_API omreg_status omreg_sparse_gradient(const omreg_backend *backend, const omreg_image *img,
+                                             const double *points, size_t n, void *out,
+                                             int *inside);
 
 #ifdef __cplusplus
 }

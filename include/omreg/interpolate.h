@@ -5,6 +5,8 @@
 #ifndef OMREG_INTERPOLATE_H
 #define OMREG_INTERPOLATE_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -28,9 +30,9 @@ extern "C" {
  * Returns OMREG_EINVAL (NULL argument), OMREG_ESHAPE (nearest on a field)
  * or OMREG_EOVERFLOW (n * ndim values do not fit size_t); out and inside
  * are untouched on failure. */
-omreg_status omreg_interpolate(const omreg_backend *backend, const omreg_image *img,
-                               const double *locs, size_t n, int nearest, void *out,
-                               int *inside);
+OMREG_API omreg_status omreg_interpolate(const omreg_backend *backend, const omreg_image *img,
+                                         const double *locs, size_t n, int nearest, void *out,
+                                         int *inside);
 
 #ifdef __cplusplus
 }

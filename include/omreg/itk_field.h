@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "omreg/backend.h"
+#include "omreg/export.h"
 #include "omreg/image.h"
 #include "omreg/status.h"
 
@@ -23,11 +24,11 @@ extern "C" {
  * intent_code is a dim-D ITK displacement field: ndim 5, intent vector,
  * (X, Y, Z, 1, 3) for dim 3, (X, Y, 1, 1, 2) for dim 2. DIPY's own fields
  * (nibabel-saved, no intent) never match. */
-bool omreg_itk_field_layout(int dim, int ndim, const size_t *shape, int intent_code);
+OMREG_API bool omreg_itk_field_layout(int dim, int ndim, const size_t *shape, int intent_code);
 
 /** Negate the x and y components of n interleaved dim-vectors: RAS <->
  * LPS (its own inverse). */
-void omreg_field_ras_lps(int dim, size_t n, float *v);
+OMREG_API void omreg_field_ras_lps(int dim, size_t n, float *v);
 
 /** Write field (float32, ncomp == ndim, RAS displacements in mm as DIPY's
  * fields are, on its grid) as an ITK displacement field: the layout above,
@@ -36,7 +37,7 @@ void omreg_field_ras_lps(int dim, size_t n, float *v);
  * rename; gzip when path ends in .nii.gz, chunks deflated by backend, which
  * may be NULL). Returns OMREG_EINVAL (NULL, not a float32 field), the
  * writer's statuses, OMREG_ENOMEM. */
-omreg_status omreg_itk_field_write(const omreg_backend *backend, const char *path,
+OMREG_API omreg_status omreg_itk_field_write(const omreg_backend *backend, const char *path,
                                    const omreg_image *field);
 
 #ifdef __cplusplus

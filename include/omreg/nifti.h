@@ -7,6 +7,8 @@
 #ifndef OMREG_NIFTI_H
 #define OMREG_NIFTI_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -53,12 +55,12 @@ extern "C" {
  * non-finite or singular affine, truncated data, a corrupt or cut-short
  * gzip stream), OMREG_EUNSUPPORTED (pair .hdr/.img headers, complex, RGB,
  * float128 or binary data), OMREG_ESHAPE, OMREG_ENOMEM. Never prints. */
-omreg_status omreg_nifti_read(const char *path, omreg_dtype dtype, omreg_image **out);
+OMREG_API omreg_status omreg_nifti_read(const char *path, omreg_dtype dtype, omreg_image **out);
 
 /** Like omreg_nifti_read, but also reads a 3D file whose third axis has
  * size 1 (e.g. a slice saved as (X, Y, 1)) as a 2D (X, Y) image with the
  * in-plane 3x3 grid2world; any other 3D file is OMREG_ESHAPE. */
-omreg_status omreg_nifti_read_2d(const char *path, omreg_dtype dtype, omreg_image **out);
+OMREG_API omreg_status omreg_nifti_read_2d(const char *path, omreg_dtype dtype, omreg_image **out);
 
 /** Write a C-order array of shape shape[0..ndim-1] (numpy shape, first axis
  * fastest in the file; 1 <= ndim <= 7, every axis 1..32767) as NIfTI-1,
@@ -75,9 +77,9 @@ omreg_status omreg_nifti_read_2d(const char *path, omreg_dtype dtype, omreg_imag
  * dtype/ndim, zero axis), OMREG_EUNSUPPORTED (axis > 32767),
  * OMREG_ENONFINITE, OMREG_ESINGULAR (last row not 0 0 0 1),
  * OMREG_EOVERFLOW, OMREG_ENOMEM, OMREG_EIO. */
-omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *shape,
-                                     omreg_dtype dtype, const void *data,
-                                     const double *affine4x4);
+OMREG_API omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *shape,
+                                               omreg_dtype dtype, const void *data,
+                                               const double *affine4x4);
 
 /** Write an image or displacement field with omreg_nifti_write_array:
  * a scalar image as shape (X, Y[, Z]); a field as (X, Y, Z, 3) in 3D and
@@ -85,7 +87,7 @@ omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *s
  * vector intent, so a 2D field reads back as a 3D (X, Y, 2) volume). A 2D
  * image's 3x3 grid2world is embedded in 4x4 with z unchanged. Same
  * statuses as omreg_nifti_write_array. */
-omreg_status omreg_nifti_write(const char *path, const omreg_image *img);
+OMREG_API omreg_status omreg_nifti_write(const char *path, const omreg_image *img);
 
 /** omreg_nifti_write_array and omreg_nifti_write with the gzip compression
  * done by a backend: the stream is cut into fixed 1 MiB chunks deflated
@@ -93,24 +95,25 @@ omreg_status omreg_nifti_write(const char *path, const omreg_image *img);
  * parallel backend compresses them on its OpenMP team and the bytes are
  * the same for any backend, thread count or schedule. backend NULL: on the
  * calling thread, as the functions above do. */
-omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,
-                                          int ndim, const size_t *shape, omreg_dtype dtype,
-                                          const void *data, const double *affine4x4);
-omreg_status omreg_nifti_write_with(const omreg_backend *backend, const char *path,
-                                    const omreg_image *img);
+OMREG_API omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,
+                                                    int ndim, const size_t *shape,
+                                                    omreg_dtype dtype, const void *data,
+                                                    const double *affine4x4);
+OMREG_API omreg_status omreg_nifti_write_with(const omreg_backend *backend, const char *path,
+                                              const omreg_image *img);
 
 /** omreg_nifti_write_array_with with the header's intent_code set (e.g.
  * 1007, NIFTI_INTENT_VECTOR, which ITK writes for vector images such as
  * displacement fields); intent_code 0 is omreg_nifti_write_array_with.
  * OMREG_EINVAL for a code outside 0..32767; otherwise the same statuses. */
-omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const char *path,
+OMREG_API omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const char *path,
                                             int ndim, const size_t *shape, omreg_dtype dtype,
                                             const void *data, const double *affine4x4,
                                             int intent_code);
 
 /** The header's intent_code (NIfTI-1 or -2, either byte order, plain or
  * gzip) after the header checks of omreg_nifti_read; statuses as there. */
-omreg_status omreg_nifti_read_intent(const char *path, int *intent_code);
+OMREG_API omreg_status omreg_nifti_read_intent(const char *path, int *intent_code);
 
 /** Read a NIfTI file of any dimensionality (1..7) as the C-order numpy
  * array nibabel gives (np.asanyarray(img.dataobj)): *ndim = dim[0], shape
@@ -124,8 +127,8 @@ omreg_status omreg_nifti_read_intent(const char *path, int *intent_code);
  * output is touched. Returns OMREG_EINVAL (NULL argument, bad dtype) and
  * the statuses of omreg_nifti_read except OMREG_ESHAPE, plus OMREG_EFORMAT
  * for a non-finite affine. */
-omreg_status omreg_nifti_read_array(const char *path, omreg_dtype dtype, int *ndim,
-                                    size_t shape[7], void **data, double affine4x4[16]);
+OMREG_API omreg_status omreg_nifti_read_array(const char *path, omreg_dtype dtype, int *ndim,
+                                              size_t shape[7], void **data, double affine4x4[16]);
 
 #ifdef __cplusplus
 }

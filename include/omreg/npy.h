@@ -4,6 +4,8 @@
 #ifndef OMREG_NPY_H
 #define OMREG_NPY_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/status.h"
@@ -32,15 +34,15 @@ typedef struct omreg_npy {
 /** Read path into *out (zeroed first). Fortran-ordered, big-endian or other
  * dtypes give OMREG_EFORMAT; missing files OMREG_EIO. Free with
  * omreg_npy_free. */
-omreg_status omreg_npy_read(const char *path, omreg_npy *out);
+OMREG_API omreg_status omreg_npy_read(const char *path, omreg_npy *out);
 
 /** Write a C-ordered array (format 1.0). */
-omreg_status omreg_npy_write(const char *path, omreg_npy_type type, int ndim,
-                             const size_t *shape, const void *data);
+OMREG_API omreg_status omreg_npy_write(const char *path, omreg_npy_type type, int ndim,
+                                       const size_t *shape, const void *data);
 
 /** Free the data of an array read by omreg_npy_read (the struct itself is
  * the caller's). NULL is a no-op. */
-void omreg_npy_free(omreg_npy *array);
+OMREG_API void omreg_npy_free(omreg_npy *array);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef OMREG_PNG_H
 #define OMREG_PNG_H
 
+#include "omreg/export.h"
+
 #include "omreg/image.h"
 #include "omreg/status.h"
 
@@ -16,7 +18,7 @@ extern "C" {
 /** Read path as a 2D scalar image of the given dtype. Returns OMREG_EIO
  * (missing/unreadable), OMREG_EFORMAT (not a PNG, corrupt or truncated),
  * OMREG_EINVAL (NULL), OMREG_ENOMEM. *out is set only on success. */
-omreg_status omreg_png_read(const char *path, omreg_dtype dtype, omreg_image **out);
+OMREG_API omreg_status omreg_png_read(const char *path, omreg_dtype dtype, omreg_image **out);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,8 @@
 #ifndef OMREG_RESAMPLE_H
 #define OMREG_RESAMPLE_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -28,9 +30,9 @@ extern "C" {
  * out_shape axis is 0), OMREG_EOVERFLOW (output size), OMREG_ENONFINITE
  * (non-finite A), OMREG_ESINGULAR (A's last row is not (0, ..., 0, 1) or A
  * is singular) or OMREG_ENOMEM; *out is untouched on failure. */
-omreg_status omreg_transform_affine(const omreg_backend *backend, const omreg_image *img,
-                                    const size_t *out_shape, const double *grid_affine,
-                                    int nearest, omreg_image **out);
+OMREG_API omreg_status omreg_transform_affine(const omreg_backend *backend, const omreg_image *img,
+                                              const size_t *out_shape, const double *grid_affine,
+                                              int nearest, omreg_image **out);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef OMREG_SMOOTH_H
 #define OMREG_SMOOTH_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -51,17 +53,18 @@ typedef enum omreg_smooth_mode {
  * OMREG_ENONFINITE (non-finite sigma or truncate, non-finite
  * cval with OMREG_SMOOTH_CONSTANT), OMREG_EOVERFLOW (a radius above
  * OMREG_SMOOTH_MAX_RADIUS) or OMREG_ENOMEM; on failure *out is untouched. */
-omreg_status omreg_gaussian_filter(const omreg_backend *backend, const omreg_image *in,
-                                   const double *sigmas, omreg_smooth_mode mode, double cval,
-                                   double truncate, omreg_image **out);
+OMREG_API omreg_status omreg_gaussian_filter(const omreg_backend *backend, const omreg_image *in,
+                                             const double *sigmas, omreg_smooth_mode mode,
+                                             double cval, double truncate, omreg_image **out);
 
 /** Like omreg_gaussian_filter, but overwrites `image` with the result (it
  * may own or borrow its buffer). Allocates only the weights and one line
  * buffer per thread, never a volume. Same statuses; on failure `image` is
  * unchanged. */
-omreg_status omreg_gaussian_filter_inplace(const omreg_backend *backend, omreg_image *image,
-                                           const double *sigmas, omreg_smooth_mode mode,
-                                           double cval, double truncate);
+OMREG_API omreg_status omreg_gaussian_filter_inplace(const omreg_backend *backend,
+                                                     omreg_image *image, const double *sigmas,
+                                                     omreg_smooth_mode mode, double cval,
+                                                     double truncate);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 #ifndef OMREG_STATS_H
 #define OMREG_STATS_H
 
+#include "omreg/export.h"
+
 #include "omreg/backend.h"
 #include "omreg/image.h"
 #include "omreg/status.h"
@@ -16,8 +18,8 @@ extern "C" {
  * combined in block order. The block scratch is allocated and freed here.
  * Returns OMREG_EINVAL (NULL argument), OMREG_ESHAPE (img is a field) or
  * OMREG_ENOMEM; out is untouched on failure. */
-omreg_status omreg_image_moments(const omreg_backend *backend, const omreg_image *img,
-                                 double out[2]);
+OMREG_API omreg_status omreg_image_moments(const omreg_backend *backend, const omreg_image *img,
+                                           double out[2]);
 
 #ifdef __cplusplus
 }

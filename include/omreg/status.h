@@ -4,6 +4,8 @@
 #ifndef OMREG_STATUS_H
 #define OMREG_STATUS_H
 
+#include "omreg/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,14 +26,14 @@ typedef enum omreg_status {
 
 /** Short stable name of a status ("OMREG_EINVAL"); "unknown status" when
  * out of range. The string is static. */
-const char *omreg_status_str(omreg_status status);
+OMREG_API const char *omreg_status_str(omreg_status status);
 
 /** The message of the most recent failure on this thread ("" if none).
  * The buffer is thread-local and overwritten by the next failure. */
-const char *omreg_last_error(void);
+OMREG_API const char *omreg_last_error(void);
 
 /** Clear this thread's last-error message. */
-void omreg_clear_error(void);
+OMREG_API void omreg_clear_error(void);
 
 #ifdef __cplusplus
 }

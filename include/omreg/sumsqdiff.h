@@ -23,6 +23,8 @@
 #ifndef OMREG_SUMSQDIFF_H
 #define OMREG_SUMSQDIFF_H
 
+#include "omreg/export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -41,22 +43,21 @@ extern "C" {
  * = y by back substitution, det being the matrix's determinant (given by
  * the caller, as in DIPY; nothing is checked). Returns OMREG_EINVAL when a
  * pointer is NULL; out is untouched then. */
-omreg_status omreg_solve_2d_symmetric_positive_definite(const double A[3], const double y[2],
-                                                        double det, double out[2]);
+OMREG_API omreg_status omreg_solve_2d_symmetric_positive_definite(const double A[3],
+    const double y[2], double det, double out[2]);
 
 /** DIPY solve_3d_symmetric_positive_definite: solve (g g^T + tau I) x = y.
  * *is_singular = 1 when a pivot falls below 1e-9 (out untouched, as DIPY),
  * else 0 and out = x. Returns OMREG_EINVAL when a pointer is NULL. */
-omreg_status omreg_solve_3d_symmetric_positive_definite(const double g[3], const double y[3],
-                                                        double tau, double out[3],
-                                                        int *is_singular);
+OMREG_API omreg_status omreg_solve_3d_symmetric_positive_definite(const double g[3],
+    const double y[3], double tau, double out[3], int *is_singular);
 
 /** SSD data energy sum_x delta[x]^2 (DIPY compute_energy_ssd_{2,3}d; each
  * square rounded to delta's dtype, summed in double in canonical order).
  * Returns OMREG_EINVAL (NULL backend, delta or energy), OMREG_ESHAPE
  * (delta is a field) or OMREG_ENOMEM; *energy is untouched on failure. */
-omreg_status omreg_ssd_energy(const omreg_backend *backend, const omreg_image *delta,
-                              double *energy);
+OMREG_API omreg_status omreg_ssd_energy(const omreg_backend *backend, const omreg_image *delta,
+                                        double *energy);
 
 /** Demons step (DIPY compute_ssd_demons_step_{2,3}d): out[x] = delta g /
  * (delta^2 / sigma_sq_x + |g|^2), 0 where that denominator is below 1e-9;
@@ -65,9 +66,9 @@ omreg_status omreg_ssd_energy(const omreg_backend *backend, const omreg_image *d
  * (NULL backend, delta, gradient or out; overlap; sigma_sq_x <= 0),
  * OMREG_ESHAPE (kinds, ndim, shape or dtype mismatch), OMREG_ENONFINITE
  * (sigma_sq_x) or OMREG_ENOMEM; out and *energy are untouched on failure. */
-omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_image *delta,
-                                   const omreg_image *gradient, double sigma_sq_x,
-                                   omreg_image *out, double *energy);
+OMREG_API omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_image *delta,
+                                             const omreg_image *gradient, double sigma_sq_x,
+                                             omreg_image *out, double *energy);
 
 /** One red-black Gauss-Seidel sweep over disp, in place (DIPY
  * iterate_residual_displacement_field_ssd_{2,3}d up to the sweep order):
@@ -76,10 +77,9 @@ omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_ima
  * backend, delta, gradient or disp; overlap; lambda < 0), OMREG_ESHAPE,
  * OMREG_ENONFINITE (lambda) or OMREG_ENOMEM; disp is untouched on
  * failure. */
-omreg_status omreg_ssd_iterate_residual_displacement_field(
-    const omreg_backend *backend, const omreg_image *delta, const omreg_image *sigmasq,
-    const omreg_image *gradient, const omreg_image *target, double lambda, omreg_image *disp,
-    double *max_step);
+OMREG_API omreg_status omreg_ssd_iterate_residual_displacement_field(const omreg_backend *backend,
+    const omreg_image *delta, const omreg_image *sigmasq, const omreg_image *gradient,
+    const omreg_image *target, double lambda, omreg_image *disp, double *max_step);
 
 /** Residual of the system at disp (DIPY
  * compute_residual_displacement_field_ssd_{2,3}d) into the caller's field
@@ -87,10 +87,10 @@ omreg_status omreg_ssd_iterate_residual_displacement_field(
  * sum_x |residual[x]|^2 in canonical order. Returns OMREG_EINVAL,
  * OMREG_ESHAPE, OMREG_ENONFINITE or OMREG_ENOMEM as above; residual is
  * untouched on failure. */
-omreg_status omreg_ssd_compute_residual_displacement_field(
-    const omreg_backend *backend, const omreg_image *delta, const omreg_image *sigmasq,
-    const omreg_image *gradient, const omreg_image *target, double lambda,
-    const omreg_image *disp, omreg_image *residual, double *sqnorm);
+OMREG_API omreg_status omreg_ssd_compute_residual_displacement_field(const omreg_backend *backend,
+    const omreg_image *delta, const omreg_image *sigmasq, const omreg_image *gradient,
+    const omreg_image *target, double lambda, const omreg_image *disp, omreg_image *residual,
+    double *sqnorm);
 
 /** Buffers of a V-cycle: the coarse grids' right-hand sides, gradients,
  * variances and displacements plus one finest-size temporary. Create it
@@ -104,12 +104,12 @@ typedef struct omreg_ssd_workspace omreg_ssd_workspace;
  * omreg_ssd_workspace_free. Returns OMREG_EINVAL (NULL out or shape; ndim
  * not 2 or 3; levels outside [0, OMREG_SSD_MAX_LEVELS]), OMREG_ESHAPE (a
  * zero axis), OMREG_EOVERFLOW or OMREG_ENOMEM. */
-omreg_status omreg_ssd_workspace_create(omreg_ssd_workspace **out, int ndim,
-                                        const size_t *shape, omreg_dtype dtype, int levels,
-                                        bool with_sigmasq);
+OMREG_API omreg_status omreg_ssd_workspace_create(omreg_ssd_workspace **out, int ndim,
+                                                  const size_t *shape, omreg_dtype dtype,
+                                                  int levels, bool with_sigmasq);
 
 /** Free a workspace; NULL is a no-op. */
-void omreg_ssd_workspace_free(omreg_ssd_workspace *workspace);
+OMREG_API void omreg_ssd_workspace_free(omreg_ssd_workspace *workspace);
 
 /** One multigrid V-cycle (DIPY metrics.v_cycle_{2,3}d) from disp, in
  * place: k red-black sweeps, then (n > 0) the residual is restricted to
@@ -130,11 +130,11 @@ void omreg_ssd_workspace_free(omreg_ssd_workspace *workspace);
  * lambda < 0; an unsuitable workspace), OMREG_ESHAPE, OMREG_ENONFINITE
  * (lambda), OMREG_EOVERFLOW or OMREG_ENOMEM; disp is untouched on
  * failure. */
-omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, int n, int k,
-                               const omreg_image *delta, const omreg_image *sigmasq,
-                               const omreg_image *gradient, const omreg_image *target,
-                               double lambda, omreg_image *disp,
-                               omreg_ssd_workspace *workspace, double *energy);
+OMREG_API omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, int n, int k,
+                                         const omreg_image *delta, const omreg_image *sigmasq,
+                                         const omreg_image *gradient, const omreg_image *target,
+                                         double lambda, omreg_image *disp,
+                                         omreg_ssd_workspace *workspace, double *energy);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,8 @@
 #ifndef OMREG_SYN_H
 #define OMREG_SYN_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -92,16 +94,16 @@ typedef struct omreg_syn_options {
 
 /** DIPY's defaults for a metric (the constructor defaults listed above).
  * An unknown type gives the CC defaults with that type (rejected later). */
-omreg_syn_metric_options omreg_syn_metric_default_options(omreg_syn_metric_type type);
+OMREG_API omreg_syn_metric_options omreg_syn_metric_default_options(omreg_syn_metric_type type);
 
 /** DIPY's SymmetricDiffeomorphicRegistration defaults with the metric's
  * defaults. */
-omreg_syn_options omreg_syn_default_options(omreg_syn_metric_type type);
+OMREG_API omreg_syn_options omreg_syn_default_options(omreg_syn_metric_type type);
 
 /** Parse "cc", "ssd" or "em" / "demons" or "gauss_newton" (case-insensitive).
  * Return OMREG_EINVAL (output untouched) for anything else. */
-omreg_status omreg_syn_metric_from_name(const char *name, omreg_syn_metric_type *type);
-omreg_status omreg_syn_step_type_from_name(const char *name, omreg_syn_step_type *type);
+OMREG_API omreg_status omreg_syn_metric_from_name(const char *name, omreg_syn_metric_type *type);
+OMREG_API omreg_status omreg_syn_step_type_from_name(const char *name, omreg_syn_step_type *type);
 
 /** What a registration did. */
 typedef struct omreg_syn_info {
@@ -131,10 +133,11 @@ typedef struct omreg_syn_info {
  * or numpy.gradient), OMREG_ENONFINITE (NaN/Inf voxels, a constant image,
  * a non-finite affine), OMREG_ESINGULAR (a singular affine), OMREG_EOVERFLOW
  * or OMREG_ENOMEM. *out and *info are untouched on failure. */
-omreg_status omreg_syn_register(const omreg_backend *backend, const omreg_image *static_img,
-                                const omreg_image *moving_img, const double *prealign,
-                                const omreg_syn_options *options, omreg_diffeomap **out,
-                                omreg_syn_info *info);
+OMREG_API omreg_status omreg_syn_register(const omreg_backend *backend,
+                                          const omreg_image *static_img,
+                                          const omreg_image *moving_img, const double *prealign,
+                                          const omreg_syn_options *options, omreg_diffeomap **out,
+                                          omreg_syn_info *info);
 
 /** numpy.gradient (unit spacing, edge_order 1) of a scalar 2D or 3D image,
  * computed in its dtype as numpy does: on success *out is a new field of
@@ -142,8 +145,8 @@ omreg_status omreg_syn_register(const omreg_backend *backend, const omreg_image 
  * along axis a, owned by the caller. Returns OMREG_EINVAL (NULL argument),
  * OMREG_ESHAPE (a field, or an axis with fewer than 2 voxels: numpy raises)
  * or OMREG_ENOMEM. */
-omreg_status omreg_numpy_gradient(const omreg_backend *backend, const omreg_image *image,
-                                  omreg_image **out);
+OMREG_API omreg_status omreg_numpy_gradient(const omreg_backend *backend, const omreg_image *image,
+                                            omreg_image **out);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef OMREG_TRANSFORM_H
 #define OMREG_TRANSFORM_H
 
+#include "omreg/export.h"
+
 #include "omreg/backend.h"
 #include "omreg/image.h"
 #include "omreg/status.h"
@@ -43,12 +45,13 @@ typedef enum omreg_transform_type {
 /** *nparams = number of parameters of the transform (DIPY's
  * get_number_of_parameters). Returns OMREG_EINVAL (output untouched) for an
  * unknown type, dim not 2 or 3, or NULL nparams. */
-omreg_status omreg_transform_nparams(omreg_transform_type type, int dim, int *nparams);
+OMREG_API omreg_status omreg_transform_nparams(omreg_transform_type type, int dim, int *nparams);
 
 /** Write the parameters of the identity transform into params (nparams
  * entries; DIPY's get_identity_parameters). Returns OMREG_EINVAL for an
  * unknown type, dim not 2 or 3, or NULL params. */
-omreg_status omreg_transform_identity_params(omreg_transform_type type, int dim, double *params);
+OMREG_API omreg_status omreg_transform_identity_params(omreg_transform_type type, int dim,
+                                                       double *params);
 
 /** Write the (dim+1)x(dim+1) row-major matrix of the transform with the
  * given nparams parameters into matrix (every entry is written; DIPY's
@@ -56,8 +59,8 @@ omreg_status omreg_transform_identity_params(omreg_transform_type type, int dim,
  * OMREG_EINVAL for an unknown type, dim not 2 or 3 or a NULL pointer, and
  * OMREG_ENONFINITE for a NaN or infinite parameter; the matrix is untouched
  * on failure. */
-omreg_status omreg_transform_param_to_matrix(omreg_transform_type type, int dim,
-                                             const double *params, double *matrix);
+OMREG_API omreg_status omreg_transform_param_to_matrix(omreg_transform_type type, int dim,
+                                                       const double *params, double *matrix);
 
 /** Write the Jacobian of T(x) with respect to the parameters, evaluated at
  * the point x (dim entries), into jac: a dim x nparams row-major matrix,
@@ -66,19 +69,21 @@ omreg_status omreg_transform_param_to_matrix(omreg_transform_type type, int dim,
  * (TRANSLATION only), else 0. Returns OMREG_EINVAL for an unknown type, dim
  * not 2 or 3 or a NULL params/x/jac, and OMREG_ENONFINITE for a NaN or
  * infinite parameter or coordinate; outputs untouched on failure. */
-omreg_status omreg_transform_jacobian(omreg_transform_type type, int dim, const double *params,
-                                      const double *x, double *jac, int *is_constant);
+OMREG_API omreg_status omreg_transform_jacobian(omreg_transform_type type, int dim,
+                                                const double *params, const double *x, double *jac,
+                                                int *is_constant);
 
 /** Look a transform up by DIPY's regtransforms key (name, dim), e.g.
  * ("RIGID", 3). Names are matched exactly, case-sensitively, like DIPY's
  * dict: "TRANSLATION", "ROTATION", "RIGID", "RIGIDISOSCALING",
  * "RIGIDSCALING", "SCALING", "AFFINE". Returns OMREG_EINVAL (type untouched)
  * for an unknown name, dim not 2 or 3, or a NULL pointer. */
-omreg_status omreg_transform_from_name(const char *name, int dim, omreg_transform_type *type);
+OMREG_API omreg_status omreg_transform_from_name(const char *name, int dim,
+                                                 omreg_transform_type *type);
 
 /** DIPY's name of a transform type ("RIGID"); NULL for an unknown type.
  * The string is static. */
-const char *omreg_transform_name(omreg_transform_type type);
+OMREG_API const char *omreg_transform_name(omreg_transform_type type);
 
 /* ---- initial alignment (DIPY imaffine.py) -------------------------------
  * Each writes into affine the (dim+1)x(dim+1) row-major matrix of the
@@ -97,20 +102,20 @@ const char *omreg_transform_name(omreg_transform_type type);
  * intensity (centre undefined; DIPY gets NaN and AffineMap rejects it)
  * gives OMREG_EINVAL, non-finite sums OMREG_ENONFINITE; OMREG_ENOMEM if the
  * per-block scratch cannot be allocated. */
-omreg_status omreg_transform_centers_of_mass(const omreg_backend *backend,
-                                             const omreg_image *static_img,
-                                             const omreg_image *moving, double *affine);
+OMREG_API omreg_status omreg_transform_centers_of_mass(const omreg_backend *backend,
+                                                       const omreg_image *static_img,
+                                                       const omreg_image *moving, double *affine);
 
 /** DIPY's transform_geometric_centers: c = the world point of grid
  * coordinates shape * 0.5 (DIPY's "central voxel"). Any dtype and number of
  * components. */
-omreg_status omreg_transform_geometric_centers(const omreg_image *static_img,
-                                               const omreg_image *moving, double *affine);
+OMREG_API omreg_status omreg_transform_geometric_centers(const omreg_image *static_img,
+                                                         const omreg_image *moving, double *affine);
 
 /** DIPY's transform_origins: c = the world point of voxel 0 (the
  * translation column of grid2world). Any dtype and number of components. */
-omreg_status omreg_transform_origins(const omreg_image *static_img, const omreg_image *moving,
-                                     double *affine);
+OMREG_API omreg_status omreg_transform_origins(const omreg_image *static_img,
+                                               const omreg_image *moving, double *affine);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "omreg/export.h"
 #include "omreg/status.h"
 
 #ifdef __cplusplus
@@ -30,14 +31,14 @@ typedef enum omreg_transform_format {
  * line "#Insight Transform File" is ITK; a "(Transform " entry (after
  * optional "//" comments) is elastix; anything else is treated as a
  * matrix (its own parser then judges it). */
-omreg_transform_format omreg_transform_format_detect(const char *text);
+OMREG_API omreg_transform_format omreg_transform_format_detect(const char *text);
 
 /** Short name of a format: "matrix", "itk", "elastix". */
-const char *omreg_transform_format_name(omreg_transform_format format);
+OMREG_API const char *omreg_transform_format_name(omreg_transform_format format);
 
 /** out = F in F (F as above): RAS <-> LPS for a (dim+1)^2 affine; its own
  * inverse. in and out may alias. */
-void omreg_affine_ras_lps(int dim, const double *in, double *out);
+OMREG_API void omreg_affine_ras_lps(int dim, const double *in, double *out);
 
 /** Parse ITK's text transform format holding exactly one transform
  * AffineTransform_{double,float}_D_D or MatrixOffsetTransformBase_..._D_D
@@ -47,13 +48,13 @@ void omreg_affine_ras_lps(int dim, const double *in, double *out);
  * OMREG_EFORMAT (not that format, a missing or short line, a non-finite
  * number), OMREG_EUNSUPPORTED (another transform type, a composite or
  * several transforms, another dimension), with a one-line message. */
-omreg_status omreg_itk_affine_parse(const char *text, int dim, double *affine);
+OMREG_API omreg_status omreg_itk_affine_parse(const char *text, int dim, double *affine);
 
 /** Format affine (RAS) as an ITK text transform AffineTransform_double_D_D
  * with centre 0 (so Parameters hold the LPS matrix and offset exactly),
  * numbers in %.17g. *text is malloc'd, owned by the caller. Returns
  * OMREG_EINVAL, OMREG_ENONFINITE, OMREG_ENOMEM. */
-omreg_status omreg_itk_affine_format(int dim, const double *affine, char **text);
+OMREG_API omreg_status omreg_itk_affine_format(int dim, const double *affine, char **text);
 
 /** The fixed image grid an elastix parameter file names: shape (numpy
  * order = ITK's Size order for NIfTI) and the RAS grid-to-world. */
@@ -74,7 +75,7 @@ typedef struct omreg_elastix_grid {
  * another transform type, HowToCombineTransforms other than "Compose", a
  * dimension other than dim; OMREG_EFORMAT for a missing or malformed
  * entry. */
-omreg_status omreg_elastix_affine_parse(const char *text, int dim, double *affine);
+OMREG_API omreg_status omreg_elastix_affine_parse(const char *text, int dim, double *affine);
 
 /** Format affine (RAS) as an elastix AffineTransform parameter file on the
  * fixed grid (Size, Spacing, Origin, Direction in LPS, Direction column by
@@ -84,29 +85,29 @@ omreg_status omreg_elastix_affine_parse(const char *text, int dim, double *affin
  * InitialTransformParametersFileName (applied first: x -> A(T0(x))).
  * Returns OMREG_EINVAL, OMREG_ENONFINITE, OMREG_ESINGULAR (a grid with a
  * zero spacing), OMREG_ENOMEM. */
-omreg_status omreg_elastix_affine_format(int dim, const double *affine,
+OMREG_API omreg_status omreg_elastix_affine_format(int dim, const double *affine,
                                          const omreg_elastix_grid *grid, const char *initial,
                                          char **text);
 
 /** Format an elastix DeformationFieldTransform parameter file on grid
  * whose DeformationFieldFileName is field_file (an ITK displacement field,
  * omreg/itk_field.h). Same statuses as omreg_elastix_affine_format. */
-omreg_status omreg_elastix_field_format(const char *field_file, const omreg_elastix_grid *grid,
+OMREG_API omreg_status omreg_elastix_field_format(const char *field_file, const omreg_elastix_grid *grid,
                                         char **text);
 
 /** Parse an elastix DeformationFieldTransform parameter file: *field_file
  * receives its DeformationFieldFileName (malloc'd, owned by the caller).
  * Same rejections as omreg_elastix_affine_parse. */
-omreg_status omreg_elastix_field_parse(const char *text, int dim, char **field_file);
+OMREG_API omreg_status omreg_elastix_field_parse(const char *text, int dim, char **field_file);
 
 /** The Transform entry of an elastix parameter file ("AffineTransform",
  * ...) into buf (n bytes); OMREG_EFORMAT when absent. */
-omreg_status omreg_elastix_transform_name(const char *text, char *buf, size_t n);
+OMREG_API omreg_status omreg_elastix_transform_name(const char *text, char *buf, size_t n);
 
 /** Read a whole text file (at most max_bytes) into a malloc'd,
  * NUL-terminated string. Returns OMREG_EIO (unreadable), OMREG_EFORMAT
  * (larger than max_bytes or holding a NUL byte), OMREG_ENOMEM. */
-omreg_status omreg_text_file_read(const char *path, size_t max_bytes, char **text);
+OMREG_API omreg_status omreg_text_file_read(const char *path, size_t max_bytes, char **text);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
 #ifndef OMREG_VECTOR_FIELDS_H
 #define OMREG_VECTOR_FIELDS_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 
 #include "omreg/backend.h"
@@ -36,10 +38,11 @@ extern "C" {
  * ndim, dtype or comp shape mismatch), OMREG_ENONFINITE (non-finite
  * affine entry or time_scaling) or OMREG_ENOMEM; comp and stats are
  * untouched on failure. */
-omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omreg_image *d1,
-                                         const omreg_image *d2, const double *premult_index,
-                                         const double *premult_disp, double time_scaling,
-                                         omreg_image *comp, double stats[3]);
+OMREG_API omreg_status omreg_compose_vector_fields(const omreg_backend *backend,
+                                                   const omreg_image *d1, const omreg_image *d2,
+                                                   const double *premult_index,
+                                                   const double *premult_disp, double time_scaling,
+                                                   omreg_image *comp, double stats[3]);
 
 /** What omreg_invert_vector_field_fixed_point did: the iterations run and
  * the last inversion error (mean over voxels of |q[x]| in voxel units,
@@ -69,12 +72,9 @@ typedef struct omreg_invert_info {
  * field; start's ndim, shape or dtype differs from d's), OMREG_ENONFINITE
  * (non-finite d_world2grid, spacing or tolerance) or OMREG_ENOMEM; *out
  * and *info are untouched on failure. */
-omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
-                                                   const omreg_image *d,
-                                                   const double *d_world2grid,
-                                                   const double *spacing, int max_iter,
-                                                   double tolerance, const omreg_image *start,
-                                                   omreg_image **out, omreg_invert_info *info);
+OMREG_API omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
+    const omreg_image *d, const double *d_world2grid, const double *spacing, int max_iter,
+    double tolerance, const omreg_image *start, omreg_image **out, omreg_invert_info *info);
 
 /** Fold affines into a displacement field (DIPY
  * simplify_warp_function_{2,3}d): for every voxel x of a grid of out_shape
@@ -90,19 +90,20 @@ omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
  * out_shape differs from d's shape while affine_idx_in is NULL),
  * OMREG_EOVERFLOW (output size), OMREG_ENONFINITE (non-finite affine
  * entry) or OMREG_ENOMEM; *out is untouched on failure. */
-omreg_status omreg_simplify_warp_function(const omreg_backend *backend, const omreg_image *d,
-                                          const double *affine_idx_in,
-                                          const double *affine_idx_out,
-                                          const double *affine_disp, const size_t *out_shape,
-                                          omreg_image **out);
+OMREG_API omreg_status omreg_simplify_warp_function(const omreg_backend *backend,
+                                                    const omreg_image *d,
+                                                    const double *affine_idx_in,
+                                                    const double *affine_idx_out,
+                                                    const double *affine_disp,
+                                                    const size_t *out_shape, omreg_image **out);
 
 /** Multiply every vector of d by the linear part of affine, in place (DIPY
  * reorient_vector_field_{2,3}d: d[x] = A (d[x], 0)). affine NULL is a
  * no-op, as DIPY's None. Returns OMREG_EINVAL (NULL backend or d),
  * OMREG_ESHAPE (d not a field) or OMREG_ENONFINITE (non-finite affine
  * entry); d is untouched on failure. */
-omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_image *d,
-                                         const double *affine);
+OMREG_API omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_image *d,
+                                                   const double *affine);
 
 #ifdef __cplusplus
 }

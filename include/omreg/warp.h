@@ -15,6 +15,8 @@
 #ifndef OMREG_WARP_H
 #define OMREG_WARP_H
 
+#include "omreg/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,10 +48,11 @@ typedef enum omreg_warp_interp {
  * OMREG_ESHAPE (ndim or components, field smaller than out_shape without A,
  * zero out_shape axis), OMREG_EOVERFLOW, OMREG_ENONFINITE (an affine entry)
  * or OMREG_ENOMEM. */
-omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
-                        const omreg_image *field, const double *affine_idx_in,
-                        const double *affine_idx_out, const double *affine_disp,
-                        const size_t *out_shape, omreg_warp_interp interp, omreg_image **out);
+OMREG_API omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
+                                  const omreg_image *field, const double *affine_idx_in,
+                                  const double *affine_idx_out, const double *affine_disp,
+                                  const size_t *out_shape, omreg_warp_interp interp,
+                                  omreg_image **out);
 
 /** Warp n points (n x ndim doubles) through the displacement `field`:
  * out[p] = world2out (in2world p + field(in2grid p)) with, as in DIPY,
@@ -60,10 +63,11 @@ omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
  * points itself but must not overlap it otherwise; n = 0 does nothing.
  * Returns OMREG_EINVAL (NULL argument, overlap), OMREG_ESHAPE (field is a
  * scalar image), OMREG_EOVERFLOW or OMREG_ENONFINITE. */
-omreg_status omreg_warp_coordinates(const omreg_backend *backend, const omreg_image *field,
-                                    const double *points, size_t n, const double *in2world,
-                                    const double *world2out, const double *field_world2grid,
-                                    double *out);
+OMREG_API omreg_status omreg_warp_coordinates(const omreg_backend *backend,
+                                              const omreg_image *field, const double *points,
+                                              size_t n, const double *in2world,
+                                              const double *world2out,
+                                              const double *field_world2grid, double *out);
 
 /** Halve the resolution of an image or displacement field (DIPY
  * downsample_{scalar,displacement}_field_{2,3}d): *out has shape
@@ -71,8 +75,8 @@ omreg_status omreg_warp_coordinates(const omreg_backend *backend, const omreg_im
  * the mean of the 2^ndim input cells it covers (fewer on the far border of
  * odd axes). Displacements are averaged, not rescaled. Returns
  * OMREG_EINVAL or OMREG_ENOMEM. */
-omreg_status omreg_downsample_field(const omreg_backend *backend, const omreg_image *in,
-                                    omreg_image **out);
+OMREG_API omreg_status omreg_downsample_field(const omreg_backend *backend, const omreg_image *in,
+                                              omreg_image **out);
 
 /** Resample a displacement field onto a new field of out_shape (DIPY
  * resample_displacement_field_{2,3}d, which expands fields between pyramid
@@ -82,9 +86,11 @@ omreg_status omreg_downsample_field(const omreg_backend *backend, const omreg_im
  * voxel indices into field's. Vectors are not rescaled. Returns
  * OMREG_EINVAL, OMREG_ESHAPE, OMREG_EOVERFLOW, OMREG_ENONFINITE (a factor)
  * or OMREG_ENOMEM. */
-omreg_status omreg_resample_displacement_field(const omreg_backend *backend,
-                                               const omreg_image *field, const double *factors,
-                                               const size_t *out_shape, omreg_image **out);
+OMREG_API omreg_status omreg_resample_displacement_field(const omreg_backend *backend,
+                                                         const omreg_image *field,
+                                                         const double *factors,
+                                                         const size_t *out_shape,
+                                                         omreg_image **out);
 
 /** DIPY create_random_displacement_{2,3}d: a new field of from_shape (ndim 2
  * or 3, dtype f64, or f32 = the f64 values rounded) sending each voxel x to a
@@ -97,13 +103,13 @@ omreg_status omreg_resample_displacement_field(const omreg_backend *backend,
  * thread count and schedule. Returns OMREG_EINVAL (NULL argument, bad dtype,
  * to_shape[c] < 3 as DIPY's randint rejects, or > INT_MAX), OMREG_ESHAPE,
  * OMREG_EOVERFLOW, OMREG_ENONFINITE or OMREG_ENOMEM. */
-omreg_status omreg_create_random_displacement(const omreg_backend *backend, int ndim,
-                                              const size_t *from_shape,
-                                              const double *from_grid2world,
-                                              const size_t *to_shape,
-                                              const double *to_grid2world, uint64_t seed,
-                                              omreg_dtype dtype, omreg_image **out,
-                                              int *int_field);
+OMREG_API omreg_status omreg_create_random_displacement(const omreg_backend *backend, int ndim,
+                                                        const size_t *from_shape,
+                                                        const double *from_grid2world,
+                                                        const size_t *to_shape,
+                                                        const double *to_grid2world, uint64_t seed,
+                                                        omreg_dtype dtype, omreg_image **out,
+                                                        int *int_field);
 
 /** DIPY create_harmonic_fields_{2,3}d: Chen et al.'s (2008) invertible
  * harmonic displacement field of the given shape with parameters b and m in
@@ -111,19 +117,19 @@ omreg_status omreg_create_random_displacement(const omreg_backend *backend, int 
  * rounded). Uses libm atan2 and cos, as DIPY. Returns OMREG_EINVAL,
  * OMREG_ESHAPE, OMREG_EOVERFLOW, OMREG_ENONFINITE (b or m) or
  * OMREG_ENOMEM; neither output is set on failure. */
-omreg_status omreg_create_harmonic_fields(const omreg_backend *backend, int ndim,
-                                          const size_t *shape, double b, double m,
-                                          omreg_dtype dtype, omreg_image **d,
-                                          omreg_image **inv);
+OMREG_API omreg_status omreg_create_harmonic_fields(const omreg_backend *backend, int ndim,
+                                                    const size_t *shape, double b, double m,
+                                                    omreg_dtype dtype, omreg_image **d,
+                                                    omreg_image **inv);
 
 /** DIPY create_circle (shape[2]) / create_sphere (shape[3]): a new scalar
  * image that is 1 where the distance from the voxel to the centre
  * (shape / 2, integer division) is <= radius, else 0. Returns OMREG_EINVAL,
  * OMREG_ESHAPE, OMREG_EOVERFLOW or OMREG_ENOMEM. */
-omreg_status omreg_create_circle(const omreg_backend *backend, const size_t shape[2],
-                                 ptrdiff_t radius, omreg_dtype dtype, omreg_image **out);
-omreg_status omreg_create_sphere(const omreg_backend *backend, const size_t shape[3],
-                                 ptrdiff_t radius, omreg_dtype dtype, omreg_image **out);
+OMREG_API omreg_status omreg_create_circle(const omreg_backend *backend, const size_t shape[2],
+                                           ptrdiff_t radius, omreg_dtype dtype, omreg_image **out);
+OMREG_API omreg_status omreg_create_sphere(const omreg_backend *backend, const size_t shape[3],
+                                           ptrdiff_t radius, omreg_dtype dtype, omreg_image **out);
 
 #ifdef __cplusplus
 }
