@@ -233,6 +233,10 @@ int cmd_affine(int argc, char **argv)
                                                      omreg_image_grid2world(stat), 0, &warped);
         if (st == OMREG_OK)
             st = cli_stage_image(c.e.backend, c.out_warped, warped);
+#ifdef OMREG_CANARY_CLI_COMMIT_EARLY
+        if (st == OMREG_OK) /* planted (ci/canaries.tsv): in place before the affine is */
+            st = cli_outputs_commit();
+#endif
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
     }
