@@ -96,7 +96,9 @@ static void block_rounds(size_t n, size_t len, double *scratch, block_fill_fn *f
                 size_t end = n - start > block_size ? start + block_size : n;
                 fill(job, &local, partial, start, end);
             }
-#ifndef OMREG_CANARY_PARZEN_RACY_TOTAL
+#ifdef OMREG_CANARY_PARZEN_RACY_TOTAL
+            add_round(total, scratch + len, 0, len); /* planted: no partial to add */
+#else
             add_round(total, scratch + len, nb, len);
 #endif
         }
