@@ -11,7 +11,8 @@ static const char usage[] =
     "usage: omreg affine-error EST TRUTH --reference REF [--threshold T]\n"
     "\n"
     "Prints the mean and maximum of |EST x - TRUTH x| (world units, e.g. mm)\n"
-    "over the world points x of the REF voxels brighter than T (default 0).\n";
+    "over the world points x of the REF voxels brighter than T (default 0).\n"
+    "  --help        this text\n";
 
 int cmd_affine_error(int argc, char **argv)
 {
