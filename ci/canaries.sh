@@ -43,7 +43,8 @@ SELECTED=()
 case ${OMREG_CANARIES:-} in
 all) SELECTED=("${!NAMES[@]}") ;;
 "")
-    rev=$(git -C "$OMREG_SOURCE_DIR" rev-parse HEAD 2>/dev/null || echo 0)
+    # (GITHUB_SHA: a CI container may not trust the checkout's owner for git)
+    rev=${GITHUB_SHA:-$(git -C "$OMREG_SOURCE_DIR" rev-parse HEAD 2>/dev/null || echo 0)}
     groups=$(((N + PER_RUN - 1) / PER_RUN))
     g=$((16#${rev:0:7} % groups))
     for ((i = 0; i < N; ++i)); do
