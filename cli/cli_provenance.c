@@ -47,7 +47,7 @@ void cli_prov_level_start(cli_provenance *p, const char *stage, int level, int m
     l->level = level;
     l->max_iter = max_iter;
     l->metric = NAN;
-    l->derivative = INFINITY;
+    l->derivative = NAN; /* none reported (affine) */
     p->level_started = cli_elapsed();
 }
 
@@ -107,7 +107,10 @@ static void write_levels(cli_json *j, const cli_provenance *p)
         cli_json_int(j, "evaluations", l->evaluations);
         cli_json_int(j, "iterations", l->iterations);
         cli_json_double(j, "metric", l->metric);
-        cli_json_double(j, "derivative", l->derivative);
+        if (isnan(l->derivative))
+            cli_json_null(j, "derivative");
+        else
+            cli_json_double(j, "derivative", l->derivative);
         cli_json_string(j, "stop", l->stop);
         cli_json_end(j);
     }

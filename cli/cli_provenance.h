@@ -21,7 +21,8 @@ typedef struct cli_prov_level {
     int evaluations;  /* metric evaluations (affine) or iterations (syn) done */
     int iterations;   /* optimiser iterations (affine); syn: = evaluations */
     double metric;    /* affine: MI at the level's end; syn: last energy */
-    double derivative; /* syn: last energy derivative (+inf before the window filled) */
+    double derivative; /* syn: last energy derivative (+inf before the window filled);
+                          NaN (written null) when the command reports none */
     char stop[96];    /* affine: the optimiser's stop reason; syn: converged or not */
     double seconds;
 } cli_prov_level;
