@@ -689,8 +689,8 @@ static void record_same_for_any_thread_count(void **state)
 static void record_escapes_names(void **state)
 {
     (void)state;
-    /* a file name with a quote, a backslash, a tab and a newline */
-    const char *name = "out/a\"b\\c\td\ne.txt";
+    /* a file name with a quote, a backslash, a tab, a newline and a ^A */
+    const char *name = "out/a\"b\\c\td\ne\001f.txt";
     const char *args[] = {"affine", "@static.nii", "@moving.nii", "--transform", "translation",
                           "--level-iters", "2", "--sigmas", "0", "--factors", "1",
                           "--out-json", "@out/r.json", "--out-affine", NULL, "--quiet", NULL};
@@ -703,7 +703,7 @@ static void record_escapes_names(void **state)
     const char *v = json_find(o.record, "options.out-affine", &len);
     assert_non_null(v);
     char want[600];
-    snprintf(want, sizeof want, "\"%s/out/a\\\"b\\\\c\\td\\ne.txt\"", dir);
+    snprintf(want, sizeof want, "\"%s/out/a\\\"b\\\\c\\td\\ne\\u0001f.txt\"", dir);
     assert_int_equal(len, strlen(want));
     assert_memory_equal(v, want, len);
     outcome_free(&o);
