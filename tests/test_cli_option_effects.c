@@ -660,6 +660,17 @@ static void record_same_for_any_thread_count(void **state)
             fail_msg("%s: the records at 1 and 3 threads differ outside \"run\":\n%s\n%s",
                      command, a.record, b.record);
         size_t len;
+        /* the version is the one `omreg --version` prints */
+        const char *version_args[] = {"--version", NULL};
+        outcome v;
+        run(version_args, NULL, &v);
+        const char *rv = json_find(a.record, "version", &len);
+        assert_non_null(rv);
+        char printed[96];
+        snprintf(printed, sizeof printed, "omreg %.*s\n", (int)len - 2, rv + 1);
+        assert_int_equal(v.status, 0);
+        assert_string_equal(v.out, printed);
+        outcome_free(&v);
         const char *t = json_find(b.record, "run.threads", &len);
         assert_non_null(t);
         assert_int_equal(strtol(t, NULL, 10), 3); /* and "run" does say which */
