@@ -2,7 +2,7 @@
 # the build: the git revision at configure time (`git describe --always
 # --dirty`; "unknown" outside a checkout; a commit made after configuring is
 # not seen until the next configure), the compiler, the C flags of the build
-# type, and the ISA the code targets (no ISA dispatch yet: the processor's
+# type with the project-wide compile options, and the ISA the code targets (no ISA dispatch yet: the processor's
 # baseline unless the flags carry -march).
 find_package(Git QUIET)
 set(OMREG_GIT_REVISION "unknown")
@@ -16,7 +16,9 @@ if(GIT_FOUND)
   endif()
 endif()
 string(TOUPPER "${CMAKE_BUILD_TYPE}" _omreg_build_type)
-string(STRIP "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${_omreg_build_type}} -ffp-contract=off" _omreg_flags)
+get_directory_property(_omreg_options DIRECTORY ${PROJECT_SOURCE_DIR} COMPILE_OPTIONS)
+list(JOIN _omreg_options " " _omreg_options)
+string(STRIP "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${_omreg_build_type}} ${_omreg_options}" _omreg_flags)
 if(_omreg_flags MATCHES "-march=([^ ]+)")
   set(_omreg_isa "${CMAKE_SYSTEM_PROCESSOR} -march=${CMAKE_MATCH_1} (no ISA dispatch)")
 else()
