@@ -106,3 +106,20 @@ omreg_check_runtime() {
         ;;
     esac
 }
+
+# omreg_tsan_wrap: sets the array WRAP to the command prefix TSan binaries
+# run under. LLVM 14's TSan cannot map its shadow with 32 bits of mmap
+# randomisation (kernels >= 6.5 on some distributions): run without ASLR then.
+omreg_tsan_wrap() {
+    local rnd
+    WRAP=()
+    rnd=$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 28)
+    if [ "$rnd" -gt 28 ]; then
+        if setarch "$(uname -m)" -R true 2>/dev/null; then
+            WRAP=(setarch "$(uname -m)" -R)
+            omreg_log "vm.mmap_rnd_bits=$rnd: running TSan binaries under setarch -R"
+        else
+            omreg_die "vm.mmap_rnd_bits=$rnd is too high for LLVM 14 TSan and setarch -R is not permitted; run 'sysctl -w vm.mmap_rnd_bits=28' on the host"
+        fi
+    fi
+}

@@ -131,9 +131,14 @@ omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int
                              const size_t *shape, omreg_dtype dtype, const void *data,
                              const double *affine4x4);
 omreg_status cli_stage_matrix(const char *path, int n, const double *m);
-/* a text file (ITK / elastix transforms) and an ITK displacement field
- * (omreg/itk_field.h), staged like the others */
-omreg_status cli_stage_text(const char *path, const char *text);
+/* n bytes of text as the file path (provenance record, ITK / elastix transforms) */
+omreg_status cli_stage_text(const char *path, const char *text, size_t n);
+/* The outputs staged so far, in staging order: target path and the staged
+ * temporary holding the bytes the commit will put there (i < staged). */
+int cli_outputs_staged(void);
+const char *cli_output_target(int i);
+const char *cli_output_staged_path(int i);
+/* an ITK displacement field (omreg/itk_field.h), staged like the others */
 omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
                                  const omreg_image *field);
 omreg_status cli_outputs_commit(void);

@@ -195,34 +195,35 @@ omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
     return stage_done(slot, st);
 }
 
-omreg_status cli_stage_matrix(const char *path, int n, const double *m)
+omreg_status cli_stage_text(const char *path, const char *text, size_t n)
 {
     int slot;
     omreg_status st = stage_begin(path, &slot);
     if (st != OMREG_OK)
         return st;
     FILE *f = fopen(staged_tmp[slot], "w");
-    int ok = f != NULL;
-    for (int r = 0; ok && r < n; ++r)
-        for (int c = 0; ok && c < n; ++c)
-            ok = fprintf(f, "%.17g%c", m[r * n + c], c + 1 < n ? ' ' : '\n') > 0;
+    int ok = f != NULL && fwrite(text, 1, n, f) == n;
     if (f != NULL)
         ok = (fclose(f) == 0) && ok;
     return stage_done(slot, ok ? OMREG_OK : OMREG_EIO);
 }
 
-omreg_status cli_stage_text(const char *path, const char *text)
+omreg_status cli_stage_matrix(const char *path, int n, const double *m)
 {
-    int slot;
-    omreg_status st = stage_begin(path, &slot);
-    if (st != OMREG_OK)
-        return st;
-    FILE *f = fopen(staged_tmp[slot], "w");
-    int ok = f != NULL && fputs(text, f) >= 0;
-    if (f != NULL)
-        ok = (fclose(f) == 0) && ok;
-    return stage_done(slot, ok ? OMREG_OK : OMREG_EIO);
+    char text[16 * 32]; /* n <= 4: 16 numbers of at most 24 characters + separator */
+    size_t len = 0;
+    if (n < 1 || n > 4)
+        return OMREG_EINVAL;
+    for (int r = 0; r < n; ++r)
+        for (int c = 0; c < n; ++c)
+            len += (size_t)snprintf(text + len, sizeof text - len, "%.17g%c", m[r * n + c],
+                                    c + 1 < n ? ' ' : '\n');
+    return cli_stage_text(path, text, len);
 }
+
+int cli_outputs_staged(void) { return nstaged; }
+const char *cli_output_target(int i) { return staged_target[i]; }
+const char *cli_output_staged_path(int i) { return staged_tmp[i]; }
 
 omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
                                  const omreg_image *field)

@@ -63,7 +63,7 @@ static int stage_text_or_fail(const char *option, const char *path, omreg_status
     char *text = *textp;
     *textp = NULL;
     if (st == OMREG_OK)
-        st = cli_stage_text(path, text);
+        st = cli_stage_text(path, text, strlen(text));
     free(text);
     if (st != OMREG_OK)
         return cli_error("%s %s: %s", option, path, omreg_last_error());

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_provenance.h"
 #include "omreg/affine.h"
 #include "omreg/matrix.h"
 
@@ -23,6 +24,8 @@ static const char usage[] =
     "                            LPS, fixed -> moving point; ANTs, ITK-SNAP, Slicer)\n"
     "  --out-elastix FILE        write A as an elastix TransformParameters file on the\n"
     "                            STATIC grid (transformix -tp FILE -in MOVING)\n"
+    "  --out-json FILE           provenance record: resolved options, version, inputs'\n"
+    "                            and outputs' SHA-256, per-level evaluations, timings\n"
     "Stages:\n"
     "  --pipeline LIST           comma list of stages, default com,translation,rigid,affine\n"
     "                            (init: com|centers|origins; transforms: translation,\n"
@@ -58,11 +61,16 @@ typedef struct affine_cli {
     omreg_affine_options opt;
     omreg_affine_pipeline_step steps[16];
     int nsteps;
+    cli_provenance prov; /* --out-json */
 } affine_cli;
 
 static void progress(void *ctx, const omreg_affine_progress *p)
 {
-    const affine_cli *c = ctx;
+    affine_cli *c = ctx;
+    if (p->event == 1)
+        cli_prov_level_start(&c->prov, p->stage, p->level, p->max_iter);
+    else if (p->event == 2)
+        cli_prov_level_end(&c->prov, p->evaluation, p->iterations, p->mi, p->stop_reason);
     if (c->e.quiet)
         return;
     if (p->event == 1)
@@ -82,7 +90,7 @@ static int parse_args(int argc, char **argv, affine_cli *c)
 {
     enum { O_OUT_AFFINE = 256, O_OUT_WARPED, O_PIPELINE, O_TRANSFORM, O_START, O_NBINS,
            O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS,
-           O_OUT_ITK, O_OUT_ELASTIX };
+           O_OUT_ITK, O_OUT_ELASTIX, O_OUT_JSON };
     static const struct option longopts[] = {
         {"out-affine", required_argument, NULL, O_OUT_AFFINE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
@@ -99,6 +107,7 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         {"static-mask", required_argument, NULL, O_SMASK},
         {"moving-mask", required_argument, NULL, O_MMASK},
         {"restarts", required_argument, NULL, O_RESTARTS},
+        {"out-json", required_argument, NULL, O_OUT_JSON},
         CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -119,15 +128,22 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         case O_OUT_WARPED: c->out_warped = optarg; break;
         case O_OUT_ITK: c->itk.itk_affine = optarg; break;
         case O_OUT_ELASTIX: c->itk.elastix = optarg; break;
+        case O_OUT_JSON: c->prov.path = optarg; break;
         case O_PIPELINE:
         case O_TRANSFORM: c->pipeline = optarg; break;
         case O_START: c->starting_affine = optarg; break;
         case O_SMASK: c->static_mask = optarg; break;
         case O_MMASK: c->moving_mask = optarg; break;
-        case O_NBINS:
-            if (!cli_parse_int(optarg, 5, 4096, &c->opt.nbins))
+        case O_NBINS: {
+            int *nbins = &c->opt.nbins;
+#ifdef OMREG_CANARY_CLI_OPTION_DROPPED
+            int parsed_only; /* planted (ci/canaries.tsv): checked, never used */
+            nbins = &parsed_only;
+#endif
+            if (!cli_parse_int(optarg, 5, 4096, nbins))
                 return cli_usage_error("--nbins: '%s' is not an integer in 5..4096", optarg);
             break;
+        }
         case O_RESTARTS:
             if (!cli_parse_int(optarg, 0, 1000, &c->opt.restarts))
                 return cli_usage_error("--restarts: '%s' is not an integer in 0..1000", optarg);
@@ -191,6 +207,48 @@ static int load(const char *what, const char *path, omreg_image **out)
     return cli_check_finite(what, path, *out);
 }
 
+/* what the provenance record writes (--out-json) */
+typedef struct affine_record {
+    const affine_cli *c;
+    const omreg_affine_result *res;
+    int n1;
+} affine_record;
+
+static void record_options(cli_json *j, const void *ctx)
+{
+    const affine_cli *c = ((const affine_record *)ctx)->c;
+    const omreg_affine_options *o = &c->opt;
+    cli_json_string(j, "out-affine", c->out_affine);
+    cli_json_string(j, "out-warped", c->out_warped);
+    cli_json_string(j, "out-itk-affine", c->itk.itk_affine);
+    cli_json_string(j, "out-elastix", c->itk.elastix);
+    cli_json_string(j, "pipeline", c->pipeline);
+    cli_json_string(j, "starting-affine", c->starting_affine);
+    cli_json_int(j, "nbins", o->nbins);
+    if (o->sampling_proportion > 0)
+        cli_json_double(j, "sampling-proportion", o->sampling_proportion);
+    else
+        cli_json_null(j, "sampling-proportion"); /* dense */
+    cli_json_int_array(j, "level-iters", o->level_iters, o->nlevels);
+    cli_json_double_array(j, "sigmas", o->sigmas, o->nlevels);
+    cli_json_int_array(j, "factors", o->factors, o->nlevels);
+    cli_json_string(j, "static-mask", c->static_mask);
+    cli_json_string(j, "moving-mask", c->moving_mask);
+    cli_json_int(j, "restarts", o->restarts);
+    /* library settings without an option, recorded as resolved */
+    cli_json_int(j, "sampling-seed", (long long)o->sampling_seed);
+    cli_json_double(j, "ss-sigma-factor", o->ss_sigma_factor);
+    cli_json_double(j, "gtol", o->gtol);
+}
+
+static void record_result(cli_json *j, const void *ctx)
+{
+    const affine_record *r = ctx;
+    cli_json_double_array(j, "affine", r->res->affine, r->n1 * r->n1);
+    cli_json_double(j, "mi", r->res->mi);
+    cli_json_int(j, "evaluations", r->res->evaluations);
+}
+
 int cmd_affine(int argc, char **argv)
 {
     affine_cli c;
@@ -219,6 +277,13 @@ int cmd_affine(int argc, char **argv)
         rc = load("moving mask", c.moving_mask, &mmask);
     if (!rc && mmask)
         rc = cli_check_same_grid("--moving-mask", c.moving_mask, mmask, "MOVING", mov);
+    if (!rc)
+        rc = cli_prov_input(&c.prov, "static", c.static_path) ||
+             cli_prov_input(&c.prov, "moving", c.moving_path) ||
+             cli_prov_input(&c.prov, "static-mask", c.static_mask) ||
+             cli_prov_input(&c.prov, "moving-mask", c.moving_mask) ||
+             cli_prov_input(&c.prov, "starting-affine", c.starting_affine);
+    c.prov.load_seconds = cli_elapsed();
     int dim = stat ? omreg_image_ndim(stat) : 3, n1 = dim + 1;
     double start[16], *startp = NULL;
     if (!rc && c.starting_affine) {
@@ -234,6 +299,7 @@ int cmd_affine(int argc, char **argv)
                                                 c.nsteps, startp, &c.opt, &res);
         if (st != OMREG_OK)
             rc = cli_status_error("registration failed", st);
+        c.prov.register_seconds = cli_elapsed() - c.prov.load_seconds;
     }
     /* every output is staged whole, then all are renamed into place */
     if (!rc && c.out_warped) {
@@ -242,6 +308,10 @@ int cmd_affine(int argc, char **argv)
                                                      omreg_image_grid2world(stat), 0, &warped);
         if (st == OMREG_OK)
             st = cli_stage_image(c.e.backend, c.out_warped, warped);
+#ifdef OMREG_CANARY_CLI_COMMIT_EARLY
+        if (st == OMREG_OK) /* planted (ci/canaries.tsv): in place before the affine is */
+            st = cli_outputs_commit();
+#endif
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
     }
@@ -249,6 +319,9 @@ int cmd_affine(int argc, char **argv)
         rc = cli_error("%s: cannot write the affine", c.out_affine);
     if (!rc)
         rc = cli_stage_itk_outputs(c.e.backend, &c.itk, dim, stat, res.affine, NULL);
+    const affine_record record = {&c, &res, n1};
+    if (!rc)
+        rc = cli_prov_stage(&c.prov, "affine", &c.e, record_options, record_result, &record);
     if (!rc && cli_outputs_commit() != OMREG_OK)
         rc = 1; /* cli_outputs_commit printed the reason */
     if (rc)

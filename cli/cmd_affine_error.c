@@ -13,7 +13,9 @@ static const char usage[] =
     "Prints the mean and maximum of |EST x - TRUTH x| (world units, e.g. mm)\n"
     "over the world points x of the REF voxels brighter than T (default 0).\n"
     "EST and TRUTH: rows of numbers (DIPY's AffineMap.affine), ITK transform\n"
-    "files or elastix parameter files, detected by content.\n";
+    "files or elastix parameter files, detected by content.\n"
+    "\n"
+    "  --help        this text\n";
 
 int cmd_affine_error(int argc, char **argv)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_provenance.h"
 #include "omreg/diffeomap.h"
 #include "omreg/matrix.h"
 #include "omreg/nifti.h"
@@ -26,6 +27,8 @@ static const char usage[] =
     "Outputs (each written whole or not at all):\n"
     "  --out-warped FILE         MOVING warped onto the STATIC grid (float32 NIfTI)\n"
     "  --out-inverse-warped FILE STATIC warped onto the MOVING grid\n"
+    "  --out-json FILE           provenance record: resolved options, version, inputs'\n"
+    "                            and outputs' SHA-256, per-level iterations, timings\n"
     "  --out-field FILE          the map's displacement fields in world mm, as\n"
     "                            dipy_align_syn writes them: shape (X, Y, Z, 3, 2)\n"
     "                            ((X, Y, 2, 2) in 2D), [..., 0] forward, [..., 1]\n"
@@ -75,11 +78,20 @@ typedef struct syn_cli {
     cli_itk_outputs itk;
     cli_exec e;
     omreg_syn_options opt;
+    cli_provenance prov; /* --out-json */
 } syn_cli;
 
 static void progress(void *ctx, const omreg_syn_progress *p)
 {
-    const syn_cli *c = ctx;
+    syn_cli *c = ctx;
+    if (p->event == 1)
+        cli_prov_level_start(&c->prov, "syn", p->level, p->max_iter);
+    else if (p->event == 0)
+        cli_prov_level_metric(&c->prov, p->energy, p->derivative);
+    else if (p->event == 2)
+        cli_prov_level_end(&c->prov, p->iteration, p->iteration,
+                           c->prov.nlevels ? c->prov.levels[c->prov.nlevels - 1].metric : NAN,
+                           p->iteration < p->max_iter ? "converged" : "iterations exhausted");
     if (c->e.quiet)
         return;
     if (p->event == 1)
@@ -110,7 +122,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
     enum { O_PREALIGN = 256, O_ITERS, O_STEP_LENGTH, O_SS_SIGMA, O_OPT_TOL, O_INV_ITER,
            O_INV_TOL, O_METRIC, O_CC_RADIUS, O_SIGMA_DIFF, O_SSD_SMOOTH, O_EM_SMOOTH,
            O_INNER_ITER, O_Q_LEVELS, O_NO_DOUBLE, O_STEP_TYPE, O_OUT_WARPED, O_OUT_INVERSE,
-           O_OUT_FIELD, O_OUT_ITK_WARP, O_OUT_ITK_AFFINE, O_OUT_ELASTIX };
+           O_OUT_FIELD, O_OUT_ITK_WARP, O_OUT_ITK_AFFINE, O_OUT_ELASTIX, O_OUT_JSON };
     static const struct option longopts[] = {
         {"prealign", required_argument, NULL, O_PREALIGN},
         {"level-iters", required_argument, NULL, O_ITERS},
@@ -134,6 +146,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         {"out-itk-warp", required_argument, NULL, O_OUT_ITK_WARP},
         {"out-itk-affine", required_argument, NULL, O_OUT_ITK_AFFINE},
         {"out-elastix", required_argument, NULL, O_OUT_ELASTIX},
+        {"out-json", required_argument, NULL, O_OUT_JSON},
         CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -161,6 +174,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         case O_OUT_ITK_WARP: c->itk.itk_warp = optarg; break;
         case O_OUT_ITK_AFFINE: c->itk.itk_affine = optarg; break;
         case O_OUT_ELASTIX: c->itk.elastix = optarg; break;
+        case O_OUT_JSON: c->prov.path = optarg; break;
         case O_ITERS:
             if ((rc = cli_parse_level_iters(optarg, level_iters, OMREG_SYN_MAX_LEVELS,
                                             &n_iters)) != 0)
@@ -320,6 +334,64 @@ static omreg_status write_field(const omreg_backend *backend, const char *path,
     return st;
 }
 
+/* what the provenance record writes (--out-json) */
+typedef struct syn_record {
+    const syn_cli *c;
+    const omreg_syn_info *info;
+} syn_record;
+
+static void record_options(cli_json *j, const void *ctx)
+{
+    const syn_cli *c = ((const syn_record *)ctx)->c;
+    const omreg_syn_options *o = &c->opt;
+    static const char *const metrics[] = {"cc", "ssd", "em"};
+    static const char *const steps[] = {"demons", "gauss_newton"};
+    cli_json_string(j, "out-warped", c->out_warped);
+    cli_json_string(j, "out-inverse-warped", c->out_inverse_warped);
+    cli_json_string(j, "out-field", c->out_field);
+    cli_json_string(j, "out-itk-warp", c->itk.itk_warp);
+    cli_json_string(j, "out-itk-affine", c->itk.itk_affine);
+    cli_json_string(j, "out-elastix", c->itk.elastix);
+    cli_json_string(j, "prealign", c->prealign_path);
+    cli_json_int_array(j, "level-iters", o->level_iters, o->nlevels);
+    cli_json_double(j, "step-length", o->step_length);
+    cli_json_double(j, "ss-sigma-factor", o->ss_sigma_factor);
+    cli_json_double(j, "opt-tol", o->opt_tol);
+    cli_json_int(j, "inv-iter", o->inv_iter);
+    cli_json_double(j, "inv-tol", o->inv_tol);
+    cli_json_string(j, "metric", metrics[o->metric.type]);
+    cli_json_int(j, "cc-radius", o->metric.radius);
+    cli_json_double(j, "sigma-diff", o->metric.sigma_diff);
+    /* options of another metric than the chosen one: null */
+    const int ssd = o->metric.type == OMREG_SYN_SSD, em = o->metric.type == OMREG_SYN_EM;
+    if (ssd)
+        cli_json_double(j, "ssd-smooth", o->metric.smooth);
+    else
+        cli_json_null(j, "ssd-smooth");
+    if (em)
+        cli_json_double(j, "em-smooth", o->metric.smooth);
+    else
+        cli_json_null(j, "em-smooth");
+    if (ssd || em) {
+        cli_json_int(j, "inner-iter", o->metric.inner_iter);
+        cli_json_string(j, "step-type", steps[o->metric.step_type]);
+    } else {
+        cli_json_null(j, "inner-iter");
+        cli_json_null(j, "step-type");
+    }
+    cli_json_int(j, "em-q-levels", o->metric.q_levels);
+    cli_json_bool(j, "em-no-double-gradient", !o->metric.double_gradient);
+}
+
+static void record_result(cli_json *j, const void *ctx)
+{
+    const omreg_syn_info *info = ((const syn_record *)ctx)->info;
+    cli_json_int_array(j, "iterations", info->iterations, info->nlevels);
+    cli_json_int(j, "total_iterations", info->total_iterations);
+    cli_json_double(j, "last_energy", info->last_energy);
+    cli_json_double(j, "last_derivative", info->last_derivative);
+}
+
 int cmd_syn(int argc, char **argv)
 {
     syn_cli c;
@@ -341,6 +413,11 @@ int cmd_syn(int argc, char **argv)
     if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
         rc = cli_error("syn: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
                        omreg_image_ndim(mov));
+    if (!rc)
+        rc = cli_prov_input(&c.prov, "static", c.static_path) ||
+             cli_prov_input(&c.prov, "moving", c.moving_path) ||
+             cli_prov_input(&c.prov, "prealign", c.prealign_path);
+    c.prov.load_seconds = cli_elapsed();
     const int dim = stat ? omreg_image_ndim(stat) : 3;
     double prealign[16], *pre = NULL;
     if (!rc && c.prealign_path) {
@@ -357,6 +434,7 @@ int cmd_syn(int argc, char **argv)
         omreg_status st = omreg_syn_register(c.e.backend, stat, mov, pre, &c.opt, &map, &info);
         if (st != OMREG_OK)
             rc = cli_status_error("registration failed", st);
+        c.prov.register_seconds = cli_elapsed() - c.prov.load_seconds;
     }
     /* everything is computed before the first file is written; each output
      * is staged whole, then all are renamed into place */
@@ -401,6 +479,9 @@ int cmd_syn(int argc, char **argv)
             rc = cli_stage_itk_outputs(c.e.backend, &c.itk, dim, stat, pre, v);
         omreg_image_free(v);
     }
+    const syn_record record = {&c, &info};
+    if (!rc)
+        rc = cli_prov_stage(&c.prov, "syn", &c.e, record_options, record_result, &record);
     if (!rc && cli_outputs_commit() != OMREG_OK)
         rc = 1; /* cli_outputs_commit printed the reason */
     if (rc)

@@ -57,7 +57,12 @@ typedef struct {
 static inline ptrdiff_t SFX(par_window_side)(ptrdiff_t i, ptrdiff_t rad, ptrdiff_t n)
 {
     const ptrdiff_t first = i - rad > 0 ? i - rad : 0;
+#ifdef OMREG_CANARY_CC_EDGE_CLAMP
+    /* planted (ci/canaries.tsv): clamps to n, one voxel past the last */
+    const ptrdiff_t last = i + rad < n ? i + rad : n;
+#else
     const ptrdiff_t last = i + rad < n - 1 ? i + rad : n - 1;
+#endif
     return last - first + 1;
 }
 

@@ -23,7 +23,11 @@ static inline OMREG_ALWAYS_INLINE int SFX(fast_cell_3d)(ptrdiff_t ns, ptrdiff_t 
     const ptrdiff_t row = nc, slab = nr * nc;
     *at = (kk * nr + ii) * nc + jj;
     off[0] = 0, w[0] = alpha * beta * gamma;
+#ifdef OMREG_CANARY_INTERP_SWAPPED_WEIGHT
+    off[1] = 1, w[1] = calpha * beta * gamma; /* planted (ci/canaries.tsv): w[3]'s weight */
+#else
     off[1] = 1, w[1] = alpha * cbeta * gamma;
+#endif
     off[2] = row + 1, w[2] = calpha * cbeta * gamma;
     off[3] = row, w[3] = calpha * beta * gamma;
     off[4] = slab, w[4] = alpha * beta * cgamma;
@@ -45,10 +49,14 @@ static inline OMREG_ALWAYS_INLINE int SFX(fast_interp_scalar_3d)(const FLT *vol,
     if (!SFX(fast_cell_3d)(ns, nr, nc, dkk, dii, djj, &at, off, w))
         return SFX(interp_scalar_3d)(vol, ns, nr, nc, dkk, dii, djj, out);
     const FLT *v = vol + at;
+#ifdef OMREG_CANARY_INTERP_WIDE_ACCUMULATOR
+    double acc = w[0] * v[off[0]]; /* planted (ci/canaries.tsv): rounds once, not per add */
+#else
     FLT acc = (FLT)(w[0] * v[off[0]]);
+#endif
     for (int t = 1; t < 8; ++t)
         acc += w[t] * v[off[t]];
-    *out = acc;
+    *out = (FLT)acc;
     return 1;
 }
 

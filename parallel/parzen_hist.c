@@ -46,9 +46,36 @@ typedef void block_fill_fn(const void *job, block_local *local, double *partial,
 static void block_rounds(size_t n, size_t len, double *scratch, block_fill_fn *fill,
                          const void *job)
 {
-    const size_t nblocks = (n + OMREG_PARZEN_BLOCK - 1) / OMREG_PARZEN_BLOCK;
+#ifdef OMREG_CANARY_PARZEN_BLOCK_PER_THREAD
+    /* planted (ci/canaries.tsv): one block per thread, not a fixed size */
+    const size_t nthreads = (size_t)omreg_par_max_threads();
+    const size_t block_size = n / nthreads + (n % nthreads != 0) + (n == 0);
+#else
+    const size_t block_size = OMREG_PARZEN_BLOCK;
+#endif
+    const size_t nblocks = (n + block_size - 1) / block_size;
     double *total = scratch;
     memset(total, 0, sizeof(double) * len);
+#ifdef OMREG_CANARY_PARZEN_THREAD_ORDER
+    /* planted (ci/canaries.tsv): each thread sums its blocks into its own
+     * partial, and the partials are added in thread order */
+#pragma omp parallel num_threads(omreg_par_max_threads())
+    {
+        const size_t t = (size_t)omp_get_thread_num();
+        double *mine = scratch + len * (1 + t);
+        block_local local;
+        memset(&local, 0, sizeof local);
+        memset(mine, 0, sizeof(double) * len);
+#pragma omp for schedule(runtime)
+        for (size_t b = 0; b < nblocks; ++b) {
+            size_t start = b * block_size;
+            size_t end = n - start > block_size ? start + block_size : n;
+            fill(job, &local, mine, start, end);
+        }
+        add_round(total, scratch + len, (size_t)omp_get_num_threads(), len);
+    }
+    return;
+#endif
 #pragma omp parallel num_threads(omreg_par_max_threads())
     {
         const size_t round = (size_t)omp_get_num_threads();
@@ -58,13 +85,22 @@ static void block_rounds(size_t n, size_t len, double *scratch, block_fill_fn *f
             const size_t nb = nblocks - first < round ? nblocks - first : round;
 #pragma omp for schedule(runtime)
             for (size_t k = 0; k < nb; ++k) {
+#ifdef OMREG_CANARY_PARZEN_RACY_TOTAL
+                /* planted (ci/canaries.tsv): blocks add straight into the total */
+                double *partial = total;
+#else
                 double *partial = scratch + len * (1 + k);
-                size_t start = (first + k) * OMREG_PARZEN_BLOCK;
-                size_t end = n - start > OMREG_PARZEN_BLOCK ? start + OMREG_PARZEN_BLOCK : n;
                 memset(partial, 0, sizeof(double) * len);
+#endif
+                size_t start = (first + k) * block_size;
+                size_t end = n - start > block_size ? start + block_size : n;
                 fill(job, &local, partial, start, end);
             }
+#ifdef OMREG_CANARY_PARZEN_RACY_TOTAL
+            add_round(total, scratch + len, 0, len); /* planted: no partial to add */
+#else
             add_round(total, scratch + len, nb, len);
+#endif
         }
     }
 }
@@ -82,8 +118,10 @@ static void joint_fill(const void *job, block_local *local, double *partial, siz
     const omreg_parzen_geometry g = *j.g;
     (void)local;
     for (size_t v = start; v < end; ++v) {
+#ifndef OMREG_CANARY_PARZEN_DROP_MASK /* planted (ci/canaries.tsv): masks ignored */
         if ((j.smask && j.smask[v] == 0) || (j.mmask && j.mmask[v] == 0))
             continue;
+#endif
         parzen_joint_add(partial, g.nbins, g.padding,
                          parzen_bin_normalize(j.sval[v], g.smin, g.sdelta),
                          parzen_bin_normalize(j.mval[v], g.mmin, g.mdelta));

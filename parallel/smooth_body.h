@@ -18,7 +18,13 @@ void SFX(omreg_par_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const s
 
 #pragma omp parallel num_threads(nbuffers)
     {
+#ifdef OMREG_CANARY_SMOOTH_SHARED_BUFFER
+        /* planted (ci/canaries.tsv): every thread works in buffer 0 */
+        double *buf = scratch;
+        (void)per_buffer;
+#else
         double *buf = scratch + (size_t)omp_get_thread_num() * per_buffer;
+#endif
         if (inner <= OMREG_SMOOTH_PANEL) {
             /* last axis: the inner interleaved lines of one grid row are
              * contiguous; neighbours on a line are inner apart. Outputs in

@@ -1,13 +1,19 @@
 /* Type-generic body of warp.c (FLT, SFX defined by the includer).
  * LOOKUP2/LOOKUP3 select the linear or nearest image lookup. */
 
+#ifdef OMREG_CANARY_WARP_DROP_LAST_ROW
+#define WARP_CANARY_ROWS_DROPPED 1 /* planted (ci/canaries.tsv): last row never written */
+#else
+#define WARP_CANARY_ROWS_DROPPED 0
+#endif
+
 #define DEFINE_WARP_2D(NAME, LOOKUP2)                                                          \
     void SFX(NAME)(const FLT *img, const size_t img_shape[2], const FLT *field,               \
                    const size_t field_shape[2], const double *affine_idx_in,                  \
                    const double *affine_idx_out, const double *affine_disp,                   \
                    const size_t out_shape[2], FLT *out)                                       \
     {                                                                                          \
-        const size_t nrows = out_shape[0], ncols = out_shape[1];                               \
+        const size_t nrows = out_shape[0] - WARP_CANARY_ROWS_DROPPED, ncols = out_shape[1];    \
         _Pragma("omp parallel for schedule(runtime)")                                         \
         for (size_t i = 0; i < nrows; ++i)                                                     \
             for (size_t j = 0; j < ncols; ++j) {                                               \
@@ -52,3 +58,4 @@ DEFINE_WARP_3D(omreg_par_warp_nn_3d, SFX(interp_scalar_nn_3d))
 
 #undef DEFINE_WARP_2D
 #undef DEFINE_WARP_3D
+#undef WARP_CANARY_ROWS_DROPPED

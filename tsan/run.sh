@@ -34,19 +34,8 @@ if [ -s "$OMREG_SOURCE_DIR/tsan/suppressions.txt" ]; then
     TSAN_OPTS="$TSAN_OPTS suppressions=$OMREG_SOURCE_DIR/tsan/suppressions.txt"
 fi
 
-# LLVM 14's TSan cannot map its shadow with 32 bits of mmap randomisation
-# (kernels >= 6.5 on some distributions): run without ASLR then (the
-# personality is inherited, so wrapping ctest covers the canary too).
-WRAP=()
-rnd=$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 28)
-if [ "$rnd" -gt 28 ]; then
-    if setarch "$(uname -m)" -R true 2>/dev/null; then
-        WRAP=(setarch "$(uname -m)" -R)
-        omreg_log "vm.mmap_rnd_bits=$rnd: running TSan binaries under setarch -R"
-    else
-        omreg_die "vm.mmap_rnd_bits=$rnd is too high for LLVM 14 TSan and setarch -R is not permitted; run 'sysctl -w vm.mmap_rnd_bits=28' on the host"
-    fi
-fi
+# (the personality is inherited, so wrapping ctest covers the canary too)
+omreg_tsan_wrap
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
