@@ -272,13 +272,13 @@ static void pd_rotation_rigid_sparse(double proportion, const char *fixture)
     omreg_image_free(m);
 }
 
-static void pd_rotation_rigid_p10(void **state)
+static void sparse_pd_rotation_rigid_p10(void **state)
 {
     (void)state;
     pd_rotation_rigid_sparse(0.1, "e2e_sparse/pd_r10_rigid_p10_angle_error.npy");
 }
 
-static void pd_rotation_rigid_p25(void **state)
+static void sparse_pd_rotation_rigid_p25(void **state)
 {
     (void)state;
     pd_rotation_rigid_sparse(0.25, "e2e_sparse/pd_r10_rigid_p25_angle_error.npy");
@@ -313,13 +313,13 @@ static void ch2_3mm_affine_sparse(double proportion, const char *fixture)
     omreg_image_free(m);
 }
 
-static void ch2_3mm_affine_p10(void **state)
+static void sparse_ch2_3mm_affine_p10(void **state)
 {
     (void)state;
     ch2_3mm_affine_sparse(0.1, "e2e_sparse/ch2_3mm_affine_p10_error.npy");
 }
 
-static void ch2_3mm_affine_p25(void **state)
+static void sparse_ch2_3mm_affine_p25(void **state)
 {
     (void)state;
     ch2_3mm_affine_sparse(0.25, "e2e_sparse/ch2_3mm_affine_p25_error.npy");
@@ -333,10 +333,11 @@ int main(void)
         cmocka_unit_test(pd_rotation_rigid),
         cmocka_unit_test(pd_rotation_affine),
         cmocka_unit_test(ch2_3mm_affine),
-        cmocka_unit_test(pd_rotation_rigid_p10),
-        cmocka_unit_test(pd_rotation_rigid_p25),
-        cmocka_unit_test(ch2_3mm_affine_p10),
-        cmocka_unit_test(ch2_3mm_affine_p25),
+        cmocka_unit_test(sparse_pd_rotation_rigid_p10),
+        cmocka_unit_test(sparse_pd_rotation_rigid_p25),
+        cmocka_unit_test(sparse_ch2_3mm_affine_p10),
+        cmocka_unit_test(sparse_ch2_3mm_affine_p25),
     };
+    omreg_test_apply_filter();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
