@@ -6,8 +6,14 @@
 # pool-thread TLS is suppressed: ci/valgrind.supp, plus tests/valgrind.supp
 # when present). The determinism matrix registers a program many times; it
 # runs once per thread count here.
+# Beside them, a sample of the equality programs (parallel vs reference),
+# chosen to cost seconds under memcheck: OMREG_VALGRIND_EQUALITY lists
+# NAME or NAME=GLOB (GLOB: the cmocka cases to run, through
+# OMREG_TEST_FILTER). test_equality_affine's 2D sparse case is the one whose
+# printed hash once read uninitialised matrix entries (issue 19).
 # Knobs (environment): OMREG_VALGRIND_THREADS, OMREG_VALGRIND_LABELS,
-# OMREG_VALGRIND_EXCLUDE, OMREG_BUILD_ROOT, OMREG_JOBS.
+# OMREG_VALGRIND_EXCLUDE, OMREG_VALGRIND_EQUALITY ("" for none),
+# OMREG_BUILD_ROOT, OMREG_JOBS.
 set -euo pipefail
 # shellcheck source=ci/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +21,7 @@ set -euo pipefail
 THREADS=${OMREG_VALGRIND_THREADS:-"1 2"}
 LABELS=${OMREG_VALGRIND_LABELS:-^(unit|golden|robustness)$}
 EXCLUDE=${OMREG_VALGRIND_EXCLUDE:-^slow$}
+EQUALITY=${OMREG_VALGRIND_EQUALITY-test_equality_affine=sparse_2d_rigid test_equality_parzen test_equality_center_of_mass test_equality_warp}
 BUILD=$OMREG_BUILD_ROOT/default
 WORK=$BUILD/valgrind-runs
 
@@ -34,6 +41,23 @@ VALGRIND=(valgrind -q --tool=memcheck --error-exitcode=1 --leak-check=full
 rm -rf "$WORK"
 mkdir -p "$WORK"
 omreg_list_tests "$BUILD" "$LABELS" "$EXCLUDE" "$WORK/tests.txt"
+# the equality sample: each named program once, with its case filter
+declare -A FILTER=()
+if [ -n "$EQUALITY" ]; then
+    omreg_list_tests "$BUILD" "^equality$" "$EXCLUDE" "$WORK/equality.txt"
+    for item in $EQUALITY; do
+        name=${item%%=*} found=
+        [[ $item == *=* ]] && FILTER[$name]=${item#*=}
+        while IFS= read -r line; do
+            omreg_parse_entry "$line"
+            if [ "$E_NAME" = "$name" ]; then
+                printf '%s\n' "$line" >>"$WORK/tests.txt"
+                found=1
+            fi
+        done <"$WORK/equality.txt"
+        [ -n "$found" ] || omreg_die "OMREG_VALGRIND_EQUALITY: no equality test named $name in $BUILD"
+    done
+fi
 omreg_load_programs "$WORK/tests.txt" "$BUILD"
 [ "${#ENTRIES[@]}" -gt 0 ] || omreg_die "no test labelled '$LABELS' in $BUILD"
 
@@ -47,6 +71,7 @@ run_one() {
     (
         cd "$E_DIR" &&
             env -u OMREG_BACKEND -u OMP_SCHEDULE "${E_ENV[@]}" OMP_NUM_THREADS="$threads" \
+                OMREG_TEST_FILTER="${FILTER[$E_NAME]:-}" \
                 timeout -k 10 "${OMREG_TOOL_TIMEOUT:-1200}" "${VALGRIND[@]}" "${E_CMD[@]}"
     ) >"$log" 2>&1 </dev/null
     rc=$?

@@ -265,7 +265,10 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
     memset(&res, 0, sizeof res);
     for (int level = opt->nlevels - 1; level >= 0; --level) {
         ls.level = level;
-        ls.max_iter = opt->level_iters[opt->nlevels - 1 - level];
+        ls.max_iter = opt->level_iters[opt->nlevels - 1 - level]; /* coarsest first */
+#ifdef OMREG_CANARY_LEVELS_REVERSED
+        ls.max_iter = opt->level_iters[level]; /* planted (ci/canaries.tsv) */
+#endif
         const size_t *shape = omreg_scale_space_domain_shape(sss, level);
         const double *grid = omreg_scale_space_affine(sss, level);
         /* the smoothed static image sampled on the level's grid */

@@ -15,8 +15,17 @@ static inline void sample_regular_point(int dim, const size_t *shape, size_t k,
 {
     size_t flat = i * k;
     double jitter[3];
-    for (int d = 0; d < dim; ++d)
-        jitter[d] = omreg_random_normal(seed, i * (size_t)dim + (size_t)d) * sigma;
+    for (int d = 0; d < dim; ++d) {
+        /* draw i*dim + d: one fresh draw per sample and axis, in sample order */
+        size_t draw = i * (size_t)dim + (size_t)d;
+#ifdef OMREG_CANARY_SAMPLER_SHARED_DRAWS
+        draw = i / 2 * (size_t)dim + (size_t)d; /* planted (ci/canaries.tsv) */
+#endif
+#ifdef OMREG_CANARY_SAMPLER_STREAM_SLIP
+        draw = (i + 1) * (size_t)dim + (size_t)d; /* planted (ci/canaries.tsv) */
+#endif
+        jitter[d] = omreg_random_normal(seed, draw) * sigma;
+    }
     if (dim == 2) {
         double r = (double)(flat / shape[1]) + jitter[0];
         double c = (double)(flat % shape[1]) + jitter[1];

@@ -155,6 +155,7 @@ static void mi3d_affine_masked(void **s) { (void)s; metric_case("mi3d_affine_mas
 static void mi3d_translation_sparse(void **s) { (void)s; metric_case("mi3d_translation_sparse", "TRANSLATION", 1, 0); }
 static void mi2d_rigid_dense(void **s) { (void)s; metric_case("mi2d_rigid_dense", "RIGID", 0, 1); }
 static void mi2d_affine_sparse(void **s) { (void)s; metric_case("mi2d_affine_sparse", "AFFINE", 1, 0); }
+static void mi3d_affine_sparse(void **s) { (void)s; metric_case("mi3d_affine_sparse", "AFFINE", 1, 0); }
 
 static void scale_spaces(void **state)
 {
@@ -287,7 +288,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mi3d_rigid_dense),   cmocka_unit_test(mi3d_affine_masked),
         cmocka_unit_test(mi3d_translation_sparse), cmocka_unit_test(mi2d_rigid_dense),
-        cmocka_unit_test(mi2d_affine_sparse), cmocka_unit_test(scale_spaces),
+        cmocka_unit_test(mi2d_affine_sparse), cmocka_unit_test(mi3d_affine_sparse),
+        cmocka_unit_test(scale_spaces),
         cmocka_unit_test(affine_map),         cmocka_unit_test(reg3d_rigid),
         cmocka_unit_test(reg2d_affine),       cmocka_unit_test(reg3d_affine),
     };

@@ -139,3 +139,12 @@ void *omreg_test_alloc(size_t count, size_t size)
         fail_msg("test allocation of %zu x %zu failed", count, size);
     return p;
 }
+
+void omreg_test_apply_filter(void)
+{
+    const char *glob = getenv("OMREG_TEST_FILTER"), *skip = getenv("OMREG_TEST_SKIP");
+    if (glob && *glob)
+        cmocka_set_test_filter(glob);
+    if (skip && *skip)
+        cmocka_set_skip_filter(skip);
+}

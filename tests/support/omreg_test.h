@@ -52,6 +52,13 @@ uint64_t omreg_test_hash(const void *data, size_t bytes);
  * from the environment (so the ctest matrix really varies them). */
 void omreg_test_check_omp_environment(void **state);
 
+/* Run only the cmocka tests whose names match the glob in the environment
+ * variable OMREG_TEST_FILTER, and skip those matching OMREG_TEST_SKIP (each
+ * if set): lets a tool stage (ci/valgrind.sh) run the cheap cases of a
+ * program, and ctest split a long program into entries. Call before
+ * cmocka_run_group_tests. */
+void omreg_test_apply_filter(void);
+
 /* calloc or fail the test */
 void *omreg_test_alloc(size_t count, size_t size);
 
