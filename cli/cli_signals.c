@@ -28,6 +28,7 @@
 
 #include "cli.h"
 #include "omreg/nifti.h"
+#include "omreg/png.h"
 
 enum { MAX_OUTPUTS = 8, MAX_PATH = 4096 };
 
@@ -159,17 +160,25 @@ static omreg_status stage_done(int slot, omreg_status st)
     return st;
 }
 
+/* Hold interrupts off and reserve the next slot for path; interrupts are
+ * allowed again by stage_done, or here when no slot is left. */
+static omreg_status stage_begin(const char *path, int *slot)
+{
+    cli_signals_block();
+    omreg_status st = next_slot(path, slot);
+    if (st != OMREG_OK)
+        cli_signals_unblock();
+    return st;
+}
+
 omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int ndim,
                              const size_t *shape, omreg_dtype dtype, const void *data,
                              const double *affine4x4)
 {
     int slot;
-    cli_signals_block();
-    omreg_status st = next_slot(path, &slot);
-    if (st != OMREG_OK) {
-        cli_signals_unblock();
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
         return st;
-    }
     st = omreg_nifti_write_array_with(backend, staged_tmp[slot], ndim, shape, dtype, data,
                                       affine4x4);
     return stage_done(slot, st);
@@ -179,25 +188,30 @@ omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
                              const omreg_image *img)
 {
     int slot;
-    cli_signals_block();
-    omreg_status st = next_slot(path, &slot);
-    if (st != OMREG_OK) {
-        cli_signals_unblock();
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
         return st;
-    }
     st = omreg_nifti_write_with(backend, staged_tmp[slot], img);
+    return stage_done(slot, st);
+}
+
+omreg_status cli_stage_png(const char *path, size_t width, size_t height,
+                           const unsigned char *rgb)
+{
+    int slot;
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
+        return st;
+    st = omreg_png_write_rgb(staged_tmp[slot], width, height, rgb);
     return stage_done(slot, st);
 }
 
 omreg_status cli_stage_matrix(const char *path, int n, const double *m)
 {
     int slot;
-    cli_signals_block();
-    omreg_status st = next_slot(path, &slot);
-    if (st != OMREG_OK) {
-        cli_signals_unblock();
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
         return st;
-    }
     FILE *f = fopen(staged_tmp[slot], "w");
     int ok = f != NULL;
     for (int r = 0; ok && r < n; ++r)

@@ -19,6 +19,8 @@ static const char usage[] =
     "Outputs:\n"
     "  --out-affine FILE         write A as rows of %.17g (numpy.loadtxt reads it)\n"
     "  --out-warped FILE         write MOVING resampled on the STATIC grid (NIfTI)\n"
+    "  --out-qc FILE.png         QC picture of the result: slices of STATIC with the\n"
+    "                            edges of the warped MOVING over them (see omreg qc)\n"
     "Stages:\n"
     "  --pipeline LIST           comma list of stages, default com,translation,rigid,affine\n"
     "                            (init: com|centers|origins; transforms: translation,\n"
@@ -45,7 +47,7 @@ static const char usage[] =
     "  --help                    this text\n";
 
 typedef struct affine_cli {
-    const char *static_path, *moving_path, *out_affine, *out_warped, *pipeline;
+    const char *static_path, *moving_path, *out_affine, *out_warped, *out_qc, *pipeline;
     const char *starting_affine, *static_mask, *moving_mask;
     cli_exec e;
     omreg_affine_options opt;
@@ -74,10 +76,11 @@ static void progress(void *ctx, const omreg_affine_progress *p)
 static int parse_args(int argc, char **argv, affine_cli *c)
 {
     enum { O_OUT_AFFINE = 256, O_OUT_WARPED, O_PIPELINE, O_TRANSFORM, O_START, O_NBINS,
-           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS };
+           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS, O_OUT_QC };
     static const struct option longopts[] = {
         {"out-affine", required_argument, NULL, O_OUT_AFFINE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
+        {"out-qc", required_argument, NULL, O_OUT_QC},
         {"pipeline", required_argument, NULL, O_PIPELINE},
         {"transform", required_argument, NULL, O_TRANSFORM},
         {"starting-affine", required_argument, NULL, O_START},
@@ -107,6 +110,7 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         switch (opt) {
         case O_OUT_AFFINE: c->out_affine = optarg; break;
         case O_OUT_WARPED: c->out_warped = optarg; break;
+        case O_OUT_QC: c->out_qc = optarg; break;
         case O_PIPELINE:
         case O_TRANSFORM: c->pipeline = optarg; break;
         case O_START: c->starting_affine = optarg; break;
@@ -168,17 +172,6 @@ int cmd_affine_parse_only(int argc, char **argv)
     return parse_args(argc, argv, &c);
 }
 
-static int load(const char *what, const char *path, omreg_image **out)
-{
-    omreg_status st = cli_read_image(path, out);
-    if (st != OMREG_OK) {
-        char label[256];
-        snprintf(label, sizeof label, "%s image %s", what, path);
-        return cli_status_error(label, st);
-    }
-    return cli_check_finite(what, path, *out);
-}
-
 int cmd_affine(int argc, char **argv)
 {
     affine_cli c;
@@ -193,18 +186,18 @@ int cmd_affine(int argc, char **argv)
     cli_elapsed();
 
     omreg_image *stat = NULL, *mov = NULL, *smask = NULL, *mmask = NULL, *warped = NULL;
-    rc = load("static", c.static_path, &stat);
+    rc = cli_load_image("static", c.static_path, &stat);
     if (!rc)
-        rc = load("moving", c.moving_path, &mov);
+        rc = cli_load_image("moving", c.moving_path, &mov);
     if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
         rc = cli_error("affine: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
                        omreg_image_ndim(mov));
     if (!rc && c.static_mask)
-        rc = load("static mask", c.static_mask, &smask);
+        rc = cli_load_image("static mask", c.static_mask, &smask);
     if (!rc && smask)
         rc = cli_check_same_grid("--static-mask", c.static_mask, smask, "STATIC", stat);
     if (!rc && c.moving_mask)
-        rc = load("moving mask", c.moving_mask, &mmask);
+        rc = cli_load_image("moving mask", c.moving_mask, &mmask);
     if (!rc && mmask)
         rc = cli_check_same_grid("--moving-mask", c.moving_mask, mmask, "MOVING", mov);
     int dim = stat ? omreg_image_ndim(stat) : 3, n1 = dim + 1;
@@ -227,15 +220,20 @@ int cmd_affine(int argc, char **argv)
             rc = cli_status_error("registration failed", st);
     }
     /* every output is staged whole, then all are renamed into place */
-    if (!rc && c.out_warped) {
+    if (!rc && (c.out_warped || c.out_qc)) {
         omreg_status st = omreg_affine_map_transform(c.e.backend, res.affine, 0, mov,
                                                      omreg_image_shape(stat),
                                                      omreg_image_grid2world(stat), 0, &warped);
-        if (st == OMREG_OK)
-            st = cli_stage_image(c.e.backend, c.out_warped, warped);
+        if (st != OMREG_OK)
+            rc = cli_status_error("warping MOVING", st);
+    }
+    if (!rc && c.out_warped) {
+        omreg_status st = cli_stage_image(c.e.backend, c.out_warped, warped);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
     }
+    if (!rc && c.out_qc)
+        rc = cli_stage_qc(c.e.backend, c.out_qc, stat, warped, c.e.quiet);
     if (!rc && c.out_affine && cli_stage_matrix(c.out_affine, n1, res.affine) != OMREG_OK)
         rc = cli_error("%s: cannot write the affine", c.out_affine);
     if (!rc && cli_outputs_commit() != OMREG_OK)

@@ -8,6 +8,7 @@ int cmd_affine(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_affine_error(int argc, char **argv);
 int cmd_syn(int argc, char **argv);
+int cmd_qc(int argc, char **argv);
 
 static const char usage[] =
     "usage: omreg COMMAND [options]\n"
@@ -20,6 +21,7 @@ static const char usage[] =
     "  syn STATIC MOVING      symmetric diffeomorphic registration (SyN: cc, ssd, em)\n"
     "  apply IMAGE            resample an image through a saved affine and/or SyN map\n"
     "  affine-error EST TRUE  distance between two affines over an image's voxels\n"
+    "  qc STATIC WARPED       picture of a registration (slices, edges) and its score\n"
     "  version                print the version\n"
     "  help                   this text\n"
     "\n"
@@ -41,6 +43,8 @@ int main(int argc, char **argv)
         return cmd_syn(argc - 1, argv + 1);
     if (strcmp(cmd, "apply") == 0)
         return cmd_apply(argc - 1, argv + 1);
+    if (strcmp(cmd, "qc") == 0)
+        return cmd_qc(argc - 1, argv + 1);
     if (strcmp(cmd, "affine-error") == 0)
         return cmd_affine_error(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
