@@ -94,6 +94,7 @@ int cli_expect_pair(const char *cmd, int argc, int optind_);
  * exit code after printing the one-line error. Used by the fuzzers. */
 int cmd_affine_parse_only(int argc, char **argv);
 int cmd_syn_parse_only(int argc, char **argv);
+int cmd_qc_parse_only(int argc, char **argv);
 
 /* Silence cli_error / cli_usage_error (the fuzzers). */
 void cli_silence_errors(int on);

@@ -107,6 +107,12 @@ static int parse_args(int argc, char **argv, qc_cli *c)
     return 0;
 }
 
+int cmd_qc_parse_only(int argc, char **argv)
+{
+    qc_cli c;
+    return parse_args(argc, argv, &c);
+}
+
 /* Render and stage; *score set on success. 0 or the exit code. */
 static int stage_picture(const omreg_backend *backend, const char *path,
                          const omreg_image *stat, const omreg_image *warped,
