@@ -9,6 +9,8 @@
  *   and on the left in the sagittal one, superior up;
  * - the percentile window: one huge voxel does not blank the picture;
  * - grids that differ are refused, float32-rounded affines accepted;
+ * - a failed allocation anywhere returns OMREG_ENOMEM and leaks nothing;
+ *   a NaN on a drawn slice is OMREG_ENONFINITE;
  * - both backends give the same bytes; the PNG writer's file decodes (with
  *   libpng, independently of omreg's reader) to the picture's pixels.
  * NaN policy: inputs are finite; pictures are compared as bytes. */
@@ -26,6 +28,7 @@
 #include "image_internal.h"
 #include "omreg/png.h"
 #include "omreg/qc.h"
+#include "omreg/testing.h"
 #include "qc_internal.h"
 
 /* Pearson correlation of exactly linear data is +-1 up to a few roundings
@@ -249,6 +252,44 @@ static void grids_must_match(void **state)
     omreg_image_free(vol2);
 }
 
+/* ---- failures ---------------------------------------------------------------- */
+
+/* Every allocation of a render failing in turn: OMREG_ENOMEM, *out left as
+ * it was, nothing leaked (valgrind runs the unit tests); then a NaN voxel
+ * on a drawn slice is refused. */
+static void failures_leave_nothing(void **state)
+{
+    (void)state;
+    const size_t shape[3] = {12, 9, 7};
+    const double g2w[16] = {2, 0, 0, -10, 0, 3, 0, -12, 0, 0, 4, -14, 0, 0, 0, 1};
+    omreg_image *img = NULL;
+    assert_int_equal(omreg_image_create(&img, 3, shape, 1, OMREG_F64, g2w), OMREG_OK);
+    double *v = img->data;
+    for (size_t i = 0; i < 12 * 9 * 7; ++i)
+        v[i] = (double)(i % 17);
+    const omreg_qc_options o = omreg_qc_default_options();
+    omreg_qc_picture *const sentinel = (omreg_qc_picture *)&o, *pic = sentinel;
+    long k = 1;
+    for (;; ++k) {
+        omreg_testing_fail_alloc_at(k);
+        omreg_status st = omreg_qc_render(omreg_test_backend(), img, img, &o, &pic);
+        omreg_testing_fail_alloc_at(0);
+        if (st == OMREG_OK)
+            break;
+        assert_int_equal(st, OMREG_ENOMEM);
+        assert_ptr_equal(pic, sentinel);
+    }
+    print_message("a 3D render makes %ld allocations\n", k - 1);
+    assert_true(k > 10); /* panels, samples, masks, maps and the picture each failed once */
+    omreg_qc_picture_free(pic);
+    /* a NaN on the centre voxel, which every panel draws */
+    v[(6 * 9 + 4) * 7 + 3] = NAN;
+    pic = sentinel;
+    assert_int_equal(omreg_qc_render(omreg_test_backend(), img, img, &o, &pic), OMREG_ENONFINITE);
+    assert_ptr_equal(pic, sentinel);
+    omreg_image_free(img);
+}
+
 /* ---- backends and the PNG file ---------------------------------------------- */
 
 static void backends_agree_and_png_decodes(void **state)
@@ -314,6 +355,7 @@ int main(void)
         cmocka_unit_test(anisotropic_orientation),
         cmocka_unit_test(percentile_window),
         cmocka_unit_test(grids_must_match),
+        cmocka_unit_test(failures_leave_nothing),
         cmocka_unit_test(backends_agree_and_png_decodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
