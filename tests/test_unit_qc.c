@@ -6,7 +6,9 @@
  *   bright slabs on the patient's right, anterior and superior sides must
  *   give panels sized by world extent (not voxel count), right on the right
  *   (neurological) or left (radiological), anterior up in the axial panel
- *   and on the left in the sagittal one, superior up;
+ *   and on the left in the sagittal one, superior up; the same volume
+ *   stored in another voxel order (axes swapped, one reversed) draws the
+ *   same picture;
  * - the percentile window: one huge voxel does not blank the picture;
  * - grids that differ are refused, float32-rounded affines accepted;
  * - a failed allocation anywhere returns OMREG_ENOMEM and leaks nothing;
@@ -167,6 +169,43 @@ static void anisotropic_orientation(void **state)
         omreg_qc_picture_free(pic);
     }
     omreg_image_free(img);
+}
+
+/* Interpolation weights come from grid coordinates computed through each
+ * grid's own inverse affine, so two storage orders of one volume can sample
+ * values that differ in the last bits; a byte may then round one level
+ * apart. A wrong orientation moves whole slabs (hundreds of levels). */
+#define STORAGE_TOL_LEVELS 1
+
+/* The same world volume stored as (y, x reversed, z): the picture is drawn
+ * in world space, so it must not change. */
+static void storage_order_does_not_matter(void **state)
+{
+    (void)state;
+    omreg_image *img = slab_volume(), *perm = NULL;
+    const size_t shape[3] = {NY, NX, NZ};
+    /* voxel (j, i', k) with i' = NX - 1 - i: x = 99 - i', y = -100 + 2 j */
+    const double g2w[16] = {0, -1, 0, 99, 2, 0, 0, -100, 0, 0, 3, -100, 0, 0, 0, 1};
+    assert_int_equal(omreg_image_create(&perm, 3, shape, 1, OMREG_F64, g2w), OMREG_OK);
+    const double *a = img->data;
+    double *b = perm->data;
+    for (size_t i = 0; i < NX; ++i)
+        for (size_t j = 0; j < NY; ++j)
+            for (size_t k = 0; k < NZ; ++k)
+                b[(j * NX + (NX - 1 - i)) * NZ + k] = a[(i * NY + j) * NZ + k];
+    const omreg_qc_options o = omreg_qc_default_options();
+    omreg_qc_picture *p1 = render(img, img, o), *p2 = render(perm, perm, o);
+    const size_t w = omreg_qc_picture_width(p1), h = omreg_qc_picture_height(p1);
+    assert_int_equal(omreg_qc_picture_width(p2), w);
+    assert_int_equal(omreg_qc_picture_height(p2), h);
+    const unsigned char *x = omreg_qc_picture_rgb(p1), *y = omreg_qc_picture_rgb(p2);
+    for (size_t i = 0; i < w * h * 3; ++i)
+        if (abs((int)x[i] - (int)y[i]) > STORAGE_TOL_LEVELS)
+            fail_msg("byte %zu (pixel %zu, %zu): %d vs %d", i, i / 3 / w, i / 3 % w, x[i], y[i]);
+    omreg_qc_picture_free(p1);
+    omreg_qc_picture_free(p2);
+    omreg_image_free(img);
+    omreg_image_free(perm);
 }
 
 /* ---- intensity window ------------------------------------------------------ */
@@ -353,6 +392,7 @@ int main(void)
         cmocka_unit_test(edge_correlation_known),
         cmocka_unit_test(edge_strength_of_a_step),
         cmocka_unit_test(anisotropic_orientation),
+        cmocka_unit_test(storage_order_does_not_matter),
         cmocka_unit_test(percentile_window),
         cmocka_unit_test(grids_must_match),
         cmocka_unit_test(failures_leave_nothing),
