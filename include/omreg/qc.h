@@ -74,9 +74,12 @@ omreg_status omreg_qc_render(const omreg_backend *backend, const omreg_image *st
 /** Free a picture; NULL is a no-op. */
 void omreg_qc_picture_free(omreg_qc_picture *picture);
 
+/** The picture's size in pixels (panels side by side, 4 black columns
+ * between them, each panel centred vertically). */
 size_t omreg_qc_picture_width(const omreg_qc_picture *picture);
 size_t omreg_qc_picture_height(const omreg_qc_picture *picture);
-/** width * height * 3 bytes, RGB, row-major, top row first. */
+/** width * height * 3 bytes, RGB, row-major, top row first; owned by the
+ * picture. */
 const unsigned char *omreg_qc_picture_rgb(const omreg_qc_picture *picture);
 /** Number of panels: 3 for 3D images, 1 for 2D. */
 int omreg_qc_picture_panels(const omreg_qc_picture *picture);
