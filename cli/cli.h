@@ -140,12 +140,13 @@ void cli_signals_unblock(void);
  * untouched. Returns the library status (messages name the target). */
 omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
                              const omreg_image *img);
+/* an 8-bit RGB picture as a PNG (QC pictures) */
+omreg_status cli_stage_png(const char *path, size_t width, size_t height,
+                           const unsigned char *rgb);
 omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int ndim,
                              const size_t *shape, omreg_dtype dtype, const void *data,
                              const double *affine4x4);
 omreg_status cli_stage_matrix(const char *path, int n, const double *m);
-omreg_status cli_stage_png(const char *path, size_t width, size_t height,
-                           const unsigned char *rgb);
 omreg_status cli_outputs_commit(void);
 void cli_outputs_discard(void);
 

@@ -171,6 +171,17 @@ static omreg_status stage_begin(const char *path, int *slot)
     return st;
 }
 
+omreg_status cli_stage_png(const char *path, size_t width, size_t height,
+                           const unsigned char *rgb)
+{
+    int slot;
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
+        return st;
+    st = omreg_png_write_rgb(staged_tmp[slot], width, height, rgb);
+    return stage_done(slot, st);
+}
+
 omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int ndim,
                              const size_t *shape, omreg_dtype dtype, const void *data,
                              const double *affine4x4)
@@ -195,23 +206,15 @@ omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
     return stage_done(slot, st);
 }
 
-omreg_status cli_stage_png(const char *path, size_t width, size_t height,
-                           const unsigned char *rgb)
-{
-    int slot;
-    omreg_status st = stage_begin(path, &slot);
-    if (st != OMREG_OK)
-        return st;
-    st = omreg_png_write_rgb(staged_tmp[slot], width, height, rgb);
-    return stage_done(slot, st);
-}
-
 omreg_status cli_stage_matrix(const char *path, int n, const double *m)
 {
     int slot;
-    omreg_status st = stage_begin(path, &slot);
-    if (st != OMREG_OK)
+    cli_signals_block();
+    omreg_status st = next_slot(path, &slot);
+    if (st != OMREG_OK) {
+        cli_signals_unblock();
         return st;
+    }
     FILE *f = fopen(staged_tmp[slot], "w");
     int ok = f != NULL;
     for (int r = 0; ok && r < n; ++r)

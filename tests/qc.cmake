@@ -5,5 +5,4 @@ omreg_add_test(test_unit_qc SOURCES test_unit_qc.c LABELS unit)
 # The command on real pairs (skipped without mricron-data /
 # insighttoolkit5-examples): runs the built `omreg`.
 omreg_add_test(test_qc_cli SOURCES test_qc_cli.c LABELS e2e TIMEOUT 300)
-target_compile_definitions(test_qc_cli PRIVATE OMREG_CLI_PATH="$<TARGET_FILE:omreg_cli>")
-add_dependencies(test_qc_cli omreg_cli)
+target_link_libraries(test_qc_cli PRIVATE omreg_test_cli)

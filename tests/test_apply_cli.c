@@ -18,7 +18,6 @@
  * omreg_test_close_f32 (any NaN fails). */
 #define _POSIX_C_SOURCE 200809L
 #include "omreg_test.h"
-#include "cli_scratch.h"
 
 #include <float.h>
 #include <math.h>
@@ -40,8 +39,31 @@
  * prealign direction moves values by a sizeable part of the range. */
 #define GOLDEN_RTOL_OF_RANGE (16 * FLT_EPSILON)
 
-static const char *tmp(const char *name) { return omreg_test_scratch(name); }
-#define omreg(...) omreg_test_run_cli(OMREG_CLI_PATH, __VA_ARGS__)
+static char tmpdir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/omreg-apply-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *tmp(const char *name)
+{
+    static char buf[8][512];
+    static int next;
+    char *p = buf[next++ % 8];
+    snprintf(p, 512, "%s/%s", tmpdir, name);
+    return p;
+}
 
 static const char *fx(const char *name)
 {
@@ -50,6 +72,49 @@ static const char *fx(const char *name)
     char *p = buf[next++ % 16];
     snprintf(p, 512, "%s", omreg_test_fixture_path(name));
     return p;
+}
+
+/* Run the omreg command (stderr to tmp/stderr.txt); returns its exit code. */
+static int omreg(const char *fmt, ...)
+{
+    char args[4096], cmd[5120];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>'%s/stderr.txt'", OMREG_CLI_PATH, args, tmpdir);
+    int st = system(cmd);
+    assert_true(st != -1 && WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+static void *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *buf = omreg_test_alloc((size_t)len + 1, 1);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    *n = (size_t)len;
+    return buf;
+}
+
+static void assert_same_file(const char *a, const char *b)
+{
+    size_t na, nb;
+    unsigned char *x = slurp(a, &na), *y = slurp(b, &nb);
+    if (na != nb || memcmp(x, y, na) != 0) {
+        size_t i = 0;
+        while (i < na && i < nb && x[i] == y[i])
+            ++i;
+        fail_msg("%s and %s differ (sizes %zu, %zu; first at byte %zu)", a, b, na, nb, i);
+    }
+    free(x);
+    free(y);
 }
 
 static omreg_image *read_f32(const char *path, int dim)
@@ -88,12 +153,12 @@ static void syn_then_apply(int dim)
                            "--out '%s'",
                            M, S, A, tmp("field.nii.gz"), be, tmp("applied.nii")),
                      0);
-    omreg_test_assert_same_file(tmp("applied.nii"), tmp("warped.nii"));
+    assert_same_file(tmp("applied.nii"), tmp("warped.nii"));
     assert_int_equal(omreg("apply '%s' --reference '%s' --affine '%s' --field '%s' --inverse "
                            "--backend %s --out '%s'",
                            S, M, A, tmp("field.nii.gz"), be, tmp("inv_applied.nii")),
                      0);
-    omreg_test_assert_same_file(tmp("inv_applied.nii"), tmp("inv_warped.nii"));
+    assert_same_file(tmp("inv_applied.nii"), tmp("inv_warped.nii"));
 
     /* the transform direction alone, as a plain (shape..., dim) field */
     int nd;
@@ -119,7 +184,7 @@ static void syn_then_apply(int dim)
                            "--out '%s'",
                            M, S, A, tmp("one.nii.gz"), be, tmp("applied_one.nii")),
                      0);
-    omreg_test_assert_same_file(tmp("applied_one.nii"), tmp("warped.nii"));
+    assert_same_file(tmp("applied_one.nii"), tmp("warped.nii"));
     /* the same field with a singleton axis before the components
      * ((X, Y, Z, 1, 3), NIfTI's vector layout; (X, Y, 1, 2) in 2D) */
     size_t shape1[7];
@@ -133,7 +198,7 @@ static void syn_then_apply(int dim)
                            "--out '%s'",
                            M, S, A, tmp("one1.nii.gz"), be, tmp("applied_one1.nii")),
                      0);
-    omreg_test_assert_same_file(tmp("applied_one1.nii"), tmp("warped.nii"));
+    assert_same_file(tmp("applied_one1.nii"), tmp("warped.nii"));
     /* the other component is not the transform direction: the result differs */
     for (size_t e = 0; e < n; ++e)
         one[e] = ((float *)raw)[2 * e];
@@ -145,8 +210,7 @@ static void syn_then_apply(int dim)
                      0);
     {
         size_t n1, n2;
-        void *x = omreg_test_slurp(tmp("applied_other.nii"), &n1),
-             *y = omreg_test_slurp(tmp("warped.nii"), &n2);
+        void *x = slurp(tmp("applied_other.nii"), &n1), *y = slurp(tmp("warped.nii"), &n2);
         assert_true(n1 != n2 || memcmp(x, y, n1) != 0);
         free(x);
         free(y);
@@ -277,7 +341,7 @@ static void expect_refusal(const char *what, const char *args, const char *needl
     unlink(tmp("bad.nii"));
     int rc = omreg("%s --out '%s'", args, tmp("bad.nii"));
     size_t n;
-    char *err = omreg_test_slurp(tmp("stderr.txt"), &n);
+    char *err = slurp(tmp("stderr.txt"), &n);
     if (rc != 1 || strstr(err, needle) == NULL)
         fail_msg("%s: exit %d, stderr '%s' (wanted exit 1 and '%s')", what, rc, err, needle);
     assert_true(strchr(err, '\n') == err + n - 1); /* one line */
@@ -407,5 +471,5 @@ int main(void)
         cmocka_unit_test(test_syn_then_apply_3d),
         cmocka_unit_test(test_syn_then_apply_2d),
     };
-    return cmocka_run_group_tests(tests, omreg_test_scratch_setup, omreg_test_scratch_teardown);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

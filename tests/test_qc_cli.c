@@ -14,7 +14,7 @@
  * NaN policy: none is produced; pictures are compared as bytes. */
 #define _POSIX_C_SOURCE 200809L
 #include "omreg_test.h"
-#include "cli_scratch.h"
+#include "cli_harness.h"
 
 #include <png.h>
 #include <stdio.h>
@@ -54,17 +54,19 @@
  * level differently at a few pixels. */
 #define MIRROR_TOL_LEVELS 1
 
-static const char *tmp(const char *name) { return omreg_test_scratch(name); }
-#define omreg(...) omreg_test_run_cli(OMREG_CLI_PATH, __VA_ARGS__)
+#define CH2 "/usr/share/mricron/templates/ch2.nii.gz"
+
 
 /* `omreg qc STATIC WARPED --out OUT EXTRA`: exit 0, stdout exactly
  * "edge_overlap S\n"; returns S. */
 static double qc(const char *stat, const char *warped, const char *out, const char *extra)
 {
-    int rc = omreg("qc '%s' '%s' --out '%s' %s", stat, warped, out, extra);
+    char stdout_txt[512];
+    snprintf(stdout_txt, sizeof stdout_txt, "%s", cli_tmp("stdout.txt"));
+    int rc = cli_run("qc '%s' '%s' --out '%s' %s >'%s'", stat, warped, out, extra, stdout_txt);
     if (rc != 0)
         fail_msg("omreg qc %s %s exited %d", stat, warped, rc);
-    FILE *f = fopen(tmp("stdout.txt"), "r");
+    FILE *f = fopen(stdout_txt, "r");
     assert_non_null(f);
     double score = -2.0;
     char rest[64] = "";
@@ -77,7 +79,7 @@ static double qc(const char *stat, const char *warped, const char *out, const ch
 
 static int stderr_lines(void)
 {
-    FILE *f = fopen(tmp("stderr.txt"), "r");
+    FILE *f = fopen(cli_tmp("stderr.txt"), "r");
     assert_non_null(f);
     int lines = 0, c;
     while ((c = fgetc(f)) != EOF)
@@ -119,7 +121,7 @@ static void assert_same_picture(const char *a, const char *b)
     assert_int_equal(x.height, y.height);
     free(x.rgb);
     free(y.rgb);
-    omreg_test_assert_same_file(a, b);
+    cli_assert_same_file(a, b);
 }
 
 /* Decodes, not blank, red edges drawn. */
@@ -157,6 +159,29 @@ static double mean_grey(const char *path)
     return s / (double)(p.width * p.height);
 }
 
+/* Colin27 resampled on a 3 mm grid (shape ceil(n / 3)), as
+ * fixtures/gen_e2e_affine.py's ch2_case builds its static image; NULL when
+ * mricron-data is not installed. */
+static omreg_image *ch2_3mm(const omreg_backend *b)
+{
+    if (access(CH2, R_OK) != 0)
+        return NULL;
+    omreg_image *ch2 = NULL, *out = NULL;
+    assert_int_equal(omreg_nifti_read(CH2, OMREG_F64, &ch2), OMREG_OK);
+    const size_t *full = omreg_image_shape(ch2);
+    size_t shape[3];
+    double g[16];
+    memcpy(g, omreg_image_grid2world(ch2), sizeof g);
+    for (int d = 0; d < 3; ++d) {
+        shape[d] = (full[d] + 2) / 3;
+        for (int r = 0; r < 3; ++r)
+            g[r * 4 + d] *= 3.0;
+    }
+    assert_int_equal(omreg_affine_map_transform(b, NULL, 0, ch2, shape, g, 0, &out), OMREG_OK);
+    omreg_image_free(ch2);
+    return out;
+}
+
 /* `omreg affine STATIC MOVING OPTS --out-warped WARPED --out-qc
  * <prefix>affine_qc.png`, then `omreg qc` of the registered pair
  * (<prefix>registered.png) and of the unregistered one
@@ -167,15 +192,15 @@ static void register_and_score(const char *what, const char *stat, const char *m
 {
     char affine_qc[512], registered_png[512], name[128];
     snprintf(name, sizeof name, "%saffine_qc.png", prefix);
-    snprintf(affine_qc, sizeof affine_qc, "%s", tmp(name));
+    snprintf(affine_qc, sizeof affine_qc, "%s", cli_tmp(name));
     snprintf(name, sizeof name, "%sregistered.png", prefix);
-    snprintf(registered_png, sizeof registered_png, "%s", tmp(name));
-    assert_int_equal(omreg("affine '%s' '%s' %s --quiet --out-warped '%s' --out-qc '%s'", stat,
+    snprintf(registered_png, sizeof registered_png, "%s", cli_tmp(name));
+    assert_int_equal(cli_run("affine '%s' '%s' %s --quiet --out-warped '%s' --out-qc '%s'", stat,
                            moving, opts, warped, affine_qc),
                      0);
     const double registered = qc(stat, warped, registered_png, "");
     snprintf(name, sizeof name, "%sunregistered.png", prefix);
-    const double unregistered = qc(stat, moving, tmp(name), "");
+    const double unregistered = qc(stat, moving, cli_tmp(name), "");
     print_message("%s: edge_overlap registered %.4f, unregistered %.4f\n", what, registered,
                   unregistered);
     assert_true(registered >= REGISTERED_MIN);
@@ -189,7 +214,7 @@ static void ch2_registered_vs_unregistered(void **state)
 {
     (void)state;
     const omreg_backend *b = omreg_backend_parallel();
-    omreg_image *s = omreg_test_ch2_resampled(b, 3), *m = NULL;
+    omreg_image *s = ch2_3mm(b), *m = NULL;
     if (s == NULL) {
         print_message("mricron-data not installed: skipped\n");
         skip();
@@ -200,10 +225,10 @@ static void ch2_registered_vs_unregistered(void **state)
     assert_int_equal(omreg_affine_map_transform(b, truth.data, 1, s, omreg_image_shape(s),
                                                 omreg_image_grid2world(s), 0, &m),
                      OMREG_OK);
-    char S[512], M[512], W[512]; /* kept: tmp() reuses its buffers */
-    snprintf(S, sizeof S, "%s", tmp("static.nii.gz"));
-    snprintf(M, sizeof M, "%s", tmp("moving.nii.gz"));
-    snprintf(W, sizeof W, "%s", tmp("warped.nii.gz"));
+    char S[512], M[512], W[512]; /* kept: cli_tmp() reuses its buffers */
+    snprintf(S, sizeof S, "%s", cli_tmp("static.nii.gz"));
+    snprintf(M, sizeof M, "%s", cli_tmp("moving.nii.gz"));
+    snprintf(W, sizeof W, "%s", cli_tmp("warped.nii.gz"));
     assert_int_equal(omreg_nifti_write(S, s), OMREG_OK);
     assert_int_equal(omreg_nifti_write(M, m), OMREG_OK);
 
@@ -222,21 +247,21 @@ static void ch2_registered_vs_unregistered(void **state)
     const double pixel = largest / MIN_SPAN_PX;
     const size_t nx = span(ext[0], pixel), ny = span(ext[1], pixel), nz = span(ext[2], pixel);
     const size_t width = nx + 4 + nx + 4 + ny, height = ny > nz ? ny : nz;
-    assert_looks_like_a_picture(tmp("registered.png"), width, height);
-    assert_looks_like_a_picture(tmp("unregistered.png"), width, height);
+    assert_looks_like_a_picture(cli_tmp("registered.png"), width, height);
+    assert_looks_like_a_picture(cli_tmp("unregistered.png"), width, height);
 
     /* the same bytes for any thread count and either backend */
-    qc(S, W, tmp("t1.png"), "--threads 1");
-    assert_same_picture(tmp("t1.png"), tmp("registered.png"));
-    qc(S, W, tmp("t3.png"), "--threads 3");
-    assert_same_picture(tmp("t3.png"), tmp("registered.png"));
-    qc(S, W, tmp("ref.png"), "--backend reference");
-    assert_same_picture(tmp("ref.png"), tmp("registered.png"));
+    qc(S, W, cli_tmp("t1.png"), "--threads 1");
+    assert_same_picture(cli_tmp("t1.png"), cli_tmp("registered.png"));
+    qc(S, W, cli_tmp("t3.png"), "--threads 3");
+    assert_same_picture(cli_tmp("t3.png"), cli_tmp("registered.png"));
+    qc(S, W, cli_tmp("ref.png"), "--backend reference");
+    assert_same_picture(cli_tmp("ref.png"), cli_tmp("registered.png"));
 
     /* --style checkerboard: grey only, and the warped image's squares show */
-    qc(S, M, tmp("checker.png"), "--style checkerboard");
-    qc(S, S, tmp("checker_self.png"), "--style checkerboard");
-    picture c = decode(tmp("checker.png")), cs = decode(tmp("checker_self.png"));
+    qc(S, M, cli_tmp("checker.png"), "--style checkerboard");
+    qc(S, S, cli_tmp("checker_self.png"), "--style checkerboard");
+    picture c = decode(cli_tmp("checker.png")), cs = decode(cli_tmp("checker_self.png"));
     size_t coloured = 0, differ = 0;
     for (size_t i = 0; i < c.width * c.height; ++i) {
         coloured += c.rgb[3 * i] != c.rgb[3 * i + 1] || c.rgb[3 * i + 1] != c.rgb[3 * i + 2];
@@ -249,16 +274,16 @@ static void ch2_registered_vs_unregistered(void **state)
 
     /* --window 0,100: the brightest voxel sets white, so the picture is
      * darker than with the 1st-99th percentile window */
-    qc(S, W, tmp("minmax.png"), "--window 0,100 --style checkerboard");
-    qc(S, W, tmp("default_checker.png"), "--style checkerboard");
-    assert_true(mean_grey(tmp("minmax.png")) < mean_grey(tmp("default_checker.png")));
+    qc(S, W, cli_tmp("minmax.png"), "--window 0,100 --style checkerboard");
+    qc(S, W, cli_tmp("default_checker.png"), "--style checkerboard");
+    assert_true(mean_grey(cli_tmp("minmax.png")) < mean_grey(cli_tmp("default_checker.png")));
 
     /* --radiological: axial and coronal panels mirrored left-right (their
      * x extent is a whole number of pixels here, so the samples coincide),
      * the sagittal panel unchanged */
     assert_true(ext[0] / pixel == (double)(nx - 1));
-    qc(S, W, tmp("radiological.png"), "--radiological");
-    picture neu = decode(tmp("registered.png")), rad = decode(tmp("radiological.png"));
+    qc(S, W, cli_tmp("radiological.png"), "--radiological");
+    picture neu = decode(cli_tmp("registered.png")), rad = decode(cli_tmp("radiological.png"));
     size_t mirrored_off = 0;
     for (size_t r = 0; r < height; ++r)
         for (size_t x = 0; x < width; ++x) {
@@ -294,8 +319,8 @@ static void pd_slice_affine_and_syn(void **state)
         skip();
     }
     char W[512], SW[512];
-    snprintf(W, sizeof W, "%s", tmp("pd_warped.nii.gz"));
-    snprintf(SW, sizeof SW, "%s", tmp("pd_syn.nii.gz"));
+    snprintf(W, sizeof W, "%s", cli_tmp("pd_warped.nii.gz"));
+    snprintf(SW, sizeof SW, "%s", cli_tmp("pd_syn.nii.gz"));
     register_and_score("PD slice", PD, PD_SHIFTED, "--pipeline com,translation", W, "pd_");
     /* 2D: one panel of the slice's own size (its largest extent, 256
      * pixels, needs no magnification) */
@@ -303,17 +328,17 @@ static void pd_slice_affine_and_syn(void **state)
     assert_int_equal(omreg_png_read(PD, OMREG_F64, &pd), OMREG_OK);
     const size_t *shape = omreg_image_shape(pd);
     assert_true((double)(shape[0] > shape[1] ? shape[0] : shape[1]) - 1.0 >= MIN_SPAN_PX);
-    assert_looks_like_a_picture(tmp("pd_registered.png"), shape[1], shape[0]);
+    assert_looks_like_a_picture(cli_tmp("pd_registered.png"), shape[1], shape[0]);
     omreg_image_free(pd);
 
     /* syn --out-qc: the picture of its --out-warped */
-    assert_int_equal(omreg("syn '%s' '%s' --level-iters 5,5 --quiet --out-warped '%s' --out-qc "
-                           "'%s'", PD, W, SW, tmp("pd_syn_qc.png")),
+    assert_int_equal(cli_run("syn '%s' '%s' --level-iters 5,5 --quiet --out-warped '%s' --out-qc "
+                           "'%s'", PD, W, SW, cli_tmp("pd_syn_qc.png")),
                      0);
-    const double refined = qc(PD, SW, tmp("pd_syn.png"), "");
+    const double refined = qc(PD, SW, cli_tmp("pd_syn.png"), "");
     print_message("PD slice after syn: edge_overlap %.4f\n", refined);
     assert_true(refined >= REGISTERED_MIN);
-    assert_same_picture(tmp("pd_syn_qc.png"), tmp("pd_syn.png"));
+    assert_same_picture(cli_tmp("pd_syn_qc.png"), cli_tmp("pd_syn.png"));
 }
 
 /* ---- bad input -------------------------------------------------------------------- */
@@ -321,42 +346,48 @@ static void pd_slice_affine_and_syn(void **state)
 static void bad_pairs_and_options(void **state)
 {
     (void)state;
-    if (access(PD, R_OK) != 0 || access(OMREG_TEST_CH2, R_OK) != 0) {
+    if (access(PD, R_OK) != 0 || access(CH2, R_OK) != 0) {
         print_message("test images not installed: skipped\n");
         skip();
     }
     char out[512], old[512];
-    snprintf(out, sizeof out, "%s", tmp("bad.png"));
-    snprintf(old, sizeof old, "%s", tmp("old.png"));
+    snprintf(out, sizeof out, "%s", cli_tmp("bad.png"));
+    snprintf(old, sizeof old, "%s", cli_tmp("old.png"));
     /* 2D against 3D, and grids of different shape: exit 1, one line */
-    assert_int_equal(omreg("qc '%s' '%s' --out '%s'", PD, OMREG_TEST_CH2, out), 1);
+    assert_int_equal(cli_run("qc '%s' '%s' --out '%s'", PD, CH2, out), 1);
     assert_int_equal(stderr_lines(), 1);
     assert_false(exists(out));
-    assert_int_equal(omreg("qc '%s' '%s' --out '%s'", PD, PD_SHIFTED, old), 0);
+    assert_int_equal(cli_run("qc '%s' '%s' --out '%s'", PD, PD_SHIFTED, old), 0);
     /* the 181x217 slice without the 20-pixel border against the bordered one */
-    assert_int_equal(omreg("qc '%s' '%s' --out '%s'", PD_NO_BORDER, PD, out), 1);
+    assert_int_equal(cli_run("qc '%s' '%s' --out '%s'", PD_NO_BORDER, PD, out), 1);
     assert_int_equal(stderr_lines(), 1);
-    size_t n;
-    char *err = omreg_test_slurp(tmp("stderr.txt"), &n);
+    char *err = cli_stderr();
     assert_non_null(strstr(err, "static grid"));
     free(err);
     assert_false(exists(out));
     /* a failing run leaves an existing output as it was */
     char cmd[1200];
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", old, tmp("old_copy.png"));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", old, cli_tmp("old_copy.png"));
     assert_int_equal(system(cmd), 0);
-    assert_int_equal(omreg("qc '%s' '%s' --out '%s'", PD, OMREG_TEST_CH2, old), 1);
-    assert_same_picture(old, tmp("old_copy.png"));
+    assert_int_equal(cli_run("qc '%s' '%s' --out '%s'", PD, CH2, old), 1);
+    assert_same_picture(old, cli_tmp("old_copy.png"));
     /* usage errors: exit 2 */
-    assert_int_equal(omreg("qc '%s' '%s'", PD, PD), 2);
-    assert_int_equal(omreg("qc '%s' '%s' --out '%s' --style stripes", PD, PD, out), 2);
-    assert_int_equal(omreg("qc '%s' '%s' --out '%s' --window 99,1", PD, PD, out), 2);
-    assert_int_equal(omreg("qc '%s' --out '%s'", PD, out), 2);
+    assert_int_equal(cli_run("qc '%s' '%s'", PD, PD), 2);
+    assert_int_equal(cli_run("qc '%s' '%s' --out '%s' --style stripes", PD, PD, out), 2);
+    assert_int_equal(cli_run("qc '%s' '%s' --out '%s' --window 99,1", PD, PD, out), 2);
+    assert_int_equal(cli_run("qc '%s' --out '%s'", PD, out), 2);
     assert_int_equal(stderr_lines(), 1);
     assert_false(exists(out));
-    assert_int_equal(omreg("qc --help"), 0);
+    /* --help states the left-right convention */
+    char help[512];
+    snprintf(help, sizeof help, "%s", cli_tmp("help.txt"));
+    assert_int_equal(cli_run("qc --help >'%s'", help), 0);
+    size_t n;
+    char *text = cli_slurp(help, &n);
+    assert_non_null(strstr(text, "neurological convention"));
+    free(text);
     /* no temporary left behind by any of these runs */
-    snprintf(cmd, sizeof cmd, "! ls -A '%s' | grep -q omreg-", omreg_test_scratch(""));
+    snprintf(cmd, sizeof cmd, "! ls -A '%s' | grep -q omreg-", cli_tmp(""));
     assert_int_equal(system(cmd), 0);
 }
 
@@ -367,5 +398,5 @@ int main(void)
         cmocka_unit_test(pd_slice_affine_and_syn),
         cmocka_unit_test(bad_pairs_and_options),
     };
-    return cmocka_run_group_tests(tests, omreg_test_scratch_setup, omreg_test_scratch_teardown);
+    return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }

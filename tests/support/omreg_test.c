@@ -6,11 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "omreg/affine.h"
-#include "omreg/image.h"
-#include "omreg/nifti.h"
 #include "omreg/random.h"
 
 #ifndef OMREG_FIXTURE_DIR
@@ -142,25 +138,4 @@ void *omreg_test_alloc(size_t count, size_t size)
     if (p == NULL)
         fail_msg("test allocation of %zu x %zu failed", count, size);
     return p;
-}
-
-omreg_image *omreg_test_ch2_resampled(const omreg_backend *backend, int step)
-{
-    if (access(OMREG_TEST_CH2, R_OK) != 0)
-        return NULL;
-    omreg_image *ch2 = NULL, *out = NULL;
-    assert_int_equal(omreg_nifti_read(OMREG_TEST_CH2, OMREG_F64, &ch2), OMREG_OK);
-    const size_t *full = omreg_image_shape(ch2);
-    size_t shape[3];
-    double g[16];
-    memcpy(g, omreg_image_grid2world(ch2), sizeof g);
-    for (int d = 0; d < 3; ++d) {
-        shape[d] = (full[d] + (size_t)step - 1) / (size_t)step; /* ceil(n / step) */
-        for (int r = 0; r < 3; ++r)
-            g[r * 4 + d] *= step;
-    }
-    assert_int_equal(omreg_affine_map_transform(backend, NULL, 0, ch2, shape, g, 0, &out),
-                     OMREG_OK);
-    omreg_image_free(ch2);
-    return out;
 }

@@ -16,7 +16,6 @@
 #include <cmocka.h>
 
 #include "omreg/backend.h"
-#include "omreg/image.h"
 #include "omreg/npy.h"
 
 /* The backend the golden/e2e tests exercise: OMREG_BACKEND=reference|parallel
@@ -52,13 +51,6 @@ uint64_t omreg_test_hash(const void *data, size_t bytes);
 /* Assert that the OpenMP runtime honours OMP_NUM_THREADS and OMP_SCHEDULE
  * from the environment (so the ctest matrix really varies them). */
 void omreg_test_check_omp_environment(void **state);
-
-/* Colin27 (Debian mricron-data) resampled linearly on a grid of step-mm
- * voxels, shape ceil(n / step), as fixtures/gen_e2e_affine.py's ch2_case
- * builds its static image; NULL (the test should skip) when the file is
- * not installed. */
-#define OMREG_TEST_CH2 "/usr/share/mricron/templates/ch2.nii.gz"
-omreg_image *omreg_test_ch2_resampled(const omreg_backend *backend, int step);
 
 /* calloc or fail the test */
 void *omreg_test_alloc(size_t count, size_t size);

@@ -1,57 +1,70 @@
-/* Scratch directories, command runs and file comparisons for the tests that
- * run the built `omreg` (see cli_scratch.h). */
+/* Running the omreg command from cmocka tests (cli_harness.h). */
 #define _POSIX_C_SOURCE 200809L
-#include "cli_scratch.h"
+#include "cli_harness.h"
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
 
 #include "omreg_test.h"
 
-static char scratch_dir[256];
+static char tmpdir[256];
 
-int omreg_test_scratch_setup(void **state)
+int cli_setup(void **state)
 {
     (void)state;
-    snprintf(scratch_dir, sizeof scratch_dir, "/tmp/omreg-test-XXXXXX");
-    return mkdtemp(scratch_dir) ? 0 : -1;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/omreg-cli-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
 }
 
-int omreg_test_scratch_teardown(void **state)
+int cli_teardown(void **state)
 {
     (void)state;
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch_dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     return system(cmd) == 0 ? 0 : -1;
 }
 
-const char *omreg_test_scratch(const char *name)
+const char *cli_tmp(const char *name)
+{
+    static char buf[8][512];
+    static int next;
+    char *p = buf[next++ % 8];
+    snprintf(p, 512, "%s/%s", tmpdir, name);
+    return p;
+}
+
+const char *cli_fixture(const char *name)
 {
     static char buf[16][512];
     static int next;
     char *p = buf[next++ % 16];
-    snprintf(p, 512, "%s/%s", scratch_dir, name);
+    snprintf(p, 512, "%s", omreg_test_fixture_path(name));
     return p;
 }
 
-int omreg_test_run_cli(const char *exe, const char *fmt, ...)
+int cli_run(const char *fmt, ...)
 {
     char args[4096], cmd[5120];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "'%s' %s >'%s/stdout.txt' 2>'%s/stderr.txt'", exe, args,
-             scratch_dir, scratch_dir);
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>'%s/stderr.txt'", OMREG_CLI_PATH, args, tmpdir);
     int st = system(cmd);
     assert_true(st != -1 && WIFEXITED(st));
     return WEXITSTATUS(st);
 }
 
-void *omreg_test_slurp(const char *path, size_t *n)
+void *cli_slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -66,10 +79,10 @@ void *omreg_test_slurp(const char *path, size_t *n)
     return buf;
 }
 
-void omreg_test_assert_same_file(const char *a, const char *b)
+void cli_assert_same_file(const char *a, const char *b)
 {
     size_t na, nb;
-    unsigned char *x = omreg_test_slurp(a, &na), *y = omreg_test_slurp(b, &nb);
+    unsigned char *x = cli_slurp(a, &na), *y = cli_slurp(b, &nb);
     if (na != nb || memcmp(x, y, na) != 0) {
         size_t i = 0;
         while (i < na && i < nb && x[i] == y[i])
@@ -78,4 +91,11 @@ void omreg_test_assert_same_file(const char *a, const char *b)
     }
     free(x);
     free(y);
+}
+
+
+char *cli_stderr(void)
+{
+    size_t n;
+    return cli_slurp(cli_tmp("stderr.txt"), &n);
 }
