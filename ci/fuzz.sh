@@ -13,7 +13,7 @@ set -euo pipefail
 SECONDS_EACH=${OMREG_FUZZ_SECONDS:-60}
 BUILD=$OMREG_BUILD_ROOT/fuzz
 WORK=$BUILD/fuzz-runs
-TARGETS=(fuzz_nifti_read fuzz_cli_options)
+TARGETS=(fuzz_nifti_read fuzz_cli_options fuzz_transform_file)
 
 omreg_build fuzz
 rm -rf "$WORK"

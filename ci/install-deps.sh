@@ -19,6 +19,9 @@ PACKAGES=(
     valgrind libc6-dbg lcov
     # real images for the end-to-end tests
     mricron-data insighttoolkit5-examples
+    # elastix + transformix (ITK based): the interop e2e test reads and
+    # writes their transform files (tests/test_e2e_elastix.c)
+    elastix
 )
 
 if [ "$(id -u)" -ne 0 ]; then

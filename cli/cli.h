@@ -147,7 +147,47 @@ omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int
                              const size_t *shape, omreg_dtype dtype, const void *data,
                              const double *affine4x4);
 omreg_status cli_stage_matrix(const char *path, int n, const double *m);
+/* a text file (ITK / elastix transforms) and an ITK displacement field
+ * (omreg/itk_field.h), staged like the others */
+omreg_status cli_stage_text(const char *path, const char *text);
+omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
+                                 const omreg_image *field);
 omreg_status cli_outputs_commit(void);
 void cli_outputs_discard(void);
+
+/* ---- transform files of the ITK world (cli/cli_transform.c) ------------ */
+
+/* Read an affine from any format omreg accepts, detected by content: rows
+ * of numbers (DIPY's AffineMap.affine), an ITK text transform or an elastix
+ * TransformParameters file (omreg/transform_file.h), as the RAS
+ * (dim+1)x(dim+1) matrix. 0, or the exit code after one line naming
+ * option and path. */
+int cli_read_affine(const char *option, const char *path, int dim, double *affine);
+
+/* The ITK-world outputs of a registration, staged: --out-itk-affine
+ * (affine as an ITK text transform), --out-itk-warp (field, RAS, on the
+ * static grid, as an ITK displacement field) and --out-elastix
+ * (transformix's parameter file on the static grid: the affine alone; the
+ * field alone; or, with both, the affine chained to FILE's sibling
+ * "<FILE without .txt>.warp.txt" holding the field, which transformix
+ * applies first: x -> A (x + v(x))). Any path may be NULL; field may be
+ * NULL (affine registration); affine NULL means the identity; static_grid
+ * (dim-D) may be NULL without --out-elastix. 0 or the exit code after one
+ * line. */
+typedef struct cli_itk_outputs {
+    const char *itk_affine, *itk_warp, *elastix;
+} cli_itk_outputs;
+int cli_stage_itk_outputs(const omreg_backend *backend, const cli_itk_outputs *o, int dim,
+                          const omreg_image *static_grid, const double *affine,
+                          const omreg_image *field);
+
+/* Read a displacement field file for the STATIC grid stat (see omreg apply
+ * --help): DIPY's map or single field, an ITK displacement field (intent
+ * vector, LPS: converted to RAS), or an elastix DeformationFieldTransform
+ * parameter file naming one. *fwd = the map's [..., 0] (NULL for a single
+ * field), *bwd = [..., 1] or the single field; float32 on stat's grid.
+ * 0 or the exit code after one line. */
+int cli_read_fields(const char *path, const omreg_image *stat, const char *stat_name,
+                    omreg_image **fwd, omreg_image **bwd);
 
 #endif

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "omreg/itk_field.h"
 #include "omreg/nifti.h"
 #include "omreg/png.h"
 
@@ -38,7 +39,7 @@ enum { NSIGNALS = sizeof handled_signals / sizeof handled_signals[0] };
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 /* under out_lock: staged_tmp[0 .. nstaged-1] exist on disk */
 static char staged_tmp[MAX_OUTPUTS][MAX_PATH];
-static const char *staged_target[MAX_OUTPUTS];
+static char staged_target[MAX_OUTPUTS][MAX_PATH]; /* copies: callers' names may be temporaries */
 static int nstaged;
 static sigset_t watched;
 
@@ -127,7 +128,7 @@ static omreg_status next_slot(const char *path, int *slot)
         cli_error("%s: path too long", path);
         return OMREG_EINVAL;
     }
-    staged_target[i] = path;
+    strcpy(staged_target[i], path); /* shorter than staged_tmp[i], checked above */
     *slot = i;
     return OMREG_OK;
 }
@@ -146,6 +147,17 @@ static void test_hold(void)
     }
 }
 
+/* Hold off interrupts and reserve a slot; released by stage_done (or here
+ * on failure). */
+static omreg_status stage_begin(const char *path, int *slot)
+{
+    cli_signals_block();
+    omreg_status st = next_slot(path, slot);
+    if (st != OMREG_OK)
+        cli_signals_unblock();
+    return st;
+}
+
 static omreg_status stage_done(int slot, omreg_status st)
 {
     if (st == OMREG_OK) {
@@ -157,17 +169,6 @@ static omreg_status stage_done(int slot, omreg_status st)
     cli_signals_unblock();
     if (st == OMREG_OK)
         test_hold();
-    return st;
-}
-
-/* Hold interrupts off and reserve the next slot for path; interrupts are
- * allowed again by stage_done, or here when no slot is left. */
-static omreg_status stage_begin(const char *path, int *slot)
-{
-    cli_signals_block();
-    omreg_status st = next_slot(path, slot);
-    if (st != OMREG_OK)
-        cli_signals_unblock();
     return st;
 }
 
@@ -209,12 +210,9 @@ omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
 omreg_status cli_stage_matrix(const char *path, int n, const double *m)
 {
     int slot;
-    cli_signals_block();
-    omreg_status st = next_slot(path, &slot);
-    if (st != OMREG_OK) {
-        cli_signals_unblock();
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
         return st;
-    }
     FILE *f = fopen(staged_tmp[slot], "w");
     int ok = f != NULL;
     for (int r = 0; ok && r < n; ++r)
@@ -223,6 +221,30 @@ omreg_status cli_stage_matrix(const char *path, int n, const double *m)
     if (f != NULL)
         ok = (fclose(f) == 0) && ok;
     return stage_done(slot, ok ? OMREG_OK : OMREG_EIO);
+}
+
+omreg_status cli_stage_text(const char *path, const char *text)
+{
+    int slot;
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
+        return st;
+    FILE *f = fopen(staged_tmp[slot], "w");
+    int ok = f != NULL && fputs(text, f) >= 0;
+    if (f != NULL)
+        ok = (fclose(f) == 0) && ok;
+    return stage_done(slot, ok ? OMREG_OK : OMREG_EIO);
+}
+
+omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
+                                 const omreg_image *field)
+{
+    int slot;
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
+        return st;
+    st = omreg_itk_field_write(backend, staged_tmp[slot], field);
+    return stage_done(slot, st);
 }
 
 omreg_status cli_outputs_commit(void)

@@ -21,13 +21,19 @@ static const char usage[] =
     "  --out-warped FILE         write MOVING resampled on the STATIC grid (NIfTI)\n"
     "  --out-qc FILE.png         QC picture of the result: slices of STATIC with the\n"
     "                            edges of the warped MOVING over them (see omreg qc)\n"
+    "  --out-itk-affine FILE     write A as an ITK transform (AffineTransform_double_3_3,\n"
+    "                            LPS, fixed -> moving point; ANTs, ITK-SNAP, Slicer)\n"
+    "  --out-elastix FILE        write A as an elastix TransformParameters file on the\n"
+    "                            STATIC grid (transformix -tp FILE -in MOVING)\n"
     "Stages:\n"
     "  --pipeline LIST           comma list of stages, default com,translation,rigid,affine\n"
     "                            (init: com|centers|origins; transforms: translation,\n"
     "                            rotation, rigid, rigidisoscaling, rigidscaling, scaling,\n"
     "                            affine)\n"
     "  --transform TYPE          a single transform stage (same as --pipeline TYPE)\n"
-    "  --starting-affine FILE    start from this matrix (same format as --out-affine)\n"
+    "  --starting-affine FILE    start from this affine: rows of numbers as --out-affine\n"
+    "                            writes, an ITK transform or an elastix parameter file\n"
+    "                            (detected by content)\n"
     "Metric and optimiser (DIPY defaults):\n"
     "  --nbins N                 histogram bins (32)\n"
     "  --sampling-proportion P   sparse sampling of a proportion P in (0, 1] (dense)\n"
@@ -49,6 +55,7 @@ static const char usage[] =
 typedef struct affine_cli {
     const char *static_path, *moving_path, *out_affine, *out_warped, *out_qc, *pipeline;
     const char *starting_affine, *static_mask, *moving_mask;
+    cli_itk_outputs itk;
     cli_exec e;
     omreg_affine_options opt;
     omreg_affine_pipeline_step steps[16];
@@ -76,11 +83,14 @@ static void progress(void *ctx, const omreg_affine_progress *p)
 static int parse_args(int argc, char **argv, affine_cli *c)
 {
     enum { O_OUT_AFFINE = 256, O_OUT_WARPED, O_PIPELINE, O_TRANSFORM, O_START, O_NBINS,
-           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS, O_OUT_QC };
+           O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS,
+           O_OUT_ITK, O_OUT_ELASTIX, O_OUT_QC };
     static const struct option longopts[] = {
         {"out-affine", required_argument, NULL, O_OUT_AFFINE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
         {"out-qc", required_argument, NULL, O_OUT_QC},
+        {"out-itk-affine", required_argument, NULL, O_OUT_ITK},
+        {"out-elastix", required_argument, NULL, O_OUT_ELASTIX},
         {"pipeline", required_argument, NULL, O_PIPELINE},
         {"transform", required_argument, NULL, O_TRANSFORM},
         {"starting-affine", required_argument, NULL, O_START},
@@ -111,6 +121,8 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         case O_OUT_AFFINE: c->out_affine = optarg; break;
         case O_OUT_WARPED: c->out_warped = optarg; break;
         case O_OUT_QC: c->out_qc = optarg; break;
+        case O_OUT_ITK: c->itk.itk_affine = optarg; break;
+        case O_OUT_ELASTIX: c->itk.elastix = optarg; break;
         case O_PIPELINE:
         case O_TRANSFORM: c->pipeline = optarg; break;
         case O_START: c->starting_affine = optarg; break;
@@ -203,10 +215,7 @@ int cmd_affine(int argc, char **argv)
     int dim = stat ? omreg_image_ndim(stat) : 3, n1 = dim + 1;
     double start[16], *startp = NULL;
     if (!rc && c.starting_affine) {
-        omreg_status st = cli_read_matrix(c.starting_affine, n1, start);
-        if (st != OMREG_OK)
-            rc = cli_error("--starting-affine %s: not a %dx%d matrix of finite numbers",
-                           c.starting_affine, n1, n1);
+        rc = cli_read_affine("--starting-affine", c.starting_affine, dim, start);
         startp = start;
     }
     omreg_affine_result res;
@@ -236,6 +245,8 @@ int cmd_affine(int argc, char **argv)
         rc = cli_stage_qc(c.e.backend, c.out_qc, stat, warped, c.e.quiet);
     if (!rc && c.out_affine && cli_stage_matrix(c.out_affine, n1, res.affine) != OMREG_OK)
         rc = cli_error("%s: cannot write the affine", c.out_affine);
+    if (!rc)
+        rc = cli_stage_itk_outputs(c.e.backend, &c.itk, dim, stat, res.affine, NULL);
     if (!rc && cli_outputs_commit() != OMREG_OK)
         rc = 1; /* cli_outputs_commit printed the reason */
     if (rc)

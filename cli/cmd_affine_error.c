@@ -11,7 +11,9 @@ static const char usage[] =
     "usage: omreg affine-error EST TRUTH --reference REF [--threshold T]\n"
     "\n"
     "Prints the mean and maximum of |EST x - TRUTH x| (world units, e.g. mm)\n"
-    "over the world points x of the REF voxels brighter than T (default 0).\n";
+    "over the world points x of the REF voxels brighter than T (default 0).\n"
+    "EST and TRUTH: rows of numbers (DIPY's AffineMap.affine), ITK transform\n"
+    "files or elastix parameter files, detected by content.\n";
 
 int cmd_affine_error(int argc, char **argv)
 {
@@ -46,13 +48,12 @@ int cmd_affine_error(int argc, char **argv)
         return cli_status_error(ref_path, st);
     int n1 = omreg_image_ndim(ref) + 1, rc = 0;
     double est[16], truth[16], mean, max;
-    if (cli_read_matrix(argv[optind], n1, est) != OMREG_OK)
-        rc = cli_error("%s: not a %dx%d matrix of finite numbers", argv[optind], n1, n1);
-    else if (cli_read_matrix(argv[optind + 1], n1, truth) != OMREG_OK)
-        rc = cli_error("%s: not a %dx%d matrix of finite numbers", argv[optind + 1], n1, n1);
-    else if ((st = omreg_affine_error(est, truth, ref, threshold, &mean, &max)) != OMREG_OK)
+    rc = cli_read_affine("EST", argv[optind], n1 - 1, est);
+    if (!rc)
+        rc = cli_read_affine("TRUTH", argv[optind + 1], n1 - 1, truth);
+    if (!rc && (st = omreg_affine_error(est, truth, ref, threshold, &mean, &max)) != OMREG_OK)
         rc = cli_status_error("affine-error", st);
-    else
+    else if (!rc)
         printf("mean %.4f max %.4f\n", mean, max);
     omreg_image_free(ref);
     return rc;

@@ -30,13 +30,18 @@ static const char usage[] =
     "label map with --interp nearest).\n"
     "\n"
     "  --reference REF     grid to resample on (NIfTI or PNG)\n"
-    "  --affine FILE       matrix A (rows of numbers)\n"
+    "  --affine FILE       matrix A: rows of numbers, an ITK transform file\n"
+    "                      (AffineTransform, LPS) or an elastix AffineTransform\n"
+    "                      parameter file, detected by content\n"
     "  --field FILE        displacement field, world mm, on the STATIC grid: a map\n"
     "                      as 'omreg syn --out-field' and dipy_align_syn write it,\n"
     "                      (X, Y, Z, 3, 2) or (X, Y, 2, 2) in 2D, whose [..., 1]\n"
     "                      warps MOVING onto STATIC and [..., 0] back; or one\n"
     "                      field (X, Y, Z, 3), (X, Y, Z, 1, 3), (X, Y, 2) or\n"
-    "                      (X, Y, 1, 2) used as that [..., 1]. Its NIfTI affine\n"
+    "                      (X, Y, 1, 2) used as that [..., 1]; or an ITK/ANTs\n"
+    "                      displacement field (5D, intent vector, LPS), or an\n"
+    "                      elastix DeformationFieldTransform file naming one,\n"
+    "                      also used as [..., 1]. Its NIfTI affine\n"
     "                      must be the STATIC grid's world-to-grid (as DIPY\n"
     "                      saves it) or grid-to-world\n"
     "  --inverse           the other direction: with --affine only, A^-1\n"
@@ -47,150 +52,6 @@ static const char usage[] =
     "  --interp MODE       linear (default) or nearest (for label maps)\n"
     "  --out FILE          output NIfTI (written whole or not at all)\n"
     "  --threads N, --backend parallel|reference, --quiet (apply prints nothing), --help\n";
-
-/* The layout of a field file after its dim spatial axes. */
-typedef struct field_layout {
-    int is_map; /* (..., dim, 2): both fields; else (..., dim): one */
-} field_layout;
-
-static void fmt_shape(char *buf, size_t n, int nd, const size_t *shape)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int d = 0; d < nd && used < n; ++d)
-        used += (size_t)snprintf(buf + used, n - used, "%s%zu", d ? "x" : "", shape[d]);
-}
-
-/* Which of the accepted layouts the file has (see the usage text), or 0. */
-static int pick_layout(int dim, int nd, const size_t *s, field_layout *lay)
-{
-    memset(lay, 0, sizeof *lay);
-    if (dim == 3) {
-        if (nd == 5 && s[3] == 3 && s[4] == 2)
-            *lay = (field_layout){1};
-        else if (nd == 4 && s[3] == 3)
-            *lay = (field_layout){0};
-        else if (nd == 5 && s[3] == 1 && s[4] == 3)
-            *lay = (field_layout){0};
-        else
-            return 0;
-        return 1;
-    }
-    if (nd == 4 && s[2] == 2 && s[3] == 2)
-        *lay = (field_layout){1};
-    else if (nd == 5 && s[2] == 1 && s[3] == 2 && s[4] == 2)
-        *lay = (field_layout){1};
-    else if (nd == 3 && s[2] == 2)
-        *lay = (field_layout){0};
-    else if (nd == 4 && s[2] == 1 && s[3] == 2)
-        *lay = (field_layout){0};
-    else
-        return 0;
-    return 1;
-}
-
-/* |a - b| small against float32 rounding of the stored matrix */
-static int close_affine(const double *a, const double *b)
-{
-    for (int e = 0; e < 16; ++e)
-        if (!(fabs(a[e] - b[e]) <= 1e-5 * (1.0 + fabs(b[e]))))
-            return 0;
-    return 1;
-}
-
-/* The grid's grid-to-world as a 4x4 (a 2D one embedded with z unchanged,
- * as omreg and nibabel save 2D arrays). */
-static void grid_4x4(const omreg_image *img, double a4[16])
-{
-    const int dim = omreg_image_ndim(img);
-    const double *g = omreg_image_grid2world(img);
-    omreg_mat_identity(4, a4);
-    for (int r = 0; r < dim; ++r) {
-        for (int k = 0; k < dim; ++k)
-            a4[r * 4 + k] = g[r * (dim + 1) + k];
-        a4[r * 4 + 3] = g[r * (dim + 1) + dim];
-    }
-}
-
-/* Read the field file, check it against the STATIC grid and split it into
- * the map's stored fields: *fwd = [..., 0] (NULL for a single field) and
- * *bwd = [..., 1] (or the single field), float32, on the STATIC grid. */
-static int read_fields(const char *path, const omreg_image *stat, const char *stat_name,
-                       omreg_image **fwd, omreg_image **bwd)
-{
-    const int dim = omreg_image_ndim(stat);
-    const size_t *sshape = omreg_image_shape(stat);
-    int nd = 0;
-    size_t shape[7];
-    void *raw = NULL;
-    double a4[16];
-    omreg_status st = omreg_nifti_read_array(path, OMREG_F32, &nd, shape, &raw, a4);
-    if (st != OMREG_OK) {
-        char label[512];
-        snprintf(label, sizeof label, "--field %s", path);
-        return cli_status_error(label, st);
-    }
-    char got[128], want[64];
-    fmt_shape(got, sizeof got, nd, shape);
-    fmt_shape(want, sizeof want, dim, sshape);
-    field_layout lay;
-    int rc = 0;
-    if (!pick_layout(dim, nd, shape, &lay))
-        rc = cli_error("--field %s: shape %s is not a %dD displacement field or map (for a "
-                       "%s grid: %sx%dx2, %sx%d%s)",
-                       path, got, dim, want, want, dim, want, dim,
-                       dim == 3 ? " or ...x1x3" : " or ...x1x2");
-    char grid[128];
-    fmt_shape(grid, sizeof grid, dim, shape);
-    for (int d = 0; !rc && d < dim; ++d)
-        if (shape[d] != sshape[d])
-            rc = cli_error("--field %s: the field's grid %s is not the STATIC grid %s (%s)",
-                           path, grid, want, stat_name);
-    if (!rc) {
-        double g4[16], w4[16];
-        grid_4x4(stat, g4);
-        if (omreg_mat_inverse(4, g4, w4) != OMREG_OK || !(close_affine(a4, w4) ||
-                                                          close_affine(a4, g4)))
-            rc = cli_error("--field %s: its affine is neither the STATIC grid's world-to-grid "
-                           "(as dipy_align_syn saves it) nor its grid-to-world: the field is "
-                           "on another grid",
-                           path);
-    }
-    omreg_image *f = NULL, *b = NULL;
-    if (!rc && lay.is_map &&
-        (st = omreg_image_create(&f, dim, sshape, dim, OMREG_F32, omreg_image_grid2world(stat))) !=
-            OMREG_OK)
-        rc = cli_status_error("--field", st);
-    if (!rc && (st = omreg_image_create(&b, dim, sshape, dim, OMREG_F32,
-                                        omreg_image_grid2world(stat))) != OMREG_OK)
-        rc = cli_status_error("--field", st);
-    if (!rc) {
-        /* element (voxel v, component c[, map m]) is at v*dim*ms + c*ms + m,
-         * with ms = 2 for a map and 1 otherwise */
-        const size_t nvox = omreg_image_voxels(b), ms = lay.is_map ? 2 : 1;
-        const float *src = raw;
-        float *pf = f ? omreg_image_data(f) : NULL, *pb = omreg_image_data(b);
-        for (size_t v = 0; v < nvox; ++v)
-            for (int c = 0; c < dim; ++c) {
-                size_t at = (v * (size_t)dim + (size_t)c) * ms;
-                if (pf)
-                    pf[v * (size_t)dim + (size_t)c] = src[at];
-                pb[v * (size_t)dim + (size_t)c] = src[at + (lay.is_map ? 1 : 0)];
-            }
-        for (size_t e = 0; e < nvox * (size_t)dim * ms && !rc; ++e)
-            if (!isfinite(src[e]))
-                rc = cli_error("--field %s: element %zu is NaN or Inf", path, e);
-    }
-    free(raw);
-    if (rc) {
-        omreg_image_free(f);
-        omreg_image_free(b);
-        return rc;
-    }
-    *fwd = f;
-    *bwd = b;
-    return 0;
-}
 
 /* The map `omreg syn` returns (DIPY: moving_to_ref.warp_endomorphism(
  * static_to_ref.inverse()).inverse()): domain MOVING, codomain STATIC,
@@ -203,7 +64,7 @@ static int warp_with_field(const omreg_backend *backend, const char *field_path,
     const omreg_image *stat = inverse ? img : ref, *mov = inverse ? ref : img;
     const int dim = omreg_image_ndim(img);
     omreg_image *fwd = NULL, *bwd = NULL;
-    int rc = read_fields(field_path, stat, inverse ? "IMAGE with --inverse" : "REF", &fwd,
+    int rc = cli_read_fields(field_path, stat, inverse ? "IMAGE with --inverse" : "REF", &fwd,
                          &bwd);
     if (rc)
         return rc;
@@ -306,9 +167,7 @@ int cmd_apply(int argc, char **argv)
     double A[16], *Ap = NULL;
     int n1 = img ? omreg_image_ndim(img) + 1 : 4;
     if (!rc && affine_path) {
-        if (cli_read_matrix(affine_path, n1, A) != OMREG_OK)
-            rc = cli_error("--affine %s: not a %dx%d matrix of finite numbers", affine_path, n1,
-                           n1);
+        rc = cli_read_affine("--affine", affine_path, n1 - 1, A);
         Ap = A;
     }
     if (!rc && field_path)

@@ -35,8 +35,19 @@ static const char usage[] =
     "                            affine: the STATIC world-to-grid matrix (the\n"
     "                            inverse of STATIC's affine; dipy_apply_transform\n"
     "                            inverts it back)\n"
+    "  --out-itk-warp FILE       the field that warps MOVING onto STATIC ([..., 1] of\n"
+    "                            --out-field) as an ITK/ANTs displacement field: 5D\n"
+    "                            NIfTI (X, Y, Z, 1, 3), intent vector, LPS components,\n"
+    "                            STATIC grid; a fixed point x maps to A (x + v(x))\n"
+    "                            (ANTs: -t PREALIGN_ITK -t FILE)\n"
+    "  --out-itk-affine FILE     the prealign A as an ITK transform (identity if none)\n"
+    "  --out-elastix FILE        transformix parameters on the STATIC grid: a\n"
+    "                            DeformationFieldTransform naming --out-itk-warp (needed);\n"
+    "                            with --prealign, FILE is the AffineTransform chained to\n"
+    "                            FILE's sibling <FILE without .txt>.warp.txt, the field\n"
     "Registration (DIPY's workflow defaults):\n"
-    "  --prealign FILE           affine static world -> moving world (rows of numbers)\n"
+    "  --prealign FILE           affine static world -> moving world: rows of numbers,\n"
+    "                            an ITK transform or an elastix parameter file\n"
     "  --level-iters LIST        iterations per level, coarsest first (10,10,5)\n"
     "  --step-length L           largest update per iteration, mm (0.25)\n"
     "  --ss-sigma-factor F       scale-space smoothing factor (0.2)\n"
@@ -63,6 +74,7 @@ static const char usage[] =
 typedef struct syn_cli {
     const char *static_path, *moving_path, *prealign_path;
     const char *out_warped, *out_inverse_warped, *out_field, *out_qc;
+    cli_itk_outputs itk;
     cli_exec e;
     omreg_syn_options opt;
 } syn_cli;
@@ -100,7 +112,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
     enum { O_PREALIGN = 256, O_ITERS, O_STEP_LENGTH, O_SS_SIGMA, O_OPT_TOL, O_INV_ITER,
            O_INV_TOL, O_METRIC, O_CC_RADIUS, O_SIGMA_DIFF, O_SSD_SMOOTH, O_EM_SMOOTH,
            O_INNER_ITER, O_Q_LEVELS, O_NO_DOUBLE, O_STEP_TYPE, O_OUT_WARPED, O_OUT_INVERSE,
-           O_OUT_FIELD, O_OUT_QC };
+           O_OUT_FIELD, O_OUT_ITK_WARP, O_OUT_ITK_AFFINE, O_OUT_ELASTIX, O_OUT_QC };
     static const struct option longopts[] = {
         {"prealign", required_argument, NULL, O_PREALIGN},
         {"level-iters", required_argument, NULL, O_ITERS},
@@ -122,6 +134,9 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         {"out-inverse-warped", required_argument, NULL, O_OUT_INVERSE},
         {"out-field", required_argument, NULL, O_OUT_FIELD},
         {"out-qc", required_argument, NULL, O_OUT_QC},
+        {"out-itk-warp", required_argument, NULL, O_OUT_ITK_WARP},
+        {"out-itk-affine", required_argument, NULL, O_OUT_ITK_AFFINE},
+        {"out-elastix", required_argument, NULL, O_OUT_ELASTIX},
         CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -147,6 +162,9 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         case O_OUT_INVERSE: c->out_inverse_warped = optarg; break;
         case O_OUT_FIELD: c->out_field = optarg; break;
         case O_OUT_QC: c->out_qc = optarg; break;
+        case O_OUT_ITK_WARP: c->itk.itk_warp = optarg; break;
+        case O_OUT_ITK_AFFINE: c->itk.itk_affine = optarg; break;
+        case O_OUT_ELASTIX: c->itk.elastix = optarg; break;
         case O_ITERS:
             if ((rc = cli_parse_level_iters(optarg, level_iters, OMREG_SYN_MAX_LEVELS,
                                             &n_iters)) != 0)
@@ -252,6 +270,9 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         o->metric.inner_iter = g.inner_iter;
     if (g.has_step_type)
         o->metric.step_type = (omreg_syn_step_type)g.step_type;
+    if (c->itk.elastix && c->itk.itk_warp == NULL)
+        return cli_usage_error("--out-elastix needs --out-itk-warp (the ITK displacement field "
+                               "its DeformationFieldFileName names)");
     return 0;
 }
 
@@ -286,12 +307,7 @@ static omreg_status write_field(const omreg_backend *backend, const char *path,
     /* DIPY saves mapping.codomain_world2grid; a 2D one is embedded in 4x4 */
     const double *w2g = omreg_diffeomap_matrix_get(map, OMREG_DM_CODOMAIN_WORLD2GRID);
     double a4[16];
-    omreg_mat_identity(4, a4);
-    for (int r = 0; r < dim; ++r) {
-        for (int k = 0; k < dim; ++k)
-            a4[r * 4 + k] = w2g[r * (dim + 1) + k];
-        a4[r * 4 + 3] = w2g[r * (dim + 1) + dim];
-    }
+    omreg_mat_embed_4x4(dim, w2g, a4);
     omreg_status st = cli_stage_array(backend, path, dim + 2, shape, OMREG_F32, data, a4);
     free(data);
     return st;
@@ -318,12 +334,10 @@ int cmd_syn(int argc, char **argv)
     if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
         rc = cli_error("syn: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
                        omreg_image_ndim(mov));
-    const int dim = stat ? omreg_image_ndim(stat) : 3, n1 = dim + 1;
+    const int dim = stat ? omreg_image_ndim(stat) : 3;
     double prealign[16], *pre = NULL;
     if (!rc && c.prealign_path) {
-        if (cli_read_matrix(c.prealign_path, n1, prealign) != OMREG_OK)
-            rc = cli_error("--prealign %s: not a %dx%d matrix of finite numbers",
-                           c.prealign_path, n1, n1);
+        rc = cli_read_affine("--prealign", c.prealign_path, dim, prealign);
         pre = prealign;
     }
     omreg_syn_info info;
@@ -366,6 +380,19 @@ int cmd_syn(int argc, char **argv)
         omreg_status st = write_field(c.e.backend, c.out_field, map);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_field, st);
+    }
+    if (!rc && (c.itk.itk_warp || c.itk.itk_affine || c.itk.elastix)) {
+        /* the field that warps MOVING onto STATIC: [..., 1], on the STATIC grid */
+        const omreg_image *bwd = omreg_diffeomap_backward(map);
+        omreg_image *v = NULL;
+        omreg_status st = omreg_image_wrap(&v, (void *)omreg_image_cdata(bwd), dim,
+                                           omreg_image_shape(stat), dim, OMREG_F32,
+                                           omreg_image_grid2world(stat));
+        if (st != OMREG_OK)
+            rc = cli_status_error("--out-itk-warp", st);
+        else
+            rc = cli_stage_itk_outputs(c.e.backend, &c.itk, dim, stat, pre, v);
+        omreg_image_free(v);
     }
     if (!rc && c.out_qc)
         rc = cli_stage_qc(c.e.backend, c.out_qc, stat, warped, c.e.quiet);

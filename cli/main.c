@@ -9,6 +9,7 @@ int cmd_affine(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_affine_error(int argc, char **argv);
 int cmd_syn(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 static const char usage[] =
     "usage: omreg COMMAND [options]\n"
@@ -22,6 +23,7 @@ static const char usage[] =
     "  qc STATIC WARPED       picture of a registration (slices, edges) and its score\n"
     "  apply IMAGE            resample an image through a saved affine and/or SyN map\n"
     "  affine-error EST TRUE  distance between two affines over an image's voxels\n"
+    "  convert IN OUT         transforms between DIPY's and ITK's/elastix's formats\n"
     "  version                print the version\n"
     "  help                   this text\n"
     "\n"
@@ -43,6 +45,8 @@ int main(int argc, char **argv)
         return cmd_syn(argc - 1, argv + 1);
     if (strcmp(cmd, "apply") == 0)
         return cmd_apply(argc - 1, argv + 1);
+    if (strcmp(cmd, "convert") == 0)
+        return cmd_convert(argc - 1, argv + 1);
     if (strcmp(cmd, "affine-error") == 0)
         return cmd_affine_error(argc - 1, argv + 1);
     if (strcmp(cmd, "qc") == 0)

@@ -33,6 +33,16 @@ void omreg_mat_identity(int n, double *a)
             a[i * n + j] = (i == j) ? 1.0 : 0.0;
 }
 
+void omreg_mat_embed_4x4(int dim, const double *a, double *a4)
+{
+    omreg_mat_identity(4, a4);
+    for (int r = 0; r < dim; ++r) {
+        for (int k = 0; k < dim; ++k)
+            a4[r * 4 + k] = a[r * (dim + 1) + k];
+        a4[r * 4 + 3] = a[r * (dim + 1) + dim];
+    }
+}
+
 void omreg_mat_mul(int n, const double *a, const double *b, double *c)
 {
     double t[16];

@@ -26,6 +26,7 @@
 #include "error.h"
 #include "gzip_writer.h"
 #include "image_internal.h"
+#include "omreg/matrix.h"
 #include "omreg/nifti.h"
 #include "temp_output.h"
 
@@ -52,6 +53,7 @@ struct header {
     int64_t vox_offset;
     double scl_slope, scl_inter;
     int qform_code, sform_code;
+    int intent_code;
     double quatern[3], qoffset[3];
     double srow[3][4];
     double quaternion_threshold; /* nibabel: -3 eps of the header's float type */
@@ -92,6 +94,7 @@ static void n1_to_header(const nifti_1_header *h, struct header *out)
     out->scl_inter = h->scl_inter;
     out->qform_code = h->qform_code;
     out->sform_code = h->sform_code;
+    out->intent_code = h->intent_code;
     out->quatern[0] = h->quatern_b;
     out->quatern[1] = h->quatern_c;
     out->quatern[2] = h->quatern_d;
@@ -119,6 +122,7 @@ static void n2_to_header(const nifti_2_header *h, struct header *out)
     out->scl_inter = h->scl_inter;
     out->qform_code = h->qform_code;
     out->sform_code = h->sform_code;
+    out->intent_code = h->intent_code;
     out->quatern[0] = h->quatern_b;
     out->quatern[1] = h->quatern_c;
     out->quatern[2] = h->quatern_d;
@@ -737,7 +741,7 @@ static bool ends_with_ci(const char *s, const char *suffix)
  * affine's column norms ((a0^2 + a1^2) + a2^2, numpy's order); other
  * pixdims 1; slope 1, intercept 0. */
 static void build_header(nifti_1_header *h, int ndim, const size_t *shape, omreg_dtype dtype,
-                         const double *a)
+                         const double *a, int intent_code)
 {
     memset(h, 0, sizeof *h);
     h->sizeof_hdr = N1_HDR;
@@ -777,6 +781,7 @@ static void build_header(nifti_1_header *h, int ndim, const size_t *shape, omreg
         h->srow_y[c] = (float)a[4 + c];
         h->srow_z[c] = (float)a[8 + c];
     }
+    h->intent_code = (short)intent_code;
     memcpy(h->magic, "n+1\0", 4);
 }
 
@@ -864,6 +869,17 @@ omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const ch
                                           int ndim, const size_t *shape, omreg_dtype dtype,
                                           const void *data, const double *affine4x4)
 {
+    return omreg_nifti_write_array_intent(backend, path, ndim, shape, dtype, data, affine4x4,
+                                          0);
+}
+
+omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const char *path,
+                                            int ndim, const size_t *shape, omreg_dtype dtype,
+                                            const void *data, const double *affine4x4,
+                                            int intent_code)
+{
+    OMREG_RETURN_IF(intent_code < 0 || intent_code > 32767, OMREG_EINVAL,
+                    "nifti_write: intent code %d out of range", intent_code);
     OMREG_RETURN_IF(path == NULL || shape == NULL || data == NULL || affine4x4 == NULL,
                     OMREG_EINVAL, "nifti_write: NULL argument");
     bool gz = ends_with_ci(path, ".nii.gz");
@@ -888,7 +904,7 @@ omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const ch
                     OMREG_ESINGULAR, "%s: affine's last row is not (0, 0, 0, 1)", path);
 
     nifti_1_header hdr;
-    build_header(&hdr, ndim, shape, dtype, affine4x4);
+    build_header(&hdr, ndim, shape, dtype, affine4x4, intent_code);
 
     unsigned char *buf = NULL;
     size_t buf_bytes = IO_CHUNK;
@@ -941,14 +957,7 @@ omreg_status omreg_nifti_write_with(const omreg_backend *backend, const char *pa
     if (img->ncomp > 1)
         shape[n++] = (size_t)img->ncomp;
     double a[16];
-    if (img->ndim == 3) {
-        memcpy(a, img->grid2world, sizeof a);
-    } else { /* embed the 3x3 in-plane affine; z maps to itself */
-        const double *g = img->grid2world;
-        const double a2[16] = {g[0], g[1], 0.0, g[2], g[3], g[4], 0.0, g[5],
-                               0.0,  0.0,  1.0, 0.0,  0.0,  0.0,  0.0, 1.0};
-        memcpy(a, a2, sizeof a);
-    }
+    omreg_mat_embed_4x4(img->ndim, img->grid2world, a); /* 2D: z maps to itself */
     return omreg_nifti_write_array_with(backend, path, n, shape, img->dtype, img->data, a);
 }
 
@@ -1104,4 +1113,19 @@ done:
     memcpy(affine4x4, a4, sizeof a4);
     *data = values;
     return OMREG_OK;
+}
+
+omreg_status omreg_nifti_read_intent(const char *path, int *intent_code)
+{
+    OMREG_RETURN_IF(path == NULL || intent_code == NULL, OMREG_EINVAL,
+                    "nifti_read_intent: NULL argument");
+    struct stat st;
+    gzFile gz = NULL;
+    OMREG_FORWARD(open_for_read(path, &st, &gz));
+    struct header h;
+    omreg_status status = read_header(path, gz, &h);
+    gzclose(gz);
+    if (status == OMREG_OK)
+        *intent_code = h.intent_code;
+    return status;
 }

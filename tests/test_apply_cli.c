@@ -18,6 +18,7 @@
  * omreg_test_close_f32 (any NaN fails). */
 #define _POSIX_C_SOURCE 200809L
 #include "omreg_test.h"
+#include "cli_harness.h"
 
 #include <float.h>
 #include <math.h>
@@ -38,84 +39,6 @@
  * image's range (seen: <= 0.8e-6 of it); a wrong field, component or
  * prealign direction moves values by a sizeable part of the range. */
 #define GOLDEN_RTOL_OF_RANGE (16 * FLT_EPSILON)
-
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/omreg-apply-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *tmp(const char *name)
-{
-    static char buf[8][512];
-    static int next;
-    char *p = buf[next++ % 8];
-    snprintf(p, 512, "%s/%s", tmpdir, name);
-    return p;
-}
-
-static const char *fx(const char *name)
-{
-    static char buf[16][512];
-    static int next;
-    char *p = buf[next++ % 16];
-    snprintf(p, 512, "%s", omreg_test_fixture_path(name));
-    return p;
-}
-
-/* Run the omreg command (stderr to tmp/stderr.txt); returns its exit code. */
-static int omreg(const char *fmt, ...)
-{
-    char args[4096], cmd[5120];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>'%s/stderr.txt'", OMREG_CLI_PATH, args, tmpdir);
-    int st = system(cmd);
-    assert_true(st != -1 && WIFEXITED(st));
-    return WEXITSTATUS(st);
-}
-
-static void *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    void *buf = omreg_test_alloc((size_t)len + 1, 1);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    *n = (size_t)len;
-    return buf;
-}
-
-static void assert_same_file(const char *a, const char *b)
-{
-    size_t na, nb;
-    unsigned char *x = slurp(a, &na), *y = slurp(b, &nb);
-    if (na != nb || memcmp(x, y, na) != 0) {
-        size_t i = 0;
-        while (i < na && i < nb && x[i] == y[i])
-            ++i;
-        fail_msg("%s and %s differ (sizes %zu, %zu; first at byte %zu)", a, b, na, nb, i);
-    }
-    free(x);
-    free(y);
-}
 
 static omreg_image *read_f32(const char *path, int dim)
 {
@@ -141,31 +64,31 @@ static void syn_then_apply(int dim)
     snprintf(m, sizeof m, "e2e_syn/apply%dd_moving.nii.gz", dim);
     snprintf(l, sizeof l, "e2e_syn/apply%dd_labels.nii.gz", dim);
     snprintf(a, sizeof a, "e2e_syn/apply%dd_affine.txt", dim);
-    const char *S = fx(s), *M = fx(m), *L = fx(l), *A = fx(a), *be = backend_flag();
+    const char *S = cli_fixture(s), *M = cli_fixture(m), *L = cli_fixture(l), *A = cli_fixture(a), *be = backend_flag();
     /* a small registration (radius 2 and two levels fit the 16x18x14 grid) */
-    assert_int_equal(omreg("syn '%s' '%s' --prealign '%s' --cc-radius 2 --level-iters 6,4 "
+    assert_int_equal(cli_run("syn '%s' '%s' --prealign '%s' --cc-radius 2 --level-iters 6,4 "
                            "--quiet --backend %s --out-field '%s' --out-warped '%s' "
                            "--out-inverse-warped '%s'",
-                           S, M, A, be, tmp("field.nii.gz"), tmp("warped.nii"),
-                           tmp("inv_warped.nii")),
+                           S, M, A, be, cli_tmp("field.nii.gz"), cli_tmp("warped.nii"),
+                           cli_tmp("inv_warped.nii")),
                      0);
-    assert_int_equal(omreg("apply '%s' --reference '%s' --affine '%s' --field '%s' --backend %s "
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --backend %s "
                            "--out '%s'",
-                           M, S, A, tmp("field.nii.gz"), be, tmp("applied.nii")),
+                           M, S, A, cli_tmp("field.nii.gz"), be, cli_tmp("applied.nii")),
                      0);
-    assert_same_file(tmp("applied.nii"), tmp("warped.nii"));
-    assert_int_equal(omreg("apply '%s' --reference '%s' --affine '%s' --field '%s' --inverse "
+    cli_assert_same_file(cli_tmp("applied.nii"), cli_tmp("warped.nii"));
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --inverse "
                            "--backend %s --out '%s'",
-                           S, M, A, tmp("field.nii.gz"), be, tmp("inv_applied.nii")),
+                           S, M, A, cli_tmp("field.nii.gz"), be, cli_tmp("inv_applied.nii")),
                      0);
-    assert_same_file(tmp("inv_applied.nii"), tmp("inv_warped.nii"));
+    cli_assert_same_file(cli_tmp("inv_applied.nii"), cli_tmp("inv_warped.nii"));
 
     /* the transform direction alone, as a plain (shape..., dim) field */
     int nd;
     size_t shape[7];
     void *raw;
     double aff[16];
-    assert_int_equal(omreg_nifti_read_array(tmp("field.nii.gz"), OMREG_F32, &nd, shape, &raw,
+    assert_int_equal(omreg_nifti_read_array(cli_tmp("field.nii.gz"), OMREG_F32, &nd, shape, &raw,
                                             aff),
                      OMREG_OK);
     assert_int_equal(nd, dim + 2);
@@ -177,40 +100,40 @@ static void syn_then_apply(int dim)
     float *one = omreg_test_alloc(n, sizeof(float));
     for (size_t e = 0; e < n; ++e)
         one[e] = ((float *)raw)[2 * e + 1];
-    assert_int_equal(omreg_nifti_write_array(tmp("one.nii.gz"), dim + 1, shape, OMREG_F32, one,
+    assert_int_equal(omreg_nifti_write_array(cli_tmp("one.nii.gz"), dim + 1, shape, OMREG_F32, one,
                                              aff),
                      OMREG_OK);
-    assert_int_equal(omreg("apply '%s' --reference '%s' --affine '%s' --field '%s' --backend %s "
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --backend %s "
                            "--out '%s'",
-                           M, S, A, tmp("one.nii.gz"), be, tmp("applied_one.nii")),
+                           M, S, A, cli_tmp("one.nii.gz"), be, cli_tmp("applied_one.nii")),
                      0);
-    assert_same_file(tmp("applied_one.nii"), tmp("warped.nii"));
+    cli_assert_same_file(cli_tmp("applied_one.nii"), cli_tmp("warped.nii"));
     /* the same field with a singleton axis before the components
      * ((X, Y, Z, 1, 3), NIfTI's vector layout; (X, Y, 1, 2) in 2D) */
     size_t shape1[7];
     memcpy(shape1, shape, sizeof shape1);
     shape1[dim] = 1;
     shape1[dim + 1] = (size_t)dim;
-    assert_int_equal(omreg_nifti_write_array(tmp("one1.nii.gz"), dim + 2, shape1, OMREG_F32, one,
+    assert_int_equal(omreg_nifti_write_array(cli_tmp("one1.nii.gz"), dim + 2, shape1, OMREG_F32, one,
                                              aff),
                      OMREG_OK);
-    assert_int_equal(omreg("apply '%s' --reference '%s' --affine '%s' --field '%s' --backend %s "
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --backend %s "
                            "--out '%s'",
-                           M, S, A, tmp("one1.nii.gz"), be, tmp("applied_one1.nii")),
+                           M, S, A, cli_tmp("one1.nii.gz"), be, cli_tmp("applied_one1.nii")),
                      0);
-    assert_same_file(tmp("applied_one1.nii"), tmp("warped.nii"));
+    cli_assert_same_file(cli_tmp("applied_one1.nii"), cli_tmp("warped.nii"));
     /* the other component is not the transform direction: the result differs */
     for (size_t e = 0; e < n; ++e)
         one[e] = ((float *)raw)[2 * e];
-    assert_int_equal(omreg_nifti_write_array(tmp("other.nii.gz"), dim + 1, shape, OMREG_F32,
+    assert_int_equal(omreg_nifti_write_array(cli_tmp("other.nii.gz"), dim + 1, shape, OMREG_F32,
                                              one, aff),
                      OMREG_OK);
-    assert_int_equal(omreg("apply '%s' --reference '%s' --affine '%s' --field '%s' --out '%s'",
-                           M, S, A, tmp("other.nii.gz"), tmp("applied_other.nii")),
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --out '%s'",
+                           M, S, A, cli_tmp("other.nii.gz"), cli_tmp("applied_other.nii")),
                      0);
     {
         size_t n1, n2;
-        void *x = slurp(tmp("applied_other.nii"), &n1), *y = slurp(tmp("warped.nii"), &n2);
+        void *x = cli_slurp(cli_tmp("applied_other.nii"), &n1), *y = cli_slurp(cli_tmp("warped.nii"), &n2);
         assert_true(n1 != n2 || memcmp(x, y, n1) != 0);
         free(x);
         free(y);
@@ -219,11 +142,11 @@ static void syn_then_apply(int dim)
     free(raw);
 
     /* labels with nearest: only the label map's own values come out */
-    assert_int_equal(omreg("apply '%s' --reference '%s' --affine '%s' --field '%s' --interp "
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' --interp "
                            "nearest --backend %s --out '%s'",
-                           L, S, A, tmp("field.nii.gz"), be, tmp("labels.nii")),
+                           L, S, A, cli_tmp("field.nii.gz"), be, cli_tmp("labels.nii")),
                      0);
-    omreg_image *lab = read_f32(L, dim), *out = read_f32(tmp("labels.nii"), dim);
+    omreg_image *lab = read_f32(L, dim), *out = read_f32(cli_tmp("labels.nii"), dim);
     const float *lv = omreg_image_cdata(lab), *ov = omreg_image_cdata(out);
     char seen[256] = {0};
     for (size_t v = 0; v < omreg_image_voxels(lab); ++v) {
@@ -265,19 +188,19 @@ static void golden(int dim, const char *backend)
     snprintf(l, sizeof l, "e2e_syn/apply%dd_labels.nii.gz", dim);
     snprintf(a, sizeof a, "e2e_syn/apply%dd_affine.txt", dim);
     snprintf(f, sizeof f, "e2e_syn/apply%dd_map.nii.gz", dim);
-    const char *S = fx(s), *M = fx(m), *L = fx(l), *A = fx(a), *F = fx(f);
+    const char *S = cli_fixture(s), *M = cli_fixture(m), *L = cli_fixture(l), *A = cli_fixture(a), *F = cli_fixture(f);
     static const char *const kinds[3] = {"linear", "nearest", "inverse"};
     for (int k = 0; k < 3; ++k) {
         const char *img = k == 0 ? M : k == 1 ? L : S, *ref = k == 2 ? M : S;
-        assert_int_equal(omreg("apply '%s' --reference '%s' --affine '%s' --field '%s' %s %s "
+        assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --field '%s' %s %s "
                                "--backend %s --out '%s'",
                                img, ref, A, F, k == 1 ? "--interp nearest" : "",
-                               k == 2 ? "--inverse" : "", backend, tmp("golden.nii")),
+                               k == 2 ? "--inverse" : "", backend, cli_tmp("golden.nii")),
                          0);
         snprintf(want, sizeof want, "e2e_syn/apply%dd_dipy_%s.npy", dim, kinds[k]);
         omreg_npy w;
         omreg_test_load(want, OMREG_NPY_F32, &w);
-        omreg_image *out = read_f32(tmp("golden.nii"), dim);
+        omreg_image *out = read_f32(cli_tmp("golden.nii"), dim);
         assert_int_equal(omreg_image_voxels(out), w.count);
         for (int d = 0; d < dim; ++d)
             assert_int_equal(omreg_image_shape(out)[d], w.shape[d]);
@@ -302,13 +225,13 @@ static void golden(int dim, const char *backend)
  * right: it swaps the map's domain and codomain). */
 static void golden_workflow(const char *backend)
 {
-    const char *S = fx("e2e_syn/apply3d_static.nii.gz"), *F = fx("e2e_syn/apply3d_map.nii.gz");
-    assert_int_equal(omreg("apply '%s' --reference '%s' --field '%s' --backend %s --out '%s'", S,
-                           S, F, backend, tmp("flow.nii")),
+    const char *S = cli_fixture("e2e_syn/apply3d_static.nii.gz"), *F = cli_fixture("e2e_syn/apply3d_map.nii.gz");
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --field '%s' --backend %s --out '%s'", S,
+                           S, F, backend, cli_tmp("flow.nii")),
                      0);
     omreg_npy w;
     omreg_test_load("e2e_syn/apply3d_dipy_workflow.npy", OMREG_NPY_F32, &w);
-    omreg_image *out = read_f32(tmp("flow.nii"), 3);
+    omreg_image *out = read_f32(cli_tmp("flow.nii"), 3);
     assert_int_equal(omreg_image_voxels(out), w.count);
     double range = 0;
     for (size_t v = 0; v < w.count; ++v)
@@ -338,23 +261,23 @@ static void test_golden_2d(void **state)
 
 static void expect_refusal(const char *what, const char *args, const char *needle)
 {
-    unlink(tmp("bad.nii"));
-    int rc = omreg("%s --out '%s'", args, tmp("bad.nii"));
+    unlink(cli_tmp("bad.nii"));
+    int rc = cli_run("%s --out '%s'", args, cli_tmp("bad.nii"));
     size_t n;
-    char *err = slurp(tmp("stderr.txt"), &n);
+    char *err = cli_slurp(cli_tmp("stderr.txt"), &n);
     if (rc != 1 || strstr(err, needle) == NULL)
         fail_msg("%s: exit %d, stderr '%s' (wanted exit 1 and '%s')", what, rc, err, needle);
     assert_true(strchr(err, '\n') == err + n - 1); /* one line */
     free(err);
-    assert_int_equal(access(tmp("bad.nii"), F_OK), -1);
+    assert_int_equal(access(cli_tmp("bad.nii"), F_OK), -1);
 }
 
 static void test_bad_fields(void **state)
 {
     (void)state;
-    const char *S3 = fx("e2e_syn/apply3d_static.nii.gz"), *M3 = fx("e2e_syn/apply3d_moving.nii.gz");
-    const char *F3 = fx("e2e_syn/apply3d_map.nii.gz"), *F2 = fx("e2e_syn/apply2d_map.nii.gz");
-    const char *S2 = fx("e2e_syn/apply2d_static.nii.gz");
+    const char *S3 = cli_fixture("e2e_syn/apply3d_static.nii.gz"), *M3 = cli_fixture("e2e_syn/apply3d_moving.nii.gz");
+    const char *F3 = cli_fixture("e2e_syn/apply3d_map.nii.gz"), *F2 = cli_fixture("e2e_syn/apply2d_map.nii.gz");
+    const char *S2 = cli_fixture("e2e_syn/apply2d_static.nii.gz");
     char args[2048];
     /* the field is on the STATIC grid, not the moving one */
     snprintf(args, sizeof args, "apply '%s' --reference '%s' --field '%s'", S3, M3, F3);
@@ -372,22 +295,22 @@ static void test_bad_fields(void **state)
     double aff[16];
     assert_int_equal(omreg_nifti_read_array(F2, OMREG_F32, &nd, shape, &raw, aff), OMREG_OK);
     aff[3] += 3.0;
-    assert_int_equal(omreg_nifti_write_array(tmp("shifted.nii"), nd, shape, OMREG_F32, raw, aff),
+    assert_int_equal(omreg_nifti_write_array(cli_tmp("shifted.nii"), nd, shape, OMREG_F32, raw, aff),
                      OMREG_OK);
     snprintf(args, sizeof args, "apply '%s' --reference '%s' --field '%s'",
-             fx("e2e_syn/apply2d_moving.nii.gz"), S2, tmp("shifted.nii"));
+             cli_fixture("e2e_syn/apply2d_moving.nii.gz"), S2, cli_tmp("shifted.nii"));
     expect_refusal("shifted grid", args, "on another grid");
     /* --inverse needs both fields */
     aff[3] -= 3.0;
     size_t one_shape[3] = {shape[0], shape[1], 2};
-    assert_int_equal(omreg_nifti_write_array(tmp("one2d.nii"), 3, one_shape, OMREG_F32, raw, aff),
+    assert_int_equal(omreg_nifti_write_array(cli_tmp("one2d.nii"), 3, one_shape, OMREG_F32, raw, aff),
                      OMREG_OK);
     snprintf(args, sizeof args, "apply '%s' --reference '%s' --field '%s' --inverse", S2,
-             fx("e2e_syn/apply2d_moving.nii.gz"), tmp("one2d.nii"));
+             cli_fixture("e2e_syn/apply2d_moving.nii.gz"), cli_tmp("one2d.nii"));
     expect_refusal("inverse, one field", args, "needs a map");
     /* a missing file */
     snprintf(args, sizeof args, "apply '%s' --reference '%s' --field '%s'", M3, S3,
-             tmp("missing.nii.gz"));
+             cli_tmp("missing.nii.gz"));
     expect_refusal("missing", args, "cannot open");
     free(raw);
 }
@@ -402,7 +325,7 @@ static void test_read_array(void **state)
     void *raw = NULL;
     double aff[16];
     /* the map as nibabel wrote it: (16, 18, 14, 3, 2), the static world-to-grid */
-    assert_int_equal(omreg_nifti_read_array(fx("e2e_syn/apply3d_map.nii.gz"), OMREG_F32, &nd,
+    assert_int_equal(omreg_nifti_read_array(cli_fixture("e2e_syn/apply3d_map.nii.gz"), OMREG_F32, &nd,
                                             shape, &raw, aff),
                      OMREG_OK);
     assert_int_equal(nd, 5);
@@ -434,7 +357,7 @@ static void test_read_array(void **state)
                 omreg_test_fill_uniform_f64(src, count, 7 + (uint64_t)which, -5, 5);
             else
                 omreg_test_fill_uniform_f32(src, count, 9 + (uint64_t)which, -5, 5);
-            const char *p = tmp(which ? "rt.nii" : "rt.nii.gz");
+            const char *p = cli_tmp(which ? "rt.nii" : "rt.nii.gz");
             assert_int_equal(omreg_nifti_write_array(p, n, s, t, src, a), OMREG_OK);
             void *back = NULL;
             assert_int_equal(omreg_nifti_read_array(p, t, &nd, shape, &back, aff), OMREG_OK);
@@ -452,12 +375,12 @@ static void test_read_array(void **state)
     /* errors leave the outputs alone */
     nd = -7;
     raw = (void *)&nd;
-    assert_int_equal(omreg_nifti_read_array(tmp("missing.nii"), OMREG_F32, &nd, shape, &raw, aff),
+    assert_int_equal(omreg_nifti_read_array(cli_tmp("missing.nii"), OMREG_F32, &nd, shape, &raw, aff),
                      OMREG_EIO);
     assert_int_equal(nd, -7);
     assert_ptr_equal(raw, (void *)&nd);
     assert_int_equal(omreg_nifti_read_array(NULL, OMREG_F32, &nd, shape, &raw, aff), OMREG_EINVAL);
-    assert_int_equal(omreg_nifti_read_array(tmp("rt.nii"), (omreg_dtype)5, &nd, shape, &raw, aff),
+    assert_int_equal(omreg_nifti_read_array(cli_tmp("rt.nii"), (omreg_dtype)5, &nd, shape, &raw, aff),
                      OMREG_EINVAL);
 }
 
@@ -471,5 +394,5 @@ int main(void)
         cmocka_unit_test(test_syn_then_apply_3d),
         cmocka_unit_test(test_syn_then_apply_2d),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, cli_setup, cli_teardown);
 }

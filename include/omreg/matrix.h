@@ -31,6 +31,11 @@ void omreg_mat_mul(int n, const double *a, const double *b, double *c);
 /** Identity n x n. */
 void omreg_mat_identity(int n, double *a);
 
+/** The (dim+1)x(dim+1) affine a as a 4x4 (a4): a copy in 3D; in 2D the
+ * in-plane affine with z mapping to itself, as omreg and nibabel save 2D
+ * arrays. */
+void omreg_mat_embed_4x4(int dim, const double *a, double *a4);
+
 /** DIPY's get_direction_and_spacings: for the (dim+1)x(dim+1) affine,
  * spacings[c] = norm of column c of the linear part, direction = linear
  * part with each column divided by its spacing (dim x dim, row-major).

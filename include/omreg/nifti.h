@@ -99,6 +99,19 @@ omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const ch
 omreg_status omreg_nifti_write_with(const omreg_backend *backend, const char *path,
                                     const omreg_image *img);
 
+/** omreg_nifti_write_array_with with the header's intent_code set (e.g.
+ * 1007, NIFTI_INTENT_VECTOR, which ITK writes for vector images such as
+ * displacement fields); intent_code 0 is omreg_nifti_write_array_with.
+ * OMREG_EINVAL for a code outside 0..32767; otherwise the same statuses. */
+omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const char *path,
+                                            int ndim, const size_t *shape, omreg_dtype dtype,
+                                            const void *data, const double *affine4x4,
+                                            int intent_code);
+
+/** The header's intent_code (NIfTI-1 or -2, either byte order, plain or
+ * gzip) after the header checks of omreg_nifti_read; statuses as there. */
+omreg_status omreg_nifti_read_intent(const char *path, int *intent_code);
+
 /** Read a NIfTI file of any dimensionality (1..7) as the C-order numpy
  * array nibabel gives (np.asanyarray(img.dataobj)): *ndim = dim[0], shape
  * = dim[1..dim[0]] with no axis dropped (entries past *ndim set to 1), so
