@@ -31,7 +31,9 @@
 #include "omreg/nifti.h"
 #include "omreg/png.h"
 
-enum { MAX_OUTPUTS = 8, MAX_PATH = 4096 };
+/* syn alone can stage 8 files (warped, inverse, field, ITK field and
+ * affine, elastix file and its sibling, QC picture): room for more */
+enum { MAX_OUTPUTS = 16, MAX_PATH = 4096 };
 
 static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
 enum { NSIGNALS = sizeof handled_signals / sizeof handled_signals[0] };

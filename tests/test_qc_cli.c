@@ -195,8 +195,8 @@ static void register_and_score(const char *what, const char *stat, const char *m
     snprintf(affine_qc, sizeof affine_qc, "%s", cli_tmp(name));
     snprintf(name, sizeof name, "%sregistered.png", prefix);
     snprintf(registered_png, sizeof registered_png, "%s", cli_tmp(name));
-    assert_int_equal(cli_run("affine '%s' '%s' %s --quiet --out-warped '%s' --out-qc '%s'", stat,
-                           moving, opts, warped, affine_qc),
+    assert_int_equal(cli_run("affine '%s' '%s' %s --quiet --out-warped '%s' --out-qc '%s' "
+                             ">/dev/null", stat, moving, opts, warped, affine_qc),
                      0);
     const double registered = qc(stat, warped, registered_png, "");
     snprintf(name, sizeof name, "%sunregistered.png", prefix);
@@ -321,7 +321,10 @@ static void pd_slice_affine_and_syn(void **state)
     char W[512], SW[512];
     snprintf(W, sizeof W, "%s", cli_tmp("pd_warped.nii.gz"));
     snprintf(SW, sizeof SW, "%s", cli_tmp("pd_syn.nii.gz"));
-    register_and_score("PD slice", PD, PD_SHIFTED, "--pipeline com,translation", W, "pd_");
+    char opts[700], A[512];
+    snprintf(A, sizeof A, "%s", cli_tmp("pd_affine.txt"));
+    snprintf(opts, sizeof opts, "--pipeline com,translation --out-affine '%s'", A);
+    register_and_score("PD slice", PD, PD_SHIFTED, opts, W, "pd_");
     /* 2D: one panel of the slice's own size (its largest extent, 256
      * pixels, needs no magnification) */
     omreg_image *pd = NULL;
@@ -339,6 +342,25 @@ static void pd_slice_affine_and_syn(void **state)
     print_message("PD slice after syn: edge_overlap %.4f\n", refined);
     assert_true(refined >= REGISTERED_MIN);
     assert_same_picture(cli_tmp("pd_syn_qc.png"), cli_tmp("pd_syn.png"));
+
+    /* --out-qc beside every other output of syn (eight staged files, the
+     * elastix sibling included): all are written */
+    static const char *const outs[] = {"all_w.nii.gz", "all_iw.nii.gz", "all_f.nii.gz",
+                                       "all_itk.nii.gz", "all_itk.txt", "all_ex.txt",
+                                       "all_ex.warp.txt", "all_qc.png"};
+    char all[8][512];
+    for (int k = 0; k < 8; ++k)
+        snprintf(all[k], sizeof all[k], "%s", cli_tmp(outs[k]));
+    assert_int_equal(cli_run("syn '%s' '%s' --prealign '%s' --level-iters 2,2 --quiet "
+                             "--out-warped '%s' --out-inverse-warped '%s' --out-field '%s' "
+                             "--out-itk-warp '%s' --out-itk-affine '%s' --out-elastix '%s' "
+                             "--out-qc '%s'",
+                             PD, PD_SHIFTED, A, all[0], all[1], all[2], all[3], all[4], all[5],
+                             all[7]),
+                     0);
+    for (int k = 0; k < 8; ++k)
+        if (!exists(all[k]))
+            fail_msg("%s was not written", all[k]);
 }
 
 /* ---- bad input -------------------------------------------------------------------- */
@@ -357,7 +379,7 @@ static void bad_pairs_and_options(void **state)
     assert_int_equal(cli_run("qc '%s' '%s' --out '%s'", PD, CH2, out), 1);
     assert_int_equal(stderr_lines(), 1);
     assert_false(exists(out));
-    assert_int_equal(cli_run("qc '%s' '%s' --out '%s'", PD, PD_SHIFTED, old), 0);
+    assert_int_equal(cli_run("qc '%s' '%s' --out '%s' >/dev/null", PD, PD_SHIFTED, old), 0);
     /* the 181x217 slice without the 20-pixel border against the bordered one */
     assert_int_equal(cli_run("qc '%s' '%s' --out '%s'", PD_NO_BORDER, PD, out), 1);
     assert_int_equal(stderr_lines(), 1);
