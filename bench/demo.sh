@@ -7,6 +7,9 @@
 # affine), and the error of the recovered matrix is measured over the brain.
 #
 #   bash bench/demo.sh [--no-install] [--threads N] [--backend parallel|reference]
+#                      [--qc FILE.png]
+# --qc also draws the registration's QC picture (omreg affine --out-qc; the
+# path is relative to the repository root): README's docs/qc-demo.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +19,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --no-install) install=0 ;;
     --threads | --backend) args+=("$1" "$2"); shift ;;
+    --qc) args+=(--out-qc "$2"); shift ;;
     *) echo "demo.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift

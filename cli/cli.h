@@ -28,6 +28,9 @@ int cli_parse_double_list(const char *text, double lo, double hi, double *out, i
 
 /* Read a NIfTI (.nii, .nii.gz) or PNG (.png) image as float64. */
 omreg_status cli_read_image(const char *path, omreg_image **out);
+/* cli_read_image, then cli_check_finite: 0, or the exit code after one
+ * line "<what> image PATH: <reason>". */
+int cli_load_image(const char *what, const char *path, omreg_image **out);
 /* Write a NIfTI image (temporary file then rename: no partial output). */
 omreg_status cli_write_image(const omreg_backend *backend, const char *path,
                              const omreg_image *img);
@@ -91,6 +94,7 @@ int cli_expect_pair(const char *cmd, int argc, int optind_);
  * exit code after printing the one-line error. Used by the fuzzers. */
 int cmd_affine_parse_only(int argc, char **argv);
 int cmd_syn_parse_only(int argc, char **argv);
+int cmd_qc_parse_only(int argc, char **argv);
 
 /* Silence cli_error / cli_usage_error (the fuzzers). */
 void cli_silence_errors(int on);
@@ -105,6 +109,15 @@ int cli_check_finite(const char *what, const char *path, const omreg_image *img)
 /* Exit code 1 unless MASK has IMG's dimensionality and shape. */
 int cli_check_same_grid(const char *what, const char *path, const omreg_image *mask,
                         const char *img_what, const omreg_image *img);
+
+/* ---- QC pictures (cli/cmd_qc.c) ------------------------------------------ */
+
+/* Render the QC picture of warped over stat with the default options
+ * (omreg/qc.h) and stage it as a PNG at path; the edge-overlap score is
+ * printed on stderr unless quiet. 0, or the exit code after one line. Used
+ * by --out-qc of affine and syn. */
+int cli_stage_qc(const omreg_backend *backend, const char *path, const omreg_image *stat,
+                 const omreg_image *warped, int quiet);
 
 /* ---- safe outputs (cli/cli_signals.c) ------------------------------------ */
 
@@ -127,6 +140,9 @@ void cli_signals_unblock(void);
  * untouched. Returns the library status (messages name the target). */
 omreg_status cli_stage_image(const omreg_backend *backend, const char *path,
                              const omreg_image *img);
+/* an 8-bit RGB picture as a PNG (QC pictures) */
+omreg_status cli_stage_png(const char *path, size_t width, size_t height,
+                           const unsigned char *rgb);
 omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int ndim,
                              const size_t *shape, omreg_dtype dtype, const void *data,
                              const double *affine4x4);

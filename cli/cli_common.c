@@ -138,6 +138,17 @@ omreg_status cli_read_image(const char *path, omreg_image **out)
     return omreg_nifti_read(path, OMREG_F64, out);
 }
 
+int cli_load_image(const char *what, const char *path, omreg_image **out)
+{
+    omreg_status st = cli_read_image(path, out);
+    if (st != OMREG_OK) {
+        char label[256];
+        snprintf(label, sizeof label, "%s image %s", what, path);
+        return cli_status_error(label, st);
+    }
+    return cli_check_finite(what, path, *out);
+}
+
 /* The library writes a temporary file and renames it; with the signals
  * blocked meanwhile, an interrupt never leaves that temporary behind (the
  * signal is handled once the complete file is in place). */

@@ -29,8 +29,11 @@
 #include "cli.h"
 #include "omreg/itk_field.h"
 #include "omreg/nifti.h"
+#include "omreg/png.h"
 
-enum { MAX_OUTPUTS = 8, MAX_PATH = 4096 };
+/* syn alone can stage 8 files (warped, inverse, field, ITK field and
+ * affine, elastix file and its sibling, QC picture): room for more */
+enum { MAX_OUTPUTS = 16, MAX_PATH = 4096 };
 
 static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
 enum { NSIGNALS = sizeof handled_signals / sizeof handled_signals[0] };
@@ -169,6 +172,17 @@ static omreg_status stage_done(int slot, omreg_status st)
     if (st == OMREG_OK)
         test_hold();
     return st;
+}
+
+omreg_status cli_stage_png(const char *path, size_t width, size_t height,
+                           const unsigned char *rgb)
+{
+    int slot;
+    omreg_status st = stage_begin(path, &slot);
+    if (st != OMREG_OK)
+        return st;
+    st = omreg_png_write_rgb(staged_tmp[slot], width, height, rgb);
+    return stage_done(slot, st);
 }
 
 omreg_status cli_stage_array(const omreg_backend *backend, const char *path, int ndim,

@@ -20,6 +20,8 @@ static const char usage[] =
     "Outputs:\n"
     "  --out-affine FILE         write A as rows of %.17g (numpy.loadtxt reads it)\n"
     "  --out-warped FILE         write MOVING resampled on the STATIC grid (NIfTI)\n"
+    "  --out-qc FILE.png         QC picture of the result: slices of STATIC with the\n"
+    "                            edges of the warped MOVING over them (see omreg qc)\n"
     "  --out-itk-affine FILE     write A as an ITK transform (AffineTransform_double_3_3,\n"
     "                            LPS, fixed -> moving point; ANTs, ITK-SNAP, Slicer)\n"
     "  --out-elastix FILE        write A as an elastix TransformParameters file on the\n"
@@ -54,7 +56,7 @@ static const char usage[] =
     "  --help                    this text\n";
 
 typedef struct affine_cli {
-    const char *static_path, *moving_path, *out_affine, *out_warped, *pipeline;
+    const char *static_path, *moving_path, *out_affine, *out_warped, *out_qc, *pipeline;
     const char *starting_affine, *static_mask, *moving_mask;
     cli_itk_outputs itk;
     cli_exec e;
@@ -90,10 +92,11 @@ static int parse_args(int argc, char **argv, affine_cli *c)
 {
     enum { O_OUT_AFFINE = 256, O_OUT_WARPED, O_PIPELINE, O_TRANSFORM, O_START, O_NBINS,
            O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS,
-           O_OUT_ITK, O_OUT_ELASTIX, O_OUT_JSON };
+           O_OUT_ITK, O_OUT_ELASTIX, O_OUT_JSON, O_OUT_QC };
     static const struct option longopts[] = {
         {"out-affine", required_argument, NULL, O_OUT_AFFINE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
+        {"out-qc", required_argument, NULL, O_OUT_QC},
         {"out-itk-affine", required_argument, NULL, O_OUT_ITK},
         {"out-elastix", required_argument, NULL, O_OUT_ELASTIX},
         {"pipeline", required_argument, NULL, O_PIPELINE},
@@ -126,6 +129,7 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         switch (opt) {
         case O_OUT_AFFINE: c->out_affine = optarg; break;
         case O_OUT_WARPED: c->out_warped = optarg; break;
+        case O_OUT_QC: c->out_qc = optarg; break;
         case O_OUT_ITK: c->itk.itk_affine = optarg; break;
         case O_OUT_ELASTIX: c->itk.elastix = optarg; break;
         case O_OUT_JSON: c->prov.path = optarg; break;
@@ -196,17 +200,6 @@ int cmd_affine_parse_only(int argc, char **argv)
     return parse_args(argc, argv, &c);
 }
 
-static int load(const char *what, const char *path, omreg_image **out)
-{
-    omreg_status st = cli_read_image(path, out);
-    if (st != OMREG_OK) {
-        char label[256];
-        snprintf(label, sizeof label, "%s image %s", what, path);
-        return cli_status_error(label, st);
-    }
-    return cli_check_finite(what, path, *out);
-}
-
 /* what the provenance record writes (--out-json) */
 typedef struct affine_record {
     const affine_cli *c;
@@ -220,6 +213,7 @@ static void record_options(cli_json *j, const void *ctx)
     const omreg_affine_options *o = &c->opt;
     cli_json_string(j, "out-affine", c->out_affine);
     cli_json_string(j, "out-warped", c->out_warped);
+    cli_json_string(j, "out-qc", c->out_qc);
     cli_json_string(j, "out-itk-affine", c->itk.itk_affine);
     cli_json_string(j, "out-elastix", c->itk.elastix);
     cli_json_string(j, "pipeline", c->pipeline);
@@ -263,18 +257,18 @@ int cmd_affine(int argc, char **argv)
     cli_elapsed();
 
     omreg_image *stat = NULL, *mov = NULL, *smask = NULL, *mmask = NULL, *warped = NULL;
-    rc = load("static", c.static_path, &stat);
+    rc = cli_load_image("static", c.static_path, &stat);
     if (!rc)
-        rc = load("moving", c.moving_path, &mov);
+        rc = cli_load_image("moving", c.moving_path, &mov);
     if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
         rc = cli_error("affine: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
                        omreg_image_ndim(mov));
     if (!rc && c.static_mask)
-        rc = load("static mask", c.static_mask, &smask);
+        rc = cli_load_image("static mask", c.static_mask, &smask);
     if (!rc && smask)
         rc = cli_check_same_grid("--static-mask", c.static_mask, smask, "STATIC", stat);
     if (!rc && c.moving_mask)
-        rc = load("moving mask", c.moving_mask, &mmask);
+        rc = cli_load_image("moving mask", c.moving_mask, &mmask);
     if (!rc && mmask)
         rc = cli_check_same_grid("--moving-mask", c.moving_mask, mmask, "MOVING", mov);
     if (!rc)
@@ -302,12 +296,15 @@ int cmd_affine(int argc, char **argv)
         c.prov.register_seconds = cli_elapsed() - c.prov.load_seconds;
     }
     /* every output is staged whole, then all are renamed into place */
-    if (!rc && c.out_warped) {
+    if (!rc && (c.out_warped || c.out_qc)) {
         omreg_status st = omreg_affine_map_transform(c.e.backend, res.affine, 0, mov,
                                                      omreg_image_shape(stat),
                                                      omreg_image_grid2world(stat), 0, &warped);
-        if (st == OMREG_OK)
-            st = cli_stage_image(c.e.backend, c.out_warped, warped);
+        if (st != OMREG_OK)
+            rc = cli_status_error("warping MOVING", st);
+    }
+    if (!rc && c.out_warped) {
+        omreg_status st = cli_stage_image(c.e.backend, c.out_warped, warped);
 #ifdef OMREG_CANARY_CLI_COMMIT_EARLY
         if (st == OMREG_OK) /* planted (ci/canaries.tsv): in place before the affine is */
             st = cli_outputs_commit();
@@ -315,6 +312,8 @@ int cmd_affine(int argc, char **argv)
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
     }
+    if (!rc && c.out_qc)
+        rc = cli_stage_qc(c.e.backend, c.out_qc, stat, warped, c.e.quiet);
     if (!rc && c.out_affine && cli_stage_matrix(c.out_affine, n1, res.affine) != OMREG_OK)
         rc = cli_error("%s: cannot write the affine", c.out_affine);
     if (!rc)

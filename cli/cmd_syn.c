@@ -27,6 +27,8 @@ static const char usage[] =
     "Outputs (each written whole or not at all):\n"
     "  --out-warped FILE         MOVING warped onto the STATIC grid (float32 NIfTI)\n"
     "  --out-inverse-warped FILE STATIC warped onto the MOVING grid\n"
+    "  --out-qc FILE.png         QC picture of the result: slices of STATIC with the\n"
+    "                            edges of the warped MOVING over them (see omreg qc)\n"
     "  --out-json FILE           provenance record: resolved options, version, inputs'\n"
     "                            and outputs' SHA-256, per-level iterations, timings\n"
     "  --out-field FILE          the map's displacement fields in world mm, as\n"
@@ -74,7 +76,7 @@ static const char usage[] =
 
 typedef struct syn_cli {
     const char *static_path, *moving_path, *prealign_path;
-    const char *out_warped, *out_inverse_warped, *out_field;
+    const char *out_warped, *out_inverse_warped, *out_field, *out_qc;
     cli_itk_outputs itk;
     cli_exec e;
     omreg_syn_options opt;
@@ -122,7 +124,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
     enum { O_PREALIGN = 256, O_ITERS, O_STEP_LENGTH, O_SS_SIGMA, O_OPT_TOL, O_INV_ITER,
            O_INV_TOL, O_METRIC, O_CC_RADIUS, O_SIGMA_DIFF, O_SSD_SMOOTH, O_EM_SMOOTH,
            O_INNER_ITER, O_Q_LEVELS, O_NO_DOUBLE, O_STEP_TYPE, O_OUT_WARPED, O_OUT_INVERSE,
-           O_OUT_FIELD, O_OUT_ITK_WARP, O_OUT_ITK_AFFINE, O_OUT_ELASTIX, O_OUT_JSON };
+           O_OUT_FIELD, O_OUT_ITK_WARP, O_OUT_ITK_AFFINE, O_OUT_ELASTIX, O_OUT_JSON, O_OUT_QC };
     static const struct option longopts[] = {
         {"prealign", required_argument, NULL, O_PREALIGN},
         {"level-iters", required_argument, NULL, O_ITERS},
@@ -143,6 +145,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
         {"out-inverse-warped", required_argument, NULL, O_OUT_INVERSE},
         {"out-field", required_argument, NULL, O_OUT_FIELD},
+        {"out-qc", required_argument, NULL, O_OUT_QC},
         {"out-itk-warp", required_argument, NULL, O_OUT_ITK_WARP},
         {"out-itk-affine", required_argument, NULL, O_OUT_ITK_AFFINE},
         {"out-elastix", required_argument, NULL, O_OUT_ELASTIX},
@@ -171,6 +174,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         case O_OUT_WARPED: c->out_warped = optarg; break;
         case O_OUT_INVERSE: c->out_inverse_warped = optarg; break;
         case O_OUT_FIELD: c->out_field = optarg; break;
+        case O_OUT_QC: c->out_qc = optarg; break;
         case O_OUT_ITK_WARP: c->itk.itk_warp = optarg; break;
         case O_OUT_ITK_AFFINE: c->itk.itk_affine = optarg; break;
         case O_OUT_ELASTIX: c->itk.elastix = optarg; break;
@@ -286,17 +290,6 @@ static int parse_args(int argc, char **argv, syn_cli *c)
     return 0;
 }
 
-static int load(const char *what, const char *path, omreg_image **out)
-{
-    omreg_status st = cli_read_image(path, out);
-    if (st != OMREG_OK) {
-        char label[256];
-        snprintf(label, sizeof label, "%s image %s", what, path);
-        return cli_status_error(label, st);
-    }
-    return cli_check_finite(what, path, *out);
-}
-
 int cmd_syn_parse_only(int argc, char **argv)
 {
     syn_cli c;
@@ -349,6 +342,7 @@ static void record_options(cli_json *j, const void *ctx)
     cli_json_string(j, "out-warped", c->out_warped);
     cli_json_string(j, "out-inverse-warped", c->out_inverse_warped);
     cli_json_string(j, "out-field", c->out_field);
+    cli_json_string(j, "out-qc", c->out_qc);
     cli_json_string(j, "out-itk-warp", c->itk.itk_warp);
     cli_json_string(j, "out-itk-affine", c->itk.itk_affine);
     cli_json_string(j, "out-elastix", c->itk.elastix);
@@ -407,9 +401,9 @@ int cmd_syn(int argc, char **argv)
 
     omreg_image *stat = NULL, *mov = NULL, *warped = NULL, *inv_warped = NULL;
     omreg_diffeomap *map = NULL;
-    rc = load("static", c.static_path, &stat);
+    rc = cli_load_image("static", c.static_path, &stat);
     if (!rc)
-        rc = load("moving", c.moving_path, &mov);
+        rc = cli_load_image("moving", c.moving_path, &mov);
     if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
         rc = cli_error("syn: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
                        omreg_image_ndim(mov));
@@ -438,7 +432,7 @@ int cmd_syn(int argc, char **argv)
     }
     /* everything is computed before the first file is written; each output
      * is staged whole, then all are renamed into place */
-    if (!rc && c.out_warped) {
+    if (!rc && (c.out_warped || c.out_qc)) {
         omreg_status st = omreg_diffeomap_transform(c.e.backend, map, mov, OMREG_WARP_LINEAR,
                                                     NULL, NULL, NULL, &warped);
         if (st != OMREG_OK)
@@ -451,7 +445,7 @@ int cmd_syn(int argc, char **argv)
         if (st != OMREG_OK)
             rc = cli_status_error("warping STATIC", st);
     }
-    if (!rc && warped) {
+    if (!rc && c.out_warped) {
         omreg_status st = cli_stage_image(c.e.backend, c.out_warped, warped);
         if (st != OMREG_OK)
             rc = cli_status_error(c.out_warped, st);
@@ -479,6 +473,8 @@ int cmd_syn(int argc, char **argv)
             rc = cli_stage_itk_outputs(c.e.backend, &c.itk, dim, stat, pre, v);
         omreg_image_free(v);
     }
+    if (!rc && c.out_qc)
+        rc = cli_stage_qc(c.e.backend, c.out_qc, stat, warped, c.e.quiet);
     const syn_record record = {&c, &info};
     if (!rc)
         rc = cli_prov_stage(&c.prov, "syn", &c.e, record_options, record_result, &record);

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 
+int cmd_qc(int argc, char **argv);
 int cmd_affine(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_affine_error(int argc, char **argv);
@@ -19,6 +20,7 @@ static const char usage[] =
     "Commands:\n"
     "  affine STATIC MOVING   affine registration by mutual information\n"
     "  syn STATIC MOVING      symmetric diffeomorphic registration (SyN: cc, ssd, em)\n"
+    "  qc STATIC WARPED       picture of a registration (slices, edges) and its score\n"
     "  apply IMAGE            resample an image through a saved affine and/or SyN map\n"
     "  affine-error EST TRUE  distance between two affines over an image's voxels\n"
     "  convert IN OUT         transforms between DIPY's and ITK's/elastix's formats\n"
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
         return cmd_convert(argc - 1, argv + 1);
     if (strcmp(cmd, "affine-error") == 0)
         return cmd_affine_error(argc - 1, argv + 1);
+    if (strcmp(cmd, "qc") == 0)
+        return cmd_qc(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("omreg %s\n", OMREG_VERSION);
         return 0;

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <float.h>
 #include <math.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include "image_internal.h"
 #include "omreg/matrix.h"
 #include "omreg/nifti.h"
+#include "temp_output.h"
 
 enum {
     N1_HDR = 348,              /* sizeof(nifti_1_header) */
@@ -859,8 +859,6 @@ static omreg_status write_data(struct sink *s, int ndim, const size_t *shape, si
     return OMREG_OK;
 }
 
-static atomic_uint tmp_counter;
-
 omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *shape,
                                      omreg_dtype dtype, const void *data, const double *affine4x4)
 {
@@ -911,27 +909,10 @@ omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const 
     unsigned char *buf = NULL;
     size_t buf_bytes = IO_CHUNK;
     OMREG_FORWARD(omreg_calloc((void **)&buf, buf_bytes, 1, "NIfTI write buffer"));
-    size_t tmp_len = strlen(path) + 64;
     char *tmp = NULL;
-    omreg_status status = omreg_calloc((void **)&tmp, tmp_len, 1, "temporary file name");
-    if (status != OMREG_OK) {
-        free(buf);
-        return status;
-    }
-
-    /* a fresh name next to the target; O_EXCL never reuses an existing file */
     int fd = -1;
-    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-        snprintf(tmp, tmp_len, "%s.omreg-tmp-%ld-%u", path, (long)getpid(),
-                 atomic_fetch_add(&tmp_counter, 1u));
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    if (fd < 0) {
-        status = omreg_fail(OMREG_EIO, "%s: cannot create a temporary file next to it: %s", path,
-                            strerror(errno));
-        free(tmp);
+    omreg_status status = omreg_temp_output_open(path, &tmp, &fd);
+    if (status != OMREG_OK) {
         free(buf);
         return status;
     }
@@ -947,22 +928,15 @@ omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const 
         (status = write_data(&s, ndim, shape, esize, data, buf, buf_bytes)) != OMREG_OK ||
         (status = sink_close(&s)) != OMREG_OK)
         goto fail;
-    if (rename(tmp, path) != 0) {
-        status = omreg_fail(OMREG_EIO, "%s: cannot move the temporary file into place: %s", path,
-                            strerror(errno));
-        goto fail;
-    }
-    free(tmp);
     free(buf);
-    return OMREG_OK;
+    return omreg_temp_output_commit(path, tmp);
 
 fail:
     if (s.gz)
         omreg_gz_writer_abort(s.gz); /* closes fd */
     else if (s.fd >= 0)
         close(s.fd);
-    unlink(tmp);
-    free(tmp);
+    omreg_temp_output_abort(tmp);
     free(buf);
     return status;
 }

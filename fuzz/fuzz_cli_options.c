@@ -1,5 +1,5 @@
 /* libFuzzer target: arbitrary bytes as a command line. The first byte picks
- * the command (even: affine, odd: syn); the rest, split at NUL bytes, is
+ * the command (modulo 3: affine, syn, qc); the rest, split at NUL bytes, is
  * argv[1..] (at most 40 arguments). The parse-only entry points run every
  * option check the commands run, open no file and never exit; each call
  * must return 0, CLI_HELP or a usage exit code (2). */
@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0 || size > 4096)
         return 0;
     cli_silence_errors(1);
-    const int syn = data[0] & 1;
+    const int command = data[0] % 3;
     /* a private NUL-terminated copy, so each argument is a C string that
      * ends exactly where the fuzzer's bytes end (ASan sees overreads) */
     char *buf = malloc(size);
@@ -26,13 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf[size - 1] = '\0';
     char *argv[MAX_ARGS + 2];
     int argc = 0;
-    argv[argc++] = syn ? "syn" : "affine";
+    static char *const names[3] = {"affine", "syn", "qc"};
+    argv[argc++] = names[command];
     for (size_t i = 0; i < size - 1 && argc <= MAX_ARGS;) {
         argv[argc++] = buf + i;
         i += strlen(buf + i) + 1;
     }
     argv[argc] = NULL;
-    int rc = syn ? cmd_syn_parse_only(argc, argv) : cmd_affine_parse_only(argc, argv);
+    int rc = command == 1   ? cmd_syn_parse_only(argc, argv)
+             : command == 2 ? cmd_qc_parse_only(argc, argv)
+                            : cmd_affine_parse_only(argc, argv);
     if (rc != 0 && rc != CLI_HELP && rc != 2)
         abort();
     free(buf);

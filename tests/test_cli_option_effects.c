@@ -40,7 +40,7 @@ extern char **environ;
 typedef enum effect { CHANGES, SAME, OUTPUT, QUIET, HELP } effect;
 
 typedef struct row {
-    const char *command; /* affine, syn, apply, affine-error, convert */
+    const char *command; /* affine, syn, apply, affine-error, convert, qc */
     const char *option;  /* as in --help */
     const char *value;   /* its argument ("@x": file x of the input dir), NULL for a flag */
     const char *shared;  /* extra arguments of both runs (space-separated), or NULL */
@@ -58,6 +58,7 @@ static const row rows[] = {
     /* omreg affine */
     {"affine", "--out-affine", "@out/b.txt", NULL, "\"@out/b.txt\"", OUTPUT, "writes the matrix"},
     {"affine", "--out-warped", "@out/w.nii", NULL, "\"@out/w.nii\"", OUTPUT, "writes the warped image"},
+    {"affine", "--out-qc", "@out/q.png", NULL, "\"@out/q.png\"", OUTPUT, "draws the QC picture"},
     {"affine", "--out-itk-affine", "@out/i.txt", NULL, "\"@out/i.txt\"", OUTPUT, "writes the ITK transform"},
     {"affine", "--out-elastix", "@out/e.txt", NULL, "\"@out/e.txt\"", OUTPUT, "writes the elastix parameters"},
     {"affine", "--out-json", "@out/r2.json", NULL, "\"@out/r2.json\"", OUTPUT, "writes the record"},
@@ -83,6 +84,7 @@ static const row rows[] = {
     {"syn", "--out-warped", "@out/w.nii", NULL, "\"@out/w.nii\"", OUTPUT, "writes the warped image"},
     {"syn", "--out-inverse-warped", "@out/iw.nii", NULL, "\"@out/iw.nii\"", OUTPUT, "writes the inverse"},
     {"syn", "--out-field", "@out/g.nii", NULL, "\"@out/g.nii\"", OUTPUT, "writes the fields"},
+    {"syn", "--out-qc", "@out/q.png", NULL, "\"@out/q.png\"", OUTPUT, "draws the QC picture"},
     {"syn", "--out-itk-warp", "@out/k.nii", NULL, "\"@out/k.nii\"", OUTPUT, "writes the ITK field"},
     {"syn", "--out-itk-affine", "@out/i.txt", "--prealign @start3.txt", "\"@out/i.txt\"", OUTPUT,
      "writes the prealign as an ITK transform"},
@@ -132,6 +134,15 @@ static const row rows[] = {
     {"convert", "--reference", "@small.nii", "--to elastix --reference @static.nii", NULL, CHANGES,
      "the elastix file describes another grid"},
     {"convert", "--help", NULL, NULL, NULL, HELP, "usage"},
+    /* omreg qc (3D: three panels) */
+    {"qc", "--out", "@out/q2.png", NULL, NULL, OUTPUT, "writes there"},
+    {"qc", "--style", "checkerboard", NULL, NULL, CHANGES, "squares instead of edges"},
+    {"qc", "--window", "5,60", NULL, NULL, CHANGES, "another intensity window"},
+    {"qc", "--radiological", NULL, NULL, NULL, CHANGES, "left and right swapped"},
+    {"qc", "--threads", "1", NULL, NULL, SAME, "the same bytes for any thread count"},
+    {"qc", "--backend", "reference", NULL, NULL, SAME, "reference == parallel bitwise"},
+    {"qc", "--quiet", NULL, NULL, NULL, SAME, "qc prints its score on stdout either way"},
+    {"qc", "--help", NULL, NULL, NULL, HELP, "usage"},
 };
 #pragma GCC diagnostic pop
 /* clang-format on */
@@ -150,6 +161,8 @@ static const char *const base_apply[] = {"apply", "@moving.nii", "--reference", 
                                          "--out", "@out/o.nii", NULL};
 static const char *const base_error[] = {"affine-error", "@rotation.txt", "@start1.txt",
                                          "--reference", "@static.nii", NULL};
+static const char *const base_qc[] = {"qc", "@static3.nii", "@warped3.nii", "--out", "@out/q.png",
+                                      NULL};
 static const char *const base_convert[] = {"convert", "@rotation.txt", "@out/c.txt", "--to", "itk",
                                            NULL};
 
@@ -162,6 +175,7 @@ static const struct {
     {"apply", base_apply},
     {"affine-error", base_error},
     {"convert", base_convert},
+    {"qc", base_qc},
 };
 
 static const char *const *base_of(const char *command)
@@ -215,6 +229,25 @@ static void write_scene(const char *name, const size_t shape[2], double di, doub
             v[i * shape[1] + j] = mask ? (double)(i < shape[0] / 2)
                                        : scene(c * x - s * y + ci + di, s * x + c * y + cj + dj);
         }
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    assert_int_equal(omreg_nifti_write(p, img), OMREG_OK);
+    omreg_image_free(img);
+}
+
+/* a 3D volume for omreg qc (its panels, --radiological): the 2D scene
+ * stacked along the third axis with a ramp, so left and right differ */
+static void write_volume(const char *name, double di)
+{
+    const size_t shape[3] = {24, 28, 20};
+    omreg_image *img = NULL;
+    assert_int_equal(omreg_image_create(&img, 3, shape, 1, OMREG_F64, NULL), OMREG_OK);
+    double *v = omreg_image_data(img);
+    for (size_t i = 0; i < shape[0]; ++i)
+        for (size_t j = 0; j < shape[1]; ++j)
+            for (size_t k = 0; k < shape[2]; ++k)
+                v[(i * shape[1] + j) * shape[2] + k] =
+                    scene(2.0 * (double)i + di, 2.0 * (double)j) * (1.0 + 0.02 * (double)k);
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, name);
     assert_int_equal(omreg_nifti_write(p, img), OMREG_OK);
@@ -752,6 +785,8 @@ static int setup(void **state)
     write_scene("moving.nii", shape, 1.5, -2.25, 0.06, 0);
     write_scene("small.nii", small, 3, 3, 0, 0);
     write_scene("mask.nii", shape, 0, 0, 0, 1);
+    write_volume("static3.nii", 0);
+    write_volume("warped3.nii", 2.5);
     write_text("start1.txt", "1 0 0\n0 1 0\n0 0 1\n");
     write_text("start3.txt", "1 0 1.3\n0 1 -0.7\n0 0 1\n");
     /* 3 degrees about the origin: the error grows with the distance */

@@ -1,17 +1,23 @@
-/* PNG reading through libpng: expand palette/low bit depths, strip alpha,
- * colour to gray, keep 16-bit samples (big-endian in the file). Errors are
- * turned into statuses with setjmp, libpng's own mechanism; its warnings
- * are silenced so the library never prints. */
+/* PNG files through libpng. Reading: expand palette/low bit depths, strip
+ * alpha, colour to gray, keep 16-bit samples (big-endian in the file).
+ * Writing: 8-bit RGB, zlib level 9 and the Paeth filter on every row (fixed
+ * settings: the same pixels give the same bytes), under a temporary name
+ * renamed when complete (temp_output.h). Errors are turned into statuses
+ * with setjmp, libpng's own mechanism; its warnings are silenced so the
+ * library never prints. */
+#define _POSIX_C_SOURCE 200809L
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "error.h"
 #include "image_internal.h"
 #include "omreg/png.h"
+#include "temp_output.h"
 
 static void png_error_cb(png_structp png, png_const_charp msg)
 {
@@ -111,4 +117,61 @@ done:
     }
     *out = img;
     return OMREG_OK;
+}
+
+/* libpng encodes into an open stream; 0 on success, else the error text in msg */
+static int encode(FILE *f, size_t width, size_t height, const unsigned char *rgb, char *msg)
+{
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, msg, png_error_cb,
+                                              png_warning_cb);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (info == NULL) {
+        png_destroy_write_struct(&png, NULL);
+        snprintf(msg, 200, "libpng could not allocate");
+        return 1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return 1;
+    }
+    png_init_io(png, f);
+    png_set_compression_level(png, 9);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_PAETH);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+    png_write_info(png, info);
+    for (size_t r = 0; r < height; ++r)
+        png_write_row(png, rgb + r * width * 3);
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    return 0;
+}
+
+omreg_status omreg_png_write_rgb(const char *path, size_t width, size_t height,
+                                 const unsigned char *rgb)
+{
+    OMREG_RETURN_IF(path == NULL || rgb == NULL, OMREG_EINVAL, "png_write: NULL argument");
+    OMREG_RETURN_IF(width == 0 || height == 0 || width > PNG_UINT_31_MAX ||
+                        height > PNG_UINT_31_MAX || width > PNG_UINT_31_MAX / 3,
+                    OMREG_EINVAL, "%s: a %zux%zu picture cannot be a PNG", path, width, height);
+    char *tmp = NULL;
+    int fd = -1;
+    OMREG_FORWARD(omreg_temp_output_open(path, &tmp, &fd));
+    FILE *f = fdopen(fd, "wb");
+    if (f == NULL) {
+        close(fd);
+        omreg_temp_output_abort(tmp);
+        return omreg_fail(OMREG_ENOMEM, "%s: cannot open a stream", path);
+    }
+    char msg[200] = "";
+    int failed = encode(f, width, height, rgb, msg);
+    if (fclose(f) != 0 && !failed) {
+        failed = 1;
+        snprintf(msg, sizeof msg, "write error");
+    }
+    if (failed) {
+        omreg_temp_output_abort(tmp);
+        return omreg_fail(OMREG_EIO, "%s: cannot write the PNG (%s)", path, msg);
+    }
+    return omreg_temp_output_commit(path, tmp);
 }
