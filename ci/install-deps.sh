@@ -19,6 +19,10 @@ PACKAGES=(
     valgrind libc6-dbg lcov
     # real images for the end-to-end tests
     mricron-data insighttoolkit5-examples
+    # the cohort workflow (workflows/cohort) and its CI stage: Snakemake 7,
+    # the Python its scripts use, and a one-node Slurm cluster
+    snakemake python3-nibabel python3-numpy python3-scipy python3-yaml
+    slurm-wlm munge
 )
 
 if [ "$(id -u)" -ne 0 ]; then
