@@ -56,7 +56,8 @@ def main():
         "subject": args.subject,
         "status": "ok",
         "seconds": {"affine": affine["seconds"], "syn": syn["seconds"],
-                    "total": affine["seconds"] + syn["seconds"]},
+                    # benchmark files give 4 decimals; keep the sum's
+                    "total": round(affine["seconds"] + syn["seconds"], 4)},
         "peak_rss_mb": {"affine": affine["peak_rss_mb"], "syn": syn["peak_rss_mb"]},
         "affine_final_mi": last_match(args.affine_log, r"final MI " + FLOAT),
         "syn_final_energy": last_match(args.syn_log, r"last energy " + FLOAT),
