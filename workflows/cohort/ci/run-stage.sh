@@ -175,9 +175,11 @@ if snake -d "$LOCAL" --configfile "$WORK/cohort.yaml" --report "$LOCAL/report.ht
     omreg_log "report.html: $(du -k "$LOCAL/report.html" | cut -f1) kB with the three QC pictures and summary.tsv"
 elif grep -qE "Failed to establish a new connection|Temporary failure in name resolution|Name or service not known|Failed to download resource needed for report" \
     "$WORK/report.log"; then
-    [ "$(grep -c '^Adding qc.png ' "$WORK/report.log")" -eq 3 ] &&
-        grep -q '^Adding summary.tsv ' "$WORK/report.log" ||
-        { cat "$WORK/report.log"; omreg_die "the report did not collect the three QC pictures and summary.tsv"; }
+    if [ "$(grep -c '^Adding qc.png ' "$WORK/report.log")" -ne 3 ] ||
+        ! grep -q '^Adding summary.tsv ' "$WORK/report.log"; then
+        cat "$WORK/report.log"
+        omreg_die "the report did not collect the three QC pictures and summary.tsv"
+    fi
     omreg_log "NOTICE: snakemake --report collected the three QC pictures and summary.tsv, then could not"
     omreg_log "        download its JavaScript and licence texts (no network): report.html not written"
 else

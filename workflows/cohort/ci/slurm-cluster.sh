@@ -31,11 +31,11 @@ log() { printf 'slurm-cluster: %s\n' "$*" >&2; }
 pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 stop_daemon() {
-    local name=$1 pidfile=$2 pid i
+    local name=$1 pidfile=$2 pid
     pid_alive "$pidfile" || return 0
     pid=$(cat "$pidfile")
     kill "$pid" 2>/dev/null || true
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.2
     done
@@ -56,7 +56,10 @@ write_conf() {
     hw=$(slurmd -C | head -n1)
     cpus=$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<<"$hw")
     mem=$(sed -n 's/.* RealMemory=\([0-9]*\).*/\1/p' <<<"$hw")
-    [ -n "$cpus" ] && [ -n "$mem" ] || { log "cannot read 'slurmd -C': $hw"; return 1; }
+    if [ -z "$cpus" ] || [ -z "$mem" ]; then
+        log "cannot read 'slurmd -C': $hw"
+        return 1
+    fi
     cat >"$dir/slurm.conf" <<CONF
 # Written by workflows/cohort/ci/slurm-cluster.sh: one node on localhost.
 ClusterName=omregci
@@ -113,8 +116,8 @@ start() {
         { log "slurmctld did not start: $(tail -n5 "$dir/log/slurmctld.log" 2>/dev/null)"; return 1; }
     slurmd -N localhost -f "$SLURM_CONF" ||
         { log "slurmd did not start: $(tail -n5 "$dir/log/slurmd.log" 2>/dev/null)"; return 1; }
-    local i state=
-    for i in $(seq 60); do
+    local state=
+    for _ in $(seq 60); do
         state=$(sinfo -h -N -n localhost -o %T 2>/dev/null || true)
         [ "$state" = idle ] && { log "node localhost idle (SLURM_CONF=$SLURM_CONF)"; return 0; }
         sleep 0.5
