@@ -25,6 +25,10 @@ PACKAGES=(
     # elastix + transformix (ITK based): the interop e2e test reads and
     # writes their transform files (tests/test_e2e_elastix.c)
     elastix
+    # the cohort workflow (workflows/cohort) and its CI stage: Snakemake 7,
+    # the Python its scripts use, and a one-node Slurm cluster
+    snakemake python3-nibabel python3-numpy python3-scipy python3-yaml
+    slurm-wlm munge
 )
 
 if [ "$(id -u)" -ne 0 ]; then
