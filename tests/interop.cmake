@@ -10,6 +10,7 @@ target_link_libraries(test_interop_cli PRIVATE omreg_test_cli)
 # A real ITK client: Debian's elastix/transformix 5.0.1 resample ch2 (2 mm)
 # and AAL through omreg's files, and omreg reads elastix's own result.
 # Exit code 77 (no elastix on PATH) is reported by ctest as skipped.
-omreg_add_test(test_e2e_elastix SOURCES test_e2e_elastix.c LABELS e2e TIMEOUT 600)
+omreg_add_test(test_e2e_elastix SOURCES test_e2e_elastix.c support/itk_e2e.c LABELS e2e
+  TIMEOUT 600)
 target_link_libraries(test_e2e_elastix PRIVATE omreg_test_cli)
 set_tests_properties(test_e2e_elastix PROPERTIES SKIP_RETURN_CODE 77)

@@ -27,7 +27,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "omreg_test.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,125 +34,22 @@
 #include <sys/wait.h>
 
 #include "cli_harness.h"
+#include "itk_e2e.h"
 #include "omreg/affine.h"
 #include "omreg/image.h"
 #include "omreg/matrix.h"
 #include "omreg/nifti.h"
 
-#define CH2 "/usr/share/mricron/templates/ch2.nii.gz"
-#define AAL "/usr/share/mricron/templates/aal.nii.gz"
-
-/* Intensities: transformix interpolates in float32 (its internal pixel
- * type) and omreg in float64 before storing float32; seen 1.3e-5 on a
- * range of 244 (affine) and 9.3e-5 (SyN, float32 field coordinates); 16
- * float32 ulps of the range bound both, a wrong matrix or field moves
- * values by tens. */
-#define INTENSITY_TOL_OF_RANGE (16 * FLT_EPSILON)
-/* Voxels whose point maps outside MOVING's grid (ITK keeps the last half
- * voxel by extrapolation, DIPY weighs outside neighbours as 0): seen 0.88%
- * of the grid differing there; the test allows 2%. */
-#define BOUNDARY_FRACTION_MAX 0.02
-/* Nearest neighbour ties (points exactly between two voxels round apart in
- * ITK and DIPY): seen 0.0135% of the grid; allowed 0.1%. */
-#define LABEL_MISMATCH_FRACTION_MAX 0.001
 /* elastix's own affine vs the known T, mm over the brain's box: elastix
  * stops near, not at, T (seen 0.06 mm at the box corners' scale). */
 #define ELASTIX_RECOVERY_MM 1.0
-/* transformix's header vs STATIC's affine: float32 in the NIfTI header. */
-#define HEADER_ATOL 1e-4
-
-static const size_t shape2[3] = {91, 109, 91};
-static double grid2[16];
-static double T[16]; /* static world -> moving world */
-static char S[512], M[512], L[512], Tpath[512];
-
-static int tool_present(const char *name)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
-    return system(cmd) == 0;
-}
-
-static void write_matrix(const char *path, const double *m)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    for (int i = 0; i < 16; ++i)
-        fprintf(f, "%.17g%c", m[i], i % 4 == 3 ? '\n' : ' ');
-    fclose(f);
-}
-
-static void read_matrix(const char *path, double *m)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    for (int i = 0; i < 16; ++i)
-        assert_int_equal(fscanf(f, "%lf", &m[i]), 1);
-    fclose(f);
-}
-
-/* STATIC = ch2 on a 2 mm grid, MOVING(y) = ch2(T^-1 y) on the same grid,
- * LABELS = AAL moved the same way (nearest). */
-static int make_data(void **state)
-{
-    if (cli_setup(state) != 0)
-        return -1;
-    const omreg_backend *b = omreg_test_backend();
-    omreg_mat_identity(4, grid2);
-    for (int d = 0; d < 3; ++d)
-        grid2[d * 4 + d] = 2.0;
-    grid2[3] = -90.0;
-    grid2[7] = -125.0;
-    grid2[11] = -71.0;
-    /* T = Rz(6 deg) Rx(4 deg) Ry(-3 deg) times mild shear and scaling, then
-     * a shift: rotations about every axis, so that the order of an Euler
-     * transform's rotations matters in test 3 */
-    const double deg = acos(-1.0) / 180.0, ax = 4 * deg, ay = -3 * deg, az = 6 * deg;
-    const double rx[9] = {1, 0, 0, 0, cos(ax), -sin(ax), 0, sin(ax), cos(ax)};
-    const double ry[9] = {cos(ay), 0, sin(ay), 0, 1, 0, -sin(ay), 0, cos(ay)};
-    const double rz[9] = {cos(az), -sin(az), 0, sin(az), cos(az), 0, 0, 0, 1};
-    const double shear[9] = {1, 0.02, 0, 0, 1, 0, 0, 0.01, 1.03};
-    double r[9], lin[9];
-    omreg_mat_mul(3, rx, ry, r);
-    omreg_mat_mul(3, rz, r, r);
-    omreg_mat_mul(3, r, shear, lin);
-    omreg_mat_identity(4, T);
-    for (int i = 0; i < 3; ++i)
-        for (int k = 0; k < 3; ++k)
-            T[i * 4 + k] = lin[i * 3 + k];
-    T[3] = 4.0;
-    T[7] = -3.0;
-    T[11] = 2.0;
-    double Tinv[16];
-    if (omreg_mat_inverse(4, T, Tinv) != OMREG_OK)
-        return -1;
-    omreg_image *ch2 = NULL, *aal = NULL, *s = NULL, *m = NULL, *l = NULL;
-    int ok = omreg_nifti_read(CH2, OMREG_F64, &ch2) == OMREG_OK &&
-             omreg_nifti_read(AAL, OMREG_F64, &aal) == OMREG_OK &&
-             omreg_affine_map_transform(b, NULL, 0, ch2, shape2, grid2, 0, &s) == OMREG_OK &&
-             omreg_affine_map_transform(b, Tinv, 0, ch2, shape2, grid2, 0, &m) == OMREG_OK &&
-             omreg_affine_map_transform(b, Tinv, 0, aal, shape2, grid2, 1, &l) == OMREG_OK;
-    snprintf(S, sizeof S, "%s", cli_tmp("static.nii.gz"));
-    snprintf(M, sizeof M, "%s", cli_tmp("moving.nii.gz"));
-    snprintf(L, sizeof L, "%s", cli_tmp("labels.nii.gz"));
-    snprintf(Tpath, sizeof Tpath, "%s", cli_tmp("T.txt"));
-    ok = ok && omreg_nifti_write(S, s) == OMREG_OK && omreg_nifti_write(M, m) == OMREG_OK &&
-         omreg_nifti_write(L, l) == OMREG_OK;
-    omreg_image_free(ch2);
-    omreg_image_free(aal);
-    omreg_image_free(s);
-    omreg_image_free(m);
-    omreg_image_free(l);
-    if (ok)
-        write_matrix(Tpath, T);
-    return ok ? 0 : -1;
-}
 
 /* transformix -tp PARAMS -in IMAGE into <scratch>/DIR; returns result.nii */
 static const char *transformix(const char *params, const char *image, const char *dir)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && transformix -tp '%s' -in '%s' -out '%s' > '%s/log' 2>&1",
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && transformix -tp '%s' -in '%s' -out '%s' > '%s/log' 2>&1",
              cli_tmp(dir), params, image, cli_tmp(dir), cli_tmp(dir));
     int st = system(cmd);
     if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
@@ -163,77 +59,6 @@ static const char *transformix(const char *params, const char *image, const char
     char *p = out[next++ % 4];
     snprintf(p, 512, "%s/result.nii", cli_tmp(dir));
     return p;
-}
-
-/* Read transformix's result and check that its grid is STATIC's. */
-static omreg_image *read_on_static_grid(const char *path)
-{
-    omreg_image *img = NULL;
-    assert_int_equal(omreg_nifti_read(path, OMREG_F64, &img), OMREG_OK);
-    assert_int_equal(omreg_image_ndim(img), 3);
-    for (int d = 0; d < 3; ++d)
-        assert_int_equal(omreg_image_shape(img)[d], shape2[d]);
-    assert_true(omreg_test_close_f64("result.nii grid", omreg_image_grid2world(img), grid2, 16,
-                                     0.0, HEADER_ATOL));
-    return img;
-}
-
-/* Is the MOVING voxel coordinate of static voxel (i, j, k) mapped by
- * A (x + v) inside [0, n - 1] on every axis? (v may be NULL: zero) */
-static int maps_inside(const double *A, const float *v, size_t i, size_t j, size_t k)
-{
-    double x[3] = {grid2[0] * (double)i + grid2[3], grid2[5] * (double)j + grid2[7],
-                   grid2[10] * (double)k + grid2[11]};
-    if (v)
-        for (int c = 0; c < 3; ++c)
-            x[c] += v[c];
-    for (int r = 0; r < 3; ++r) {
-        double y = A[r * 4 + 3];
-        for (int c = 0; c < 3; ++c)
-            y += A[r * 4 + c] * x[c];
-        const double idx = (y - grid2[r * 4 + 3]) / grid2[r * 4 + r]; /* MOVING shares grid2 */
-        if (!(idx >= 0.0 && idx <= (double)(shape2[r] - 1)))
-            return 0;
-    }
-    return 1;
-}
-
-/* Compare transformix's and omreg's resampling of the same transform. */
-static void compare_intensities(const char *what, const char *tx_path, const char *om_path,
-                                const double *A, const float *field)
-{
-    omreg_image *tx = read_on_static_grid(tx_path), *om = NULL;
-    assert_int_equal(omreg_nifti_read(om_path, OMREG_F64, &om), OMREG_OK);
-    const double *a = omreg_image_cdata(tx), *b = omreg_image_cdata(om);
-    const size_t n = omreg_image_voxels(om);
-    double range = 0.0;
-    for (size_t e = 0; e < n; ++e)
-        range = fmax(range, fabs(b[e]));
-    const double tol = INTENSITY_TOL_OF_RANGE * range;
-    size_t inside = 0, boundary_diff = 0, e = 0;
-    double worst = 0.0;
-    for (size_t i = 0; i < shape2[0]; ++i)
-        for (size_t j = 0; j < shape2[1]; ++j)
-            for (size_t k = 0; k < shape2[2]; ++k, ++e) {
-                const double d = fabs(a[e] - b[e]);
-                if (maps_inside(A, field ? field + 3 * e : NULL, i, j, k)) {
-                    ++inside;
-                    if (!(d <= tol))
-                        fail_msg("%s: voxel (%zu, %zu, %zu) transformix %.9g omreg %.9g "
-                                 "(tolerance %.3g)",
-                                 what, i, j, k, a[e], b[e], tol);
-                    worst = fmax(worst, d);
-                } else if (!(d <= tol)) {
-                    ++boundary_diff;
-                }
-            }
-    print_message("%s: %zu of %zu voxels map inside MOVING, max |diff| %.3g there (range "
-                  "%.1f); %zu boundary voxels (%.3f%%) differ\n",
-                  what, inside, n, worst, range, boundary_diff, 100.0 * boundary_diff / n);
-    assert_true(inside > n / 2);
-    assert_true((double)boundary_diff <= BOUNDARY_FRACTION_MAX * (double)n);
-    omreg_image_free(tx);
-    omreg_image_free(om);
 }
 
 /* ---- 1 + 2 ---------------------------------------------------------------- */
@@ -249,13 +74,15 @@ static void omreg_affine_through_transformix(void **state)
     assert_int_equal(cli_run("affine '%s' '%s' --starting-affine '%s' --transform affine "
                              "--level-iters 5 --sigmas 0 --factors 2 --quiet --out-affine '%s' "
                              "--out-elastix '%s' >/dev/null",
-                             S, M, Tpath, A, E),
+                             itk_e2e.S, itk_e2e.M, itk_e2e.Tpath, A, E),
                      0);
     double Areg[16];
-    read_matrix(A, Areg);
-    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --out '%s'", M, S, A, om),
+    itk_e2e_read_matrix(A, Areg);
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --out '%s'", itk_e2e.M,
+                             itk_e2e.S, A, om),
                      0);
-    compare_intensities("affine, linear", transformix(E, M, "tx_affine"), om, Areg, NULL);
+    itk_e2e_compare_intensities("affine, linear", transformix(E, itk_e2e.M, "tx_affine"), om,
+                                Areg, NULL);
 
     /* nearest neighbour: the same file with B-spline order 0 */
     char EN[512], cmd[2048];
@@ -267,23 +94,9 @@ static void omreg_affine_through_transformix(void **state)
     assert_int_equal(system(cmd), 0);
     assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --interp nearest --out "
                              "'%s'",
-                             L, S, A, omL),
+                             itk_e2e.L, itk_e2e.S, A, omL),
                      0);
-    omreg_image *tx = read_on_static_grid(transformix(EN, L, "tx_labels")), *ol = NULL;
-    assert_int_equal(omreg_nifti_read(omL, OMREG_F64, &ol), OMREG_OK);
-    const double *a = omreg_image_cdata(tx), *b = omreg_image_cdata(ol);
-    const size_t n = omreg_image_voxels(ol);
-    size_t differ = 0, labelled = 0;
-    for (size_t e = 0; e < n; ++e) {
-        differ += a[e] != b[e];
-        labelled += b[e] != 0.0;
-    }
-    print_message("labels: %zu of %zu voxels differ (%.4f%%), %zu labelled\n", differ, n,
-                  100.0 * differ / n, labelled);
-    assert_true(labelled > n / 10); /* a real label map, not an empty one */
-    assert_true((double)differ <= LABEL_MISMATCH_FRACTION_MAX * (double)n);
-    omreg_image_free(tx);
-    omreg_image_free(ol);
+    itk_e2e_compare_labels("labels", transformix(EN, itk_e2e.L, "tx_labels"), omL);
 }
 
 /* ---- 3 -------------------------------------------------------------------- */
@@ -299,7 +112,7 @@ static void elastix_into_omreg(const char *transform, const char *dir, double *A
              "sed 's/(Transform \"AffineTransform\")/(Transform \"%s\")/' '%s' > '%s' && "
              "mkdir -p '%s' && elastix -f '%s' -m '%s' -p '%s' -out '%s' > '%s/log' 2>&1",
              transform, omreg_test_fixture_path("elastix_affine_small.txt"), params,
-             cli_tmp(dir), S, M, params, cli_tmp(dir), cli_tmp(dir));
+             cli_tmp(dir), itk_e2e.S, itk_e2e.M, params, cli_tmp(dir), cli_tmp(dir));
     if (system(cmd) != 0)
         fail_msg("elastix (%s) failed: see %s/log", transform, cli_tmp(dir));
     snprintf(P, sizeof P, "%s/TransformParameters.0.txt", cli_tmp(dir));
@@ -309,14 +122,15 @@ static void elastix_into_omreg(const char *transform, const char *dir, double *A
     assert_non_null(strstr(text, want));
     free(text);
     snprintf(om, sizeof om, "%s/omreg.nii.gz", cli_tmp(dir));
-    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --out '%s'", M, S, P, om),
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --affine '%s' --out '%s'", itk_e2e.M,
+                             itk_e2e.S, P, om),
                      0);
     char A[512], txdir[128];
     snprintf(A, sizeof A, "%s/A.txt", cli_tmp(dir));
     assert_int_equal(cli_run("convert '%s' '%s' --to matrix", P, A), 0);
-    read_matrix(A, Ael);
+    itk_e2e_read_matrix(A, Ael);
     snprintf(txdir, sizeof txdir, "%s_tx", dir);
-    compare_intensities(transform, transformix(P, M, txdir), om, Ael, NULL);
+    itk_e2e_compare_intensities(transform, transformix(P, itk_e2e.M, txdir), om, Ael, NULL);
 }
 
 static void elastix_affine_into_omreg(void **state)
@@ -331,9 +145,9 @@ static void elastix_affine_into_omreg(void **state)
                              corner & 4 ? 70.0 : -70.0};
         double d2 = 0.0;
         for (int r = 0; r < 3; ++r) {
-            double y = Ael[r * 4 + 3] - T[r * 4 + 3];
+            double y = Ael[r * 4 + 3] - itk_e2e.T[r * 4 + 3];
             for (int c = 0; c < 3; ++c)
-                y += (Ael[r * 4 + c] - T[r * 4 + c]) * x[c];
+                y += (Ael[r * 4 + c] - itk_e2e.T[r * 4 + c]) * x[c];
             d2 += y * y;
         }
         worst = fmax(worst, sqrt(d2));
@@ -389,32 +203,23 @@ static void syn_through_transformix(void **state)
     /* the prealign is T's translation only: SyN takes the rest */
     double P[16];
     omreg_mat_identity(4, P);
-    P[3] = T[3];
-    P[7] = T[7];
-    P[11] = T[11];
+    P[3] = itk_e2e.T[3];
+    P[7] = itk_e2e.T[7];
+    P[11] = itk_e2e.T[11];
     char Pp[512];
     snprintf(Pp, sizeof Pp, "%s", cli_tmp("P.txt"));
-    write_matrix(Pp, P);
+    itk_e2e_write_matrix(Pp, P);
     syn_run r;
-    run_syn("syn3d", S, M, Pp, "3,2", &r);
+    run_syn("syn3d", itk_e2e.S, itk_e2e.M, Pp, "3,2", &r);
     const char *F = r.map, *E = r.elastix, *om = r.applied;
     /* v = the map's [..., 1], for the inside test */
-    int nd;
-    size_t shape[7];
-    void *raw = NULL;
-    double a4[16];
-    assert_int_equal(omreg_nifti_read_array(F, OMREG_F32, &nd, shape, &raw, a4), OMREG_OK);
-    const size_t n = shape[0] * shape[1] * shape[2];
-    float *v = omreg_test_alloc(3 * n, sizeof(float));
-    float vmax = 0.0f;
-    for (size_t e = 0; e < 3 * n; ++e) {
-        v[e] = ((float *)raw)[2 * e + 1];
-        vmax = fmaxf(vmax, fabsf(v[e]));
-    }
+    float vmax3[3];
+    float *v = itk_e2e_applied_field(F, vmax3);
+    const float vmax = fmaxf(vmax3[0], fmaxf(vmax3[1], vmax3[2]));
     print_message("SyN field: max |v| component %.2f mm\n", vmax);
     assert_true(vmax > 1.0f); /* the field carries the rotation: a sign error would show */
-    compare_intensities("SyN, affine + field", transformix(E, M, "tx_syn"), om, P, v);
-    free(raw);
+    itk_e2e_compare_intensities("SyN, affine + field", transformix(E, itk_e2e.M, "tx_syn"), om,
+                                P, v);
     free(v);
 
     /* the other way: transformix writes the whole chain as one ITK
@@ -428,13 +233,15 @@ static void syn_through_transformix(void **state)
     assert_int_equal(system(cmd), 0);
     snprintf(def, sizeof def, "%s/deformationField.nii", cli_tmp("tx_def"));
     snprintf(omdef, sizeof omdef, "%s", cli_tmp("om_def.nii.gz"));
-    assert_int_equal(cli_run("apply '%s' --reference '%s' --field '%s' --out '%s'", M, S, def,
-                             omdef),
+    assert_int_equal(cli_run("apply '%s' --reference '%s' --field '%s' --out '%s'", itk_e2e.M,
+                             itk_e2e.S, def, omdef),
                      0);
     omreg_image *a = NULL, *b = NULL;
     assert_int_equal(omreg_nifti_read(omdef, OMREG_F64, &a), OMREG_OK);
     assert_int_equal(omreg_nifti_read(om, OMREG_F64, &b), OMREG_OK);
     const double *x = omreg_image_cdata(a), *y = omreg_image_cdata(b);
+    const size_t n = omreg_image_voxels(b);
+    assert_int_equal(omreg_image_voxels(a), n);
     double range = 0.0, worst = 0.0;
     for (size_t e = 0; e < n; ++e) {
         range = fmax(range, fabs(y[e]));
@@ -443,7 +250,7 @@ static void syn_through_transformix(void **state)
     print_message("transformix's deformationField.nii through omreg apply: max |diff| %.3g "
                   "over all voxels (range %.1f)\n",
                   worst, range);
-    assert_true(worst <= INTENSITY_TOL_OF_RANGE * range);
+    assert_true(worst <= ITK_E2E_INTENSITY_TOL_OF_RANGE * range);
     omreg_image_free(a);
     omreg_image_free(b);
 }
@@ -459,7 +266,7 @@ static void compare_2d(const char *what, const char *tx_path, const char *om_pat
     const size_t n = omreg_image_voxels(om);
     assert_int_equal(omreg_image_voxels(tx), n);
     assert_true(omreg_test_close_f64("2D result.nii grid", omreg_image_grid2world(tx),
-                                     omreg_image_grid2world(om), 9, 0.0, HEADER_ATOL));
+                                     omreg_image_grid2world(om), 9, 0.0, ITK_E2E_HEADER_ATOL));
     const double *a = omreg_image_cdata(tx), *b = omreg_image_cdata(om);
     double range = 0.0, worst = 0.0;
     for (size_t e = 0; e < n; ++e) {
@@ -469,7 +276,7 @@ static void compare_2d(const char *what, const char *tx_path, const char *om_pat
     print_message("%s: max |diff| %.3g over all %zu voxels (range %.1f)\n", what, worst, n,
                   range);
     assert_true(range > 50.0); /* brain, not background */
-    assert_true(worst <= INTENSITY_TOL_OF_RANGE * range);
+    assert_true(worst <= ITK_E2E_INTENSITY_TOL_OF_RANGE * range);
     omreg_image_free(tx);
     omreg_image_free(om);
 }
@@ -479,15 +286,15 @@ static void two_d_through_transformix(void **state)
     (void)state;
     /* slice k = 45 of STATIC, 2 mm in-plane; its border is background */
     omreg_image *s3 = NULL, *s2 = NULL;
-    assert_int_equal(omreg_nifti_read(S, OMREG_F64, &s3), OMREG_OK);
-    const size_t sh[2] = {shape2[0], shape2[1]};
+    assert_int_equal(omreg_nifti_read(itk_e2e.S, OMREG_F64, &s3), OMREG_OK);
+    const size_t sh[2] = {itk_e2e.shape[0], itk_e2e.shape[1]};
     const double g2[9] = {2, 0, -90, 0, 2, -125, 0, 0, 1};
     assert_int_equal(omreg_image_create(&s2, 2, sh, 1, OMREG_F64, g2), OMREG_OK);
     const double *src = omreg_image_cdata(s3);
     double *dst = omreg_image_data(s2);
     for (size_t i = 0; i < sh[0]; ++i)
         for (size_t j = 0; j < sh[1]; ++j)
-            dst[i * sh[1] + j] = src[(i * shape2[1] + j) * shape2[2] + 45];
+            dst[i * sh[1] + j] = src[(i * itk_e2e.shape[1] + j) * itk_e2e.shape[2] + 45];
     char S2[512], M2[512], A2[512], E2[512];
     snprintf(S2, sizeof S2, "%s", cli_tmp("s2d.nii.gz"));
     assert_int_equal(omreg_nifti_write(S2, s2), OMREG_OK);
@@ -532,7 +339,7 @@ static void two_d_through_transformix(void **state)
 
 int main(void)
 {
-    if (!tool_present("elastix") || !tool_present("transformix")) {
+    if (!itk_e2e_tool_present("elastix") || !itk_e2e_tool_present("transformix")) {
         fprintf(stderr, "test_e2e_elastix: SKIPPED: elastix/transformix not on PATH (Debian "
                         "package elastix; ci/install-deps.sh installs it)\n");
         return 77;
@@ -544,5 +351,5 @@ int main(void)
         cmocka_unit_test(syn_through_transformix),
         cmocka_unit_test(two_d_through_transformix),
     };
-    return cmocka_run_group_tests(tests, make_data, cli_teardown);
+    return cmocka_run_group_tests(tests, itk_e2e_setup, cli_teardown);
 }
