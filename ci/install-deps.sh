@@ -25,6 +25,9 @@ PACKAGES=(
     # elastix + transformix (ITK based): the interop e2e test reads and
     # writes their transform files (tests/test_e2e_elastix.c)
     elastix
+    # plastimatch 1.9.4 (ITK 5.2): reads omreg's ITK text transforms and ITK
+    # displacement fields (`plastimatch warp --xf`, tests/test_e2e_plastimatch.c)
+    plastimatch
     # the cohort workflow (workflows/cohort) and its CI stage: Snakemake 7,
     # the Python its scripts use, and a one-node Slurm cluster
     snakemake python3-nibabel python3-numpy python3-scipy python3-yaml

@@ -14,3 +14,11 @@ omreg_add_test(test_e2e_elastix SOURCES test_e2e_elastix.c support/itk_e2e.c LAB
   TIMEOUT 600)
 target_link_libraries(test_e2e_elastix PRIVATE omreg_test_cli)
 set_tests_properties(test_e2e_elastix PROPERTIES SKIP_RETURN_CODE 77)
+# Another real ITK client: Debian's plastimatch 1.9.4 (ITK 5.2) reads
+# omreg's ITK text transform and ITK displacement field (plastimatch warp
+# --xf) and resamples ch2 (2 mm) and AAL as `omreg apply` does. Exit code 77
+# (no plastimatch on PATH) is reported by ctest as skipped.
+omreg_add_test(test_e2e_plastimatch SOURCES test_e2e_plastimatch.c support/itk_e2e.c
+  LABELS e2e TIMEOUT 120)
+target_link_libraries(test_e2e_plastimatch PRIVATE omreg_test_cli)
+set_tests_properties(test_e2e_plastimatch PROPERTIES SKIP_RETURN_CODE 77)
