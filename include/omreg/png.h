@@ -25,7 +25,7 @@ OMREG_API omreg_status omreg_png_read(const char *path, omreg_dtype dtype, omreg
  * bytes depend only on the pixels (fixed zlib level and filter, no time or
  * text chunks). Returns OMREG_EINVAL (NULL, zero or over 2^31 - 1 size),
  * OMREG_EIO (cannot write), OMREG_ENOMEM. */
-omreg_status omreg_png_write_rgb(const char *path, size_t width, size_t height,
+OMREG_API omreg_status omreg_png_write_rgb(const char *path, size_t width, size_t height,
                                  const unsigned char *rgb);
 
 #ifdef __cplusplus

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "omreg/backend.h"
+#include "omreg/export.h"
 #include "omreg/image.h"
 #include "omreg/status.h"
 
@@ -33,7 +34,7 @@ typedef struct omreg_qc_options {
 } omreg_qc_options;
 
 /** Defaults: edges, window 1st-99th percentile, neurological convention. */
-omreg_qc_options omreg_qc_default_options(void);
+OMREG_API omreg_qc_options omreg_qc_default_options(void);
 
 /** A finished picture: 8-bit RGB, rows top to bottom, 3 bytes a pixel. */
 typedef struct omreg_qc_picture omreg_qc_picture;
@@ -67,24 +68,24 @@ typedef struct omreg_qc_picture omreg_qc_picture;
  * Returns OMREG_EINVAL (NULL, bad option), OMREG_ESHAPE (a field, or the
  * grids differ; the message says how), OMREG_ENONFINITE, OMREG_ESINGULAR,
  * OMREG_ENOMEM. */
-omreg_status omreg_qc_render(const omreg_backend *backend, const omreg_image *stat,
+OMREG_API omreg_status omreg_qc_render(const omreg_backend *backend, const omreg_image *stat,
                              const omreg_image *warped, const omreg_qc_options *options,
                              omreg_qc_picture **out);
 
 /** Free a picture; NULL is a no-op. */
-void omreg_qc_picture_free(omreg_qc_picture *picture);
+OMREG_API void omreg_qc_picture_free(omreg_qc_picture *picture);
 
 /** The picture's size in pixels (panels side by side, 4 black columns
  * between them, each panel centred vertically). */
-size_t omreg_qc_picture_width(const omreg_qc_picture *picture);
-size_t omreg_qc_picture_height(const omreg_qc_picture *picture);
+OMREG_API size_t omreg_qc_picture_width(const omreg_qc_picture *picture);
+OMREG_API size_t omreg_qc_picture_height(const omreg_qc_picture *picture);
 /** width * height * 3 bytes, RGB, row-major, top row first; owned by the
  * picture. */
-const unsigned char *omreg_qc_picture_rgb(const omreg_qc_picture *picture);
+OMREG_API const unsigned char *omreg_qc_picture_rgb(const omreg_qc_picture *picture);
 /** Number of panels: 3 for 3D images, 1 for 2D. */
-int omreg_qc_picture_panels(const omreg_qc_picture *picture);
+OMREG_API int omreg_qc_picture_panels(const omreg_qc_picture *picture);
 /** The edge-overlap score defined above, in [-1, 1]. */
-double omreg_qc_picture_edge_score(const omreg_qc_picture *picture);
+OMREG_API double omreg_qc_picture_edge_score(const omreg_qc_picture *picture);
 
 #ifdef __cplusplus
 }
