@@ -86,7 +86,7 @@ cp -r "$LOCAL/results/." "$CANARY/"
 "$OMREG" apply "$WORK/cohort/s01_labels.nii.gz" --reference "$WORK/cohort/template.nii.gz" \
     --affine "$CANARY/s01/affine.txt" --interp nearest --out "$CANARY/s01/labels_on_template.nii.gz"
 "$PY" "$COHORT_DIR/scripts/metrics.py" --subject s01 \
-    --affine-log "$CANARY/s01/logs/affine.log" --syn-log "$CANARY/s01/logs/syn.log" \
+    --affine-record "$CANARY/s01/affine.provenance.json" --syn-record "$CANARY/s01/syn.provenance.json" \
     --affine-benchmark "$CANARY/s01/logs/affine.benchmark.tsv" \
     --syn-benchmark "$CANARY/s01/logs/syn.benchmark.tsv" --qc-score "$CANARY/s01/qc_score.txt" \
     --labels "$CANARY/s01/labels_on_template.nii.gz" \
