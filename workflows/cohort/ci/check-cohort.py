@@ -1,14 +1,13 @@
 #!/usr/bin/python3
 """Checks of the cohort workflow's outputs for the CI stage (run-stage.sh).
 
-  check-cohort.py outputs CONFIG RESULTS --omreg OMREG
+  check-cohort.py outputs CONFIG RESULTS --omreg OMREG [--workdir DIR]
       every output of every (good) subject exists; metrics.json holds finite
       numbers; omreg's provenance records (--out-json) are valid JSON, name
       the subject's inputs and outputs with their sha256, and hold the final
       values metrics.json gives; its Dice equals Dice recomputed here another
-      way; the warped
-      labels beat the labels moved by the affine alone, which beat the
-      unregistered labels; summary.tsv agrees with the metrics files
+      way; the warped labels beat the labels moved by the affine alone, which
+      beat the unregistered labels; summary.tsv agrees with the metrics files
   check-cohort.py manifest RESULTS SUBJECT... [--with-summary]
       prints a sha256 line per deterministic output of each SUBJECT (and of
       summary.tsv); metrics.json and summary.tsv without their time and
