@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 """Checks of the cohort workflow's outputs for the CI stage (run-stage.sh).
 
-  check-cohort.py outputs CONFIG RESULTS --omreg OMREG
+  check-cohort.py outputs CONFIG RESULTS --omreg OMREG [--workdir DIR]
       every output of every (good) subject exists; metrics.json holds finite
-      numbers; its Dice equals Dice recomputed here another way; the warped
-      labels beat the labels moved by the affine alone, which beat the
-      unregistered labels; summary.tsv agrees with the metrics files
+      numbers; omreg's provenance records (--out-json) are valid JSON, name
+      the subject's inputs and outputs with their sha256, and hold the final
+      values metrics.json gives; its Dice equals Dice recomputed here another
+      way; the warped labels beat the labels moved by the affine alone, which
+      beat the unregistered labels; summary.tsv agrees with the metrics files
   check-cohort.py manifest RESULTS SUBJECT... [--with-summary]
       prints a sha256 line per deterministic output of each SUBJECT (and of
       summary.tsv); metrics.json and summary.tsv without their time and
-      memory fields; for byte comparison
+      memory fields, the provenance records' bytes without their "run"
+      member (threads, timings); for byte comparison
   check-cohort.py failed RESULTS SUBJECT PATTERN
       SUBJECT is listed as failed in summary.tsv with a message matching
       PATTERN, its log holds that message, and it left no result files
@@ -42,6 +45,7 @@ MIN_SYN_GAIN = 0.05
 MIN_AFFINE_GAIN = 0.1
 
 SUBJECT_FILES = ["affine.txt", "warped.nii.gz", "field.nii.gz", "qc.png",
+                 "affine.provenance.json", "syn.provenance.json",
                  "qc_score.txt", "metrics.json", "logs/affine.log", "logs/syn.log",
                  "logs/affine.benchmark.tsv", "logs/syn.benchmark.tsv"]
 LABEL_FILES = ["labels_on_template.nii.gz"]
@@ -51,6 +55,12 @@ DETERMINISTIC = ["affine.txt", "warped.nii.gz", "field.nii.gz",
 # fields that measure the run, not the result
 TIMING_KEYS = ("seconds", "peak_rss_mb")
 TIMING_COLUMNS = ("seconds_affine", "seconds_syn", "seconds_total", "peak_rss_mb_syn")
+# omreg --out-json records: (file, command, result key of the final metric,
+# its key in metrics.json, the outputs the record must list)
+RECORDS = [("affine.provenance.json", "affine", "mi", "affine_final_mi", ["affine.txt"]),
+           ("syn.provenance.json", "syn", "last_energy", "syn_final_energy",
+            ["warped.nii.gz", "field.nii.gz"])]
+RECORD_FORMAT = "omreg provenance 1"
 
 failures = []
 
@@ -77,6 +87,112 @@ def dice_by_confusion(a, b):
     return per, region
 
 
+def sha256_of(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def same_file(a, b):
+    try:
+        return os.path.isfile(a) and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def members(text):
+    """The top-level members of the JSON object TEXT: (key, start, end) with
+    start at the key's opening quote and end after its value."""
+    dec = json.JSONDecoder()
+    ws = re.compile(r"\s*")
+    i = ws.match(text, 0).end()
+    if text[i:i + 1] != "{":
+        raise ValueError("not a JSON object")
+    i = ws.match(text, i + 1).end()
+    out = []
+    while text[i:i + 1] == '"':
+        start = i
+        key, i = json.decoder.scanstring(text, i + 1)
+        i = ws.match(text, i).end()
+        if text[i:i + 1] != ":":
+            raise ValueError(f"no ':' after key {key!r}")
+        _, i = dec.raw_decode(text, ws.match(text, i + 1).end())
+        out.append((key, start, i))
+        i = ws.match(text, i).end()
+        if text[i:i + 1] == ",":
+            i = ws.match(text, i + 1).end()
+    return out
+
+
+def without_run(text):
+    """A record's text with its last member, "run" (threads, OMP_SCHEDULE,
+    timings), cut out, from the end of the member before it; everything
+    else byte for byte. Fails if "run" is not the last member."""
+    m = members(text)
+    if len(m) < 2 or m[-1][0] != "run":
+        raise ValueError(f"the last member is {m[-1][0] if m else None!r}, not 'run'")
+    return text[:m[-2][2]] + text[m[-1][2]:]
+
+
+def check_records(cfg, workdir, folder, subject, m):
+    """The subject's omreg records: valid JSON with "run" last, of the right
+    command, naming the template, the subject's image (and, for SyN, the
+    affine) as inputs and the step's outputs, each with the sha256 of the
+    file; metrics.json's final values and provenance equal theirs."""
+    entry = cfg["subjects"][subject]
+    expected_inputs = {"static": cfg["template"], "moving": entry["image"]}
+    for name, command, result_key, metrics_key, outputs in RECORDS:
+        path = os.path.join(folder, name)
+        try:
+            with open(path) as f:
+                text = f.read()
+            r = json.loads(text)
+            without_run(text)
+        except (OSError, ValueError) as e:
+            fail(f"{subject}: {name} unreadable or not a record: {e}")
+            continue
+        if r.get("format") != RECORD_FORMAT or r.get("command") != command:
+            fail(f"{subject}: {name}: format {r.get('format')!r}, command {r.get('command')!r}")
+            continue
+        want = dict(expected_inputs)
+        if command == "syn":
+            want["prealign"] = os.path.join(folder, "affine.txt")
+        got = r.get("inputs", {})
+        if sorted(got) != sorted(want):
+            fail(f"{subject}: {name} inputs {sorted(got)}, expected {sorted(want)}")
+        for k, file in want.items():
+            rec = got.get(k, {})
+            named = os.path.join(workdir, rec.get("path", ""))
+            if not same_file(named, file):
+                fail(f"{subject}: {name} input {k} is {rec.get('path')!r}, not {file}")
+            elif rec.get("sha256") != sha256_of(file):
+                fail(f"{subject}: {name} input {k} sha256 {rec.get('sha256')} != sha256 of {file}")
+        listed = r.get("outputs", [])
+        if len(listed) != len(outputs):
+            fail(f"{subject}: {name} lists {len(listed)} outputs, expected {outputs}")
+        for rec, out in zip(listed, outputs):
+            file = os.path.join(folder, out)
+            named = os.path.join(workdir, rec.get("path", ""))
+            if not same_file(named, file):
+                fail(f"{subject}: {name} output {rec.get('path')!r} is not {file}")
+            elif rec.get("sha256") != sha256_of(file):
+                fail(f"{subject}: {name} output {out} sha256 {rec.get('sha256')} != the file's")
+        final = r.get("result", {}).get(result_key)
+        if not isinstance(final, (int, float)) or m.get(metrics_key) != final:
+            fail(f"{subject}: metrics.json {metrics_key} = {m.get(metrics_key)!r}, "
+                 f"{name} result.{result_key} = {final!r}")
+        prov = m.get("provenance", {}).get(command, {})
+        levels = [{k: lvl.get(k) for k in ("stage", "level", "evaluations", "iterations",
+                                           "metric", "stop")} for lvl in r.get("levels", [])]
+        for key, value in (("record", name), ("version", r.get("version")),
+                           ("git_revision", r.get("git_revision")), ("levels", levels)):
+            if prov.get(key) != value:
+                fail(f"{subject}: metrics.json provenance.{command}.{key} = {prov.get(key)!r}, "
+                     f"{name} says {value!r}")
+
+
 def omreg_apply(omreg, image, reference, out, affine=None):
     cmd = [omreg, "apply", image, "--reference", reference, "--interp", "nearest",
            "--out", out, "--threads", "1"]
@@ -85,7 +201,7 @@ def omreg_apply(omreg, image, reference, out, affine=None):
     subprocess.run(cmd, check=True)
 
 
-def check_subject(cfg, results, subject, omreg):
+def check_subject(cfg, results, workdir, subject, omreg):
     folder = os.path.join(results, subject)
     entry = cfg["subjects"][subject]
     with_labels = bool(cfg.get("template_labels")) and bool(entry.get("labels"))
@@ -106,6 +222,7 @@ def check_subject(cfg, results, subject, omreg):
     for step in ("affine", "syn"):
         if not m.get("seconds", {}).get(step, 0) > 0:
             fail(f"{subject}: metrics.json seconds.{step} = {m.get('seconds')}")
+    check_records(cfg, workdir, folder, subject, m)
     if not with_labels:
         if "dice" in m:
             fail(f"{subject}: Dice reported without labels")
@@ -161,8 +278,11 @@ def check_summary(results, subjects):
 def cmd_outputs(args):
     with open(args.config) as f:
         cfg = yaml.safe_load(f)
+    # the records name files as omreg got them: relative to Snakemake's
+    # working directory, which holds the results folder unless told otherwise
+    workdir = args.workdir or os.path.dirname(os.path.abspath(args.results))
     for s in cfg["subjects"]:
-        check_subject(cfg, args.results, s, args.omreg)
+        check_subject(cfg, args.results, workdir, s, args.omreg)
     check_summary(args.results, list(cfg["subjects"]))
 
 
@@ -182,6 +302,10 @@ def cmd_manifest(args):
         for k in TIMING_KEYS:
             m.pop(k, None)
         print(digest(json.dumps(m, sort_keys=True).encode()), f"{s}/metrics.json (without {', '.join(TIMING_KEYS)})")
+        for name, *_ in RECORDS:
+            with open(os.path.join(args.results, s, name)) as fh:
+                text = without_run(fh.read())
+            print(digest(text.encode()), f"{s}/{name} (without run)")
     if args.with_summary:
         rows = read_summary(args.results)
         for r in rows:
@@ -218,6 +342,8 @@ def main():
     p.add_argument("config")
     p.add_argument("results")
     p.add_argument("--omreg", required=True)
+    p.add_argument("--workdir", help="Snakemake's working directory "
+                   "(default: the folder holding RESULTS)")
     p.set_defaults(run=cmd_outputs)
     p = sub.add_parser("manifest")
     p.add_argument("results")

@@ -2,10 +2,11 @@
 # CI stage `workflow` (ci/run-all): the cohort workflow end to end on a small
 # synthetic cohort (make-cohort.py: ch2 at 3 mm through known affines and
 # smooth fields, AAL labels), locally and on a one-node Slurm cluster:
-#   1. local run (snakemake --cores 2): every output, Dice (check-cohort.py);
-#      a canary (labels warped without the SyN field) must fail the checks
+#   1. local run (snakemake --cores 2): every output, omreg's provenance
+#      records, Dice (check-cohort.py); canaries (labels warped without the
+#      SyN field, another subject's record) must fail the checks
 #   2. a second run does nothing
-#   3. a forced rerun writes the same bytes
+#   3. a forced rerun writes the same bytes (the records outside "run")
 #   4. a subject with an unreadable image fails its own jobs with omreg's
 #      message, is listed as failed, and the other subjects stay intact
 #   5. the same cohort through profiles/slurm on a cluster started here
@@ -86,18 +87,22 @@ cp -r "$LOCAL/results/." "$CANARY/"
 "$OMREG" apply "$WORK/cohort/s01_labels.nii.gz" --reference "$WORK/cohort/template.nii.gz" \
     --affine "$CANARY/s01/affine.txt" --interp nearest --out "$CANARY/s01/labels_on_template.nii.gz"
 "$PY" "$COHORT_DIR/scripts/metrics.py" --subject s01 \
-    --affine-log "$CANARY/s01/logs/affine.log" --syn-log "$CANARY/s01/logs/syn.log" \
+    --affine-record "$CANARY/s01/affine.provenance.json" --syn-record "$CANARY/s01/syn.provenance.json" \
     --affine-benchmark "$CANARY/s01/logs/affine.benchmark.tsv" \
     --syn-benchmark "$CANARY/s01/logs/syn.benchmark.tsv" --qc-score "$CANARY/s01/qc_score.txt" \
     --labels "$CANARY/s01/labels_on_template.nii.gz" \
     --template-labels "$WORK/cohort/template_labels.nii.gz" --out "$CANARY/s01/metrics.json"
+cp "$CANARY/s01/affine.provenance.json" "$CANARY/s02/affine.provenance.json"
 if check outputs "$WORK/cohort.yaml" "$CANARY" --omreg "$OMREG" >"$WORK/canary.log" 2>&1; then
     cat "$WORK/canary.log"
     omreg_die "canary: the checks passed labels warped without the SyN field"
 fi
 grep -q "FAIL: s01: SyN Dice .* not .* above affine-only" "$WORK/canary.log" ||
     { cat "$WORK/canary.log"; omreg_die "canary: the checks failed, but not on the Dice gain"; }
-omreg_log "canary: labels without the SyN field rejected ($(grep -c '^FAIL' "$WORK/canary.log") failure(s))"
+# and a record of another subject's run (s01's affine record in s02's folder)
+grep -q "FAIL: s02: affine.provenance.json input moving is .*s01.nii.gz" "$WORK/canary.log" ||
+    { cat "$WORK/canary.log"; omreg_die "canary: the checks passed s01's provenance record as s02's"; }
+omreg_log "canaries: labels without the SyN field, s01's record as s02's rejected ($(grep -c '^FAIL' "$WORK/canary.log") failure(s))"
 
 step "2. a second run does nothing"
 snake -d "$LOCAL" --configfile "$WORK/cohort.yaml" --cores 2 -n >"$WORK/local-dryrun.log" 2>&1
