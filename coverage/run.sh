@@ -2,8 +2,8 @@
 # Coverage stage: the `coverage` preset (clang --coverage -O0; gcc's gcov
 # drops lines inside OpenMP regions, TOOLING.md), the test suite, then
 # `llvm-cov-14 gcov` (coverage/llvm-gcov.sh) + lcov with branch data, kept to
-# core/, reference/ and parallel/, an HTML report in <build>/html, and the
-# summary. Fails when line coverage is below OMREG_COVERAGE_MIN_LINES
+# core/, io/, reference/ and parallel/ (the library), an HTML report in
+# <build>/html, and the summary. Fails when line coverage is below OMREG_COVERAGE_MIN_LINES
 # (default 90 %).
 # The determinism matrix entries are skipped by default (OMREG_COVERAGE_CTEST_ARGS,
 # default "-LE determinism"): they rerun the same binaries as the plain
@@ -36,9 +36,10 @@ lcov --quiet "${RC[@]}" --gcov-tool "$GCOV_TOOL" --capture --directory "$BUILD" 
     --base-directory "$OMREG_SOURCE_DIR" --output-file "$BUILD/raw.info" \
     2> >(grep -v '^Subroutine .* redefined at ' >&2)
 lcov --quiet "${RC[@]}" --extract "$BUILD/raw.info" \
-    "$OMREG_SOURCE_DIR/core/*" "$OMREG_SOURCE_DIR/reference/*" "$OMREG_SOURCE_DIR/parallel/*" \
+    "$OMREG_SOURCE_DIR/core/*" "$OMREG_SOURCE_DIR/io/*" "$OMREG_SOURCE_DIR/reference/*" \
+    "$OMREG_SOURCE_DIR/parallel/*" \
     --output-file "$BUILD/coverage.info"
-genhtml --quiet "${RC[@]}" --branch-coverage --legend --title "omreg (core, reference, parallel)" \
+genhtml --quiet "${RC[@]}" --branch-coverage --legend --title "omreg (core, io, reference, parallel)" \
     --prefix "$OMREG_SOURCE_DIR" --output-directory "$BUILD/html" "$BUILD/coverage.info"
 
 # per-file table (lines / functions / branches), then the totals
@@ -57,6 +58,6 @@ verdict=$(awk -v h="$hit" -v t="$total" -v m="$MIN_LINES" \
 pct=${verdict% *}
 [ "$tests_ok" -eq 1 ] || omreg_die "tests failed in the coverage build (line coverage $pct%)"
 if [ "${verdict#* }" != ok ]; then
-    omreg_die "line coverage $pct% ($hit of $total lines in core/, reference/, parallel/) is below the floor of $MIN_LINES%"
+    omreg_die "line coverage $pct% ($hit of $total lines in core/, io/, reference/, parallel/) is below the floor of $MIN_LINES%"
 fi
 omreg_log "coverage: line coverage $pct% ($hit of $total lines) >= $MIN_LINES%"
