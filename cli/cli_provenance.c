@@ -164,7 +164,9 @@ int cli_prov_stage(cli_provenance *p, const char *command, const cli_exec *e,
     cli_json_string(&j, "backend", omreg_backend_name(e->backend));
     cli_json_object(&j, "options");
     options(&j, ctx);
-    cli_json_int(&j, "threads", e->threads);
+    /* --threads is not here but in "run" (the count the runtime used): by
+     * the determinism contract it cannot change the result, and everything
+     * before "run" is the same bytes for any thread count */
     cli_json_string(&j, "backend", omreg_backend_name(e->backend));
     cli_json_bool(&j, "quiet", e->quiet);
     cli_json_string(&j, "out-json", p->path);

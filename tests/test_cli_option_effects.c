@@ -47,7 +47,8 @@ typedef struct row {
     const char *json;    /* compact JSON expected at options.<option> (NULL: no record) */
     effect effect;
     const char *why;     /* why this effect */
-    const char *key;     /* the record's key when not the option's name (an alias) */
+    const char *key;     /* the record's key when not the option's name (an alias), or a
+                          * whole path when it holds a '.' ("run.threads") */
 } row;
 
 /* clang-format off */
@@ -76,7 +77,8 @@ static const row rows[] = {
     {"affine", "--moving-mask", "@mask.nii", NULL, "\"@mask.nii\"", CHANGES, "half the samples"},
     {"affine", "--restarts", "3", "--level-iters 200,100", "3", CHANGES,
      "L-BFGS-B stalls on this pair with evaluations left; restarts go further"},
-    {"affine", "--threads", "1", NULL, "1", SAME, "bitwise the same for any thread count"},
+    {"affine", "--threads", "1", NULL, "1", SAME, "bitwise the same for any thread count",
+     "run.threads"},
     {"affine", "--backend", "reference", NULL, "\"reference\"", SAME, "reference == parallel bitwise"},
     {"affine", "--quiet", NULL, NULL, "true", QUIET, "progress off"},
     {"affine", "--help", NULL, NULL, NULL, HELP, "usage"},
@@ -109,7 +111,8 @@ static const row rows[] = {
     {"syn", "--em-no-double-gradient", NULL, "--metric em", "true", CHANGES, "one gradient"},
     {"syn", "--step-type", "gauss_newton", "--metric ssd", "\"gauss_newton\"", CHANGES,
      "V-cycle instead of demons"},
-    {"syn", "--threads", "1", NULL, "1", SAME, "bitwise the same for any thread count"},
+    {"syn", "--threads", "1", NULL, "1", SAME, "bitwise the same for any thread count",
+     "run.threads"},
     {"syn", "--backend", "reference", NULL, "\"reference\"", SAME, "reference == parallel bitwise"},
     {"syn", "--quiet", NULL, NULL, "true", QUIET, "progress off"},
     {"syn", "--help", NULL, NULL, NULL, HELP, "usage"},
@@ -493,7 +496,10 @@ static void check_row(const row *r, const outcome *base)
     take_result(r->command, &o);
     if (r->json) {
         char path[96], got[4096], want[1024];
-        snprintf(path, sizeof path, "options.%s", r->key ? r->key : r->option + 2);
+        if (r->key && strchr(r->key, '.')) /* a whole path outside "options" */
+            snprintf(path, sizeof path, "%s", r->key);
+        else
+            snprintf(path, sizeof path, "options.%s", r->key ? r->key : r->option + 2);
         size_t len;
         const char *v = json_find(o.record, path, &len);
         if (v == NULL)
@@ -707,6 +713,18 @@ static void record_same_for_any_thread_count(void **state)
         if (na != nb || memcmp(a.record, b.record, na) != 0)
             fail_msg("%s: the records at 1 and 3 threads differ outside \"run\":\n%s\n%s",
                      command, a.record, b.record);
+        /* the same when the count comes from --threads instead */
+        const char *targs[MAX_ARGS];
+        char store[256];
+        build_args(command, NULL, "--threads", "3", targs, store, sizeof store);
+        outcome flag;
+        run_checked(command, targs, one, &flag);
+        const size_t nf = before_run(flag.record);
+        if (nf != na || memcmp(a.record, flag.record, na) != 0)
+            fail_msg("%s: the records at 1 thread and at --threads 3 differ outside \"run\":"
+                     "\n%s\n%s",
+                     command, a.record, flag.record);
+        outcome_free(&flag);
         size_t len;
         /* the version is the one `omreg --version` prints */
         const char *version_args[] = {"--version", NULL};
