@@ -147,22 +147,13 @@ static void pd_rotation_affine(void **state)
 static void ch2_3mm_pair(omreg_image **s, omreg_image **m, omreg_npy *truth)
 {
     const omreg_backend *b = omreg_test_backend();
-    omreg_image *ch2 = NULL;
-    assert_int_equal(omreg_nifti_read(CH2, OMREG_F64, &ch2), OMREG_OK);
-    const size_t *full = omreg_image_shape(ch2);
-    size_t shape[3];
-    double g3[16];
-    memcpy(g3, omreg_image_grid2world(ch2), sizeof g3);
-    for (int d = 0; d < 3; ++d) {
-        shape[d] = (full[d] + 2) / 3; /* ceil(n / 3) */
-        for (int r = 0; r < 3; ++r)
-            g3[r * 4 + d] *= 3.0;
-    }
-    assert_int_equal(omreg_affine_map_transform(b, NULL, 0, ch2, shape, g3, 0, s), OMREG_OK);
+    *s = omreg_test_ch2_3mm(b);
+    assert_non_null(*s);
+    const size_t *shape = omreg_image_shape(*s);
+    const double *g3 = omreg_image_grid2world(*s);
     omreg_test_load("e2e_affine/ch2_truth.npy", OMREG_NPY_F64, truth);
     /* moving(T x) = static(x): resample static through T^-1 */
     assert_int_equal(omreg_affine_map_transform(b, truth->data, 1, *s, shape, g3, 0, m), OMREG_OK);
-    omreg_image_free(ch2);
 }
 
 static int skip_without_ch2(void)

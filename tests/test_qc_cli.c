@@ -162,26 +162,6 @@ static double mean_grey(const char *path)
 /* Colin27 resampled on a 3 mm grid (shape ceil(n / 3)), as
  * fixtures/gen_e2e_affine.py's ch2_case builds its static image; NULL when
  * mricron-data is not installed. */
-static omreg_image *ch2_3mm(const omreg_backend *b)
-{
-    if (access(CH2, R_OK) != 0)
-        return NULL;
-    omreg_image *ch2 = NULL, *out = NULL;
-    assert_int_equal(omreg_nifti_read(CH2, OMREG_F64, &ch2), OMREG_OK);
-    const size_t *full = omreg_image_shape(ch2);
-    size_t shape[3];
-    double g[16];
-    memcpy(g, omreg_image_grid2world(ch2), sizeof g);
-    for (int d = 0; d < 3; ++d) {
-        shape[d] = (full[d] + 2) / 3;
-        for (int r = 0; r < 3; ++r)
-            g[r * 4 + d] *= 3.0;
-    }
-    assert_int_equal(omreg_affine_map_transform(b, NULL, 0, ch2, shape, g, 0, &out), OMREG_OK);
-    omreg_image_free(ch2);
-    return out;
-}
-
 /* `omreg affine STATIC MOVING OPTS --out-warped WARPED --out-qc
  * <prefix>affine_qc.png`, then `omreg qc` of the registered pair
  * (<prefix>registered.png) and of the unregistered one
@@ -214,7 +194,7 @@ static void ch2_registered_vs_unregistered(void **state)
 {
     (void)state;
     const omreg_backend *b = omreg_backend_parallel();
-    omreg_image *s = ch2_3mm(b), *m = NULL;
+    omreg_image *s = omreg_test_ch2_3mm(b), *m = NULL;
     if (s == NULL) {
         print_message("mricron-data not installed: skipped\n");
         skip();

@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "omreg/affine.h"
+#include "omreg/nifti.h"
 #include "omreg/random.h"
 
 #ifndef OMREG_FIXTURE_DIR
@@ -147,4 +150,24 @@ void omreg_test_apply_filter(void)
         cmocka_set_test_filter(glob);
     if (skip && *skip)
         cmocka_set_skip_filter(skip);
+}
+
+omreg_image *omreg_test_ch2_3mm(const omreg_backend *b)
+{
+    if (access(OMREG_TEST_CH2, R_OK) != 0)
+        return NULL;
+    omreg_image *ch2 = NULL, *out = NULL;
+    assert_int_equal(omreg_nifti_read(OMREG_TEST_CH2, OMREG_F64, &ch2), OMREG_OK);
+    const size_t *full = omreg_image_shape(ch2);
+    size_t shape[3];
+    double g[16];
+    memcpy(g, omreg_image_grid2world(ch2), sizeof g);
+    for (int d = 0; d < 3; ++d) {
+        shape[d] = (full[d] + 2) / 3; /* ceil(n / 3) */
+        for (int r = 0; r < 3; ++r)
+            g[r * 4 + d] *= 3.0;
+    }
+    assert_int_equal(omreg_affine_map_transform(b, NULL, 0, ch2, shape, g, 0, &out), OMREG_OK);
+    omreg_image_free(ch2);
+    return out;
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "omreg/backend.h"
+#include "omreg/image.h"
 #include "omreg/npy.h"
 
 /* The backend the golden/e2e tests exercise: OMREG_BACKEND=reference|parallel
@@ -61,5 +62,11 @@ void omreg_test_apply_filter(void);
 
 /* calloc or fail the test */
 void *omreg_test_alloc(size_t count, size_t size);
+
+/* Colin27 (mricron-data's ch2.nii.gz, 1 mm) resampled linearly onto a grid
+ * of every third voxel: ceil(n / 3) voxels per axis, the grid-to-world's
+ * columns scaled by 3. NULL when mricron-data is not installed. */
+#define OMREG_TEST_CH2 "/usr/share/mricron/templates/ch2.nii.gz"
+omreg_image *omreg_test_ch2_3mm(const omreg_backend *b);
 
 #endif
