@@ -81,7 +81,7 @@ build_canary() {
     [ -s "$dir/catch-tests.txt" ] || omreg_die "canary $name: catch regex '$catch' selects no test"
     # a test's program is its name up to the first '/' (determinism variants)
     mapfile -t targets < <(sed 's|/.*||' "$dir/catch-tests.txt" | sort -u)
-    targets+=(omreg_core) # canary_absent reads its nm
+    targets+=(omreg_base) # canary_absent reads its nm
     cmake --build "$dir" -j "$OMREG_JOBS" --target "${targets[@]}" >"$dir.build.log" 2>&1 || {
         tail -n 30 "$dir.build.log"
         omreg_die "build of canary $name ($preset) failed"

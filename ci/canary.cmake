@@ -6,7 +6,7 @@
 #    that "survives");
 #  - with OMREG_CANARY empty, no OMREG_CANARY_ macro may reach the compiler
 #    through the flags, and the marker symbol omreg_canary_planted
-#    (core/canary_marker.c) is absent: test canary_absent checks it with nm;
+#    (base/canary_marker.c) is absent: test canary_absent checks it with nm;
 #  - a canary build cannot be installed.
 set(OMREG_CANARY "" CACHE STRING
   "Plant the bug named in ci/canaries.tsv (testing the tests only; never in a real build)")

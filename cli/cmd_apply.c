@@ -56,7 +56,7 @@ static const char usage[] =
 /* The map `omreg syn` returns (DIPY: moving_to_ref.warp_endomorphism(
  * static_to_ref.inverse()).inverse()): domain MOVING, codomain STATIC,
  * displacements on the STATIC grid, prealign A^-1, is_inverse. Built with
- * the same calls as core/syn_driver.c, so its warps are bitwise the same. */
+ * the same calls as registration/syn/syn_driver.c, so its warps are bitwise the same. */
 static int warp_with_field(const omreg_backend *backend, const char *field_path,
                            const double *A, int inverse, const omreg_image *img,
                            const omreg_image *ref, omreg_warp_interp interp, omreg_image **out)

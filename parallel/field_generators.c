@@ -1,7 +1,7 @@
 /* Parallel test-input generators (DIPY vector_fields.pyx
  * create_random_displacement_{2,3}d, create_harmonic_fields_{2,3}d,
  * create_circle, create_sphere). Split by row (2D) or (slice, row) pair
- * (3D); each voxel is computed by the same core/field_generators_point.h
+ * (3D); each voxel is computed by the same kernels/field_generators_point.h
  * code as the reference. The random draws are keyed by (seed, voxel index),
  * never taken from a shared stream, so the field is the same for any thread
  * count and schedule. */

@@ -1,7 +1,7 @@
 /* Reference test-input generators (DIPY vector_fields.pyx
  * create_random_displacement_{2,3}d, create_harmonic_fields_{2,3}d,
  * create_circle, create_sphere): one independent voxel at a time in raster
- * order, per-voxel formulas in core/field_generators_point.h. The random
+ * order, per-voxel formulas in kernels/field_generators_point.h. The random
  * field draws from omreg's counter-based generator keyed by (seed, voxel
  * index), so its values do not depend on the visiting order. */
 #include "field_generators_point.h"

@@ -7,3 +7,8 @@ add_test(NAME build_reference_has_no_openmp
   COMMAND ${CMAKE_COMMAND} -DCC_JSON=${CMAKE_BINARY_DIR}/compile_commands.json
           -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/check_reference_flags.cmake)
 set_tests_properties(build_reference_has_no_openmp PROPERTIES LABELS unit)
+# The rooms include only what ARCHITECTURE.md allows them (ci/include_rules.py).
+find_program(OMREG_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+add_test(NAME layout_include_rules
+  COMMAND ${OMREG_SYSTEM_PYTHON} ${PROJECT_SOURCE_DIR}/ci/include_rules.py ${PROJECT_SOURCE_DIR})
+set_tests_properties(layout_include_rules PROPERTIES LABELS unit)

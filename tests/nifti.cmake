@@ -1,4 +1,4 @@
-# NIfTI-1/-2 I/O (core/nifti_io.c). One binary, three groups chosen by its
+# NIfTI-1/-2 I/O (io/nifti_io.c). One binary, three groups chosen by its
 # argument: nibabel fixtures, writer and atomic replacement (no argument);
 # damaged files ("robustness"); the Colin27 template ("e2e", skipped when
 # mricron-data is not installed).
@@ -9,7 +9,7 @@ foreach(group robustness e2e)
     ENVIRONMENT "OMP_NUM_THREADS=2;OMP_SCHEDULE=static")
 endforeach()
 
-# The chunked gzip writer's deflate kernel (core/gzip_writer.c,
+# The chunked gzip writer's deflate kernel (io/gzip_writer.c,
 # kernels_deflate.h): parallel vs reference over the matrix, and zlib
 # reading back what the writer streamed.
 omreg_add_test(test_equality_deflate SOURCES test_equality_deflate.c LABELS equality MATRIX)

@@ -1,5 +1,5 @@
 # The provenance record of `omreg affine|syn --out-json` and the effect of
-# every command-line option (issue 19): core/sha256.c against sha256sum, and
+# every command-line option (issue 19): base/sha256.c against sha256sum, and
 # the option table of test_cli_option_effects.c, which runs the built omreg.
 omreg_add_test(test_unit_sha256 SOURCES test_unit_sha256.c LABELS unit)
 omreg_add_test(test_cli_option_effects SOURCES test_cli_option_effects.c support/json_read.c

@@ -20,7 +20,7 @@
  * whose numpy uses libm's exp the weights would agree bitwise; bitwise
  * agreement with scipy across machines always depends on the exp of both
  * sides. Both omreg backends use the identical weights computed once in
- * core/, so parallel == reference never depends on exp.
+ * api/smooth_api.c, so parallel == reference never depends on exp.
  *
  * NaN policy: inputs are finite; outputs are compared as bytes
  * (bitwise cases) or with a tolerance that rejects NaN. */

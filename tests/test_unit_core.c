@@ -1,4 +1,4 @@
-/* Unit tests of core/: status names and the thread-local last error, image
+/* Unit tests of base/: status names and the thread-local last error, image
  * containers (owning vs borrowed, validation), overflow-checked sizes and
  * the allocation-failure hook, matrix helpers against analytic answers,
  * DIPY's get_direction_and_spacings, the counter RNG's statistics, and the

@@ -1,4 +1,4 @@
-/* QC pictures (include/omreg/qc.h, core/qc_*.c, io/png_io.c's writer) on
+/* QC pictures (include/omreg/qc.h, qc/qc_*.c, io/png_io.c's writer) on
  * synthetic images whose answers are known by construction:
  * - the edge-overlap score's correlation and the Sobel edge strength on
  *   hand-computed inputs;

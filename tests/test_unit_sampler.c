@@ -1,5 +1,5 @@
 /* The sparse sampler (DIPY 1.6 parzenhist.sample_domain_regular; the per
- * point code core/sample_point.h that both backends share) tested for what
+ * point code kernels/sample_point.h that both backends share) tested for what
  * it is, on the reference and the parallel table:
  * - count and cells: m = n / k samples (k = ceil(1 / proportion)), sample i
  *   in grid cell i*k (C order), against DIPY's own sigma-0 samples;

@@ -1,4 +1,4 @@
-/* core/sha256.c against coreutils' sha256sum (an independent
+/* base/sha256.c against coreutils' sha256sum (an independent
  * implementation): lengths around the padding boundaries (55, 56, 63, 64,
  * 65 bytes), the empty message, a multi-block buffer fed in uneven pieces,
  * and the file helper's error path. */

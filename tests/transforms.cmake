@@ -1,5 +1,5 @@
-# Parametric transforms and initial alignments (core/transform.c,
-# core/transform_init.c; DIPY transforms.pyx, imaffine.py): golden vs DIPY
+# Parametric transforms and initial alignments (api/transform.c,
+# registration/affine/transform_init.c; DIPY transforms.pyx, imaffine.py): golden vs DIPY
 # fixtures, Jacobians vs finite differences, bad input, and the
 # centre-of-mass reduction kernel (parallel vs reference, determinism).
 omreg_add_test(test_golden_transforms SOURCES test_golden_transforms.c LABELS golden)

@@ -15,7 +15,7 @@
  * first axis) and its 3D sliding windows are wrong on grids with one row or
  * one column; omreg computes the clipped windows for every radius and shape
  * and matches DIPY bit for bit wherever DIPY is defined and correct (see
- * core/kernels_crosscorr.h). DIPY's CCMetric itself requires every axis to
+ * kernels/kernels_crosscorr.h). DIPY's CCMetric itself requires every axis to
  * be at least 2 radius + 1. */
 #ifndef OMREG_CROSSCORR_H
 #define OMREG_CROSSCORR_H

@@ -3,10 +3,10 @@
 #     in the sources has a row, and every row is planted somewhere (a row
 #     without code would "survive" only because nothing was planted; code
 #     without a row would never be exercised).
-#  2. nm: the marker omreg_canary_planted (core/canary_marker.c) is in
+#  2. nm: the marker omreg_canary_planted (base/canary_marker.c) is in
 #     LIBRARY exactly when CANARY is set, so a normal build carries no canary
 #     and the check is seen to work on a canary build.
-# Arguments: -DSOURCE=<checkout> -DLIBRARY=<libomreg_core.a> -DCANARY=<name or empty>
+# Arguments: -DSOURCE=<checkout> -DLIBRARY=<libomreg_base.a> -DCANARY=<name or empty>
 cmake_minimum_required(VERSION 3.25)
 file(STRINGS ${SOURCE}/ci/canaries.tsv rows REGEX "^[a-z0-9_]+\t")
 list(FILTER rows EXCLUDE REGEX "^name\t") # the header row
@@ -21,7 +21,7 @@ if(nrows LESS 1)
   message(FATAL_ERROR "ci/canaries.tsv has no canary rows")
 endif()
 
-file(GLOB_RECURSE sources ${SOURCE}/core/*.[ch] ${SOURCE}/parallel/*.[ch] ${SOURCE}/reference/*.[ch]
+file(GLOB_RECURSE sources ${SOURCE}/base/*.[ch] ${SOURCE}/qc/*.[ch] ${SOURCE}/parallel/*.[ch] ${SOURCE}/reference/*.[ch]
   ${SOURCE}/cli/*.[ch] ${SOURCE}/io/*.[ch] ${SOURCE}/include/*.h ${SOURCE}/registration/*.[ch]
   ${SOURCE}/kernels/*.[ch] ${SOURCE}/api/*.[ch] ${SOURCE}/backend/*.[ch])
 set(used "")

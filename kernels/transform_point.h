@@ -1,4 +1,4 @@
-/* Transform math shared by the validated entry points (core/transform.c)
+/* Transform math shared by the validated entry points (api/transform.c)
  * and by kernels that need a Jacobian per sample point (the Parzen MI
  * gradient): DIPY 1.6 transforms.pyx _param_to_matrix, _jacobian and
  * _get_identity_parameters. No validation here: callers pass a known type,

@@ -1,7 +1,7 @@
 /* The backend table: one function pointer per kernel, slot name = kernel
  * stem (slot x, functions omreg_ref_x and omreg_par_x). Drivers call
  * kernels only through a table; both tables are static const and filled in
- * full (reference/backend_reference.c, parallel/backend_parallel.c). */
+ * full (backend/backend_reference.c, backend/backend_parallel.c). */
 #ifndef OMREG_CORE_BACKEND_H
 #define OMREG_CORE_BACKEND_H
 

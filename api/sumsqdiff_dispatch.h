@@ -1,5 +1,5 @@
-/* Shared by the SSD entry points (core/sumsqdiff_api.c) and the V-cycle
- * driver (core/ssd_vcycle.c): argument checks of include/omreg/sumsqdiff.h
+/* Shared by the SSD entry points (api/sumsqdiff_api.c) and the V-cycle
+ * driver (registration/syn/ssd_vcycle.c): argument checks of include/omreg/sumsqdiff.h
  * and the dispatch of one call to the table slot of its ndim and dtype
  * (kernels_sumsqdiff.h). O(1) work: every voxel loop is a table call. */
 #ifndef OMREG_CORE_SUMSQDIFF_DISPATCH_H

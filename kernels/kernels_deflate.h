@@ -1,4 +1,4 @@
-/* Deflate kernel of the chunked gzip writer (core/gzip_writer.h): n
+/* Deflate kernel of the chunked gzip writer (io/gzip_writer.h): n
  * independent chunks of one round, each deflated on its own. */
 #ifndef OMREG_CORE_KERNELS_DEFLATE_H
 #define OMREG_CORE_KERNELS_DEFLATE_H

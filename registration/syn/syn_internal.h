@@ -1,7 +1,7 @@
-/* Internals of the SyN driver (core/syn_driver.c): the float32 scale space
- * SymmetricDiffeomorphicRegistration builds (core/syn_scalespace.c) and the
+/* Internals of the SyN driver (registration/syn/syn_driver.c): the float32 scale space
+ * SymmetricDiffeomorphicRegistration builds (registration/syn/syn_scalespace.c) and the
  * similarity-metric objects with DIPY's SimilarityMetric interface
- * (core/syn_metric.c and core/syn_metric_{cc,ssd,em}.c). O(parameters)
+ * (registration/syn/syn_metric.c and syn_metric_{cc,ssd,em}.c). O(parameters)
  * logic only; every voxel loop goes through the backend table, directly or
  * through a public entry point. */
 #ifndef OMREG_CORE_SYN_INTERNAL_H
@@ -99,7 +99,7 @@ void syn_metric_set_moving(syn_metric *m, const omreg_image *image, const double
  * numpy.gradient). */
 size_t syn_metric_min_axis(const omreg_syn_metric_options *opt);
 
-/* The metrics' shared pieces (core/syn_metric.c). */
+/* The metrics' shared pieces (registration/syn/syn_metric.c). */
 /* grad = numpy.gradient(image) / spacing, reoriented by direction (DIPY:
  * gradient(...); g /= spacing; reorient_vector_field(g, direction)). */
 omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *image,

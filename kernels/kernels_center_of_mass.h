@@ -4,7 +4,7 @@
  * first moments in grid coordinates:
  *   sums[0] = sum I(v),  sums[1 + k] = sum I(v) * v_k  (k = 0 .. dim-1)
  * Blocks are rows (2D) or slices (3D) along axis 0; a block's partials are
- * accumulated over its voxels in C order (core/center_of_mass_point.h) and
+ * accumulated over its voxels in C order (kernels/center_of_mass_point.h) and
  * the totals add the block partials in block order, starting from 0.
  * scratch holds (dim + 1) * shape[0] doubles. */
 #ifndef OMREG_CORE_KERNELS_CENTER_OF_MASS_H

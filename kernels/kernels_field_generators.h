@@ -6,7 +6,7 @@
  * interior voxel r of to_shape (1 <= r_c <= to_shape[c] - 2) and
  * out[x] = to_grid2world r - from_grid2world x, int_field[x] = r. The draws
  * come from omreg's counter-based generator keyed by (seed, x * dim + c)
- * (core/field_generators_point.h), not numpy's stream: DIPY's values differ,
+ * (kernels/field_generators_point.h), not numpy's stream: DIPY's values differ,
  * the formula around them is DIPY's. NULL affines are identities. */
 #ifndef OMREG_CORE_KERNELS_FIELD_GENERATORS_H
 #define OMREG_CORE_KERNELS_FIELD_GENERATORS_H

@@ -1,6 +1,6 @@
 /* The struct behind omreg_diffeomap (include/omreg/diffeomap.h), shared by
- * core/diffeomap.c (lifecycle, fields, inverse, expansion, compositions)
- * and core/diffeomap_warp.c (image and point warping). Matrices keep
+ * registration/syn/diffeomap.c (lifecycle, fields, inverse, expansion, compositions)
+ * and registration/syn/diffeomap_warp.c (image and point warping). Matrices keep
  * DIPY's None (set == 0) apart from the identity; fields are shared by
  * reference between a map, its inverse and its shallow copies. */
 #ifndef OMREG_CORE_DIFFEOMAP_INTERNAL_H
