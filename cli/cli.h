@@ -119,7 +119,7 @@ int cli_check_same_grid(const char *what, const char *path, const omreg_image *m
 int cli_stage_qc(const omreg_backend *backend, const char *path, const omreg_image *stat,
                  const omreg_image *warped, int quiet);
 
-/* ---- safe outputs (cli/cli_signals.c) ------------------------------------ */
+/* ---- safe outputs (cli/cli_outputs.c) ------------------------------------ */
 
 /* SIGINT, SIGTERM, SIGHUP: blocked in every thread and taken by a watcher
  * thread that removes the staged temporary outputs and re-raises with the
