@@ -31,13 +31,6 @@ omreg_status cli_read_image(const char *path, omreg_image **out);
 /* cli_read_image, then cli_check_finite: 0, or the exit code after one
  * line "<what> image PATH: <reason>". */
 int cli_load_image(const char *what, const char *path, omreg_image **out);
-/* Write a NIfTI image (temporary file then rename: no partial output). */
-omreg_status cli_write_image(const omreg_backend *backend, const char *path,
-                             const omreg_image *img);
-
-/* n x n matrix as text rows of %.17g (numpy.loadtxt reads it back exactly),
- * written to a temporary file in the target directory and renamed. */
-omreg_status cli_write_matrix(const char *path, int n, const double *m);
 /* Read an n x n whitespace-separated matrix (n = 3 or 4: checks the count). */
 omreg_status cli_read_matrix(const char *path, int n, double *m);
 
@@ -159,6 +152,11 @@ omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
                                  const omreg_image *field);
 omreg_status cli_outputs_commit(void);
 void cli_outputs_discard(void);
+/* Write a NIfTI image at once, not staged (omreg apply): the library's own
+ * temporary file then rename, interrupts held off meanwhile, so no partial
+ * or temporary file is left. */
+omreg_status cli_write_image(const omreg_backend *backend, const char *path,
+                             const omreg_image *img);
 
 /* ---- transform files of the ITK world (cli/cli_transform.c) ------------ */
 

@@ -250,6 +250,18 @@ omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
     return stage_done(slot, st);
 }
 
+/* The library writes a temporary file and renames it; with the signals
+ * blocked meanwhile, an interrupt never leaves that temporary behind (the
+ * signal is handled once the complete file is in place). */
+omreg_status cli_write_image(const omreg_backend *backend, const char *path,
+                             const omreg_image *img)
+{
+    cli_signals_block();
+    omreg_status st = omreg_nifti_write_with(backend, path, img);
+    cli_signals_unblock();
+    return st;
+}
+
 omreg_status cli_outputs_commit(void)
 {
     omreg_status st = OMREG_OK;
