@@ -112,19 +112,17 @@ int cli_check_same_grid(const char *what, const char *path, const omreg_image *m
 int cli_stage_qc(const omreg_backend *backend, const char *path, const omreg_image *stat,
                  const omreg_image *warped, int quiet);
 
-/* ---- safe outputs (cli/cli_outputs.c) ------------------------------------ */
+/* ---- interrupts (cli/cli_signals.c) -------------------------------------- */
 
 /* SIGINT, SIGTERM, SIGHUP: blocked in every thread and taken by a watcher
- * thread that removes the staged temporary outputs and re-raises with the
- * default action, so the process dies by the signal (shell status 128 + n)
- * leaving no partial or temporary file. Call first in main, before any
- * OpenMP thread exists (threads inherit the blocked mask). */
+ * thread that removes the staged temporary outputs (cli_outputs_abandon)
+ * and re-raises with the default action, so the process dies by the signal
+ * (shell status 128 + n) leaving no partial or temporary file. Call first
+ * in main, before any OpenMP thread exists (threads inherit the blocked
+ * mask). */
 void cli_signals_install(void);
 
-/* Hold off / allow interrupt handling (the output lock): a library write
- * runs in between, so its own temporary file never outlives an interrupt. */
-void cli_signals_block(void);
-void cli_signals_unblock(void);
+/* ---- safe outputs (cli/cli_outputs.c) ------------------------------------ */
 
 /* Outputs written in two phases: each stage_* call writes a complete file
  * under a temporary name next to its target (interrupts held off meanwhile);
@@ -157,6 +155,10 @@ void cli_outputs_discard(void);
  * or temporary file is left. */
 omreg_status cli_write_image(const omreg_backend *backend, const char *path,
                              const omreg_image *img);
+/* For the interrupt watcher: wait for a write or commit in progress, remove
+ * every staged file and keep the output lock, so nothing is staged or
+ * committed after; the caller then ends the process. */
+void cli_outputs_abandon(void);
 
 /* ---- transform files of the ITK world (cli/cli_transform.c) ------------ */
 

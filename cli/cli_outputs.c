@@ -1,25 +1,20 @@
-/* Interrupts and outputs: an omreg run that is interrupted (SIGINT, SIGTERM,
- * SIGHUP) or fails leaves no partial, temporary or half-committed file.
+/* Outputs: an omreg run that fails or is interrupted leaves no partial,
+ * temporary or half-committed file.
  *
  * Every output is first written whole under a temporary name next to its
  * target ("<target>.omreg-part-<pid>[.nii|.nii.gz]"); the library itself
  * writes to its own temporary and renames it. cli_outputs_commit renames the
  * staged files into place once all are written.
  *
- * The signals are blocked in every thread (cli_signals_install runs first in
- * main, before any OpenMP thread exists, and threads inherit the mask) and
- * taken by one dedicated thread with sigwait. That thread takes the output
- * lock, which the main thread holds while the library writes a file and
- * while it commits, so an interrupt waits for a write in progress (whose
- * library temporary is renamed or removed by then) and never runs in the
- * middle of one; it then unlinks the staged files, restores the default
- * action and re-raises, and the process ends by the signal (shell status
- * 128 + n) as it would without a handler. The library installs no handler
- * and knows nothing of this. */
+ * The output lock is held while the library writes a file and while the
+ * staged files are committed or discarded. The interrupt watcher
+ * (cli_signals.c) removes the staged files through cli_outputs_abandon,
+ * which takes the same lock: an interrupt waits for a write in progress
+ * (whose library temporary is renamed or removed by then) and never runs in
+ * the middle of one. This file knows nothing of signals. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,68 +30,14 @@
  * affine, elastix file and its sibling, QC picture): room for more */
 enum { MAX_OUTPUTS = 16, MAX_PATH = 4096 };
 
-static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP};
-enum { NSIGNALS = sizeof handled_signals / sizeof handled_signals[0] };
-
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 /* under out_lock: staged_tmp[0 .. nstaged-1] exist on disk */
 static char staged_tmp[MAX_OUTPUTS][MAX_PATH];
 static char staged_target[MAX_OUTPUTS][MAX_PATH]; /* copies: callers' names may be temporaries */
 static int nstaged;
-static sigset_t watched;
 
-static void *signal_thread(void *arg)
-{
-    (void)arg;
-    for (;;) {
-        int sig = 0;
-        if (sigwait(&watched, &sig) != 0)
-            continue;
-        pthread_mutex_lock(&out_lock); /* waits for a write or commit in progress */
-        for (int i = 0; i < nstaged; ++i)
-            unlink(staged_tmp[i]);
-        nstaged = 0;
-        struct sigaction dfl;
-        memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
-        sigemptyset(&dfl.sa_mask);
-        sigaction(sig, &dfl, NULL);
-        sigset_t one;
-        sigemptyset(&one);
-        sigaddset(&one, sig);
-        pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-        raise(sig); /* default action: the process ends by the signal */
-        _exit(128 + sig); /* not reached */
-    }
-    return NULL;
-}
-
-void cli_signals_install(void)
-{
-    sigemptyset(&watched);
-    for (int i = 0; i < NSIGNALS; ++i) {
-        struct sigaction old;
-        /* a signal ignored by the parent (nohup) stays ignored */
-        if (sigaction(handled_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-            continue;
-        sigaddset(&watched, handled_signals[i]);
-    }
-    if (pthread_sigmask(SIG_BLOCK, &watched, NULL) != 0)
-        return;
-    pthread_attr_t attr;
-    pthread_t tid;
-    int ok = pthread_attr_init(&attr) == 0;
-    if (ok) {
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        ok = pthread_create(&tid, &attr, signal_thread, NULL) == 0;
-        pthread_attr_destroy(&attr);
-    }
-    if (!ok) /* no watcher: keep the default actions (no cleanup, but no hang) */
-        pthread_sigmask(SIG_UNBLOCK, &watched, NULL);
-}
-
-void cli_signals_block(void) { pthread_mutex_lock(&out_lock); }
-void cli_signals_unblock(void) { pthread_mutex_unlock(&out_lock); }
+static void lock(void) { pthread_mutex_lock(&out_lock); }
+static void unlock(void) { pthread_mutex_unlock(&out_lock); }
 
 static int ends_with_ci(const char *s, const char *suffix)
 {
@@ -153,10 +94,10 @@ static void test_hold(void)
  * on failure). */
 static omreg_status stage_begin(const char *path, int *slot)
 {
-    cli_signals_block();
+    lock();
     omreg_status st = next_slot(path, slot);
     if (st != OMREG_OK)
-        cli_signals_unblock();
+        unlock();
     return st;
 }
 
@@ -168,7 +109,7 @@ static omreg_status stage_done(int slot, omreg_status st)
         unlink(staged_tmp[slot]);
         staged_tmp[slot][0] = '\0';
     }
-    cli_signals_unblock();
+    unlock();
     if (st == OMREG_OK)
         test_hold();
     return st;
@@ -250,22 +191,22 @@ omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
     return stage_done(slot, st);
 }
 
-/* The library writes a temporary file and renames it; with the signals
- * blocked meanwhile, an interrupt never leaves that temporary behind (the
- * signal is handled once the complete file is in place). */
+/* The library writes a temporary file and renames it; under the output lock
+ * meanwhile, an interrupt never leaves that temporary behind (it is handled
+ * once the complete file is in place). */
 omreg_status cli_write_image(const omreg_backend *backend, const char *path,
                              const omreg_image *img)
 {
-    cli_signals_block();
+    lock();
     omreg_status st = omreg_nifti_write_with(backend, path, img);
-    cli_signals_unblock();
+    unlock();
     return st;
 }
 
 omreg_status cli_outputs_commit(void)
 {
     omreg_status st = OMREG_OK;
-    cli_signals_block();
+    lock();
     int n = nstaged;
     for (int i = 0; i < n; ++i) {
         if (st == OMREG_OK && rename(staged_tmp[i], staged_target[i]) != 0) {
@@ -277,15 +218,23 @@ omreg_status cli_outputs_commit(void)
             unlink(staged_tmp[i]);
     }
     nstaged = 0;
-    cli_signals_unblock();
+    unlock();
     return st;
 }
 
 void cli_outputs_discard(void)
 {
-    cli_signals_block();
+    lock();
     for (int i = 0; i < nstaged; ++i)
         unlink(staged_tmp[i]);
     nstaged = 0;
-    cli_signals_unblock();
+    unlock();
+}
+
+void cli_outputs_abandon(void)
+{
+    lock(); /* waits for a write or commit in progress; never released */
+    for (int i = 0; i < nstaged; ++i)
+        unlink(staged_tmp[i]);
+    nstaged = 0;
 }
