@@ -31,6 +31,11 @@ omreg_status cli_read_image(const char *path, omreg_image **out);
 /* cli_read_image, then cli_check_finite: 0, or the exit code after one
  * line "<what> image PATH: <reason>". */
 int cli_load_image(const char *what, const char *path, omreg_image **out);
+/* The STATIC and MOVING operands of a registration command: cli_load_image
+ * each, then "<cmd>: STATIC is nD but MOVING is mD" when they differ. 0 or
+ * the exit code after one line; the caller frees *stat and *mov either way. */
+int cli_load_pair(const char *cmd, const char *static_path, const char *moving_path,
+                  omreg_image **stat, omreg_image **mov);
 /* Read an n x n whitespace-separated matrix (n = 3 or 4: checks the count). */
 omreg_status cli_read_matrix(const char *path, int n, double *m);
 

@@ -152,6 +152,18 @@ int cli_load_image(const char *what, const char *path, omreg_image **out)
     return cli_check_finite(what, path, *out);
 }
 
+int cli_load_pair(const char *cmd, const char *static_path, const char *moving_path,
+                  omreg_image **stat, omreg_image **mov)
+{
+    int rc = cli_load_image("static", static_path, stat);
+    if (!rc)
+        rc = cli_load_image("moving", moving_path, mov);
+    if (!rc && omreg_image_ndim(*stat) != omreg_image_ndim(*mov))
+        rc = cli_error("%s: STATIC is %dD but MOVING is %dD", cmd, omreg_image_ndim(*stat),
+                       omreg_image_ndim(*mov));
+    return rc;
+}
+
 omreg_status cli_read_matrix(const char *path, int n, double *m)
 {
     FILE *f = fopen(path, "r");

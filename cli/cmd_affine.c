@@ -257,12 +257,7 @@ int cmd_affine(int argc, char **argv)
     cli_elapsed();
 
     omreg_image *stat = NULL, *mov = NULL, *smask = NULL, *mmask = NULL, *warped = NULL;
-    rc = cli_load_image("static", c.static_path, &stat);
-    if (!rc)
-        rc = cli_load_image("moving", c.moving_path, &mov);
-    if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
-        rc = cli_error("affine: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
-                       omreg_image_ndim(mov));
+    rc = cli_load_pair("affine", c.static_path, c.moving_path, &stat, &mov);
     if (!rc && c.static_mask)
         rc = cli_load_image("static mask", c.static_mask, &smask);
     if (!rc && smask)

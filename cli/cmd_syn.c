@@ -401,12 +401,7 @@ int cmd_syn(int argc, char **argv)
 
     omreg_image *stat = NULL, *mov = NULL, *warped = NULL, *inv_warped = NULL;
     omreg_diffeomap *map = NULL;
-    rc = cli_load_image("static", c.static_path, &stat);
-    if (!rc)
-        rc = cli_load_image("moving", c.moving_path, &mov);
-    if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
-        rc = cli_error("syn: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
-                       omreg_image_ndim(mov));
+    rc = cli_load_pair("syn", c.static_path, c.moving_path, &stat, &mov);
     if (!rc)
         rc = cli_prov_input(&c.prov, "static", c.static_path) ||
              cli_prov_input(&c.prov, "moving", c.moving_path) ||
