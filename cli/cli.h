@@ -155,6 +155,10 @@ omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
                                  const omreg_image *field);
 omreg_status cli_outputs_commit(void);
 void cli_outputs_discard(void);
+/* The end of a command: rc == 0 commits the staged outputs (1 when that
+ * fails, after its one line); any other rc, or a failed commit, discards
+ * them. Returns the command's exit code. */
+int cli_outputs_finish(int rc);
 /* Write a NIfTI image at once, not staged (omreg apply): the library's own
  * temporary file then rename, interrupts held off meanwhile, so no partial
  * or temporary file is left. */

@@ -231,6 +231,15 @@ void cli_outputs_discard(void)
     unlock();
 }
 
+int cli_outputs_finish(int rc)
+{
+    if (!rc && cli_outputs_commit() != OMREG_OK)
+        rc = 1; /* cli_outputs_commit printed the reason */
+    if (rc)
+        cli_outputs_discard();
+    return rc;
+}
+
 void cli_outputs_abandon(void)
 {
     lock(); /* waits for a write or commit in progress; never released */

@@ -316,10 +316,7 @@ int cmd_affine(int argc, char **argv)
     const affine_record record = {&c, &res, n1};
     if (!rc)
         rc = cli_prov_stage(&c.prov, "affine", &c.e, record_options, record_result, &record);
-    if (!rc && cli_outputs_commit() != OMREG_OK)
-        rc = 1; /* cli_outputs_commit printed the reason */
-    if (rc)
-        cli_outputs_discard();
+    rc = cli_outputs_finish(rc);
     if (!rc) {
         for (int r = 0; r < n1; ++r)
             for (int k = 0; k < n1; ++k)

@@ -473,10 +473,7 @@ int cmd_syn(int argc, char **argv)
     const syn_record record = {&c, &info};
     if (!rc)
         rc = cli_prov_stage(&c.prov, "syn", &c.e, record_options, record_result, &record);
-    if (!rc && cli_outputs_commit() != OMREG_OK)
-        rc = 1; /* cli_outputs_commit printed the reason */
-    if (rc)
-        cli_outputs_discard();
+    rc = cli_outputs_finish(rc);
     if (!rc && !c.e.quiet)
         fprintf(stderr, "[%7.2fs] done: %d iterations, last energy %.6f\n", cli_elapsed(),
                 info.total_iterations, info.last_energy);
