@@ -31,13 +31,11 @@ omreg_status cli_read_image(const char *path, omreg_image **out);
 /* cli_read_image, then cli_check_finite: 0, or the exit code after one
  * line "<what> image PATH: <reason>". */
 int cli_load_image(const char *what, const char *path, omreg_image **out);
-/* Write a NIfTI image (temporary file then rename: no partial output). */
-omreg_status cli_write_image(const omreg_backend *backend, const char *path,
-                             const omreg_image *img);
-
-/* n x n matrix as text rows of %.17g (numpy.loadtxt reads it back exactly),
- * written to a temporary file in the target directory and renamed. */
-omreg_status cli_write_matrix(const char *path, int n, const double *m);
+/* The STATIC and MOVING operands of a registration command: cli_load_image
+ * each, then "<cmd>: STATIC is nD but MOVING is mD" when they differ. 0 or
+ * the exit code after one line; the caller frees *stat and *mov either way. */
+int cli_load_pair(const char *cmd, const char *static_path, const char *moving_path,
+                  omreg_image **stat, omreg_image **mov);
 /* Read an n x n whitespace-separated matrix (n = 3 or 4: checks the count). */
 omreg_status cli_read_matrix(const char *path, int n, double *m);
 
@@ -119,19 +117,17 @@ int cli_check_same_grid(const char *what, const char *path, const omreg_image *m
 int cli_stage_qc(const omreg_backend *backend, const char *path, const omreg_image *stat,
                  const omreg_image *warped, int quiet);
 
-/* ---- safe outputs (cli/cli_signals.c) ------------------------------------ */
+/* ---- interrupts (cli/cli_signals.c) -------------------------------------- */
 
 /* SIGINT, SIGTERM, SIGHUP: blocked in every thread and taken by a watcher
- * thread that removes the staged temporary outputs and re-raises with the
- * default action, so the process dies by the signal (shell status 128 + n)
- * leaving no partial or temporary file. Call first in main, before any
- * OpenMP thread exists (threads inherit the blocked mask). */
+ * thread that removes the staged temporary outputs (cli_outputs_abandon)
+ * and re-raises with the default action, so the process dies by the signal
+ * (shell status 128 + n) leaving no partial or temporary file. Call first
+ * in main, before any OpenMP thread exists (threads inherit the blocked
+ * mask). */
 void cli_signals_install(void);
 
-/* Hold off / allow interrupt handling (the output lock): a library write
- * runs in between, so its own temporary file never outlives an interrupt. */
-void cli_signals_block(void);
-void cli_signals_unblock(void);
+/* ---- safe outputs (cli/cli_outputs.c) ------------------------------------ */
 
 /* Outputs written in two phases: each stage_* call writes a complete file
  * under a temporary name next to its target (interrupts held off meanwhile);
@@ -159,6 +155,19 @@ omreg_status cli_stage_itk_field(const omreg_backend *backend, const char *path,
                                  const omreg_image *field);
 omreg_status cli_outputs_commit(void);
 void cli_outputs_discard(void);
+/* The end of a command: rc == 0 commits the staged outputs (1 when that
+ * fails, after its one line); any other rc, or a failed commit, discards
+ * them. Returns the command's exit code. */
+int cli_outputs_finish(int rc);
+/* Write a NIfTI image at once, not staged (omreg apply): the library's own
+ * temporary file then rename, interrupts held off meanwhile, so no partial
+ * or temporary file is left. */
+omreg_status cli_write_image(const omreg_backend *backend, const char *path,
+                             const omreg_image *img);
+/* For the interrupt watcher: wait for a write or commit in progress, remove
+ * every staged file and keep the output lock, so nothing is staged or
+ * committed after; the caller then ends the process. */
+void cli_outputs_abandon(void);
 
 /* ---- transform files of the ITK world (cli/cli_transform.c) ------------ */
 

@@ -1,4 +1,7 @@
-/* Helpers shared by the omreg subcommands (see cli.h). */
+/* Helpers shared by the omreg subcommands (see cli.h): messages, option
+ * values, reading images and matrices, threads and backends. This file calls
+ * no other cli/ file; the outputs (cli_outputs.c) build on it, never the
+ * reverse. */
 #define _POSIX_C_SOURCE 200809L /* strtok_r, clock_gettime, getpid */
 #include <errno.h>
 #include <getopt.h>
@@ -149,24 +152,16 @@ int cli_load_image(const char *what, const char *path, omreg_image **out)
     return cli_check_finite(what, path, *out);
 }
 
-/* The library writes a temporary file and renames it; with the signals
- * blocked meanwhile, an interrupt never leaves that temporary behind (the
- * signal is handled once the complete file is in place). */
-omreg_status cli_write_image(const omreg_backend *backend, const char *path,
-                             const omreg_image *img)
+int cli_load_pair(const char *cmd, const char *static_path, const char *moving_path,
+                  omreg_image **stat, omreg_image **mov)
 {
-    cli_signals_block();
-    omreg_status st = omreg_nifti_write_with(backend, path, img);
-    cli_signals_unblock();
-    return st;
-}
-
-omreg_status cli_write_matrix(const char *path, int n, const double *m)
-{
-    omreg_status st = cli_stage_matrix(path, n, m);
-    if (st == OMREG_OK)
-        st = cli_outputs_commit();
-    return st;
+    int rc = cli_load_image("static", static_path, stat);
+    if (!rc)
+        rc = cli_load_image("moving", moving_path, mov);
+    if (!rc && omreg_image_ndim(*stat) != omreg_image_ndim(*mov))
+        rc = cli_error("%s: STATIC is %dD but MOVING is %dD", cmd, omreg_image_ndim(*stat),
+                       omreg_image_ndim(*mov));
+    return rc;
 }
 
 omreg_status cli_read_matrix(const char *path, int n, double *m)

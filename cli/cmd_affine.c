@@ -257,12 +257,7 @@ int cmd_affine(int argc, char **argv)
     cli_elapsed();
 
     omreg_image *stat = NULL, *mov = NULL, *smask = NULL, *mmask = NULL, *warped = NULL;
-    rc = cli_load_image("static", c.static_path, &stat);
-    if (!rc)
-        rc = cli_load_image("moving", c.moving_path, &mov);
-    if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
-        rc = cli_error("affine: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
-                       omreg_image_ndim(mov));
+    rc = cli_load_pair("affine", c.static_path, c.moving_path, &stat, &mov);
     if (!rc && c.static_mask)
         rc = cli_load_image("static mask", c.static_mask, &smask);
     if (!rc && smask)
@@ -321,10 +316,7 @@ int cmd_affine(int argc, char **argv)
     const affine_record record = {&c, &res, n1};
     if (!rc)
         rc = cli_prov_stage(&c.prov, "affine", &c.e, record_options, record_result, &record);
-    if (!rc && cli_outputs_commit() != OMREG_OK)
-        rc = 1; /* cli_outputs_commit printed the reason */
-    if (rc)
-        cli_outputs_discard();
+    rc = cli_outputs_finish(rc);
     if (!rc) {
         for (int r = 0; r < n1; ++r)
             for (int k = 0; k < n1; ++k)

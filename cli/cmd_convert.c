@@ -164,10 +164,7 @@ int cmd_convert(int argc, char **argv)
         rc = cli_status_error(ref_path, st);
     if (!rc)
         rc = field ? convert_field(in, out, to, ref) : convert_affine(in, out, to, ref);
-    if (!rc && cli_outputs_commit() != OMREG_OK)
-        rc = 1;
-    if (rc)
-        cli_outputs_discard();
+    rc = cli_outputs_finish(rc);
     omreg_image_free(ref);
     return rc;
 }

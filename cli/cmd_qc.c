@@ -157,11 +157,8 @@ int cmd_qc(int argc, char **argv)
         rc = cli_load_image("warped", c.warped_path, &warped);
     if (!rc)
         rc = stage_picture(c.e.backend, c.out, stat, warped, &c.opt, &score);
-    if (!rc && cli_outputs_commit() != OMREG_OK)
-        rc = 1; /* cli_outputs_commit printed the reason */
-    if (rc)
-        cli_outputs_discard();
-    else
+    rc = cli_outputs_finish(rc);
+    if (!rc)
         printf("edge_overlap %.6f\n", score);
     omreg_image_free(stat);
     omreg_image_free(warped);

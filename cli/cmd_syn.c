@@ -401,12 +401,7 @@ int cmd_syn(int argc, char **argv)
 
     omreg_image *stat = NULL, *mov = NULL, *warped = NULL, *inv_warped = NULL;
     omreg_diffeomap *map = NULL;
-    rc = cli_load_image("static", c.static_path, &stat);
-    if (!rc)
-        rc = cli_load_image("moving", c.moving_path, &mov);
-    if (!rc && omreg_image_ndim(stat) != omreg_image_ndim(mov))
-        rc = cli_error("syn: STATIC is %dD but MOVING is %dD", omreg_image_ndim(stat),
-                       omreg_image_ndim(mov));
+    rc = cli_load_pair("syn", c.static_path, c.moving_path, &stat, &mov);
     if (!rc)
         rc = cli_prov_input(&c.prov, "static", c.static_path) ||
              cli_prov_input(&c.prov, "moving", c.moving_path) ||
@@ -478,10 +473,7 @@ int cmd_syn(int argc, char **argv)
     const syn_record record = {&c, &info};
     if (!rc)
         rc = cli_prov_stage(&c.prov, "syn", &c.e, record_options, record_result, &record);
-    if (!rc && cli_outputs_commit() != OMREG_OK)
-        rc = 1; /* cli_outputs_commit printed the reason */
-    if (rc)
-        cli_outputs_discard();
+    rc = cli_outputs_finish(rc);
     if (!rc && !c.e.quiet)
         fprintf(stderr, "[%7.2fs] done: %d iterations, last energy %.6f\n", cli_elapsed(),
                 info.total_iterations, info.last_energy);
