@@ -130,6 +130,7 @@ static void check(const struct dm_case *c, const char *what, const omreg_backend
             assert_true(omreg_test_same_f32(label, got, want, n));
         return;
     }
+    omreg_test_dump(label, got, n * (dt == OMREG_F64 ? sizeof(double) : sizeof(float)));
     double scale = 0, worst = 0;
     size_t diff = 0, worst_i = 0;
     for (size_t i = 0; i < n; ++i)

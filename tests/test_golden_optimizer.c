@@ -69,6 +69,11 @@ static void check_case(const char *name, omreg_objective_fn *fun)
     assert_int_equal(omreg_lbfgsb_minimize(n, x, fun, &n, &opt, &res), OMREG_OK);
     print_message("%s: nit %d nfev %d f %.17g (%s)\n", name, res.nit, res.nfev, res.fopt,
                   res.message);
+    const int counts[2] = {res.nit, res.nfev};
+    snprintf(path, sizeof path, "%s nit nfev", name);
+    omreg_test_dump(path, counts, sizeof counts);
+    snprintf(path, sizeof path, "%s fopt", name);
+    omreg_test_dump(path, &res.fopt, sizeof res.fopt);
     assert_int_equal(res.nit, (int)st[1]);
     assert_int_equal(res.nfev, (int)st[2]);
     assert_true(omreg_test_close_f64(name, x, xs.data, (size_t)n, X_RTOL, 0.0));

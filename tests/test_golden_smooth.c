@@ -269,6 +269,9 @@ static void entry_points_close(void **state)
             assert_int_equal(omreg_gaussian_filter_inplace(backends[b], inplace, c.sigmas,
                                                            c.mode, c.cval, c.truncate),
                              OMREG_OK);
+            snprintf(label, sizeof label, "case %02d %s in place", n,
+                     omreg_backend_name(backends[b]));
+            omreg_test_dump(label, copy, bytes);
             ok &= memcmp(copy, omreg_image_cdata(out), bytes) == 0;
             if (!ok) {
                 describe(&c);
@@ -304,6 +307,9 @@ static void weights_close(void **state)
         double *w = omreg_test_alloc(radius + 1, sizeof(double));
         double *phi = omreg_test_alloc(2 * radius + 1, sizeof(double));
         omreg_gaussian_weights(s[i], radius, w, phi);
+        char label[64];
+        snprintf(label, sizeof label, "weights sigma %03zu", i);
+        omreg_test_dump(label, w, (radius + 1) * sizeof(double));
         for (size_t k = 0; k <= radius; ++k) {
             double rel = fabs(w[k] - want[at + k]) / want[at + k];
             exact += w[k] == want[at + k];

@@ -387,6 +387,7 @@ static void vcycle_dim(int dim)
             if (b == 0) {
                 assert_true(same(OMREG_F32, what, omreg_image_cdata(u), out.data, out.count));
             } else {
+                omreg_test_dump(what, omreg_image_cdata(u), out.count * sizeof(float));
                 double r = rel_l2_diff(omreg_image_cdata(u), out.data, out.count);
                 printf("%s: relative L2 difference from DIPY's raster-order cycle %.3g\n", what,
                        r);

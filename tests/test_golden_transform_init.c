@@ -159,6 +159,10 @@ static void centers_of_mass(int dim)
         const double *as = p.static_g2w.data, *am = p.moving_g2w.data;
         const double *wcs = want_cs.data, *wcm = want_cm.data;
         const double *w = want.data;
+        char label[96];
+        snprintf(label, sizeof label, "%dD centres-of-mass affine (%s)", dim,
+                 omreg_backend_name(tables[t]));
+        omreg_test_dump(label, got[t], n * sizeof(double));
         for (int r = 0; r <= dim; ++r)
             for (int c = 0; c <= dim; ++c) {
                 const int i = r * (dim + 1) + c;

@@ -1,4 +1,5 @@
 /* Shared test helpers (see omreg_test.h). */
+#define _POSIX_C_SOURCE 200809L /* readlink */
 #include "omreg_test.h"
 
 #include <math.h>
@@ -55,9 +56,83 @@ void omreg_test_fill_uniform_f32(float *x, size_t n, uint64_t seed, double lo, d
         x[i] = (float)(lo + (hi - lo) * omreg_random_uniform(seed, i));
 }
 
+/* The dump (omreg_test.h): names seen so far in this process and how often. */
+static struct dump_seen {
+    char *name;
+    unsigned count;
+} *dump_seen;
+static size_t dump_nseen, dump_cap;
+
+static const char *program_name(void)
+{
+    static char name[256];
+    if (name[0] == '\0') {
+        char exe[4096];
+        ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        const char *base = "test";
+        if (len > 0) {
+            exe[len] = '\0';
+            const char *slash = strrchr(exe, '/');
+            base = slash ? slash + 1 : exe;
+        }
+        size_t n = strlen(base);
+        if (n >= sizeof name)
+            n = sizeof name - 1;
+        memcpy(name, base, n);
+        name[n] = '\0';
+    }
+    return name;
+}
+
+void omreg_test_dump(const char *name, const void *data, size_t bytes)
+{
+    const char *dir = getenv("OMREG_OUTPUT_DUMP_DIR");
+    if (dir == NULL || *dir == '\0')
+        return;
+    char clean[200];
+    size_t len = 0;
+    for (const char *p = name; *p != '\0' && len + 1 < sizeof clean; ++p) {
+        unsigned char ch = (unsigned char)*p;
+        int keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                   (ch >= '0' && ch <= '9') || strchr("._+-", ch) != NULL;
+        clean[len++] = keep ? (char)ch : '_';
+    }
+    clean[len] = '\0';
+    size_t i = 0;
+    while (i < dump_nseen && strcmp(dump_seen[i].name, clean) != 0)
+        ++i;
+    if (i == dump_nseen) {
+        if (dump_nseen == dump_cap) {
+            size_t cap = dump_cap ? 2 * dump_cap : 64;
+            struct dump_seen *grown = realloc(dump_seen, cap * sizeof *grown);
+            if (grown == NULL)
+                fail_msg("OMREG_OUTPUT_DUMP_DIR: out of memory");
+            dump_seen = grown;
+            dump_cap = cap;
+        }
+        size_t n = strlen(clean) + 1;
+        dump_seen[i].name = malloc(n);
+        if (dump_seen[i].name == NULL)
+            fail_msg("OMREG_OUTPUT_DUMP_DIR: out of memory");
+        memcpy(dump_seen[i].name, clean, n);
+        dump_seen[i].count = 0;
+        ++dump_nseen;
+    }
+    unsigned k = ++dump_seen[i].count;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s--%s--%u.bin", dir, program_name(), clean, k);
+    FILE *f = fopen(path, "wb");
+    int ok = f != NULL && (bytes == 0 || fwrite(data, 1, bytes, f) == bytes);
+    if (f != NULL && fclose(f) != 0)
+        ok = 0;
+    if (!ok)
+        fail_msg("OMREG_OUTPUT_DUMP_DIR: cannot write %s", path);
+}
+
 #define DEFINE_SAME(SUFFIX, T, FMT, CAST)                                                      \
     int omreg_test_same_##SUFFIX(const char *what, const T *got, const T *want, size_t n)     \
     {                                                                                          \
+        omreg_test_dump(what, got, n * sizeof(T));                                             \
         size_t bad = 0, first = 0;                                                             \
         for (size_t i = 0; i < n; ++i)                                                         \
             if (memcmp(&got[i], &want[i], sizeof(T)) != 0 && bad++ == 0)                       \
@@ -76,6 +151,7 @@ DEFINE_SAME(i32, int, "%d", (int))
     int omreg_test_close_##SUFFIX(const char *what, const T *got, const T *want, size_t n,    \
                                   double rtol, double atol)                                    \
     {                                                                                          \
+        omreg_test_dump(what, got, n * sizeof(T));                                             \
         size_t bad = 0, worst = 0;                                                             \
         double worst_excess = -1.0;                                                            \
         for (size_t i = 0; i < n; ++i) {                                                       \

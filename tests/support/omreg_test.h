@@ -46,6 +46,18 @@ int omreg_test_close_f64(const char *what, const double *got, const double *want
 int omreg_test_close_f32(const char *what, const float *got, const float *want, size_t n,
                          double rtol, double atol);
 
+/* When the environment variable OMREG_OUTPUT_DUMP_DIR is set, write `bytes`
+ * bytes of `data` (as in memory) to DIR/<program>--<name>--<k>.bin, where
+ * <program> is the test executable's name, <name> is `name` with every byte
+ * outside [A-Za-z0-9._+-] replaced by '_', and <k> counts from 1 the calls of
+ * this process with the same sanitised name: names are unique and, as cmocka
+ * runs the tests in order, deterministic. Unset or empty: does nothing. A
+ * failed write fails the test (the dump would be incomplete).
+ * omreg_test_same_* and omreg_test_close_* call it on `got` (named after
+ * `what`); golden tests call it for outputs they compare by other means.
+ * bench/output-hashes.sh hashes these files. */
+void omreg_test_dump(const char *name, const void *data, size_t bytes);
+
 /* FNV-1a 64 of a byte range: printed by determinism tests. */
 uint64_t omreg_test_hash(const void *data, size_t bytes);
 
