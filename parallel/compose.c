@@ -1,4 +1,33 @@
-/* Type-generic body of compose.c (FLT, SFX defined by the includer). */
+/* Parallel composition of displacement fields (DIPY vector_fields.pyx
+ * _compose_vector_fields_{2,3}d): comp[x] = d1[x] + t * d2(A x + B d1[x]).
+ * Threads take whole grid rows (the canonical reduction block, one (k, i)
+ * pair in 3D); each row's voxels and statistics partials are computed
+ * exactly as in the reference, so only the order in which rows run
+ * differs. The partials go to scratch[row] and one thread combines them in
+ * row order afterwards, which is the reference's sequence of additions.
+ * 3D field lookups take interp_fast.h's path inside the grid (same bits). */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "vector_fields_fp_guard.h" /* first: see there */
+#include "interp_fast.h"
+#include "kernels_vector_fields.h"
+#define VECTOR_FIELDS_LOOKUP_3D SFX(fast_interp_vector_3d)
+#include "vector_fields_point.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_compose_vector_fields_2d)(const FLT *d1, const size_t shape1[2],
                                              const FLT *d2, const size_t shape2[2],
@@ -66,3 +95,5 @@ void SFX(omreg_par_compose_vector_fields_3d)(const FLT *d1, const size_t shape1[
     }
     compose_stats_combine(scratch, nrows, stats);
 }
+
+#endif /* FLT */

@@ -1,5 +1,33 @@
-/* Type-generic body of downsample.c (FLT, SFX defined by the includer).
- * NCOMP is the number of components per voxel (1: scalar, dim: field). */
+/* Parallel 2x down-sampling of images and displacement fields (DIPY
+ * vector_fields.pyx downsample_{scalar,displacement}_field_{2,3}d).
+ * Loop order differs from the reference: the reference (like DIPY) scatters
+ * input voxels into a zeroed output in input raster order; here each output
+ * cell gathers its own 1..2^d input cells. A cell's sum still starts at 0
+ * and adds its inputs in input raster order (slice, then row, then column),
+ * which is exactly the order in which the scatter reaches that cell, and the
+ * division by the count is the same FLT operation, so the bits are equal.
+ * Split by output row (2D) or (slice, row) pair (3D); cells never share
+ * memory, so nothing depends on the thread count or schedule. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "kernels_resample_field.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
+
+/* NCOMP is the number of components per voxel (1: scalar, dim: field). */
 
 #define DEFINE_DOWNSAMPLE_2D(NAME, NCOMP)                                                      \
     void SFX(NAME)(const FLT *in, const size_t shape[2], FLT *out)                            \
@@ -55,3 +83,5 @@ DEFINE_DOWNSAMPLE_3D(omreg_par_downsample_displacement_field_3d, 3)
 
 #undef DEFINE_DOWNSAMPLE_2D
 #undef DEFINE_DOWNSAMPLE_3D
+
+#endif /* FLT */

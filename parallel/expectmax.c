@@ -1,4 +1,34 @@
-/* Type-generic body of expectmax.c (FLT, SFX defined by the includer). */
+/* Parallel EM-metric kernels (DIPY 1.6 expectmax.pyx; kernels_expectmax.h).
+ * Loop order vs the reference: threads take whole blocks of
+ * OMREG_REDUCE_BLOCK voxels; every block's partials (range, class counts,
+ * class sums, squared deviations, energy) go to the block's own row of the
+ * caller's scratch, computed by the same shared routines
+ * (expectmax_point.h) as the reference's. The totals are then formed per
+ * class (classes in parallel, each class adding its block partials in block
+ * order from 0) or, for the energy and the range, by one thread in block
+ * order: exactly the reference's sequence of operations per output, so the
+ * bits do not depend on threads or schedule. Min, max and counts are exact,
+ * so their block merge equals the reference's single serial pass. Per-voxel
+ * outputs (classes, steps) are written once by the thread owning the block. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "expectmax_point.h"
+#include "kernels_expectmax.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 /* quantize_positive over nvox voxels: block ranges, merged in block order;
  * levels (O(L), serial); block classes and histogram rows; histogram
@@ -164,3 +194,5 @@ void SFX(omreg_par_compute_em_demons_step_3d)(const FLT *delta_field, const FLT 
     *energy = SFX(demons)(3, delta_field, sigma_sq_field, gradient_moving,
                           shape[0] * shape[1] * shape[2], sigma_sq_x, out, scratch);
 }
+
+#endif /* FLT */

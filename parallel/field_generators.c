@@ -1,6 +1,32 @@
-/* Type-generic body of field_generators.c (FLT, SFX defined by the
- * includer): FLT is the output element type; values are computed in double
- * and rounded once on store. */
+/* Parallel test-input generators (DIPY vector_fields.pyx
+ * create_random_displacement_{2,3}d, create_harmonic_fields_{2,3}d,
+ * create_circle, create_sphere). Split by row (2D) or (slice, row) pair
+ * (3D); each voxel is computed by the same kernels/field_generators_point.h
+ * code as the reference. The random draws are keyed by (seed, voxel index),
+ * never taken from a shared stream, so the field is the same for any thread
+ * count and schedule. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "field_generators_point.h"
+#include "kernels_field_generators.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
+
+/* FLT is the output element type; values are computed in double and
+ * rounded once on store. */
 
 void SFX(omreg_par_create_random_displacement_2d)(const size_t from_shape[2],
                                                   const double *from_grid2world,
@@ -115,3 +141,5 @@ void SFX(omreg_par_create_sphere)(const size_t shape[3], ptrdiff_t radius, FLT *
                                                  (ptrdiff_t)j - mid_col, radius);
     }
 }
+
+#endif /* FLT */

@@ -1,4 +1,31 @@
-/* Type-generic body of gradient.c (FLT, SFX defined by the includer). */
+/* Parallel image gradient in physical units (DIPY vector_fields.pyx
+ * _gradient_{2,3}d, _sparse_gradient_{2,3}d): for each sample point x and
+ * axis p, g_p = (I(x + h_p e_p) - I(x - h_p e_p)) / spacing_p with
+ * h_p = spacing_p / 2, both lookups through img_world2grid. Dense grids are
+ * split by (slice, row) pairs and point lists by index; every output voxel
+ * is computed exactly as in the reference, so the bits are the same; the
+ * 3D lookups take interp_fast.h's path for cells inside the grid. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "interp_fast.h"
+#define GRADIENT_LOOKUP_3D SFX(fast_interp_scalar_3d)
+#include "gradient_point.h"
+#include "kernels_gradient.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_gradient_2d)(const FLT *img, const size_t img_shape[2],
                                 const double *img_world2grid, const double img_spacing[2],
@@ -64,3 +91,5 @@ void SFX(omreg_par_sparse_gradient_3d)(const FLT *img, const size_t img_shape[3]
                                            img_world2grid, img_spacing, &points[3 * p],
                                            &out[3 * p]);
 }
+
+#endif /* FLT */

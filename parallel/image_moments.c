@@ -1,4 +1,24 @@
-/* Type-generic body of image_moments.c (FLT, SFX defined by the includer). */
+/* Parallel canonical-order moments (kernels_reduce.h): threads fill the
+ * per-block partials in scratch, then one thread adds them in block order,
+ * which is exactly the reference's sequence of additions. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "kernels_reduce.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_image_moments)(const FLT *img, size_t n, double *scratch, double out[2])
 {
@@ -24,3 +44,5 @@ void SFX(omreg_par_image_moments)(const FLT *img, size_t n, double *scratch, dou
     out[0] = total;
     out[1] = total_sq;
 }
+
+#endif /* FLT */

@@ -1,4 +1,42 @@
-/* Type-generic body of interp_fast.h (FLT, SFX defined by the includer). */
+/* Trilinear lookup for the parallel kernels, with the bits of DIPY's
+ * _interpolate_scalar_3d (kernels/interp_point_body.h, the specification).
+ * Where the whole 2x2x2 cell lies inside the grid, which is every point but
+ * those within one voxel of the border, all eight of the reference's bounds
+ * tests hold: this path drops them, takes the floors by truncation (the
+ * point is in (-1, n), so floor is the truncation, one less below 0), and
+ * adds the eight terms in the reference's order into a local FLT (the
+ * reference accumulates in *out, an FLT, rounding after every term as this
+ * does). Other points (outside or on the border) go to the reference's
+ * lookup. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#ifndef OMREG_PARALLEL_INTERP_FAST_H
+#define OMREG_PARALLEL_INTERP_FAST_H
+
+#include <stddef.h>
+
+#include "interp_point.h"
+
+/* inlined into every caller even six times over (the gradient): a call
+ * costs a fifth of the lookup */
+#define OMREG_ALWAYS_INLINE __attribute__((always_inline))
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#endif /* OMREG_PARALLEL_INTERP_FAST_H */
+
+#else /* FLT: the type-generic body */
 
 /* The cell of grid point (dkk, dii, djj) when all eight neighbours are
  * inside: *at is the index of its low corner, off[] and w[] the eight
@@ -81,3 +119,5 @@ static inline OMREG_ALWAYS_INLINE int SFX(fast_interp_vector_3d)(const FLT *f, p
     }
     return 1;
 }
+
+#endif /* FLT */

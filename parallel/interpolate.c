@@ -1,4 +1,26 @@
-/* Type-generic body of interpolate.c (FLT, SFX defined by the includer). */
+/* Parallel point-list interpolation: points are independent, so any split
+ * of the index range gives the reference bits
+ * (DIPY dipy/core/interpolation.pyx interpolate_*); 3D scalar lookups
+ * through interp_fast.h, which has the reference's bits. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "interp_fast.h"
+#include "kernels_interpolate.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_interpolate_scalar_2d)(const FLT *img, const size_t shape[2],
                                           const double *locs, size_t n, FLT *out, int *inside)
@@ -56,3 +78,5 @@ void SFX(omreg_par_interpolate_scalar_nn_3d)(const FLT *img, const size_t shape[
                                              (ptrdiff_t)shape[2], locs[3 * p], locs[3 * p + 1],
                                              locs[3 * p + 2], &out[p]);
 }
+
+#endif /* FLT */

@@ -1,4 +1,34 @@
-/* Type-generic body of invert.c (FLT, SFX defined by the includer). */
+/* Parallel passes of DIPY's fixed-point field inversion
+ * (vector_fields.pyx invert_vector_field_fixed_point_{2,3}d). Residual:
+ * threads take whole grid rows (the canonical block, one (k, i) pair in
+ * 3D), compute q and the row's norm sum and maximum exactly as the
+ * reference does, store them in scratch[row]; one thread then combines the
+ * rows in order, the reference's sequence of additions. Step: pointwise,
+ * split by grid rows; every voxel is updated with the reference's
+ * arithmetic, so the bits do not depend on the split. 3D field lookups
+ * take interp_fast.h's path inside the grid (same bits). */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "vector_fields_fp_guard.h" /* first: see there */
+#include "interp_fast.h"
+#include "kernels_vector_fields.h"
+#define VECTOR_FIELDS_LOOKUP_3D SFX(fast_interp_vector_3d)
+#include "vector_fields_point.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_invert_vector_field_residual_2d)(const FLT *d, const size_t shape[2],
                                                     const double *d_world2grid,
@@ -79,3 +109,5 @@ void SFX(omreg_par_invert_vector_field_step_3d)(const size_t shape[3], const dou
             SFX(invert_step_point_3d)(&q[3 * v], s, &p[3 * v]);
         }
 }
+
+#endif /* FLT */

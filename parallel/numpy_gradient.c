@@ -1,4 +1,26 @@
-/* Type-generic body of numpy_gradient.c (FLT, SFX defined by the includer). */
+/* Parallel numpy.gradient (kernels_numpy_gradient.h): every voxel's
+ * derivatives depend only on the input, so rows (2D) or (slice, row)
+ * pairs (3D) are split over threads; the per-voxel arithmetic is the
+ * reference's (numpy_gradient_point.h), so the result is bitwise equal. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "kernels_numpy_gradient.h"
+#include "numpy_gradient_point.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_numpy_gradient_2d)(const FLT *img, const size_t shape[2], FLT *out)
 {
@@ -26,3 +48,5 @@ void SFX(omreg_par_numpy_gradient_3d)(const FLT *img, const size_t shape[3], FLT
         }
     }
 }
+
+#endif /* FLT */

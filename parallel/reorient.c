@@ -1,4 +1,27 @@
-/* Type-generic body of reorient.c (FLT, SFX defined by the includer). */
+/* Parallel reorientation of a displacement field (DIPY vector_fields.pyx
+ * reorient_vector_field_{2,3}d): v = A (v, 0) in place. Pointwise: threads
+ * take grid rows ((k, i) pairs in 3D); each vector is transformed exactly
+ * as in the reference, so the bits do not depend on the split. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "vector_fields_fp_guard.h" /* first: see there */
+#include "kernels_vector_fields.h"
+#include "vector_fields_point.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_reorient_vector_field_2d)(FLT *d, const size_t shape[2],
                                              const double *affine)
@@ -19,3 +42,5 @@ void SFX(omreg_par_reorient_vector_field_3d)(FLT *d, const size_t shape[3],
         for (size_t j = 0; j < ncols; ++j)
             SFX(reorient_point_3d)(affine, &d[3 * (row * ncols + j)]);
 }
+
+#endif /* FLT */

@@ -1,4 +1,27 @@
-/* Type-generic body of resample_field.c (FLT, SFX defined by the includer). */
+/* Parallel resampling of a displacement field onto another grid (DIPY
+ * vector_fields.pyx resample_displacement_field_{2,3}d): out[x] =
+ * field(diag(factors) x), bi/trilinear, zero outside. Split by output row
+ * (2D) or (slice, row) pair (3D); each voxel is an independent lookup done
+ * by the same interp_point.h code as the reference, so the bits are equal. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "interp_point.h"
+#include "kernels_resample_field.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_resample_displacement_field_2d)(const FLT *field, const size_t shape[2],
                                                    const double factors[2],
@@ -32,3 +55,5 @@ void SFX(omreg_par_resample_displacement_field_3d)(const FLT *field, const size_
         }
     }
 }
+
+#endif /* FLT */

@@ -1,4 +1,27 @@
-/* Type-generic body of simplify_warp.c (FLT, SFX defined by the includer). */
+/* Parallel simplification of a warp (DIPY vector_fields.pyx
+ * simplify_warp_function_{2,3}d): out[x] = W d(U x) + V x - x. Pointwise:
+ * threads take output rows ((k, i) pairs in 3D); each voxel is computed
+ * exactly as in the reference, so the bits do not depend on the split. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "vector_fields_fp_guard.h" /* first: see there */
+#include "kernels_vector_fields.h"
+#include "vector_fields_point.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 void SFX(omreg_par_simplify_warp_function_2d)(const FLT *d, const size_t d_shape[2],
                                               const double *affine_idx_in,
@@ -37,3 +60,5 @@ void SFX(omreg_par_simplify_warp_function_3d)(const FLT *d, const size_t d_shape
         }
     }
 }
+
+#endif /* FLT */

@@ -1,5 +1,30 @@
-/* Type-generic body of transform_affine.c (FLT, SFX defined by the includer).
- * LOOKUP2/LOOKUP3 select the linear or nearest point lookup. */
+/* Parallel affine resampling in grid coordinates (DIPY vector_fields.pyx
+ * transform_{2,3}d_affine[_nn]): out[x] = img(A x), linear or nearest,
+ * 0 outside; A NULL is the identity. Split by output row (2D) or by
+ * (slice, row) (3D); every voxel is computed as in the reference (3D
+ * linear lookups through interp_fast.h, which has the reference's bits). */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "affine_apply.h"
+#include "interp_fast.h"
+#include "kernels_transform.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
+
+/* LOOKUP2/LOOKUP3 select the linear or nearest point lookup. */
 
 #define DEFINE_TRANSFORM_2D(NAME, LOOKUP2)                                                     \
     void SFX(NAME)(const FLT *img, const size_t img_shape[2], const size_t out_shape[2],     \
@@ -48,3 +73,5 @@ DEFINE_TRANSFORM_3D(omreg_par_transform_affine_nn_3d, SFX(interp_scalar_nn_3d))
 
 #undef DEFINE_TRANSFORM_2D
 #undef DEFINE_TRANSFORM_3D
+
+#endif /* FLT */

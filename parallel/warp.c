@@ -1,5 +1,32 @@
-/* Type-generic body of warp.c (FLT, SFX defined by the includer).
- * LOOKUP2/LOOKUP3 select the linear or nearest image lookup. */
+/* Parallel warping of images through a displacement field (DIPY
+ * vector_fields.pyx warp_{2,3}d and warp_{2,3}d_nn): out[x] =
+ * img(C * field(A x) + B x), bi/trilinear or nearest, 0 outside. Split by
+ * output row (2D) or (slice, row) pair (3D); every voxel is independent and
+ * computed by the same warp_point.h code as the reference, so the bits are
+ * the same for any thread count and schedule (3D linear image lookups
+ * through interp_fast.h, which has the reference's bits). */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "interp_fast.h"
+#include "kernels_warp.h"
+#include "warp_point.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
+
+/* LOOKUP2/LOOKUP3 select the linear or nearest image lookup. */
 
 #ifdef OMREG_CANARY_WARP_DROP_LAST_ROW
 #define WARP_CANARY_ROWS_DROPPED 1 /* planted (ci/canaries.tsv): last row never written */
@@ -59,3 +86,5 @@ DEFINE_WARP_3D(omreg_par_warp_nn_3d, SFX(interp_scalar_nn_3d))
 #undef DEFINE_WARP_2D
 #undef DEFINE_WARP_3D
 #undef WARP_CANARY_ROWS_DROPPED
+
+#endif /* FLT */

@@ -1,4 +1,27 @@
-/* Type-generic body of warp_coordinates.c (FLT, SFX defined by the includer). */
+/* Parallel warp of a point list through a displacement field (DIPY
+ * vector_fields.pyx warp_coordinates_{2,3}d): out[p] = world2out (in2world p
+ * + field(in2grid p)). Split by point; each point is computed by the same
+ * warp_point.h code as the reference and written to its own slot, so the
+ * bits are the same for any thread count and schedule. */
+/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
+ * double with SFX _f64, then float with _f32; the part after #else is the body. */
+#ifndef FLT
+#include "kernels_warp.h"
+#include "warp_point.h"
+
+#define FLT double
+#define SFX(name) name##_f64
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#define FLT float
+#define SFX(name) name##_f32
+#include __FILE__
+#undef FLT
+#undef SFX
+
+#else /* FLT: the type-generic body */
 
 OMREG_NO_SLP_VECTORIZE
 void SFX(omreg_par_warp_coordinates_2d)(const FLT *field, const size_t field_shape[2],
@@ -24,3 +47,5 @@ void SFX(omreg_par_warp_coordinates_3d)(const FLT *field, const size_t field_sha
                                 (ptrdiff_t)field_shape[2], in2world, in2grid, world2out,
                                 &points[3 * p], &out[3 * p]);
 }
+
+#endif /* FLT */
