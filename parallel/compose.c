@@ -6,8 +6,8 @@
  * differs. The partials go to scratch[row] and one thread combines them in
  * row order afterwards, which is the reference's sequence of additions.
  * 3D field lookups take interp_fast.h's path inside the grid (same bits). */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "vector_fields_fp_guard.h" /* first: see there */
 #include "interp_fast.h"
@@ -17,13 +17,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "compose.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "compose.c"
 #undef FLT
 #undef SFX
 

@@ -23,8 +23,8 @@
  * - Steps: shared out by grid row = energy block; each block's partial goes
  *   to scratch[block] and one thread adds them in block order, the
  *   reference's sequence of additions. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "crosscorr_point.h"
 #include "kernels_crosscorr.h"
@@ -33,13 +33,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "crosscorr.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "crosscorr.c"
 #undef FLT
 #undef SFX
 

@@ -8,20 +8,20 @@
  * division by the count is the same FLT operation, so the bits are equal.
  * Split by output row (2D) or (slice, row) pair (3D); cells never share
  * memory, so nothing depends on the thread count or schedule. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_resample_field.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "downsample.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "downsample.c"
 #undef FLT
 #undef SFX
 

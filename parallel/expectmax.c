@@ -10,21 +10,21 @@
  * bits do not depend on threads or schedule. Min, max and counts are exact,
  * so their block merge equals the reference's single serial pass. Per-voxel
  * outputs (classes, steps) are written once by the thread owning the block. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "expectmax_point.h"
 #include "kernels_expectmax.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "expectmax.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "expectmax.c"
 #undef FLT
 #undef SFX
 

@@ -5,21 +5,21 @@
  * code as the reference. The random draws are keyed by (seed, voxel index),
  * never taken from a shared stream, so the field is the same for any thread
  * count and schedule. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "field_generators_point.h"
 #include "kernels_field_generators.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "field_generators.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "field_generators.c"
 #undef FLT
 #undef SFX
 

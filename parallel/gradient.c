@@ -5,8 +5,8 @@
  * split by (slice, row) pairs and point lists by index; every output voxel
  * is computed exactly as in the reference, so the bits are the same; the
  * 3D lookups take interp_fast.h's path for cells inside the grid. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "interp_fast.h"
 #define GRADIENT_LOOKUP_3D SFX(fast_interp_scalar_3d)
@@ -15,13 +15,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "gradient.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "gradient.c"
 #undef FLT
 #undef SFX
 

@@ -1,20 +1,20 @@
 /* Parallel canonical-order moments (kernels_reduce.h): threads fill the
  * per-block partials in scratch, then one thread adds them in block order,
  * which is exactly the reference's sequence of additions. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_reduce.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "image_moments.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "image_moments.c"
 #undef FLT
 #undef SFX
 

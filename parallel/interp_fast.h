@@ -8,8 +8,8 @@
  * reference accumulates in *out, an FLT, rounding after every term as this
  * does). Other points (outside or on the border) go to the reference's
  * lookup. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #ifndef OMREG_PARALLEL_INTERP_FAST_H
 #define OMREG_PARALLEL_INTERP_FAST_H
@@ -24,13 +24,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "interp_fast.h"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "interp_fast.h"
 #undef FLT
 #undef SFX
 

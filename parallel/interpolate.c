@@ -2,21 +2,21 @@
  * of the index range gives the reference bits
  * (DIPY dipy/core/interpolation.pyx interpolate_*); 3D scalar lookups
  * through interp_fast.h, which has the reference's bits. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "interp_fast.h"
 #include "kernels_interpolate.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "interpolate.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "interpolate.c"
 #undef FLT
 #undef SFX
 

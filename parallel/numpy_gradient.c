@@ -2,21 +2,21 @@
  * derivatives depend only on the input, so rows (2D) or (slice, row)
  * pairs (3D) are split over threads; the per-voxel arithmetic is the
  * reference's (numpy_gradient_point.h), so the result is bitwise equal. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_numpy_gradient.h"
 #include "numpy_gradient_point.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "numpy_gradient.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "numpy_gradient.c"
 #undef FLT
 #undef SFX
 

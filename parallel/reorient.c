@@ -2,8 +2,8 @@
  * reorient_vector_field_{2,3}d): v = A (v, 0) in place. Pointwise: threads
  * take grid rows ((k, i) pairs in 3D); each vector is transformed exactly
  * as in the reference, so the bits do not depend on the split. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "vector_fields_fp_guard.h" /* first: see there */
 #include "kernels_vector_fields.h"
@@ -11,13 +11,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "reorient.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "reorient.c"
 #undef FLT
 #undef SFX
 

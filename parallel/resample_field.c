@@ -3,21 +3,21 @@
  * field(diag(factors) x), bi/trilinear, zero outside. Split by output row
  * (2D) or (slice, row) pair (3D); each voxel is an independent lookup done
  * by the same interp_point.h code as the reference, so the bits are equal. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "interp_point.h"
 #include "kernels_resample_field.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "resample_field.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "resample_field.c"
 #undef FLT
 #undef SFX
 

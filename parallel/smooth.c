@@ -11,8 +11,8 @@
  * accumulator that receives x*w[0] and then the pair terms k = r..1
  * exactly as in the reference, so the bits are the same for any thread
  * count or schedule. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include <omp.h>
 
@@ -24,13 +24,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "smooth.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "smooth.c"
 #undef FLT
 #undef SFX
 

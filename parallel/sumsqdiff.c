@@ -18,8 +18,8 @@
  * to a few voxels: below SSD_PARALLEL_MIN_VOXELS they run on one thread
  * (an `if` clause; the bits are the same for any team size), so the
  * 2k sweeps per coarse level do not each pay a fork and a barrier. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_sumsqdiff.h"
 #include "sumsqdiff_point.h"
@@ -32,13 +32,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "sumsqdiff.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "sumsqdiff.c"
 #undef FLT
 #undef SFX
 

@@ -3,8 +3,8 @@
  * 0 outside; A NULL is the identity. Split by output row (2D) or by
  * (slice, row) (3D); every voxel is computed as in the reference (3D
  * linear lookups through interp_fast.h, which has the reference's bits). */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "affine_apply.h"
 #include "interp_fast.h"
@@ -12,13 +12,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "transform_affine.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "transform_affine.c"
 #undef FLT
 #undef SFX
 

@@ -5,8 +5,8 @@
  * computed by the same warp_point.h code as the reference, so the bits are
  * the same for any thread count and schedule (3D linear image lookups
  * through interp_fast.h, which has the reference's bits). */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "interp_fast.h"
 #include "kernels_warp.h"
@@ -14,13 +14,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "warp.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "warp.c"
 #undef FLT
 #undef SFX
 

@@ -3,21 +3,21 @@
  * + field(in2grid p)). Split by point; each point is computed by the same
  * warp_point.h code as the reference and written to its own slot, so the
  * bits are the same for any thread count and schedule. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_warp.h"
 #include "warp_point.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "warp_coordinates.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "warp_coordinates.c"
 #undef FLT
 #undef SFX
 

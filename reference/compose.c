@@ -3,8 +3,8 @@
  * 0 where d2 cannot be interpolated, with the norm statistics reduced per
  * grid row (the canonical block, kernels_vector_fields.h) and the row
  * partials combined in row order. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "vector_fields_fp_guard.h" /* first: see there */
 #include "kernels_vector_fields.h"
@@ -12,13 +12,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "compose.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "compose.c"
 #undef FLT
 #undef SFX
 

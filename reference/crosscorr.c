@@ -3,21 +3,21 @@
  * forward/backward steps with their energy (kernels_crosscorr.h). Plain
  * loops in DIPY's order; the step energy is summed per grid row, rows in
  * order (the canonical order). */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "crosscorr_point.h"
 #include "kernels_crosscorr.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "crosscorr.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "crosscorr.c"
 #undef FLT
 #undef SFX
 

@@ -6,8 +6,8 @@
  * then each cell is divided by its count (in FLT). The counts are computed
  * from the shape instead of DIPY's count array: 2 per axis, 1 on the last
  * cell of an odd axis. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_resample_field.h"
 
@@ -16,13 +16,13 @@ static inline size_t half_count(size_t n, size_t c) { return 2 * c + 1 < n ? 2 :
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "downsample.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "downsample.c"
 #undef FLT
 #undef SFX
 

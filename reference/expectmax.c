@@ -6,21 +6,21 @@
  * totals as soon as the block is done is the same arithmetic as storing
  * them and adding them afterwards). The range (min, max) and the counts are
  * exact in any order, so they are computed in one serial pass as DIPY does. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "expectmax_point.h"
 #include "kernels_expectmax.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "expectmax.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "expectmax.c"
 #undef FLT
 #undef SFX
 

@@ -4,21 +4,21 @@
  * order, per-voxel formulas in kernels/field_generators_point.h. The random
  * field draws from omreg's counter-based generator keyed by (seed, voxel
  * index), so its values do not depend on the visiting order. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "field_generators_point.h"
 #include "kernels_field_generators.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "field_generators.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "field_generators.c"
 #undef FLT
 #undef SFX
 

@@ -2,21 +2,21 @@
  * _gradient_{2,3}d, _sparse_gradient_{2,3}d): for each sample point x and
  * axis p, g_p = (I(x + h_p e_p) - I(x - h_p e_p)) / spacing_p with
  * h_p = spacing_p / 2, both lookups through img_world2grid. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "gradient_point.h"
 #include "kernels_gradient.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "gradient.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "gradient.c"
 #undef FLT
 #undef SFX
 

@@ -2,20 +2,20 @@
  * block by block (kernels_reduce.h). Serially, adding each block's partial
  * to the total as soon as the block is done is the same arithmetic as
  * storing the partials and adding them in block order. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_reduce.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "image_moments.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "image_moments.c"
 #undef FLT
 #undef SFX
 

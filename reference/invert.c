@@ -3,8 +3,8 @@
  * al. 2008): the residual q = p o d with its norm sum (per grid row, rows
  * combined in order) and maximum, and the step p -= s(|q|) q. The iteration
  * and its stopping rule live in api/vector_fields_api.c. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "vector_fields_fp_guard.h" /* first: see there */
 #include "kernels_vector_fields.h"
@@ -12,13 +12,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "invert.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "invert.c"
 #undef FLT
 #undef SFX
 

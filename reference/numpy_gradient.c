@@ -1,21 +1,21 @@
 /* Reference numpy.gradient (unit spacing, edge_order 1) of 2D and 3D
  * images into a field, as DIPY 1.6's SyN metrics use it
  * (kernels_numpy_gradient.h): voxels in C order, axes in order. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_numpy_gradient.h"
 #include "numpy_gradient_point.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "numpy_gradient.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "numpy_gradient.c"
 #undef FLT
 #undef SFX
 

@@ -1,8 +1,8 @@
 /* Reference reorientation of a displacement field (DIPY vector_fields.pyx
  * reorient_vector_field_{2,3}d): every vector v becomes A (v, 0), in place;
  * the translation of A meets the homogeneous 0 of a vector. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "vector_fields_fp_guard.h" /* first: see there */
 #include "kernels_vector_fields.h"
@@ -10,13 +10,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "reorient.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "reorient.c"
 #undef FLT
 #undef SFX
 

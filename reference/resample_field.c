@@ -3,21 +3,21 @@
  * fields between pyramid levels): out[x] = field(diag(factors) x) by
  * bi/trilinear interpolation, zero outside the field. The vectors are not
  * rescaled (DIPY's fields live in world units). */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "interp_point.h"
 #include "kernels_resample_field.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "resample_field.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "resample_field.c"
 #undef FLT
 #undef SFX
 

@@ -1,8 +1,8 @@
 /* Reference simplification of a warp (DIPY vector_fields.pyx
  * simplify_warp_function_{2,3}d): out[x] = W d(U x) + V x - x over the
  * output grid, folding the affines of a diffeomorphic map into one field. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "vector_fields_fp_guard.h" /* first: see there */
 #include "kernels_vector_fields.h"
@@ -10,13 +10,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "simplify_warp.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "simplify_warp.c"
 #undef FLT
 #undef SFX
 

@@ -3,21 +3,21 @@
  * for every line along `axis`, copy it to a double buffer, extend it with
  * scipy's boundary rule, and store out[i] = x[i]*w[0] + sum_{k=r..1}
  * (x[i-k] + x[i+k])*w[k], rounded to the element type. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_smooth.h"
 #include "smooth_line.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "smooth.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "smooth.c"
 #undef FLT
 #undef SFX
 

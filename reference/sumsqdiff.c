@@ -3,21 +3,21 @@
  * Gauss-Seidel sweep, residual and field addition, as plain serial loops
  * with the canonical row-block reductions; plus the raster-order
  * (lexicographic) sweep that is DIPY's own, kept for the golden test. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_sumsqdiff.h"
 #include "sumsqdiff_point.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "sumsqdiff.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "sumsqdiff.c"
 #undef FLT
 #undef SFX
 

@@ -1,8 +1,8 @@
 /* Reference affine resampling in grid coordinates (DIPY vector_fields.pyx
  * transform_{2,3}d_affine[_nn]): out[x] = img(A x), linear or nearest,
  * 0 outside; A NULL is the identity. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "affine_apply.h"
 #include "interp_point.h"
@@ -10,13 +10,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "transform_affine.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "transform_affine.c"
 #undef FLT
 #undef SFX
 

@@ -3,8 +3,8 @@
  * the sampling grid, out[x] = img(C * field(A x) + B x), bi/trilinear or
  * nearest, 0 outside the image (warp_point.h has the formula). Plain
  * raster-order loops, one independent voxel at a time. */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "interp_point.h"
 #include "kernels_warp.h"
@@ -12,13 +12,13 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "warp.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "warp.c"
 #undef FLT
 #undef SFX
 

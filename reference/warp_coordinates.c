@@ -2,21 +2,21 @@
  * vector_fields.pyx warp_coordinates_{2,3}d): out[p] = world2out (in2world p
  * + field(in2grid p)), field interpolated linearly, zero outside; NULL
  * affines are identities (the entry point resolves DIPY's in2grid rule). */
-/* Instantiated here: the file includes itself (#include __FILE__) once per type, FLT
- * double with SFX _f64, then float with _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "kernels_warp.h"
 #include "warp_point.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include __FILE__
+#include "warp_coordinates.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include __FILE__
+#include "warp_coordinates.c"
 #undef FLT
 #undef SFX
 
