@@ -5,9 +5,10 @@
 
 Every `#include "name"` in a room's .c/.h must be the room's own file, a file
 of a room it may include (ALLOWED below), a public header (omreg/...), or one
-of EXTERNAL. CMake enforces the same table by giving each room's target only
-those include directories; this check also covers headers no target compiles
-on its own, and names the offending line. It also checks that no room of the
+of EXTERNAL; a .c file may include only itself (the per-type instantiation
+of reference/ and parallel/). CMake enforces the same table by giving each
+room's target only those include directories; this check also covers headers
+no target compiles on its own, and names the offending line. It also checks that no room of the
 library holds more than a quarter of the library's C lines, and that no
 reference/ or parallel/ .c file is a bare instantiation stub (nothing but
 comments, preprocessor lines and blank lines: a family's loops belong in its
@@ -76,6 +77,13 @@ def main(root):
             for m in INCLUDE.finditer(text):
                 inc = m.group(1)
                 checked += 1
+                if inc.endswith(".c") and inc != name:
+                    # a family's .c includes itself by name, once per type; any
+                    # other .c in an #include is a wrong name (a copy or rename)
+                    line = text.count("\n", 0, m.start()) + 1
+                    print(f"{room}/{name}:{line}: includes {inc}: a .c may include only itself")
+                    bad += 1
+                    continue
                 if inc.startswith("omreg/") or inc in EXTERNAL or inc in names:
                     continue
                 if any(inc in files[r] for r in ALLOWED[room]):
