@@ -5,17 +5,141 @@
  * code as the reference. The random draws are keyed by (seed, voxel index),
  * never taken from a shared stream, so the field is the same for any thread
  * count and schedule. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
+#ifndef FLT
 #include "field_generators_point.h"
 #include "kernels_field_generators.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include "field_generators_body.h"
+#include "field_generators.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include "field_generators_body.h"
+#include "field_generators.c"
 #undef FLT
 #undef SFX
+
+#else /* FLT: the type-generic body */
+
+/* FLT is the output element type; values are computed in double and
+ * rounded once on store. */
+
+void SFX(omreg_par_create_random_displacement_2d)(const size_t from_shape[2],
+                                                  const double *from_grid2world,
+                                                  const size_t to_shape[2],
+                                                  const double *to_grid2world, uint64_t seed,
+                                                  FLT *out, int *int_field)
+{
+    const size_t nrows = from_shape[0], ncols = from_shape[1];
+#pragma omp parallel for schedule(runtime)
+    for (size_t i = 0; i < nrows; ++i)
+        for (size_t j = 0; j < ncols; ++j) {
+            size_t v = i * ncols + j;
+            double d[2];
+            random_displacement_point_2d(from_grid2world, to_shape, to_grid2world, seed, i, j, v,
+                                         d, &int_field[2 * v]);
+            out[2 * v] = (FLT)d[0];
+            out[2 * v + 1] = (FLT)d[1];
+        }
+}
+
+void SFX(omreg_par_create_random_displacement_3d)(const size_t from_shape[3],
+                                                  const double *from_grid2world,
+                                                  const size_t to_shape[3],
+                                                  const double *to_grid2world, uint64_t seed,
+                                                  FLT *out, int *int_field)
+{
+    const size_t nrows = from_shape[1], ncols = from_shape[2];
+    const size_t nlines = from_shape[0] * nrows;
+#pragma omp parallel for schedule(runtime)
+    for (size_t line = 0; line < nlines; ++line) {
+        size_t k = line / nrows, i = line % nrows;
+        for (size_t j = 0; j < ncols; ++j) {
+            size_t v = line * ncols + j;
+            double d[3];
+            random_displacement_point_3d(from_grid2world, to_shape, to_grid2world, seed, k, i, j,
+                                         v, d, &int_field[3 * v]);
+            out[3 * v] = (FLT)d[0];
+            out[3 * v + 1] = (FLT)d[1];
+            out[3 * v + 2] = (FLT)d[2];
+        }
+    }
+}
+
+void SFX(omreg_par_create_harmonic_fields_2d)(const size_t shape[2], double b, double m, FLT *d,
+                                              FLT *inv)
+{
+    const size_t nrows = shape[0], ncols = shape[1];
+    const ptrdiff_t mid_row = (ptrdiff_t)nrows / 2, mid_col = (ptrdiff_t)ncols / 2;
+#pragma omp parallel for schedule(runtime)
+    for (size_t i = 0; i < nrows; ++i)
+        for (size_t j = 0; j < ncols; ++j) {
+            size_t v = i * ncols + j;
+            ptrdiff_t ii = (ptrdiff_t)i - mid_row, jj = (ptrdiff_t)j - mid_col;
+            double sd, si;
+            harmonic_factors(ii, jj, b, m, &sd, &si);
+            d[2 * v] = (FLT)((double)ii * sd);
+            d[2 * v + 1] = (FLT)((double)jj * sd);
+            inv[2 * v] = (FLT)(si * (double)ii);
+            inv[2 * v + 1] = (FLT)(si * (double)jj);
+        }
+}
+
+void SFX(omreg_par_create_harmonic_fields_3d)(const size_t shape[3], double b, double m, FLT *d,
+                                              FLT *inv)
+{
+    const size_t nrows = shape[1], ncols = shape[2];
+    const size_t nlines = shape[0] * nrows;
+    const ptrdiff_t mid_slice = (ptrdiff_t)shape[0] / 2, mid_row = (ptrdiff_t)nrows / 2,
+                    mid_col = (ptrdiff_t)ncols / 2;
+#pragma omp parallel for schedule(runtime)
+    for (size_t line = 0; line < nlines; ++line) {
+        size_t k = line / nrows, i = line % nrows;
+        ptrdiff_t kk = (ptrdiff_t)k - mid_slice, ii = (ptrdiff_t)i - mid_row;
+        for (size_t j = 0; j < ncols; ++j) {
+            size_t v = line * ncols + j;
+            ptrdiff_t jj = (ptrdiff_t)j - mid_col;
+            double sd, si;
+            harmonic_factors(ii, jj, b, m, &sd, &si);
+            d[3 * v] = (FLT)((double)kk * sd);
+            d[3 * v + 1] = (FLT)((double)ii * sd);
+            d[3 * v + 2] = (FLT)((double)jj * sd);
+            inv[3 * v] = (FLT)(si * (double)kk);
+            inv[3 * v + 1] = (FLT)(si * (double)ii);
+            inv[3 * v + 2] = (FLT)(si * (double)jj);
+        }
+    }
+}
+
+void SFX(omreg_par_create_circle)(const size_t shape[2], ptrdiff_t radius, FLT *out)
+{
+    const size_t nrows = shape[0], ncols = shape[1];
+    const ptrdiff_t mid_row = (ptrdiff_t)nrows / 2, mid_col = (ptrdiff_t)ncols / 2;
+#pragma omp parallel for schedule(runtime)
+    for (size_t i = 0; i < nrows; ++i)
+        for (size_t j = 0; j < ncols; ++j)
+            out[i * ncols + j] =
+                (FLT)in_ball(0, (ptrdiff_t)i - mid_row, (ptrdiff_t)j - mid_col, radius);
+}
+
+void SFX(omreg_par_create_sphere)(const size_t shape[3], ptrdiff_t radius, FLT *out)
+{
+    const size_t nrows = shape[1], ncols = shape[2];
+    const size_t nlines = shape[0] * nrows;
+    const ptrdiff_t mid_slice = (ptrdiff_t)shape[0] / 2, mid_row = (ptrdiff_t)nrows / 2,
+                    mid_col = (ptrdiff_t)ncols / 2;
+#pragma omp parallel for schedule(runtime)
+    for (size_t line = 0; line < nlines; ++line) {
+        size_t k = line / nrows, i = line % nrows;
+        for (size_t j = 0; j < ncols; ++j)
+            out[line * ncols + j] = (FLT)in_ball((ptrdiff_t)k - mid_slice,
+                                                 (ptrdiff_t)i - mid_row,
+                                                 (ptrdiff_t)j - mid_col, radius);
+    }
+}
+
+#endif /* FLT */

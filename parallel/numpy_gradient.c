@@ -2,17 +2,51 @@
  * derivatives depend only on the input, so rows (2D) or (slice, row)
  * pairs (3D) are split over threads; the per-voxel arithmetic is the
  * reference's (numpy_gradient_point.h), so the result is bitwise equal. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
+#ifndef FLT
 #include "kernels_numpy_gradient.h"
 #include "numpy_gradient_point.h"
 
 #define FLT double
 #define SFX(name) name##_f64
-#include "numpy_gradient_body.h"
+#include "numpy_gradient.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include "numpy_gradient_body.h"
+#include "numpy_gradient.c"
 #undef FLT
 #undef SFX
+
+#else /* FLT: the type-generic body */
+
+void SFX(omreg_par_numpy_gradient_2d)(const FLT *img, const size_t shape[2], FLT *out)
+{
+    const size_t nr = shape[0], nc = shape[1];
+#pragma omp parallel for schedule(runtime)
+    for (size_t i = 0; i < nr; ++i)
+        for (size_t j = 0; j < nc; ++j) {
+            const size_t v = i * nc + j;
+            out[2 * v] = SFX(numpy_diff)(img + v, i, nr, nc);
+            out[2 * v + 1] = SFX(numpy_diff)(img + v, j, nc, 1);
+        }
+}
+
+void SFX(omreg_par_numpy_gradient_3d)(const FLT *img, const size_t shape[3], FLT *out)
+{
+    const size_t ns = shape[0], nr = shape[1], nc = shape[2];
+#pragma omp parallel for schedule(runtime)
+    for (size_t row = 0; row < ns * nr; ++row) {
+        const size_t k = row / nr, i = row % nr;
+        for (size_t j = 0; j < nc; ++j) {
+            const size_t v = row * nc + j;
+            out[3 * v] = SFX(numpy_diff)(img + v, k, ns, nr * nc);
+            out[3 * v + 1] = SFX(numpy_diff)(img + v, i, nr, nc);
+            out[3 * v + 2] = SFX(numpy_diff)(img + v, j, nc, 1);
+        }
+    }
+}
+
+#endif /* FLT */

@@ -18,6 +18,9 @@
  * to a few voxels: below SSD_PARALLEL_MIN_VOXELS they run on one thread
  * (an `if` clause; the bits are the same for any team size), so the
  * 2k sweeps per coarse level do not each pay a fork and a barrier. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
+ * double and SFX _f64, once with float and _f32; the part after #else is the body. */
+#ifndef FLT
 #include "kernels_sumsqdiff.h"
 #include "sumsqdiff_point.h"
 
@@ -29,12 +32,204 @@
 
 #define FLT double
 #define SFX(name) name##_f64
-#include "sumsqdiff_body.h"
+#include "sumsqdiff.c"
 #undef FLT
 #undef SFX
 
 #define FLT float
 #define SFX(name) name##_f32
-#include "sumsqdiff_body.h"
+#include "sumsqdiff.c"
 #undef FLT
 #undef SFX
+
+#else /* FLT: the type-generic body */
+
+void SFX(omreg_par_compute_energy_ssd_2d)(const FLT *delta, const size_t shape[2],
+                                          double *scratch, double *energy)
+{
+    const size_t nr = shape[0], nc = shape[1];
+#pragma omp parallel for schedule(runtime)
+    for (size_t i = 0; i < nr; ++i) {
+        double s = 0;
+        for (size_t j = 0; j < nc; ++j)
+            s += SFX(ssd_energy_point)(delta[i * nc + j]);
+        scratch[OMREG_SSD_SCRATCH_PER_ROW * i] = s;
+    }
+    *energy = ssd_sum_rows(scratch, nr);
+}
+
+void SFX(omreg_par_compute_energy_ssd_3d)(const FLT *delta, const size_t shape[3],
+                                          double *scratch, double *energy)
+{
+    const size_t nrows = shape[0] * shape[1], nc = shape[2];
+#pragma omp parallel for schedule(runtime)
+    for (size_t row = 0; row < nrows; ++row) {
+        double s = 0;
+        for (size_t j = 0; j < nc; ++j)
+            s += SFX(ssd_energy_point)(delta[row * nc + j]);
+        scratch[OMREG_SSD_SCRATCH_PER_ROW * row] = s;
+    }
+    *energy = ssd_sum_rows(scratch, nrows);
+}
+
+void SFX(omreg_par_compute_ssd_demons_step_2d)(const FLT *delta, const FLT *grad,
+                                               const size_t shape[2], double sigma_sq_x,
+                                               FLT *out, double *scratch, double *energy)
+{
+    const size_t nr = shape[0], nc = shape[1];
+#pragma omp parallel for schedule(runtime)
+    for (size_t i = 0; i < nr; ++i) {
+        double s = 0;
+        for (size_t j = 0; j < nc; ++j)
+            s += SFX(ssd_demons_point)(2, delta, grad, sigma_sq_x, i * nc + j, out);
+        scratch[OMREG_SSD_SCRATCH_PER_ROW * i] = s;
+    }
+    *energy = ssd_sum_rows(scratch, nr);
+}
+
+void SFX(omreg_par_compute_ssd_demons_step_3d)(const FLT *delta, const FLT *grad,
+                                               const size_t shape[3], double sigma_sq_x,
+                                               FLT *out, double *scratch, double *energy)
+{
+    const size_t nrows = shape[0] * shape[1], nc = shape[2];
+#pragma omp parallel for schedule(runtime)
+    for (size_t row = 0; row < nrows; ++row) {
+        double s = 0;
+        for (size_t j = 0; j < nc; ++j)
+            s += SFX(ssd_demons_point)(3, delta, grad, sigma_sq_x, row * nc + j, out);
+        scratch[OMREG_SSD_SCRATCH_PER_ROW * row] = s;
+    }
+    *energy = ssd_sum_rows(scratch, nrows);
+}
+
+/* Rows [0, nr) of one colour of the 2D sweep, each row's maximum change
+ * into scratch[i] (colour 0) or merged into it (colour 1). Called by every
+ * thread of the team: the worksharing loop splits the rows. */
+static inline void SFX(par_sweep_colour_2d)(const FLT *delta, const FLT *sigmasq,
+                                            const FLT *grad, const FLT *target, size_t nr,
+                                            size_t nc, double lambda, FLT *disp, double *scratch,
+                                            size_t colour)
+{
+#pragma omp for schedule(runtime) nowait
+    for (size_t i = 0; i < nr; ++i) {
+        double m = colour == 0 ? 0 : scratch[OMREG_SSD_SCRATCH_PER_ROW * i];
+        for (size_t j = (colour + i) % 2; j < nc; j += 2) {
+            double opt = SFX(ssd_gs_point_2d)(delta, sigmasq, grad, target, nr, nc, lambda, i, j,
+                                              disp);
+            if (m < opt)
+                m = opt;
+        }
+        scratch[OMREG_SSD_SCRATCH_PER_ROW * i] = m;
+    }
+}
+
+/* The same for the (k, i) rows of the 3D sweep. */
+static inline void SFX(par_sweep_colour_3d)(const FLT *delta, const FLT *sigmasq,
+                                            const FLT *grad, const FLT *target, size_t ns,
+                                            size_t nr, size_t nc, double lambda, FLT *disp,
+                                            double *scratch, size_t colour)
+{
+#pragma omp for schedule(runtime) nowait
+    for (size_t row = 0; row < ns * nr; ++row) {
+        const size_t k = row / nr, i = row % nr;
+        double m = colour == 0 ? 0 : scratch[OMREG_SSD_SCRATCH_PER_ROW * row];
+        for (size_t j = (colour + k + i) % 2; j < nc; j += 2) {
+            double opt = SFX(ssd_gs_point_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda,
+                                              k, i, j, disp, NULL);
+            if (m < opt)
+                m = opt;
+        }
+        scratch[OMREG_SSD_SCRATCH_PER_ROW * row] = m;
+    }
+}
+
+/* Colour 0, a barrier (colour 1 reads colour 0's new values and scratch
+ * entries that other threads wrote), colour 1; the end of the parallel
+ * region is the barrier before the serial maximum. */
+void SFX(omreg_par_iterate_residual_displacement_field_ssd_2d)(
+    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[2], double lambda, FLT *disp, double *scratch, double *max_step)
+{
+    const size_t nr = shape[0], nc = shape[1];
+#pragma omp parallel if (nr * nc >= SSD_PARALLEL_MIN_VOXELS)
+    {
+        SFX(par_sweep_colour_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch, 0);
+#pragma omp barrier
+        SFX(par_sweep_colour_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch, 1);
+    }
+    *max_step = sqrt(ssd_max_rows(scratch, nr));
+}
+
+void SFX(omreg_par_iterate_residual_displacement_field_ssd_3d)(
+    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[3], double lambda, FLT *disp, double *scratch, double *max_step)
+{
+    const size_t ns = shape[0], nr = shape[1], nc = shape[2];
+#pragma omp parallel if (ns * nr * nc >= SSD_PARALLEL_MIN_VOXELS)
+    {
+        SFX(par_sweep_colour_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch,
+                                 0);
+#pragma omp barrier
+        SFX(par_sweep_colour_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch,
+                                 1);
+    }
+    *max_step = sqrt(ssd_max_rows(scratch, ns * nr));
+}
+
+void SFX(omreg_par_compute_residual_displacement_field_ssd_2d)(
+    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[2], double lambda, const FLT *disp, FLT *residual, double *scratch,
+    double *sqnorm)
+{
+    const size_t nr = shape[0], nc = shape[1];
+#pragma omp parallel for schedule(runtime) if (nr * nc >= SSD_PARALLEL_MIN_VOXELS)
+    for (size_t i = 0; i < nr; ++i) {
+        double s = 0;
+        for (size_t j = 0; j < nc; ++j) {
+            size_t nb[4];
+            int n = ssd_neighbours_2d(nr, nc, i, j, nb);
+            s += SFX(ssd_residual_point)(2, delta, sigmasq, grad, target, lambda, disp,
+                                         i * nc + j, nb, n, residual);
+        }
+        if (sqnorm)
+            scratch[OMREG_SSD_SCRATCH_PER_ROW * i] = s;
+    }
+    if (sqnorm)
+        *sqnorm = ssd_sum_rows(scratch, nr);
+}
+
+void SFX(omreg_par_compute_residual_displacement_field_ssd_3d)(
+    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[3], double lambda, const FLT *disp, FLT *residual, double *scratch,
+    double *sqnorm)
+{
+    const size_t ns = shape[0], nr = shape[1], nc = shape[2], nrows = ns * nr;
+#pragma omp parallel for schedule(runtime) if (nrows * nc >= SSD_PARALLEL_MIN_VOXELS)
+    for (size_t row = 0; row < nrows; ++row) {
+        const size_t k = row / nr, i = row % nr;
+        double s = 0;
+        for (size_t j = 0; j < nc; ++j) {
+            size_t nb[6];
+            int n = ssd_neighbours_3d(ns, nr, nc, k, i, j, nb);
+            s += SFX(ssd_residual_point)(3, delta, sigmasq, grad, target, lambda, disp,
+                                         row * nc + j, nb, n, residual);
+        }
+        if (sqnorm)
+            scratch[OMREG_SSD_SCRATCH_PER_ROW * row] = s;
+    }
+    if (sqnorm)
+        *sqnorm = ssd_sum_rows(scratch, nrows);
+}
+
+void SFX(omreg_par_ssd_add_fields)(FLT *acc, const FLT *inc, size_t n)
+{
+    const size_t nchunks = (n + ADD_CHUNK - 1) / ADD_CHUNK;
+#pragma omp parallel for schedule(runtime) if (n >= SSD_PARALLEL_MIN_VOXELS)
+    for (size_t b = 0; b < nchunks; ++b) {
+        const size_t end = (b + 1) * ADD_CHUNK < n ? (b + 1) * ADD_CHUNK : n;
+        for (size_t v = b * ADD_CHUNK; v < end; ++v)
+            acc[v] = acc[v] + inc[v];
+    }
+}
+
+#endif /* FLT */
