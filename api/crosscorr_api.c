@@ -76,13 +76,14 @@ omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
     int nbuffers = 1;
     if (method == OMREG_CC_SLIDING)
         OMREG_FORWARD(sliding_scratch(fn, backend, static_img, radius, &count, &nbuffers));
-    void *out = NULL, *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&out, nbytes, 1, "CC factors"));
+    void *out = omreg_calloc(nbytes, 1, "CC factors"), *mem = NULL;
+    if (out == NULL)
+        return omreg_calloc_failure();
     if (count > 0) {
-        omreg_status st = omreg_calloc(&mem, count, sizeof(double), "CC window sums scratch");
-        if (st != OMREG_OK) {
+        mem = omreg_calloc(count, sizeof(double), "CC window sums scratch");
+        if (mem == NULL) {
             free(out);
-            return st;
+            return omreg_calloc_failure();
         }
     }
     double *scratch = mem;
@@ -132,8 +133,9 @@ static omreg_status cc_step(const char *fn, const omreg_backend *backend,
                     OMREG_CC_MAX_RADIUS);
     const int ndim = grad->ndim;
     const size_t nblocks = omreg_cc_step_blocks(ndim, grad->shape);
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, nblocks, sizeof(double), "CC energy scratch"));
+    void *mem = omreg_calloc(nblocks, sizeof(double), "CC energy scratch");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     omreg_image *res = NULL;
     omreg_status st = omreg_image_create(&res, ndim, grad->shape, ndim, grad->dtype,
                                          grad->grid2world);

@@ -45,18 +45,18 @@ omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_i
     /* out, levels, hist, range scratch, histogram scratch */
     void *mem[5] = {NULL, NULL, NULL, NULL, NULL};
     const size_t elem = omreg_dtype_size(v->dtype);
-    omreg_status st = omreg_calloc(&mem[0], nvox, sizeof(int), "quantized classes");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&mem[1], L, elem, "quantization levels");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&mem[2], L, sizeof(int), "quantization histogram");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&mem[3], nblocks, 2 * sizeof(double), "quantization range scratch");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&mem[4], hist_rows, sizeof(int), "quantization histogram scratch");
-    if (st != OMREG_OK) {
+    mem[0] = omreg_calloc(nvox, sizeof(int), "quantized classes");
+    if (mem[0] != NULL)
+        mem[1] = omreg_calloc(L, elem, "quantization levels");
+    if (mem[1] != NULL)
+        mem[2] = omreg_calloc(L, sizeof(int), "quantization histogram");
+    if (mem[2] != NULL)
+        mem[3] = omreg_calloc(nblocks, 2 * sizeof(double), "quantization range scratch");
+    if (mem[3] != NULL)
+        mem[4] = omreg_calloc(hist_rows, sizeof(int), "quantization histogram scratch");
+    if (mem[4] == NULL) { /* the chain stops at the first failure */
         free_all(mem, 5);
-        return st;
+        return omreg_calloc_failure();
     }
 
     double range[2];
@@ -116,18 +116,18 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
     /* means, variances, counts, sum scratch, count scratch */
     void *mem[5] = {NULL, NULL, NULL, NULL, NULL};
     const size_t elem = omreg_dtype_size(v->dtype);
-    omreg_status st = omreg_calloc(&mem[0], L, elem, "class means");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&mem[1], L, elem, "class variances");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&mem[2], L + 1, sizeof(int), "class counts");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&mem[3], sum_rows, elem, "class sums scratch");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&mem[4], count_rows, sizeof(int), "class counts scratch");
-    if (st != OMREG_OK) {
+    mem[0] = omreg_calloc(L, elem, "class means");
+    if (mem[0] != NULL)
+        mem[1] = omreg_calloc(L, elem, "class variances");
+    if (mem[1] != NULL)
+        mem[2] = omreg_calloc(L + 1, sizeof(int), "class counts");
+    if (mem[2] != NULL)
+        mem[3] = omreg_calloc(sum_rows, elem, "class sums scratch");
+    if (mem[3] != NULL)
+        mem[4] = omreg_calloc(count_rows, sizeof(int), "class counts scratch");
+    if (mem[4] == NULL) { /* the chain stops at the first failure */
         free_all(mem, 5);
-        return st;
+        return omreg_calloc_failure();
     }
 
     const int ndim = v->ndim;
@@ -197,9 +197,9 @@ omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
                     fn);
 
     const size_t nvox = omreg_image_voxels(delta_field);
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, omreg_reduce_blocks(nvox), sizeof(double),
-                               "EM demons energy scratch"));
+    void *mem = omreg_calloc(omreg_reduce_blocks(nvox), sizeof(double), "EM demons energy scratch");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     omreg_image *step = NULL;
     const int ndim = delta_field->ndim;
     omreg_status st = omreg_image_create(&step, ndim, delta_field->shape, ndim,

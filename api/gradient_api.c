@@ -34,11 +34,10 @@ omreg_status omreg_gradient(const omreg_backend *backend, const omreg_image *img
     omreg_image *field = NULL;
     void *mem = NULL;
     OMREG_FORWARD(omreg_image_create(&field, ndim, out_shape, ndim, img->dtype, out_grid2world));
-    omreg_status st =
-        omreg_calloc(&mem, omreg_image_voxels(field), sizeof(int), "gradient inside flags");
-    if (st != OMREG_OK) {
+    mem = omreg_calloc(omreg_image_voxels(field), sizeof(int), "gradient inside flags");
+    if (mem == NULL) {
         omreg_image_free(field);
-        return st;
+        return omreg_calloc_failure();
     }
     int *flags = mem;
 

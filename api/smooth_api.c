@@ -130,8 +130,9 @@ omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, const o
                     nbuffers);
     size_t count;
     OMREG_FORWARD(omreg_size_mul(&count, per_buffer, (size_t)nbuffers));
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, count, sizeof(double), "gaussian filter line buffers"));
+    void *mem = omreg_calloc(count, sizeof(double), "gaussian filter line buffers");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     double *scratch = mem;
 
     /* Components are filtered separately inside each pass, which equals
@@ -185,8 +186,9 @@ static omreg_status prepare(const char *fn, const omreg_backend *backend, const 
     *mem = NULL;
     if (total == 0)
         return OMREG_OK;
-    void *p = NULL;
-    OMREG_FORWARD(omreg_calloc(&p, total + 2 * widest + 1, sizeof(double), "gaussian weights"));
+    void *p = omreg_calloc(total + 2 * widest + 1, sizeof(double), "gaussian weights");
+    if (p == NULL)
+        return omreg_calloc_failure();
     double *w = p, *phi = w + total;
     for (int a = 0; a < ndim; ++a) {
         if (!(sigmas[a] > SMOOTH_MIN_SIGMA))

@@ -13,9 +13,9 @@ omreg_status omreg_image_moments(const omreg_backend *backend, const omreg_image
     OMREG_FORWARD(api_check_image(fn, backend, img, API_SCALAR));
     OMREG_RETURN_IF(out == NULL, OMREG_EINVAL, "%s: out is NULL", fn);
     const size_t n = omreg_image_voxels(img);
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, omreg_reduce_blocks(n), 2 * sizeof(double),
-                               "moments block scratch"));
+    void *mem = omreg_calloc(omreg_reduce_blocks(n), 2 * sizeof(double), "moments block scratch");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     double *scratch = mem, result[2];
     if (img->dtype == OMREG_F64)
         backend->image_moments_f64(img->data, n, scratch, result);

@@ -79,9 +79,10 @@ static inline omreg_status ssd_check_system(const char *fn, const omreg_backend 
 /* Scratch doubles of one call on delta's grid. */
 static inline omreg_status ssd_alloc_scratch(const omreg_image *delta, double **scratch)
 {
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, omreg_ssd_rows(delta->ndim, delta->shape),
-                               OMREG_SSD_SCRATCH_PER_ROW * sizeof(double), "SSD row scratch"));
+    void *mem = omreg_calloc(omreg_ssd_rows(delta->ndim, delta->shape),
+                             OMREG_SSD_SCRATCH_PER_ROW * sizeof(double), "SSD row scratch");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     *scratch = mem;
     return OMREG_OK;
 }

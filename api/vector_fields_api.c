@@ -76,9 +76,10 @@ omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omr
                     fn);
 
     const size_t nrows = omreg_vf_rows(ndim, d1->shape);
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, nrows, OMREG_COMPOSE_SCRATCH_PER_ROW * sizeof(double),
-                               "composition statistics scratch"));
+    void *mem = omreg_calloc(nrows, OMREG_COMPOSE_SCRATCH_PER_ROW * sizeof(double),
+                             "composition statistics scratch");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     double *scratch = mem, st[3];
     const double *A = premult_index, *B = premult_disp;
     const double t = time_scaling;
@@ -174,14 +175,14 @@ omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
     omreg_image *p = NULL;
     void *q = NULL, *scratch = NULL;
     OMREG_FORWARD(omreg_image_create(&p, ndim, d->shape, ndim, d->dtype, d->grid2world));
-    omreg_status st = omreg_calloc(&q, nbytes, 1, "inversion residual field");
-    if (st == OMREG_OK)
-        st = omreg_calloc(&scratch, nrows, OMREG_INVERT_SCRATCH_PER_ROW * sizeof(double),
-                          "inversion residual scratch");
-    if (st != OMREG_OK) {
+    q = omreg_calloc(nbytes, 1, "inversion residual field");
+    if (q != NULL)
+        scratch = omreg_calloc(nrows, OMREG_INVERT_SCRATCH_PER_ROW * sizeof(double),
+                               "inversion residual scratch");
+    if (scratch == NULL) {
         free(q);
         omreg_image_free(p);
-        return st;
+        return omreg_calloc_failure();
     }
     if (start)
         memcpy(p->data, start->data, nbytes);

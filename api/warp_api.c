@@ -242,11 +242,11 @@ omreg_status omreg_create_random_displacement(const omreg_backend *backend, int 
     int *ints = int_field;
     OMREG_FORWARD(omreg_image_create(&res, ndim, from_shape, ndim, dtype, NULL));
     if (ints == NULL) { /* the kernel always writes the targets: scratch */
-        omreg_status st = omreg_calloc((void **)&ints, omreg_image_voxels(res) * (size_t)ndim,
-                                       sizeof(int), "random displacement targets");
-        if (st != OMREG_OK) {
+        ints = omreg_calloc(omreg_image_voxels(res) * (size_t)ndim, sizeof(int),
+                            "random displacement targets");
+        if (ints == NULL) {
             omreg_image_free(res);
-            return st;
+            return omreg_calloc_failure();
         }
     }
     const size_t *s = res->shape;

@@ -7,6 +7,9 @@
 
 static long fail_countdown; /* 0: hook disabled */
 
+/* the status behind this thread's last NULL from omreg_calloc */
+static _Thread_local omreg_status calloc_failure = OMREG_OK;
+
 void omreg_testing_fail_alloc_at(long n) { fail_countdown = n > 0 ? n : 0; }
 
 omreg_status omreg_size_mul(size_t *out, size_t a, size_t b)
@@ -17,16 +20,25 @@ omreg_status omreg_size_mul(size_t *out, size_t a, size_t b)
     return OMREG_OK;
 }
 
-omreg_status omreg_calloc(void **out, size_t count, size_t size, const char *what)
+omreg_status omreg_calloc_failure(void) { return calloc_failure; }
+
+void *omreg_calloc(size_t count, size_t size, const char *what)
 {
     size_t bytes = 0; /* set by omreg_size_mul on success; 0 silences gcc once it inlines it */
-    OMREG_FORWARD(omreg_size_mul(&bytes, count, size));
-    if (fail_countdown > 0 && --fail_countdown == 0)
-        return omreg_fail(OMREG_ENOMEM, "out of memory allocating %s (%zu bytes, test hook)",
-                          what, bytes);
+    omreg_status st = omreg_size_mul(&bytes, count, size);
+    if (st != OMREG_OK) {
+        calloc_failure = st;
+        return NULL;
+    }
+    if (fail_countdown > 0 && --fail_countdown == 0) {
+        calloc_failure = omreg_fail(OMREG_ENOMEM,
+                                    "out of memory allocating %s (%zu bytes, test hook)", what,
+                                    bytes);
+        return NULL;
+    }
     void *p = calloc(count ? count : 1, size ? size : 1);
-    OMREG_RETURN_IF(p == NULL, OMREG_ENOMEM, "out of memory allocating %s (%zu bytes)", what,
-                    bytes);
-    *out = p;
-    return OMREG_OK;
+    if (p == NULL)
+        calloc_failure = omreg_fail(OMREG_ENOMEM, "out of memory allocating %s (%zu bytes)",
+                                    what, bytes);
+    return p;
 }

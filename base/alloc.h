@@ -10,9 +10,16 @@
 /* *out = a * b, or OMREG_EOVERFLOW when the product does not fit size_t. */
 omreg_status omreg_size_mul(size_t *out, size_t a, size_t b);
 
-/* Zero-initialised array of count elements of size bytes; *out untouched on
- * failure. `what` names the buffer in the error message. */
-omreg_status omreg_calloc(void **out, size_t count, size_t size, const char *what);
+/* Zero-initialised array of count elements of size bytes (never NULL for
+ * zero bytes), or NULL on failure with the message recorded. `what` names the
+ * buffer in the error message. */
+void *omreg_calloc(size_t count, size_t size, const char *what);
+
+/* Why this thread's last omreg_calloc returned NULL: OMREG_EOVERFLOW when
+ * count * size does not fit size_t, OMREG_ENOMEM when calloc (or the test
+ * hook) failed. Read it right after the NULL, as in
+ * `if (p == NULL) return omreg_calloc_failure();`. */
+omreg_status omreg_calloc_failure(void);
 
 /* Test hook, not part of the public API: make the n-th omreg_calloc from now
  * fail (n = 1: the next one) and every one after it succeed again; n <= 0

@@ -59,15 +59,15 @@ omreg_status omreg_image_create(omreg_image **out, int ndim, const size_t *shape
     OMREG_RETURN_IF(out == NULL, OMREG_EINVAL, "image_create: out is NULL");
     struct omreg_image hdr, *img;
     size_t bytes;
-    void *data = NULL, *mem = NULL;
     OMREG_FORWARD(init_header(&hdr, &bytes, ndim, shape, ncomp, dtype, grid2world));
-    OMREG_FORWARD(omreg_calloc(&data, bytes, 1, "image data"));
-    omreg_status st = omreg_calloc(&mem, 1, sizeof *img, "image header");
-    if (st != OMREG_OK) {
+    void *data = omreg_calloc(bytes, 1, "image data");
+    if (data == NULL)
+        return omreg_calloc_failure();
+    img = omreg_calloc(1, sizeof *img, "image header");
+    if (img == NULL) {
         free(data);
-        return st;
+        return omreg_calloc_failure();
     }
-    img = mem; /* via void *: no aliasing of a struct pointer as void * */
     *img = hdr;
     img->data = data;
     img->owns = true;
@@ -82,10 +82,10 @@ omreg_status omreg_image_wrap(omreg_image **out, void *data, int ndim, const siz
     OMREG_RETURN_IF(data == NULL, OMREG_EINVAL, "image_wrap: data is NULL");
     struct omreg_image hdr, *img;
     size_t bytes;
-    void *mem = NULL;
     OMREG_FORWARD(init_header(&hdr, &bytes, ndim, shape, ncomp, dtype, grid2world));
-    OMREG_FORWARD(omreg_calloc(&mem, 1, sizeof *img, "image header"));
-    img = mem;
+    img = omreg_calloc(1, sizeof *img, "image header");
+    if (img == NULL)
+        return omreg_calloc_failure();
     *img = hdr;
     img->data = data;
     img->owns = false;

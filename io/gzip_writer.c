@@ -100,7 +100,9 @@ omreg_status omreg_gz_writer_open_sized(omreg_gz_writer **out, int fd, const cha
                     OMREG_EINVAL, "gzip writer: chunk %zu or round %zu out of range", chunk,
                     round);
     omreg_gz_writer *w = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&w, 1, sizeof *w, "gzip writer"));
+    w = omreg_calloc(1, sizeof *w, "gzip writer");
+    if (w == NULL)
+        return omreg_calloc_failure();
     w->fd = fd;
     w->path = path;
     w->level = level;
@@ -109,9 +111,10 @@ omreg_status omreg_gz_writer_open_sized(omreg_gz_writer **out, int fd, const cha
     w->round = round;
     w->crc = crc32(0L, Z_NULL, 0);
     w->bound = compressBound((uLong)chunk) + 64; /* + the sync flush's empty block */
-    omreg_status st = omreg_calloc((void **)&w->raw, round, chunk, "gzip input buffer");
-    if (st == OMREG_OK)
-        st = omreg_calloc((void **)&w->out, round, w->bound, "gzip output buffer");
+    w->raw = omreg_calloc(round, chunk, "gzip input buffer");
+    if (w->raw != NULL)
+        w->out = omreg_calloc(round, w->bound, "gzip output buffer");
+    omreg_status st = w->out != NULL ? OMREG_OK : omreg_calloc_failure();
     /* magic, deflate, no flags, mtime 0, XFL 4 (fastest) or 0, OS 3 (Unix) */
     const unsigned char header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, level == 1 ? 4 : 0, 3};
     if (st == OMREG_OK)

@@ -673,9 +673,12 @@ static omreg_status read_impl(const char *path, omreg_dtype dtype, bool want_2d,
     }
     size_t layer_bytes = t.nx * t.nm * dt->size; /* <= nbytes: no overflow */
     size_t slab_layers = t.ns < SLAB_LAYERS ? t.ns : SLAB_LAYERS;
-    if ((status = omreg_size_mul(&chunk_bytes, layer_bytes, slab_layers)) != OMREG_OK ||
-        (status = omreg_calloc((void **)&chunk, chunk_bytes, 1, "NIfTI read buffer")) != OMREG_OK)
+    if ((status = omreg_size_mul(&chunk_bytes, layer_bytes, slab_layers)) != OMREG_OK)
         goto done;
+    if ((chunk = omreg_calloc(chunk_bytes, 1, "NIfTI read buffer")) == NULL) {
+        status = omreg_calloc_failure();
+        goto done;
+    }
     if (gzseek(gz, (z_off_t)h.vox_offset, SEEK_SET) != (z_off_t)h.vox_offset) {
         status = short_read(path, gz, "data (seeking to vox_offset)", 0, nbytes);
         goto done;
@@ -908,7 +911,9 @@ omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const 
 
     unsigned char *buf = NULL;
     size_t buf_bytes = IO_CHUNK;
-    OMREG_FORWARD(omreg_calloc((void **)&buf, buf_bytes, 1, "NIfTI write buffer"));
+    buf = omreg_calloc(buf_bytes, 1, "NIfTI write buffer");
+    if (buf == NULL)
+        return omreg_calloc_failure();
     char *tmp = NULL;
     int fd = -1;
     omreg_status status = omreg_temp_output_open(path, &tmp, &fd);
@@ -1073,13 +1078,16 @@ omreg_status omreg_nifti_read_array(const char *path, omreg_dtype dtype, int *nd
     sc.cstride[sc.ndim - 1] = 1;
     for (int d = sc.ndim - 2; d >= 0; --d)
         sc.cstride[d] = sc.cstride[d + 1] * sc.shape[d + 1]; /* <= nvox: no overflow */
-    if ((status = omreg_calloc(&values, nvox, omreg_dtype_size(dtype), "NIfTI array")) !=
-        OMREG_OK)
+    if ((values = omreg_calloc(nvox, omreg_dtype_size(dtype), "NIfTI array")) == NULL) {
+        status = omreg_calloc_failure();
         goto done;
+    }
     per_chunk = IO_CHUNK / dt->size;
     chunk_bytes = per_chunk * dt->size;
-    if ((status = omreg_calloc((void **)&chunk, chunk_bytes, 1, "NIfTI read buffer")) != OMREG_OK)
+    if ((chunk = omreg_calloc(chunk_bytes, 1, "NIfTI read buffer")) == NULL) {
+        status = omreg_calloc_failure();
         goto done;
+    }
     if (gzseek(gz, (z_off_t)h.vox_offset, SEEK_SET) != (z_off_t)h.vox_offset) {
         status = short_read(path, gz, "data (seeking to vox_offset)", 0, nbytes);
         goto done;

@@ -110,16 +110,20 @@ omreg_status omreg_npy_read(const char *path, omreg_npy *out)
         st = omreg_fail(OMREG_EFORMAT, "%s: npy header length %zu is implausible", path, hlen);
         goto done;
     }
-    if ((st = omreg_calloc(&hmem, hlen + 1, 1, "npy header")) != OMREG_OK)
+    if ((hmem = omreg_calloc(hlen + 1, 1, "npy header")) == NULL) {
+        st = omreg_calloc_failure();
         goto done;
+    }
     if ((st = read_exact(f, hmem, hlen, path, "header")) != OMREG_OK)
         goto done;
     if ((st = parse_header(path, hmem, out)) != OMREG_OK)
         goto done;
     if ((st = omreg_size_mul(&bytes, out->count, out->elem_size)) != OMREG_OK)
         goto done;
-    if ((st = omreg_calloc(&data, bytes ? bytes : 1, 1, "npy data")) != OMREG_OK)
+    if ((data = omreg_calloc(bytes ? bytes : 1, 1, "npy data")) == NULL) {
+        st = omreg_calloc_failure();
         goto done;
+    }
     if ((st = read_exact(f, data, bytes, path, "data")) != OMREG_OK)
         goto done;
     out->data = data;

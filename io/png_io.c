@@ -87,8 +87,9 @@ omreg_status omreg_png_read(const char *path, omreg_dtype dtype, omreg_image **o
         goto done;
     img = tmp;
     void *pp = NULL, *rp = NULL;
-    if ((st = omreg_calloc(&pp, height, rowbytes, "PNG pixels")) != OMREG_OK ||
-        (st = omreg_calloc(&rp, height, sizeof(png_bytep), "PNG rows")) != OMREG_OK) {
+    if ((pp = omreg_calloc(height, rowbytes, "PNG pixels")) == NULL ||
+        (rp = omreg_calloc(height, sizeof(png_bytep), "PNG rows")) == NULL) {
+        st = omreg_calloc_failure();
         free(pp);
         goto done;
     }

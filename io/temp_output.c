@@ -19,7 +19,9 @@ omreg_status omreg_temp_output_open(const char *path, char **tmp_out, int *fd_ou
 {
     size_t tmp_len = strlen(path) + 64;
     char *tmp = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&tmp, tmp_len, 1, "temporary file name"));
+    tmp = omreg_calloc(tmp_len, 1, "temporary file name");
+    if (tmp == NULL)
+        return omreg_calloc_failure();
     /* a fresh name next to the target; O_EXCL never reuses an existing file */
     int fd = -1;
     for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {

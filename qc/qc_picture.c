@@ -90,10 +90,16 @@ static omreg_status maps_compute(const qc_panels *pa, const omreg_qc_options *o,
         m->total += pa->panel[p].rows * pa->panel[p].cols;
     }
     for (int k = 0; k < 2; ++k) {
-        OMREG_FORWARD(omreg_calloc((void **)&m->tone[k], m->total, sizeof(double), "QC tones"));
-        OMREG_FORWARD(omreg_calloc((void **)&m->edge[k], m->total, sizeof(double), "QC edges"));
+        m->tone[k] = omreg_calloc(m->total, sizeof(double), "QC tones");
+        if (m->tone[k] == NULL)
+            return omreg_calloc_failure();
+        m->edge[k] = omreg_calloc(m->total, sizeof(double), "QC edges");
+        if (m->edge[k] == NULL)
+            return omreg_calloc_failure();
     }
-    OMREG_FORWARD(omreg_calloc((void **)&m->inside, m->total, 1, "QC mask"));
+    m->inside = omreg_calloc(m->total, 1, "QC mask");
+    if (m->inside == NULL)
+        return omreg_calloc_failure();
     for (int k = 0; k < 2; ++k) {
         double window[2];
         OMREG_FORWARD(qc_window_from_percentiles(pa, k, o->low_percentile, o->high_percentile,
@@ -145,7 +151,9 @@ static omreg_status compose(const qc_panels *pa, const qc_maps *m, int style,
     size_t bytes;
     OMREG_FORWARD(omreg_size_mul(&bytes, width, height));
     OMREG_FORWARD(omreg_size_mul(&bytes, bytes, 3));
-    OMREG_FORWARD(omreg_calloc((void **)&pic->rgb, bytes, 1, "QC picture"));
+    pic->rgb = omreg_calloc(bytes, 1, "QC picture");
+    if (pic->rgb == NULL)
+        return omreg_calloc_failure();
     pic->width = width;
     pic->height = height;
     size_t left = 0;
@@ -184,8 +192,11 @@ omreg_status omreg_qc_render(const omreg_backend *backend, const omreg_image *st
     qc_maps maps;
     omreg_qc_picture *pic = NULL;
     omreg_status st = maps_compute(&panels, o, &maps);
-    if (st == OMREG_OK)
-        st = omreg_calloc((void **)&pic, 1, sizeof *pic, "QC picture");
+    if (st == OMREG_OK) {
+        pic = omreg_calloc(1, sizeof *pic, "QC picture");
+        if (pic == NULL)
+            st = omreg_calloc_failure();
+    }
     if (st == OMREG_OK)
         st = compose(&panels, &maps, o->style, pic);
     if (st == OMREG_OK) {

@@ -146,7 +146,9 @@ static omreg_status sample_panel(const omreg_backend *backend, const omreg_image
     OMREG_FORWARD(omreg_size_mul(&npix, g->rows, g->cols));
     out->rows = g->rows;
     out->cols = g->cols;
-    OMREG_FORWARD(omreg_calloc((void **)&out->inside, npix, 1, "QC panel mask"));
+    out->inside = omreg_calloc(npix, 1, "QC panel mask");
+    if (out->inside == NULL)
+        return omreg_calloc_failure();
     OMREG_FORWARD(mark_inside(img[0], g2w, g, out->inside));
     for (int which = 0; which < 2; ++which) {
         OMREG_FORWARD(omreg_affine_map_transform(backend, NULL, 0, img[which], shape, g2w, 0,

@@ -39,8 +39,9 @@ omreg_status qc_window_from_percentiles(const qc_panels *panels, int which, doub
         window[1] = 1.0;
         return OMREG_OK;
     }
-    double *values = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&values, n, sizeof *values, "QC window values"));
+    double *values = omreg_calloc(n, sizeof *values, "QC window values");
+    if (values == NULL)
+        return omreg_calloc_failure();
     size_t k = 0;
     for (int p = 0; p < panels->count; ++p) {
         const qc_panel *pa = &panels->panel[p];

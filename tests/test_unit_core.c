@@ -272,34 +272,39 @@ static void size_mul_overflow(void **state)
 static void calloc_hook(void **state)
 {
     (void)state;
-    void *p = SENTINEL, *q = NULL;
-    /* overflow is reported before the hook counts */
-    assert_int_equal(omreg_calloc(&p, SIZE_MAX, 2, "x"), OMREG_EOVERFLOW);
-    assert_ptr_equal(p, SENTINEL);
+    void *q = NULL;
+    /* overflow is reported before the hook counts, and stays distinguishable
+     * from out-of-memory through omreg_calloc_failure() */
+    assert_null(omreg_calloc(SIZE_MAX, 2, "x"));
+    assert_int_equal(omreg_calloc_failure(), OMREG_EOVERFLOW);
+    assert_non_null(strstr(omreg_last_error(), "overflows"));
 
     omreg_testing_fail_alloc_at(1);
-    assert_int_equal(omreg_calloc(&p, 4, 8, "first buffer"), OMREG_ENOMEM);
-    assert_ptr_equal(p, SENTINEL);
+    assert_null(omreg_calloc(4, 8, "first buffer"));
+    assert_int_equal(omreg_calloc_failure(), OMREG_ENOMEM);
     assert_non_null(strstr(omreg_last_error(), "first buffer"));
-    assert_int_equal(omreg_calloc(&q, 4, 8, "next"), OMREG_OK); /* only the n-th fails */
+    q = omreg_calloc(4, 8, "next"); /* only the n-th fails */
+    assert_non_null(q);
     free(q);
 
     omreg_testing_fail_alloc_at(2);
-    q = NULL;
-    assert_int_equal(omreg_calloc(&q, 1, 1, "a"), OMREG_OK);
-    assert_int_equal(omreg_calloc(&p, 1, 1, "b"), OMREG_ENOMEM);
-    assert_ptr_equal(p, SENTINEL);
+    q = omreg_calloc(1, 1, "a");
+    assert_non_null(q);
+    assert_null(omreg_calloc(1, 1, "b"));
+    assert_int_equal(omreg_calloc_failure(), OMREG_ENOMEM);
     free(q);
+
+    assert_null(omreg_calloc(SIZE_MAX, SIZE_MAX, "y")); /* the status follows the last failure */
+    assert_int_equal(omreg_calloc_failure(), OMREG_EOVERFLOW);
 
     omreg_testing_fail_alloc_at(1);
     omreg_testing_fail_alloc_at(0); /* disables */
-    q = NULL;
-    assert_int_equal(omreg_calloc(&q, 0, 8, "empty"), OMREG_OK); /* zero bytes: valid pointer */
+    q = omreg_calloc(0, 8, "empty"); /* zero bytes: valid pointer */
     assert_non_null(q);
     free(q);
     omreg_testing_fail_alloc_at(-3); /* negative also disables */
-    q = NULL;
-    assert_int_equal(omreg_calloc(&q, 2, 8, "c"), OMREG_OK);
+    q = omreg_calloc(2, 8, "c");
+    assert_non_null(q);
     free(q);
 }
 

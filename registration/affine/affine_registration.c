@@ -86,8 +86,9 @@ static omreg_status effective_mask(const struct omreg_backend *b, const omreg_im
         return OMREG_OK;
     size_t n = omreg_image_voxels(mask);
     double range[2], *scratch = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&scratch, 2 * omreg_reduce_blocks(n) + 2, sizeof(double),
-                               "mask scratch"));
+    scratch = omreg_calloc(2 * omreg_reduce_blocks(n) + 2, sizeof(double), "mask scratch");
+    if (scratch == NULL)
+        return omreg_calloc_failure();
     b->masked_range_f64(mask->data, NULL, n, scratch, range);
     free(scratch);
     OMREG_RETURN_IF(!isfinite(range[0]) || !isfinite(range[1]), OMREG_ENONFINITE,
@@ -104,11 +105,13 @@ static omreg_status normalized(const struct omreg_backend *b, const omreg_image 
     size_t n = omreg_image_voxels(img);
     double range[2], *scratch = NULL;
     int *imask = NULL;
-    omreg_status st = omreg_calloc((void **)&scratch, 2 * omreg_reduce_blocks(n) + 2,
-                                   sizeof(double), "range scratch");
+    scratch = omreg_calloc(2 * omreg_reduce_blocks(n) + 2, sizeof(double), "range scratch");
+    omreg_status st = scratch != NULL ? OMREG_OK : omreg_calloc_failure();
     if (st == OMREG_OK && mask) {
-        st = omreg_calloc((void **)&imask, n, sizeof(int), "mask");
-        if (st == OMREG_OK)
+        imask = omreg_calloc(n, sizeof(int), "mask");
+        if (imask == NULL)
+            st = omreg_calloc_failure();
+        else
             b->mask_to_i32(mask->data, n, imask);
     }
     if (st == OMREG_OK)
@@ -276,8 +279,9 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
                                        grid, 0, &level_static));
         if (smask) {
             TRY(omreg_affine_map_transform(b, NULL, 0, smask, shape, grid, 1, &level_smask));
-            TRY(omreg_calloc((void **)&smask_i32, omreg_image_voxels(level_smask), sizeof(int),
-                             "static mask"));
+            smask_i32 = omreg_calloc(omreg_image_voxels(level_smask), sizeof(int), "static mask");
+            if (smask_i32 == NULL)
+                TRY(omreg_calloc_failure());
             b->mask_to_i32(level_smask->data, omreg_image_voxels(level_smask), smask_i32);
         }
         TRY(mi_metric_setup(&ls.metric, b, type, opt->nbins, opt->sampling_proportion,

@@ -48,8 +48,9 @@ omreg_status omreg_lbfgsb_minimize(int n, double *x, omreg_objective_fn *fun, vo
     char task[TASK_LEN], csave[TASK_LEN];
     size_t wa_len = 2 * (size_t)m * (size_t)n + 5 * (size_t)n + 11 * (size_t)m * (size_t)m +
                     8 * (size_t)m;
-    double *wa = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&wa, wa_len, sizeof(double), "L-BFGS-B workspace"));
+    double *wa = omreg_calloc(wa_len, sizeof(double), "L-BFGS-B workspace");
+    if (wa == NULL)
+        return omreg_calloc_failure();
     memset(csave, ' ', TASK_LEN);
     set_task(task, "START");
     int nit = 0, nfev = 0;

@@ -72,7 +72,11 @@ static void histogram_axis(double lo, double hi, int nbins, double *mn, double *
 
 static omreg_status alloc_doubles(double **p, size_t n, const char *what)
 {
-    return omreg_calloc((void **)p, n ? n : 1, sizeof(double), what);
+    double *q = omreg_calloc(n ? n : 1, sizeof(double), what);
+    if (q == NULL)
+        return omreg_calloc_failure();
+    *p = q;
+    return OMREG_OK;
 }
 
 omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
@@ -118,8 +122,10 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
     TRY(alloc_doubles(&range_scratch, 2 * omreg_reduce_blocks(nmax) + 2, "range scratch"));
     b->masked_range_f64(stat->data, m->smask, m->nstatic, range_scratch, srange);
     if (m->mmask_f64) {
-        st = omreg_calloc((void **)&mmask_full, nmoving, sizeof(int), "moving mask");
-        if (st == OMREG_OK)
+        mmask_full = omreg_calloc(nmoving, sizeof(int), "moving mask");
+        if (mmask_full == NULL)
+            st = omreg_calloc_failure();
+        else
             b->mask_to_i32(m->mmask_f64, nmoving, mmask_full);
     }
     if (st == OMREG_OK)
@@ -143,7 +149,9 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
         memcpy(m->static_vals, stat->data, sizeof(double) * m->nstatic);
         if (m->mmask_f64) {
             TRY(alloc_doubles(&m->mmask_warped, m->nstatic, "warped moving mask"));
-            TRY(omreg_calloc((void **)&m->mmask_i32, m->nstatic, sizeof(int), "moving mask"));
+            m->mmask_i32 = omreg_calloc(m->nstatic, sizeof(int), "moving mask");
+            if (m->mmask_i32 == NULL)
+                TRY(omreg_calloc_failure());
         }
     } else {
         /* sample_domain_regular(k = ceil(1 / proportion)), then the static
@@ -160,15 +168,20 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
         TRY(alloc_doubles(&m->samples_prealigned, nd, "prealigned samples"));
         TRY(alloc_doubles(&m->pts, nd, "sample points"));
         TRY(alloc_doubles(&m->static_vals, m->nsamples, "static samples"));
-        TRY(omreg_calloc((void **)&m->inside, m->nsamples, sizeof(int), "inside flags"));
+        m->inside = omreg_calloc(m->nsamples, sizeof(int), "inside flags");
+        if (m->inside == NULL)
+            TRY(omreg_calloc_failure());
         b->sample_domain_regular(dim, m->sshape, k, m->static_g2w, seed, 0.25, m->nsamples,
                                  m->samples);
         mi_metric_set_samples(m, m->samples, stat);
     }
     TRY(alloc_doubles(&m->mvals, m->nsamples, "moving values"));
     TRY(alloc_doubles(&m->mgrad, m->nsamples * (size_t)dim, "moving gradient"));
-    if (m->inside == NULL)
-        TRY(omreg_calloc((void **)&m->inside, m->nsamples, sizeof(int), "inside flags"));
+    if (m->inside == NULL) {
+        m->inside = omreg_calloc(m->nsamples, sizeof(int), "inside flags");
+        if (m->inside == NULL)
+            TRY(omreg_calloc_failure());
+    }
     size_t nb = (size_t)nbins, threads = (size_t)b->max_threads() + 1;
     m->scratch_len = threads * omreg_parzen_gradient_partial(nbins, m->nparams);
     TRY(alloc_doubles(&m->scratch, m->scratch_len, "histogram scratch"));

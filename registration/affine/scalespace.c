@@ -43,8 +43,9 @@ static omreg_status normalized_f32(const omreg_backend *b, const omreg_image *x,
     size_t n = omreg_image_voxels(x);
     double range[2], *scratch = NULL;
     omreg_image *img = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&scratch, 2 * omreg_reduce_blocks(n) + 2, sizeof(double),
-                               "range scratch"));
+    scratch = omreg_calloc(2 * omreg_reduce_blocks(n) + 2, sizeof(double), "range scratch");
+    if (scratch == NULL)
+        return omreg_calloc_failure();
     b->masked_range_f64(x->data, NULL, n, scratch, range);
     free(scratch);
     OMREG_RETURN_IF(!(range[1] > range[0]), OMREG_ENONFINITE,
@@ -123,8 +124,9 @@ omreg_status omreg_scale_space_isotropic(const omreg_backend *b, const omreg_ima
     int dim = image->ndim;
     double spacing[3], direction[9];
     OMREG_FORWARD(omreg_get_direction_and_spacings(dim, image->grid2world, direction, spacing));
-    omreg_scale_space *ss = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&ss, 1, sizeof *ss, "scale space"));
+    omreg_scale_space *ss = omreg_calloc(1, sizeof *ss, "scale space");
+    if (ss == NULL)
+        return omreg_calloc_failure();
     omreg_status st = init_level0(b, image, ss, spacing, sigmas[nlevels - 1]);
     int min_index = 0; /* np.argmin: first minimum */
     for (int d = 1; d < dim; ++d)
@@ -185,8 +187,9 @@ omreg_status omreg_scale_space_anisotropic(const omreg_backend *b, const omreg_i
     int dim = image->ndim;
     double spacing[3], direction[9];
     OMREG_FORWARD(omreg_get_direction_and_spacings(dim, image->grid2world, direction, spacing));
-    omreg_scale_space *ss = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&ss, 1, sizeof *ss, "scale space"));
+    omreg_scale_space *ss = omreg_calloc(1, sizeof *ss, "scale space");
+    if (ss == NULL)
+        return omreg_calloc_failure();
     omreg_status st = init_level0(b, image, ss, spacing, 0.0);
     double min_spacing = spacing[0];
     for (int d = 1; d < dim; ++d)

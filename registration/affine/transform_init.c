@@ -61,9 +61,10 @@ static omreg_status center_of_mass(const omreg_backend *backend, const char *whi
                     omreg_image_ncomp(img));
     OMREG_RETURN_IF(omreg_image_dtype(img) != OMREG_F64, OMREG_EUNSUPPORTED,
                     "%s: %s image must be float64", fn, which);
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, shape[0], (size_t)(dim + 1) * sizeof(double),
-                               "centre-of-mass block partials"));
+    void *mem = omreg_calloc(shape[0], (size_t)(dim + 1) * sizeof(double),
+                             "centre-of-mass block partials");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     double *scratch = mem;
     double sums[4];
     if (dim == 2)

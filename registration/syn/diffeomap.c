@@ -48,8 +48,9 @@ omreg_status omreg_dm_check_matrix(const char *fn, const char *what, int dim, co
 /* Wrap img (taken over only on success) in a new shared field, refs = 1. */
 static omreg_status field_new(omreg_image *img, struct dm_field **out)
 {
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, 1, sizeof(struct dm_field), "diffeomorphic map field"));
+    void *mem = omreg_calloc(1, sizeof(struct dm_field), "diffeomorphic map field");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     struct dm_field *f = mem;
     f->img = img;
     f->refs = 1;
@@ -160,8 +161,9 @@ omreg_status omreg_diffeomap_create(int dim, const size_t *disp_shape,
     OMREG_FORWARD(store_pair(fn, "prealign", dim, prealign, &tmp.mat[OMREG_DM_PREALIGN],
                              &tmp.mat[OMREG_DM_PREALIGN_INV]));
 
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, 1, sizeof tmp, "diffeomorphic map"));
+    void *mem = omreg_calloc(1, sizeof tmp, "diffeomorphic map");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     memcpy(mem, &tmp, sizeof tmp);
     *out = mem;
     return OMREG_OK;
@@ -179,8 +181,9 @@ void omreg_diffeomap_free(omreg_diffeomap *map)
 /* A new map equal to src with its own references to src's fields. */
 static omreg_status dm_clone(const omreg_diffeomap *src, omreg_diffeomap **out)
 {
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, 1, sizeof *src, "diffeomorphic map"));
+    void *mem = omreg_calloc(1, sizeof *src, "diffeomorphic map");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     omreg_diffeomap *m = mem;
     memcpy(m, src, sizeof *src);
     field_retain(m->forward);

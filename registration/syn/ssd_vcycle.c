@@ -60,8 +60,9 @@ omreg_status omreg_ssd_workspace_create(omreg_ssd_workspace **out, int ndim,
     /* the largest buffer (ndim components on the finest grid) must fit */
     OMREG_FORWARD(api_check_shape(fn, ndim, shape, (size_t)ndim, esize));
 
-    void *mem = NULL;
-    OMREG_FORWARD(omreg_calloc(&mem, 1, sizeof(omreg_ssd_workspace), "SSD workspace"));
+    void *mem = omreg_calloc(1, sizeof(omreg_ssd_workspace), "SSD workspace");
+    if (mem == NULL)
+        return omreg_calloc_failure();
     omreg_ssd_workspace *ws = mem;
     ws->ndim = ndim;
     ws->levels = levels;
@@ -81,21 +82,27 @@ omreg_status omreg_ssd_workspace_create(omreg_ssd_workspace **out, int ndim,
             c->shape[d] = d < ndim ? (ws->lv[l - 1].shape[d] + 1) / 2 : 1;
             c->nvox *= c->shape[d];
         }
-        st = omreg_calloc(&c->target, c->nvox * nd, esize, "SSD coarse right-hand side");
-        if (st == OMREG_OK)
-            st = omreg_calloc(&c->grad, c->nvox * nd, esize, "SSD coarse gradient");
-        if (st == OMREG_OK)
-            st = omreg_calloc(&c->disp, c->nvox * nd, esize, "SSD coarse displacement");
-        if (st == OMREG_OK && with_sigmasq)
-            st = omreg_calloc(&c->sigmasq, c->nvox, esize, "SSD coarse variance");
+        /* each buffer is tried only while every earlier one succeeded */
+        c->target = omreg_calloc(c->nvox * nd, esize, "SSD coarse right-hand side");
+        if (c->target != NULL)
+            c->grad = omreg_calloc(c->nvox * nd, esize, "SSD coarse gradient");
+        if (c->grad != NULL)
+            c->disp = omreg_calloc(c->nvox * nd, esize, "SSD coarse displacement");
+        if (c->disp != NULL && with_sigmasq)
+            c->sigmasq = omreg_calloc(c->nvox, esize, "SSD coarse variance");
+        if (c->disp == NULL || (with_sigmasq && c->sigmasq == NULL))
+            st = omreg_calloc_failure();
     }
-    if (st == OMREG_OK && levels > 0)
-        st = omreg_calloc(&ws->tmp, ws->lv[0].nvox * nd, esize, "SSD residual field");
+    if (st == OMREG_OK && levels > 0) {
+        ws->tmp = omreg_calloc(ws->lv[0].nvox * nd, esize, "SSD residual field");
+        if (ws->tmp == NULL)
+            st = omreg_calloc_failure();
+    }
     if (st == OMREG_OK) {
-        mem = NULL;
-        st = omreg_calloc(&mem, omreg_ssd_rows(ndim, ws->lv[0].shape),
-                          OMREG_SSD_SCRATCH_PER_ROW * sizeof(double), "SSD row scratch");
-        ws->scratch = mem;
+        ws->scratch = omreg_calloc(omreg_ssd_rows(ndim, ws->lv[0].shape),
+                                   OMREG_SSD_SCRATCH_PER_ROW * sizeof(double), "SSD row scratch");
+        if (ws->scratch == NULL)
+            st = omreg_calloc_failure();
     }
     if (st != OMREG_OK) {
         omreg_ssd_workspace_free(ws);

@@ -244,11 +244,14 @@ static omreg_status level_buffers(syn_state *s, const omreg_image *like)
     const size_t nvox = omreg_image_voxels(like);
     OMREG_FORWARD(omreg_image_create(&s->compose_buf, like->ndim, like->shape, like->ncomp,
                                      like->dtype, like->grid2world));
-    OMREG_FORWARD(omreg_calloc(&s->inv_q, nvox * (size_t)like->ncomp,
-                               omreg_dtype_size(like->dtype), "inversion residual field"));
-    return omreg_calloc((void **)&s->inv_scratch, omreg_vf_rows(like->ndim, like->shape),
-                        OMREG_INVERT_SCRATCH_PER_ROW * sizeof(double),
-                        "inversion residual scratch");
+    s->inv_q = omreg_calloc(nvox * (size_t)like->ncomp, omreg_dtype_size(like->dtype),
+                            "inversion residual field");
+    if (s->inv_q == NULL)
+        return omreg_calloc_failure();
+    s->inv_scratch = omreg_calloc(omreg_vf_rows(like->ndim, like->shape),
+                                  OMREG_INVERT_SCRATCH_PER_ROW * sizeof(double),
+                                  "inversion residual scratch");
+    return s->inv_scratch != NULL ? OMREG_OK : omreg_calloc_failure();
 }
 
 /* step: zero boundary, unit maximum norm (np.sqrt(np.sum((step / spacing)**2,
@@ -519,11 +522,13 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
     int max_iter = 0;
     for (int i = 0; i < L; ++i)
         max_iter = opt->level_iters[i] > max_iter ? opt->level_iters[i] : max_iter;
-    TRY(omreg_calloc((void **)&s.energy_list, (size_t)max_iter + 1, sizeof(double),
-                     "energy list"));
+    s.energy_list = omreg_calloc((size_t)max_iter + 1, sizeof(double), "energy list");
+    if (s.energy_list == NULL)
+        TRY(omreg_calloc_failure());
     s.norm_scratch_len = omreg_reduce_blocks(omreg_image_voxels(stat)) + 1;
-    TRY(omreg_calloc((void **)&s.norm_scratch, s.norm_scratch_len, sizeof(double),
-                     "norm scratch"));
+    s.norm_scratch = omreg_calloc(s.norm_scratch_len, sizeof(double), "norm scratch");
+    if (s.norm_scratch == NULL)
+        TRY(omreg_calloc_failure());
 
     /* _optimize */
     for (int level = L - 1; level >= 0; --level) {

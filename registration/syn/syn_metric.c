@@ -16,8 +16,9 @@
 omreg_status syn_metric_create(const omreg_backend *b, int dim,
                                const omreg_syn_metric_options *opt, syn_metric **out)
 {
-    syn_metric *m = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&m, 1, sizeof *m, "similarity metric"));
+    syn_metric *m = omreg_calloc(1, sizeof *m, "similarity metric");
+    if (m == NULL)
+        return omreg_calloc_failure();
     m->b = b;
     m->dim = dim;
     m->opt = *opt;

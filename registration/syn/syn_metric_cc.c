@@ -45,8 +45,11 @@ static void free_iteration(syn_metric *m)
 
 static omreg_status initialize_iteration(syn_metric *m)
 {
-    if (m->state == NULL)
-        OMREG_FORWARD(omreg_calloc(&m->state, 1, sizeof(cc_state), "CC metric state"));
+    if (m->state == NULL) {
+        m->state = omreg_calloc(1, sizeof(cc_state), "CC metric state");
+        if (m->state == NULL)
+            return omreg_calloc_failure();
+    }
     free_iteration(m);
     cc_state *s = state(m);
     const size_t min_size = 2 * (size_t)m->opt.radius + 1;

@@ -35,9 +35,9 @@ typedef struct em_state {
 static omreg_status get_state(syn_metric *m, em_state **s)
 {
     if (m->state == NULL)
-        OMREG_FORWARD(omreg_calloc(&m->state, 1, sizeof(em_state), "EM metric state"));
-    *s = m->state;
-    return OMREG_OK;
+        m->state = omreg_calloc(1, sizeof(em_state), "EM metric state");
+    *s = m->state; /* set on every path: gcc cannot see that the failure status is not OK */
+    return m->state != NULL ? OMREG_OK : omreg_calloc_failure();
 }
 
 /* mask = (original > 0) warped by nearest neighbour onto the metric's
@@ -59,8 +59,8 @@ static omreg_status dynamics(syn_metric *m, const omreg_image *original,
         src = warped;
     }
     const size_t n = omreg_image_voxels(src);
-    int *out = NULL;
-    omreg_status st = omreg_calloc((void **)&out, n, sizeof(int), "EM image mask");
+    int *out = omreg_calloc(n, sizeof(int), "EM image mask");
+    omreg_status st = out != NULL ? OMREG_OK : omreg_calloc_failure();
     if (st == OMREG_OK) {
         b->syn_positive_mask_f32(src->data, n, out);
         free(*mask);
@@ -161,7 +161,8 @@ static omreg_status initialize_iteration(syn_metric *m)
     const size_t n = omreg_image_voxels(m->static_image);
     OMREG_RETURN_IF(s->static_image_mask == NULL || s->moving_image_mask == NULL, OMREG_EINVAL,
                     "EM metric: the image dynamics were not set before the iteration");
-    omreg_status st = omreg_calloc((void **)&s->sampling_mask, n, sizeof(int), "sampling mask");
+    s->sampling_mask = omreg_calloc(n, sizeof(int), "sampling mask");
+    omreg_status st = s->sampling_mask != NULL ? OMREG_OK : omreg_calloc_failure();
     if (st == OMREG_OK) {
         b->syn_multiply_i32(s->static_image_mask, s->moving_image_mask, n, s->sampling_mask);
         st = class_fields(m, m->static_image, m->moving_image, s->sampling_mask,

@@ -46,8 +46,11 @@ static void free_iteration(syn_metric *m)
 
 static omreg_status initialize_iteration(syn_metric *m)
 {
-    if (m->state == NULL)
-        OMREG_FORWARD(omreg_calloc(&m->state, 1, sizeof(ssd_state), "SSD metric state"));
+    if (m->state == NULL) {
+        m->state = omreg_calloc(1, sizeof(ssd_state), "SSD metric state");
+        if (m->state == NULL)
+            return omreg_calloc_failure();
+    }
     free_iteration(m);
     ssd_state *s = m->state;
     omreg_status st = syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,

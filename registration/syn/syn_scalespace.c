@@ -28,8 +28,9 @@ omreg_status syn_normalize_f32(const omreg_backend *b, const float *x, size_t n,
                                const char *what)
 {
     double range[3], *scratch = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&scratch, 3 * omreg_reduce_blocks(n) + 3,
-                               sizeof(double), "range scratch"));
+    scratch = omreg_calloc(3 * omreg_reduce_blocks(n) + 3, sizeof(double), "range scratch");
+    if (scratch == NULL)
+        return omreg_calloc_failure();
     b->syn_range_f32(x, n, scratch, range);
     free(scratch);
     OMREG_RETURN_IF(range[2] > 0 || !isfinite(range[0]) || !isfinite(range[1]),
@@ -59,8 +60,9 @@ omreg_status syn_scale_space_create(const omreg_backend *b, const omreg_image *i
 {
     const int dim = image->ndim, n1 = dim + 1;
     const size_t n = omreg_image_voxels(image);
-    syn_scale_space *ss = NULL;
-    OMREG_FORWARD(omreg_calloc((void **)&ss, 1, sizeof *ss, "scale space"));
+    syn_scale_space *ss = omreg_calloc(1, sizeof *ss, "scale space");
+    if (ss == NULL)
+        return omreg_calloc_failure();
     ss->dim = dim;
     omreg_status st = OMREG_OK;
     double min_spacing = spacing[0];
