@@ -61,6 +61,8 @@ static omreg_status check_options(const omreg_affine_options *o)
                     o->ss_sigma_factor);
     OMREG_RETURN_IF(o->restarts < 0 || o->restarts > 1000, OMREG_EINVAL,
                     "restarts %d outside 0..1000", o->restarts);
+    OMREG_RETURN_IF(o->threads < 0 || o->threads > OMREG_MAX_THREADS, OMREG_EINVAL,
+                    "threads %d outside 0..%d", o->threads, OMREG_MAX_THREADS);
     return OMREG_OK;
 }
 
@@ -218,6 +220,8 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
     OMREG_FORWARD(check_mask(static_mask, stat, "static mask"));
     OMREG_FORWARD(check_mask(moving_mask, mov, "moving mask"));
     int dim = stat->ndim, n1 = dim + 1, nparams = omreg_transform_nparams_unchecked(type, dim);
+    /* fixed for the whole run: the progress callback may change OpenMP's */
+    const int nthreads = omreg_backend_threads(b, opt->threads);
     double current[16], params[OMREG_TRANSFORM_MAX_PARAMS], T[16];
     if (starting_affine) {
         OMREG_RETURN_IF(!omreg_mat_is_finite(n1, starting_affine), OMREG_ENONFINITE,
@@ -280,8 +284,8 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
                              "static mask"));
             b->mask_to_i32(level_smask->data, omreg_image_voxels(level_smask), smask_i32);
         }
-        TRY(mi_metric_setup(&ls.metric, b, type, opt->nbins, opt->sampling_proportion,
-                            opt->sampling_seed, level_static, smask_i32,
+        TRY(mi_metric_setup(&ls.metric, b, nthreads, type, opt->nbins,
+                            opt->sampling_proportion, opt->sampling_seed, level_static, smask_i32,
                             omreg_scale_space_image(mss, level), mmask, current));
         if (opt->progress) {
             omreg_affine_progress p = {1, ls.stage, level, ls.max_iter, 0, 0, 0.0, NULL};

@@ -75,7 +75,7 @@ static omreg_status alloc_doubles(double **p, size_t n, const char *what)
     return omreg_calloc((void **)p, n ? n : 1, sizeof(double), what);
 }
 
-omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
+omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nthreads,
                              omreg_transform_type type, int nbins, double sampling_proportion,
                              uint64_t seed, const omreg_image *stat, const int *smask,
                              const omreg_image *mov, const omreg_image *mmask,
@@ -84,6 +84,7 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
     memset(m, 0, sizeof *m);
     int dim = stat->ndim, n1 = dim + 1;
     m->b = b;
+    m->nthreads = nthreads;
     m->dim = dim;
     m->type = type;
     m->nbins = nbins;
@@ -169,7 +170,7 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
     TRY(alloc_doubles(&m->mgrad, m->nsamples * (size_t)dim, "moving gradient"));
     if (m->inside == NULL)
         TRY(omreg_calloc((void **)&m->inside, m->nsamples, sizeof(int), "inside flags"));
-    size_t nb = (size_t)nbins, threads = (size_t)b->max_threads() + 1;
+    size_t nb = (size_t)nbins, threads = (size_t)nthreads + 1;
     m->scratch_len = threads * omreg_parzen_gradient_partial(nbins, m->nparams);
     TRY(alloc_doubles(&m->scratch, m->scratch_len, "histogram scratch"));
     TRY(alloc_doubles(&m->joint, nb * nb, "joint PDF"));
@@ -249,7 +250,7 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
         b->parzen_joint(m->static_vals, m->mvals, m->smask, mmask ? m->mmask_i32 : NULL,
                         m->nstatic, &m->geom,
                         dim == 2 ? OMREG_PARZEN_NORM_BY_COUNT : OMREG_PARZEN_NORM_BY_WEIGHT,
-                        m->scratch, m->joint, m->smarg, m->mmarg);
+                        m->scratch, m->nthreads, m->joint, m->smarg, m->mmarg);
         /* gradient of the moving image at current . g2w_static . (grid index) */
         if (dim == 2)
             b->gradient_2d_f64(m->moving, m->mshape, m->moving_w2g, m->moving_spacing, m->sshape,
@@ -267,7 +268,8 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
             b->interpolate_scalar_3d_f64(m->moving, m->mshape, m->pts, m->nsamples, m->mvals,
                                          m->inside);
         b->parzen_joint(m->static_vals, m->mvals, NULL, NULL, m->nsamples, &m->geom,
-                        OMREG_PARZEN_NORM_BY_WEIGHT, m->scratch, m->joint, m->smarg, m->mmarg);
+                        OMREG_PARZEN_NORM_BY_WEIGHT, m->scratch, m->nthreads, m->joint,
+                        m->smarg, m->mmarg);
         b->apply_affine_points(current, dim, m->samples, m->nsamples, m->pts);
         if (dim == 2)
             b->sparse_gradient_2d_f64(m->moving, m->mshape, m->moving_w2g, m->moving_spacing,
@@ -281,15 +283,17 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
     if (!m->sparse && dim == 2)
         b->parzen_gradient_dense_2d(m->sshape, static2prealigned, m->static_vals, m->mvals,
                                     m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL, &m->geom,
-                                    m->nparams, metric_jacobian, ctx, m->scratch, m->joint_grad);
+                                    m->nparams, metric_jacobian, ctx, m->scratch, m->nthreads,
+                                    m->joint_grad);
     else if (!m->sparse)
         b->parzen_gradient_dense_3d(m->sshape, static2prealigned, m->static_vals, m->mvals,
                                     m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL, &m->geom,
-                                    m->nparams, metric_jacobian, ctx, m->scratch, m->joint_grad);
+                                    m->nparams, metric_jacobian, ctx, m->scratch, m->nthreads,
+                                    m->joint_grad);
     else
         b->parzen_gradient_sparse(dim, m->samples_prealigned, m->nsamples, m->static_vals,
                                   m->mvals, m->mgrad, &m->geom, m->nparams, metric_jacobian, ctx,
-                                  m->scratch, m->joint_grad);
+                                  m->scratch, m->nthreads, m->joint_grad);
     m->mi = omreg_parzen_mi(m->joint, m->joint_grad, m->smarg, m->mmarg, m->nbins, m->nparams,
                             m->mi_grad);
     *f = -m->mi;
