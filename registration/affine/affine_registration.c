@@ -16,6 +16,7 @@
 #include "omreg/affine.h"
 #include "omreg/matrix.h"
 #include "omreg/scalespace.h"
+#include "scalespace_threads.h"
 #include "transform_point.h"
 
 omreg_affine_options omreg_affine_default_options(void)
@@ -259,11 +260,15 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
     TRY(normalized(b, stat, smask, &snorm));
     TRY(normalized(b, mov, mmask, &mnorm));
     if (opt->ss_sigma_factor > 0) {
-        TRY(omreg_scale_space_anisotropic(b, mnorm, opt->nlevels, opt->ss_sigma_factor, &mss));
-        TRY(omreg_scale_space_anisotropic(b, snorm, opt->nlevels, opt->ss_sigma_factor, &sss));
+        TRY(omreg_scale_space_anisotropic_threads(b, nthreads, mnorm, opt->nlevels,
+                                                  opt->ss_sigma_factor, &mss));
+        TRY(omreg_scale_space_anisotropic_threads(b, nthreads, snorm, opt->nlevels,
+                                                  opt->ss_sigma_factor, &sss));
     } else {
-        TRY(omreg_scale_space_isotropic(b, mnorm, opt->nlevels, opt->factors, opt->sigmas, &mss));
-        TRY(omreg_scale_space_isotropic(b, snorm, opt->nlevels, opt->factors, opt->sigmas, &sss));
+        TRY(omreg_scale_space_isotropic_threads(b, nthreads, mnorm, opt->nlevels, opt->factors,
+                                                opt->sigmas, &mss));
+        TRY(omreg_scale_space_isotropic_threads(b, nthreads, snorm, opt->nlevels, opt->factors,
+                                                opt->sigmas, &sss));
     }
     omreg_lbfgsb_result res;
     memset(&res, 0, sizeof res);
