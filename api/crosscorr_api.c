@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "api_check.h"
+#include "api_threads.h"
 #include "kernels_crosscorr.h"
 #include "omreg/crosscorr.h"
 
@@ -19,13 +20,13 @@ static int same_grid(const omreg_image *a, const omreg_image *b)
 
 /* Scratch of the sliding-window kernels, in doubles (*nbuffers: 2D ring
  * buffers, one per thread of the backend). */
-static omreg_status sliding_scratch(const char *fn, const omreg_backend *backend,
+static omreg_status sliding_scratch(const char *fn, const omreg_backend *backend, int nthreads,
                                     const omreg_image *img, size_t radius, size_t *count,
                                     int *nbuffers)
 {
     *nbuffers = 1;
     if (img->ndim == 2) {
-        *nbuffers = backend->max_threads();
+        *nbuffers = omreg_backend_threads(backend, nthreads);
         OMREG_RETURN_IF(*nbuffers < 1, OMREG_EINVAL, "%s: backend reports %d threads", fn,
                         *nbuffers);
         /* radius <= OMREG_CC_MAX_RADIUS: the buffer size cannot overflow */
@@ -49,6 +50,15 @@ omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
                                          const omreg_image *static_img,
                                          const omreg_image *moving_img, size_t radius,
                                          omreg_cc_method method, void **factors)
+{
+    return omreg_cc_precompute_factors_threads(backend, 0, static_img, moving_img, radius,
+                                               method, factors);
+}
+
+omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, int nthreads,
+                                                 const omreg_image *static_img,
+                                                 const omreg_image *moving_img, size_t radius,
+                                                 omreg_cc_method method, void **factors)
 {
     static const char fn[] = "omreg_cc_precompute_factors";
     OMREG_FORWARD(api_check_image(fn, backend, static_img, API_SCALAR));
@@ -75,7 +85,8 @@ omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
     size_t count = 0;
     int nbuffers = 1;
     if (method == OMREG_CC_SLIDING)
-        OMREG_FORWARD(sliding_scratch(fn, backend, static_img, radius, &count, &nbuffers));
+        OMREG_FORWARD(
+            sliding_scratch(fn, backend, nthreads, static_img, radius, &count, &nbuffers));
     void *out = omreg_calloc(nbytes, 1, "CC factors"), *mem = NULL;
     if (out == NULL)
         return omreg_calloc_failure();

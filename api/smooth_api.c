@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "error.h"
 #include "image_internal.h"
+#include "api_threads.h"
 #include "kernels_smooth.h"
 
 /* scipy.ndimage.gaussian_filter skips axes with sigma <= 1e-15. */
@@ -99,8 +100,9 @@ static void filter_pass(const omreg_backend *backend, const omreg_image *img, co
                                        mode, cval, scratch, nbuffers);
 }
 
-omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, const omreg_image *in,
-                                           omreg_image *out, const double *const weights[3],
+omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, int nthreads,
+                                           const omreg_image *in, omreg_image *out,
+                                           const double *const weights[3],
                                            const size_t radius[3], omreg_smooth_mode mode,
                                            double cval)
 {
@@ -125,7 +127,7 @@ omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, const o
             memcpy(out->data, in->data, omreg_image_voxels(in) * (size_t)in->ncomp * elem);
         return OMREG_OK;
     }
-    const int nbuffers = backend->max_threads();
+    const int nbuffers = omreg_backend_threads(backend, nthreads);
     OMREG_RETURN_IF(nbuffers < 1, OMREG_EINVAL, "gaussian filter: backend reports %d threads",
                     nbuffers);
     size_t count;
@@ -205,6 +207,14 @@ omreg_status omreg_gaussian_filter(const omreg_backend *backend, const omreg_ima
                                    const double *sigmas, omreg_smooth_mode mode, double cval,
                                    double truncate, omreg_image **out)
 {
+    return omreg_gaussian_filter_threads(backend, 0, in, sigmas, mode, cval, truncate, out);
+}
+
+omreg_status omreg_gaussian_filter_threads(const omreg_backend *backend, int nthreads,
+                                           const omreg_image *in, const double *sigmas,
+                                           omreg_smooth_mode mode, double cval, double truncate,
+                                           omreg_image **out)
+{
     static const char fn[] = "omreg_gaussian_filter";
     OMREG_RETURN_IF(out == NULL, OMREG_EINVAL, "%s: out must not be NULL", fn);
     double *mem;
@@ -215,7 +225,8 @@ omreg_status omreg_gaussian_filter(const omreg_backend *backend, const omreg_ima
     omreg_status st =
         omreg_image_create(&result, in->ndim, in->shape, in->ncomp, in->dtype, in->grid2world);
     if (st == OMREG_OK)
-        st = omreg_gaussian_filter_weights(backend, in, result, weights, radius, mode, cval);
+        st = omreg_gaussian_filter_weights(backend, nthreads, in, result, weights, radius, mode,
+                                           cval);
     free(mem);
     if (st != OMREG_OK) {
         omreg_image_free(result);
@@ -229,6 +240,15 @@ omreg_status omreg_gaussian_filter_inplace(const omreg_backend *backend, omreg_i
                                            const double *sigmas, omreg_smooth_mode mode,
                                            double cval, double truncate)
 {
+    return omreg_gaussian_filter_inplace_threads(backend, 0, image, sigmas, mode, cval,
+                                                 truncate);
+}
+
+omreg_status omreg_gaussian_filter_inplace_threads(const omreg_backend *backend, int nthreads,
+                                                   omreg_image *image, const double *sigmas,
+                                                   omreg_smooth_mode mode, double cval,
+                                                   double truncate)
+{
     static const char fn[] = "omreg_gaussian_filter_inplace";
     double *mem;
     const double *weights[3];
@@ -236,7 +256,8 @@ omreg_status omreg_gaussian_filter_inplace(const omreg_backend *backend, omreg_i
     OMREG_FORWARD(prepare(fn, backend, image, sigmas, mode, cval, truncate, &mem, weights,
                           radius));
     omreg_status st =
-        omreg_gaussian_filter_weights(backend, image, image, weights, radius, mode, cval);
+        omreg_gaussian_filter_weights(backend, nthreads, image, image, weights, radius, mode,
+                                      cval);
     free(mem);
     return st;
 }

@@ -237,4 +237,16 @@ struct omreg_backend {
     omreg_deflate_chunks_fn *deflate_chunks;
 };
 
+/* The thread count of one run (a registration, or one call of a public
+ * entry point): `requested` when > 0, else the table's default
+ * (max_threads(): 1 for the reference, OpenMP's current count for the
+ * parallel table). Read once when the run starts; every per-thread scratch
+ * of the run is sized from it and the same count goes to its kernels, so a
+ * caller changing OpenMP's count mid-run (a progress callback) changes
+ * nothing. */
+static inline int omreg_backend_threads(const struct omreg_backend *b, int requested)
+{
+    return requested > 0 ? requested : b->max_threads();
+}
+
 #endif

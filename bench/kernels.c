@@ -235,7 +235,7 @@ static void k_parzen_joint(bench *b, const struct omreg_backend *be)
 {
     double *joint = b->out, *sm = joint + NBINS * NBINS, *mm = sm + NBINS;
     be->parzen_joint(b->img, b->img2, NULL, NULL, b->n, &b->geom, OMREG_PARZEN_NORM_BY_WEIGHT,
-                     b->scratch, joint, sm, mm);
+                     b->scratch, be->max_threads(), joint, sm, mm);
     b->out_bytes = (NBINS * NBINS + 2 * NBINS) * sizeof(double);
 }
 
@@ -251,7 +251,8 @@ static int affine_jacobian(const void *ctx, const double *x, double *J)
 static void k_parzen_gradient(bench *b, const struct omreg_backend *be)
 {
     be->parzen_gradient_dense_3d(b->shape, identity4, b->img, b->img2, b->grad, NULL, NULL,
-                                 &b->geom, 12, affine_jacobian, NULL, b->scratch, b->out);
+                                 &b->geom, 12, affine_jacobian, NULL, b->scratch, be->max_threads(),
+                                 b->out);
     b->out_bytes = NBINS * NBINS * 12 * sizeof(double);
 }
 

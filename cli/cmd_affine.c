@@ -253,6 +253,9 @@ int cmd_affine(int argc, char **argv)
         return rc;
     c.opt.progress = progress;
     c.opt.progress_ctx = &c;
+    /* the registration's fixed count (0: the runtime's), and OpenMP's for
+     * the loops without per-thread buffers */
+    c.opt.threads = c.e.threads;
     cli_set_threads(c.e.threads);
     cli_elapsed();
 

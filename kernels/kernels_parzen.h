@@ -51,40 +51,50 @@ static inline size_t omreg_parzen_gradient_partial(int nbins, int nparams)
 
 /* Joint PDF (nbins x nbins), static marginal and moving marginal from n
  * paired samples; smask/mmask (may be NULL) exclude samples where 0.
- * scratch: (backend->max_threads() + 1) * omreg_parzen_joint_partial(nbins)
- * doubles. If no sample is valid the outputs are left zero (DIPY). */
+ * scratch: (nthreads + 1) * omreg_parzen_joint_partial(nbins) doubles;
+ * the parallel kernel runs a team of at most nthreads (>= 1) threads, the
+ * reference uses 2 partials whatever nthreads says. nthreads is the run's
+ * count, fixed when its scratch was sized, never re-read from OpenMP: a
+ * caller may change OpenMP's count between two calls. If no sample is
+ * valid the outputs are left zero (DIPY). */
 typedef void omreg_parzen_joint_fn(const double *sval, const double *mval, const int *smask,
                                    const int *mmask, size_t n, const omreg_parzen_geometry *geom,
-                                   omreg_parzen_norm norm, double *scratch, double *joint,
-                                   double *smarginal, double *mmarginal);
+                                   omreg_parzen_norm norm, double *scratch, int nthreads,
+                                   double *joint, double *smarginal, double *mmarginal);
 
 /* d joint / d theta (nbins x nbins x nparams). Dense variants take the
  * sample's world point as grid2world * (grid index); the sparse variant
  * takes the points (n x dim). mgradient is n x dim (float64), the moving
- * image gradient at each sample. scratch: (backend->max_threads() + 1)
- * * omreg_parzen_gradient_partial(nbins, nparams) doubles. */
+ * image gradient at each sample. scratch: (nthreads + 1)
+ * * omreg_parzen_gradient_partial(nbins, nparams) doubles, nthreads as for
+ * the joint PDF. */
 typedef void omreg_parzen_gradient_dense_2d_fn(const size_t shape[2], const double *grid2world,
                                                const double *sval, const double *mval,
                                                const double *mgradient, const int *smask,
                                                const int *mmask,
                                                const omreg_parzen_geometry *geom, int nparams,
                                                omreg_jacobian_cb *jacobian, const void *jac_ctx,
-                                               double *scratch, double *joint_grad);
+                                               double *scratch, int nthreads,
+                                             double *joint_grad);
 typedef void omreg_parzen_gradient_dense_3d_fn(const size_t shape[3], const double *grid2world,
                                                const double *sval, const double *mval,
                                                const double *mgradient, const int *smask,
                                                const int *mmask,
                                                const omreg_parzen_geometry *geom, int nparams,
                                                omreg_jacobian_cb *jacobian, const void *jac_ctx,
-                                               double *scratch, double *joint_grad);
+                                               double *scratch, int nthreads,
+                                             double *joint_grad);
 typedef void omreg_parzen_gradient_sparse_fn(int dim, const double *points, size_t n,
                                              const double *sval, const double *mval,
                                              const double *mgradient,
                                              const omreg_parzen_geometry *geom, int nparams,
                                              omreg_jacobian_cb *jacobian, const void *jac_ctx,
-                                             double *scratch, double *joint_grad);
+                                             double *scratch, int nthreads,
+                                             double *joint_grad);
 
-/* Threads a parallel kernel may use (1 for the reference): sizes scratch. */
+/* The thread count a run takes when none is requested (1 for the
+ * reference, omp_get_max_threads() for the parallel table): read once when
+ * a run starts (omreg_backend_threads), never by a kernel. */
 typedef int omreg_max_threads_fn(void);
 
 omreg_parzen_joint_fn omreg_ref_parzen_joint, omreg_par_parzen_joint;

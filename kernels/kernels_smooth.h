@@ -72,10 +72,13 @@ void omreg_gaussian_weights(double sigma, size_t radius, double *weights, double
  * plain copy), axes in order 0, 1, 2, each pass reading the previous
  * pass's stored output as scipy does. Validates nothing but the
  * allocation of the line buffers (OMREG_ENOMEM, OMREG_EOVERFLOW); the
- * public entry points validate. Exposed so the golden tests can run the
- * kernels with scipy's own weights. */
-omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, const omreg_image *in,
-                                           omreg_image *out, const double *const weights[3],
+ * public entry points validate. nthreads: the run's thread count (line
+ * buffers, and the parallel kernel's team); 0 for the backend's default.
+ * Exposed so the golden tests can run the kernels with scipy's own
+ * weights. */
+omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, int nthreads,
+                                           const omreg_image *in, omreg_image *out,
+                                           const double *const weights[3],
                                            const size_t radius[3], omreg_smooth_mode mode,
                                            double cval);
 

@@ -6,9 +6,11 @@
  * round's partials in block order, the bins split over the threads. Each
  * bin therefore sees the reference's sequence of additions, total += p_b
  * for b = 0, 1, ..., so the result is bitwise the reference's for any
- * thread count or schedule. (An `ordered` section did the same with less
- * code, but under a static schedule it ran the blocks of the second thread
- * only after all of the first's: no speed-up.) */
+ * thread count or schedule. The team is at most the caller's nthreads, the
+ * count its scratch was sized for, never OpenMP's current default (a
+ * progress callback may have raised it since). (An `ordered` section did
+ * the same with less code, but under a static schedule it ran the blocks
+ * of the second thread only after all of the first's: no speed-up.) */
 #include <omp.h>
 #include <string.h>
 
@@ -43,13 +45,13 @@ typedef void block_fill_fn(const void *job, block_local *local, double *partial,
 
 /* The rounds of the header comment: scratch[0..len) receives the sum of
  * every block's partial, added in block order. */
-static void block_rounds(size_t n, size_t len, double *scratch, block_fill_fn *fill,
-                         const void *job)
+static void block_rounds(size_t n, size_t len, double *scratch, int nthreads,
+                         block_fill_fn *fill, const void *job)
 {
 #ifdef OMREG_CANARY_PARZEN_BLOCK_PER_THREAD
     /* planted (ci/canaries.tsv): one block per thread, not a fixed size */
-    const size_t nthreads = (size_t)omreg_par_max_threads();
-    const size_t block_size = n / nthreads + (n % nthreads != 0) + (n == 0);
+    const size_t nt = (size_t)nthreads;
+    const size_t block_size = n / nt + (n % nt != 0) + (n == 0);
 #else
     const size_t block_size = OMREG_PARZEN_BLOCK;
 #endif
@@ -59,7 +61,7 @@ static void block_rounds(size_t n, size_t len, double *scratch, block_fill_fn *f
 #ifdef OMREG_CANARY_PARZEN_THREAD_ORDER
     /* planted (ci/canaries.tsv): each thread sums its blocks into its own
      * partial, and the partials are added in thread order */
-#pragma omp parallel num_threads(omreg_par_max_threads())
+#pragma omp parallel num_threads(nthreads)
     {
         const size_t t = (size_t)omp_get_thread_num();
         double *mine = scratch + len * (1 + t);
@@ -76,7 +78,7 @@ static void block_rounds(size_t n, size_t len, double *scratch, block_fill_fn *f
     }
     return;
 #endif
-#pragma omp parallel num_threads(omreg_par_max_threads())
+#pragma omp parallel num_threads(nthreads)
     {
         const size_t round = (size_t)omp_get_num_threads();
         block_local local;
@@ -130,11 +132,11 @@ static void joint_fill(const void *job, block_local *local, double *partial, siz
 
 void omreg_par_parzen_joint(const double *sval, const double *mval, const int *smask,
                             const int *mmask, size_t n, const omreg_parzen_geometry *g,
-                            omreg_parzen_norm norm, double *scratch, double *joint,
-                            double *smarginal, double *mmarginal)
+                            omreg_parzen_norm norm, double *scratch, int nthreads,
+                            double *joint, double *smarginal, double *mmarginal)
 {
     const joint_job job = {sval, mval, smask, mmask, g};
-    block_rounds(n, omreg_parzen_joint_partial(g->nbins), scratch, joint_fill, &job);
+    block_rounds(n, omreg_parzen_joint_partial(g->nbins), scratch, nthreads, joint_fill, &job);
     parzen_joint_finish(scratch, g->nbins, norm, joint, smarginal, mmarginal);
 }
 
@@ -222,11 +224,11 @@ static void gradient_blocks(const sample_source *src, size_t n, const double *sv
                             const double *mval, const double *mgradient, const int *smask,
                             const int *mmask, const omreg_parzen_geometry *g, int nparams,
                             omreg_jacobian_cb *jacobian, const void *ctx, double *scratch,
-                            double *joint_grad)
+                            int nthreads, double *joint_grad)
 {
     const gradient_job job = {*src, sval, mval, mgradient, smask, mmask, g, nparams, jacobian,
                               ctx, (size_t)g->nbins * (size_t)g->nbins * (size_t)nparams};
-    block_rounds(n, omreg_parzen_gradient_partial(g->nbins, nparams), scratch,
+    block_rounds(n, omreg_parzen_gradient_partial(g->nbins, nparams), scratch, nthreads,
                  gradient_fill_for(src->dim, nparams), &job);
     parzen_gradient_finish(scratch, g->nbins, nparams, g->mdelta, joint_grad);
 }
@@ -236,11 +238,12 @@ void omreg_par_parzen_gradient_dense_2d(const size_t shape[2], const double *gri
                                         const double *mgradient, const int *smask,
                                         const int *mmask, const omreg_parzen_geometry *g,
                                         int nparams, omreg_jacobian_cb *jacobian,
-                                        const void *ctx, double *scratch, double *joint_grad)
+                                        const void *ctx, double *scratch, int nthreads,
+                                        double *joint_grad)
 {
     sample_source src = {2, shape, grid2world, NULL};
     gradient_blocks(&src, shape[0] * shape[1], sval, mval, mgradient, smask, mmask, g, nparams,
-                    jacobian, ctx, scratch, joint_grad);
+                    jacobian, ctx, scratch, nthreads, joint_grad);
 }
 
 void omreg_par_parzen_gradient_dense_3d(const size_t shape[3], const double *grid2world,
@@ -248,20 +251,21 @@ void omreg_par_parzen_gradient_dense_3d(const size_t shape[3], const double *gri
                                         const double *mgradient, const int *smask,
                                         const int *mmask, const omreg_parzen_geometry *g,
                                         int nparams, omreg_jacobian_cb *jacobian,
-                                        const void *ctx, double *scratch, double *joint_grad)
+                                        const void *ctx, double *scratch, int nthreads,
+                                        double *joint_grad)
 {
     sample_source src = {3, shape, grid2world, NULL};
     gradient_blocks(&src, shape[0] * shape[1] * shape[2], sval, mval, mgradient, smask, mmask,
-                    g, nparams, jacobian, ctx, scratch, joint_grad);
+                    g, nparams, jacobian, ctx, scratch, nthreads, joint_grad);
 }
 
 void omreg_par_parzen_gradient_sparse(int dim, const double *points, size_t n,
                                       const double *sval, const double *mval,
                                       const double *mgradient, const omreg_parzen_geometry *g,
                                       int nparams, omreg_jacobian_cb *jacobian, const void *ctx,
-                                      double *scratch, double *joint_grad)
+                                      double *scratch, int nthreads, double *joint_grad)
 {
     sample_source src = {dim, NULL, NULL, points};
     gradient_blocks(&src, n, sval, mval, mgradient, NULL, NULL, g, nparams, jacobian, ctx,
-                    scratch, joint_grad);
+                    scratch, nthreads, joint_grad);
 }

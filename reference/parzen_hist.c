@@ -20,9 +20,10 @@ static void add_into(double *total, const double *partial, size_t len)
 
 void omreg_ref_parzen_joint(const double *sval, const double *mval, const int *smask,
                             const int *mmask, size_t n, const omreg_parzen_geometry *g,
-                            omreg_parzen_norm norm, double *scratch, double *joint,
-                            double *smarginal, double *mmarginal)
+                            omreg_parzen_norm norm, double *scratch, int nthreads,
+                            double *joint, double *smarginal, double *mmarginal)
 {
+    (void)nthreads; /* serial: 2 partials of scratch */
     size_t len = omreg_parzen_joint_partial(g->nbins);
     double *total = scratch, *partial = scratch + len; /* 2 partials of scratch */
     memset(total, 0, sizeof(double) * len);
@@ -62,8 +63,10 @@ void omreg_ref_parzen_gradient_dense_2d(const size_t shape[2], const double *gri
                                         const double *mgradient, const int *smask,
                                         const int *mmask, const omreg_parzen_geometry *g,
                                         int nparams, omreg_jacobian_cb *jacobian,
-                                        const void *ctx, double *scratch, double *joint_grad)
+                                        const void *ctx, double *scratch, int nthreads,
+                                        double *joint_grad)
 {
+    (void)nthreads; /* serial: 2 partials of scratch */
     size_t len = omreg_parzen_gradient_partial(g->nbins, nparams), n = shape[0] * shape[1];
     double *total = scratch, *partial = scratch + len, J[48];
     int constant = 0;
@@ -90,8 +93,10 @@ void omreg_ref_parzen_gradient_dense_3d(const size_t shape[3], const double *gri
                                         const double *mgradient, const int *smask,
                                         const int *mmask, const omreg_parzen_geometry *g,
                                         int nparams, omreg_jacobian_cb *jacobian,
-                                        const void *ctx, double *scratch, double *joint_grad)
+                                        const void *ctx, double *scratch, int nthreads,
+                                        double *joint_grad)
 {
+    (void)nthreads; /* serial: 2 partials of scratch */
     size_t len = omreg_parzen_gradient_partial(g->nbins, nparams);
     size_t slice = shape[1] * shape[2], n = shape[0] * slice;
     double *total = scratch, *partial = scratch + len, J[48];
@@ -120,8 +125,9 @@ void omreg_ref_parzen_gradient_sparse(int dim, const double *points, size_t n,
                                       const double *sval, const double *mval,
                                       const double *mgradient, const omreg_parzen_geometry *g,
                                       int nparams, omreg_jacobian_cb *jacobian, const void *ctx,
-                                      double *scratch, double *joint_grad)
+                                      double *scratch, int nthreads, double *joint_grad)
 {
+    (void)nthreads; /* serial: 2 partials of scratch */
     size_t len = omreg_parzen_gradient_partial(g->nbins, nparams);
     double *total = scratch, *partial = scratch + len, J[48];
     int constant = 0;

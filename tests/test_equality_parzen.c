@@ -74,17 +74,18 @@ static void check_joint(const double *s, const double *m, const int *smask, cons
 {
     omreg_parzen_geometry g = geometry(nbins, 0.0, 1000.0, 0.0, 800.0);
     size_t nb = (size_t)nbins, len = omreg_parzen_joint_partial(nbins);
-    double *scratch = omreg_test_alloc(len * (size_t)(par->max_threads() + 1), sizeof(double));
+    const int nt = par->max_threads(); /* the count the scratch is sized for */
+    double *scratch = omreg_test_alloc(len * (size_t)(nt + 1), sizeof(double));
     double *jr = omreg_test_alloc(nb * nb, sizeof(double)), *jp = omreg_test_alloc(nb * nb, sizeof(double));
     double sr[256], mr[256], sp[256], mp[256];
-    ref->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, jr, sr, mr);
+    ref->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, 1, jr, sr, mr);
     double sum = 0;
     for (size_t i = 0; i < nb * nb; ++i)
         sum += jr[i];
     assert_true(sum > 0.99 && sum < 1.01); /* a PDF: the histogram is not empty */
     for (int run = 0; run < 2; ++run) {
         memset(jp, 0xA5, sizeof(double) * nb * nb);
-        par->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, jp, sp, mp);
+        par->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, nt, jp, sp, mp);
         assert_true(omreg_test_same_f64("joint", jp, jr, nb * nb));
         assert_true(omreg_test_same_f64("smarginal", sp, sr, nb));
         assert_true(omreg_test_same_f64("mmarginal", mp, mr, nb));
@@ -133,20 +134,23 @@ static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *
     omreg_parzen_geometry g = geometry(32, 0.0, 1000.0, 0.0, 800.0);
     size_t len = omreg_parzen_gradient_partial(32, nparams);
     size_t out_len = 32 * 32 * (size_t)nparams;
-    double *scratch = omreg_test_alloc(len * (size_t)(par->max_threads() + 1), sizeof(double));
+    const int nt = par->max_threads(); /* the count the scratch is sized for */
+    double *scratch = omreg_test_alloc(len * (size_t)(nt + 1), sizeof(double));
     double *gr = omreg_test_alloc(out_len, sizeof(double)), *gp = omreg_test_alloc(out_len, sizeof(double));
     for (int run = 0; run < 3; ++run) {
         const struct omreg_backend *b = run == 0 ? ref : par;
         double *out = run == 0 ? gr : gp;
+        const int bt = run == 0 ? 1 : nt;
         memset(out, 0x5A, sizeof(double) * out_len);
         if (sparse)
-            b->parzen_gradient_sparse(dim, pts, n, s, m, mg, &g, nparams, jac, &dim, scratch, out);
+            b->parzen_gradient_sparse(dim, pts, n, s, m, mg, &g, nparams, jac, &dim, scratch, bt,
+                                      out);
         else if (dim == 3)
             b->parzen_gradient_dense_3d(shape, g2w3, s, m, mg, smask, NULL, &g, nparams, jac, &dim,
-                                        scratch, out);
+                                        scratch, bt, out);
         else
             b->parzen_gradient_dense_2d(shape2, g2w2, s, m, mg, smask, NULL, &g, nparams, jac,
-                                        &dim, scratch, out);
+                                        &dim, scratch, bt, out);
         if (run > 0)
             assert_true(omreg_test_same_f64("joint gradient", gp, gr, out_len));
     }

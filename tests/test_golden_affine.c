@@ -108,8 +108,9 @@ static void metric_case(const char *name, const char *tname, int sparse, int mas
     }
     for (int bi = 0; bi < 2; ++bi) {
         mi_metric m;
-        assert_int_equal(mi_metric_setup(&m, backends[bi], type, 32, sparse ? 0.3 : 0.0, 1234,
-                                         simg, smask, mimg, mmask, start.data),
+        assert_int_equal(mi_metric_setup(&m, backends[bi], backends[bi]->max_threads(), type,
+                                         32, sparse ? 0.3 : 0.0, 1234, simg, smask, mimg, mmask,
+                                         start.data),
                          OMREG_OK);
         if (sparse) {
             load(name, "samples", OMREG_NPY_F64, &samples);

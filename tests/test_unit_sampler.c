@@ -143,7 +143,7 @@ static void count_follows_proportion(void **state)
     for (size_t p = 0; p < sizeof k / sizeof k[0]; ++p) {
         mi_metric m;
         memset(&m, 0, sizeof m);
-        assert_int_equal(mi_metric_setup(&m, backends[0], OMREG_TRANSFORM_RIGID, 32,
+        assert_int_equal(mi_metric_setup(&m, backends[0], 1, OMREG_TRANSFORM_RIGID, 32,
                                          proportions[p], SEED, s, NULL, mv, NULL, start),
                          OMREG_OK);
         assert_int_equal(m.nsamples, (size_t)(37 * 41) / k[p]);

@@ -12,6 +12,9 @@ extern "C" {
 
 typedef struct omreg_backend omreg_backend;
 
+/* The largest thread count a registration accepts (options.threads). */
+#define OMREG_MAX_THREADS 4096
+
 /** The serial reference table. Static; never freed. */
 OMREG_API const omreg_backend *omreg_backend_reference(void);
 

@@ -88,6 +88,15 @@ typedef struct omreg_syn_options {
     double opt_tol;         /* stop a level when the energy derivative <= this (1e-5) */
     int inv_iter;           /* fixed-point inversion iterations (20) */
     double inv_tol;         /* inversion error tolerance (1e-3) */
+    /* 0 (default): the backend's default, read once when the registration
+     * starts (OpenMP's thread count for the parallel table); 1 ..
+     * OMREG_MAX_THREADS: that many. The count is fixed for the whole run:
+     * per-thread buffers are sized from it and the kernels that use them
+     * (smoothing, the CC window sums) run at most that many threads,
+     * whatever OpenMP's count is changed to meanwhile (e.g. by the progress
+     * callback). Other loops use OpenMP's count when they run. The result
+     * is the same bits for any count. */
+    int threads;
     omreg_syn_progress_fn *progress;
     void *progress_ctx;
 } omreg_syn_options;

@@ -16,6 +16,7 @@
 #include "omreg/affine.h"
 #include "omreg/matrix.h"
 #include "omreg/scalespace.h"
+#include "scalespace_threads.h"
 #include "transform_point.h"
 
 omreg_affine_options omreg_affine_default_options(void)
@@ -61,6 +62,8 @@ static omreg_status check_options(const omreg_affine_options *o)
                     o->ss_sigma_factor);
     OMREG_RETURN_IF(o->restarts < 0 || o->restarts > 1000, OMREG_EINVAL,
                     "restarts %d outside 0..1000", o->restarts);
+    OMREG_RETURN_IF(o->threads < 0 || o->threads > OMREG_MAX_THREADS, OMREG_EINVAL,
+                    "threads %d outside 0..%d", o->threads, OMREG_MAX_THREADS);
     return OMREG_OK;
 }
 
@@ -221,6 +224,8 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
     OMREG_FORWARD(check_mask(static_mask, stat, "static mask"));
     OMREG_FORWARD(check_mask(moving_mask, mov, "moving mask"));
     int dim = stat->ndim, n1 = dim + 1, nparams = omreg_transform_nparams_unchecked(type, dim);
+    /* fixed for the whole run: the progress callback may change OpenMP's */
+    const int nthreads = omreg_backend_threads(b, opt->threads);
     double current[16], params[OMREG_TRANSFORM_MAX_PARAMS], T[16];
     if (starting_affine) {
         OMREG_RETURN_IF(!omreg_mat_is_finite(n1, starting_affine), OMREG_ENONFINITE,
@@ -258,11 +263,15 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
     TRY(normalized(b, stat, smask, &snorm));
     TRY(normalized(b, mov, mmask, &mnorm));
     if (opt->ss_sigma_factor > 0) {
-        TRY(omreg_scale_space_anisotropic(b, mnorm, opt->nlevels, opt->ss_sigma_factor, &mss));
-        TRY(omreg_scale_space_anisotropic(b, snorm, opt->nlevels, opt->ss_sigma_factor, &sss));
+        TRY(omreg_scale_space_anisotropic_threads(b, nthreads, mnorm, opt->nlevels,
+                                                  opt->ss_sigma_factor, &mss));
+        TRY(omreg_scale_space_anisotropic_threads(b, nthreads, snorm, opt->nlevels,
+                                                  opt->ss_sigma_factor, &sss));
     } else {
-        TRY(omreg_scale_space_isotropic(b, mnorm, opt->nlevels, opt->factors, opt->sigmas, &mss));
-        TRY(omreg_scale_space_isotropic(b, snorm, opt->nlevels, opt->factors, opt->sigmas, &sss));
+        TRY(omreg_scale_space_isotropic_threads(b, nthreads, mnorm, opt->nlevels, opt->factors,
+                                                opt->sigmas, &mss));
+        TRY(omreg_scale_space_isotropic_threads(b, nthreads, snorm, opt->nlevels, opt->factors,
+                                                opt->sigmas, &sss));
     }
     omreg_lbfgsb_result res;
     memset(&res, 0, sizeof res);
@@ -284,8 +293,8 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
                 TRY(omreg_calloc_failure());
             b->mask_to_i32(level_smask->data, omreg_image_voxels(level_smask), smask_i32);
         }
-        TRY(mi_metric_setup(&ls.metric, b, type, opt->nbins, opt->sampling_proportion,
-                            opt->sampling_seed, level_static, smask_i32,
+        TRY(mi_metric_setup(&ls.metric, b, nthreads, type, opt->nbins,
+                            opt->sampling_proportion, opt->sampling_seed, level_static, smask_i32,
                             omreg_scale_space_image(mss, level), mmask, current));
         if (opt->progress) {
             omreg_affine_progress p = {1, ls.stage, level, ls.max_iter, 0, 0, 0.0, NULL};

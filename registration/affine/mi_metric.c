@@ -79,7 +79,7 @@ static omreg_status alloc_doubles(double **p, size_t n, const char *what)
     return OMREG_OK;
 }
 
-omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
+omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nthreads,
                              omreg_transform_type type, int nbins, double sampling_proportion,
                              uint64_t seed, const omreg_image *stat, const int *smask,
                              const omreg_image *mov, const omreg_image *mmask,
@@ -88,6 +88,7 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
     memset(m, 0, sizeof *m);
     int dim = stat->ndim, n1 = dim + 1;
     m->b = b;
+    m->nthreads = nthreads;
     m->dim = dim;
     m->type = type;
     m->nbins = nbins;
@@ -182,7 +183,7 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
         if (m->inside == NULL)
             TRY(omreg_calloc_failure());
     }
-    size_t nb = (size_t)nbins, threads = (size_t)b->max_threads() + 1;
+    size_t nb = (size_t)nbins, threads = (size_t)nthreads + 1;
     m->scratch_len = threads * omreg_parzen_gradient_partial(nbins, m->nparams);
     TRY(alloc_doubles(&m->scratch, m->scratch_len, "histogram scratch"));
     TRY(alloc_doubles(&m->joint, nb * nb, "joint PDF"));
@@ -262,7 +263,7 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
         b->parzen_joint(m->static_vals, m->mvals, m->smask, mmask ? m->mmask_i32 : NULL,
                         m->nstatic, &m->geom,
                         dim == 2 ? OMREG_PARZEN_NORM_BY_COUNT : OMREG_PARZEN_NORM_BY_WEIGHT,
-                        m->scratch, m->joint, m->smarg, m->mmarg);
+                        m->scratch, m->nthreads, m->joint, m->smarg, m->mmarg);
         /* gradient of the moving image at current . g2w_static . (grid index) */
         if (dim == 2)
             b->gradient_2d_f64(m->moving, m->mshape, m->moving_w2g, m->moving_spacing, m->sshape,
@@ -280,7 +281,8 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
             b->interpolate_scalar_3d_f64(m->moving, m->mshape, m->pts, m->nsamples, m->mvals,
                                          m->inside);
         b->parzen_joint(m->static_vals, m->mvals, NULL, NULL, m->nsamples, &m->geom,
-                        OMREG_PARZEN_NORM_BY_WEIGHT, m->scratch, m->joint, m->smarg, m->mmarg);
+                        OMREG_PARZEN_NORM_BY_WEIGHT, m->scratch, m->nthreads, m->joint,
+                        m->smarg, m->mmarg);
         b->apply_affine_points(current, dim, m->samples, m->nsamples, m->pts);
         if (dim == 2)
             b->sparse_gradient_2d_f64(m->moving, m->mshape, m->moving_w2g, m->moving_spacing,
@@ -294,15 +296,17 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
     if (!m->sparse && dim == 2)
         b->parzen_gradient_dense_2d(m->sshape, static2prealigned, m->static_vals, m->mvals,
                                     m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL, &m->geom,
-                                    m->nparams, metric_jacobian, ctx, m->scratch, m->joint_grad);
+                                    m->nparams, metric_jacobian, ctx, m->scratch, m->nthreads,
+                                    m->joint_grad);
     else if (!m->sparse)
         b->parzen_gradient_dense_3d(m->sshape, static2prealigned, m->static_vals, m->mvals,
                                     m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL, &m->geom,
-                                    m->nparams, metric_jacobian, ctx, m->scratch, m->joint_grad);
+                                    m->nparams, metric_jacobian, ctx, m->scratch, m->nthreads,
+                                    m->joint_grad);
     else
         b->parzen_gradient_sparse(dim, m->samples_prealigned, m->nsamples, m->static_vals,
                                   m->mvals, m->mgrad, &m->geom, m->nparams, metric_jacobian, ctx,
-                                  m->scratch, m->joint_grad);
+                                  m->scratch, m->nthreads, m->joint_grad);
     m->mi = omreg_parzen_mi(m->joint, m->joint_grad, m->smarg, m->mmarg, m->nbins, m->nparams,
                             m->mi_grad);
     *f = -m->mi;

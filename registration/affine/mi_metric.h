@@ -14,6 +14,7 @@
 
 typedef struct mi_metric {
     const struct omreg_backend *b;
+    int nthreads;            /* the run's count: scratch holds nthreads + 1 partials */
     int dim, nparams, nbins;
     omreg_transform_type type;
     int sparse;
@@ -45,8 +46,10 @@ typedef struct mi_metric {
  * static_f64: the level's static image on its grid (float64); moving_f32:
  * the level's moving image (float32, converted here); smask: int mask on
  * the static grid or NULL; mmask: float64 mask on the moving grid or NULL.
- * sampling_proportion <= 0 is dense. */
-omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b,
+ * sampling_proportion <= 0 is dense. nthreads (>= 1): the registration's
+ * thread count (omreg_backend_threads), fixed for the run; the histogram
+ * scratch is sized for it and every evaluation passes it to the kernels. */
+omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nthreads,
                              omreg_transform_type type, int nbins, double sampling_proportion,
                              uint64_t seed, const omreg_image *static_f64, const int *smask,
                              const omreg_image *moving_f32, const omreg_image *mmask,

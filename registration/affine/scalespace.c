@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "api_threads.h"
 #include "backend.h"
 #include "error.h"
 #include "image_internal.h"
 #include "omreg/matrix.h"
 #include "omreg/scalespace.h"
 #include "omreg/smooth.h"
+#include "scalespace_threads.h"
 
 #define MAX_LEVELS 32
 
@@ -58,12 +60,12 @@ static omreg_status normalized_f32(const omreg_backend *b, const omreg_image *x,
 }
 
 /* smoothed (gaussian_filter, mode reflect) then normalised float32 level image */
-static omreg_status smoothed_level(const omreg_backend *b, const omreg_image *x,
+static omreg_status smoothed_level(const omreg_backend *b, int nthreads, const omreg_image *x,
                                    const double *sigmas, omreg_image **out)
 {
     omreg_image *filtered = NULL;
-    OMREG_FORWARD(omreg_gaussian_filter(b, x, sigmas, OMREG_SMOOTH_REFLECT, 0.0,
-                                        OMREG_SMOOTH_TRUNCATE, &filtered));
+    OMREG_FORWARD(omreg_gaussian_filter_threads(b, nthreads, x, sigmas, OMREG_SMOOTH_REFLECT,
+                                                0.0, OMREG_SMOOTH_TRUNCATE, &filtered));
     omreg_status st = normalized_f32(b, filtered, out);
     omreg_image_free(filtered);
     return st;
@@ -112,6 +114,14 @@ static void scaled_affine(int dim, const double *g2w, const double *scaling, dou
 omreg_status omreg_scale_space_isotropic(const omreg_backend *b, const omreg_image *image,
                                          int nlevels, const int *factors, const double *sigmas,
                                          omreg_scale_space **out)
+{
+    return omreg_scale_space_isotropic_threads(b, 0, image, nlevels, factors, sigmas, out);
+}
+
+omreg_status omreg_scale_space_isotropic_threads(const omreg_backend *b, int nthreads,
+                                                 const omreg_image *image, int nlevels,
+                                                 const int *factors, const double *sigmas,
+                                                 omreg_scale_space **out)
 {
     OMREG_FORWARD(check_input(b, image, nlevels, out));
     OMREG_RETURN_IF(factors == NULL || sigmas == NULL, OMREG_EINVAL,
@@ -165,7 +175,7 @@ omreg_status omreg_scale_space_isotropic(const omreg_backend *b, const omreg_ima
         }
         scaled_affine(dim, image->grid2world, shrink, l->affine);
         if (st == OMREG_OK)
-            st = smoothed_level(b, image, level_sigmas, &l->image);
+            st = smoothed_level(b, nthreads, image, level_sigmas, &l->image);
         if (st == OMREG_OK)
             ss->nlevels = i + 1;
     }
@@ -180,6 +190,13 @@ omreg_status omreg_scale_space_isotropic(const omreg_backend *b, const omreg_ima
 omreg_status omreg_scale_space_anisotropic(const omreg_backend *b, const omreg_image *image,
                                            int nlevels, double sigma_factor,
                                            omreg_scale_space **out)
+{
+    return omreg_scale_space_anisotropic_threads(b, 0, image, nlevels, sigma_factor, out);
+}
+
+omreg_status omreg_scale_space_anisotropic_threads(const omreg_backend *b, int nthreads,
+                                                   const omreg_image *image, int nlevels,
+                                                   double sigma_factor, omreg_scale_space **out)
 {
     OMREG_FORWARD(check_input(b, image, nlevels, out));
     OMREG_RETURN_IF(!(sigma_factor >= 0) || !isfinite(sigma_factor), OMREG_EINVAL,
@@ -210,7 +227,7 @@ omreg_status omreg_scale_space_anisotropic(const omreg_backend *b, const omreg_i
         }
         scaled_affine(dim, image->grid2world, scaling, l->affine);
         if (st == OMREG_OK)
-            st = smoothed_level(b, image, level_sigmas, &l->image);
+            st = smoothed_level(b, nthreads, image, level_sigmas, &l->image);
         if (st == OMREG_OK)
             ss->nlevels = i + 1;
     }

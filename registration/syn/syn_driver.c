@@ -116,6 +116,8 @@ static omreg_status check_options(const omreg_syn_options *o)
     OMREG_RETURN_IF(o->inv_iter < 0, OMREG_EINVAL, "SyN: inv_iter %d is negative", o->inv_iter);
     OMREG_RETURN_IF(!isfinite(o->inv_tol), OMREG_EINVAL, "SyN: inv_tol %g is not finite",
                     o->inv_tol);
+    OMREG_RETURN_IF(o->threads < 0 || o->threads > OMREG_MAX_THREADS, OMREG_EINVAL,
+                    "SyN: threads %d outside 0..%d", o->threads, OMREG_MAX_THREADS);
     if (m->type == OMREG_SYN_CC) {
         OMREG_RETURN_IF(m->radius < 1 || m->radius > 65535, OMREG_EINVAL,
                         "CC metric: radius %d outside 1..65535", m->radius);
@@ -469,6 +471,8 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
     OMREG_FORWARD(check_options(opt));
     OMREG_FORWARD(check_images(static_img, moving_img, prealign));
     const int dim = static_img->ndim, n1 = dim + 1, L = opt->nlevels;
+    /* fixed for the whole run: the progress callback may change OpenMP's */
+    const int nthreads = omreg_backend_threads(b, opt->threads);
 
     syn_state s;
     memset(&s, 0, sizeof s);
@@ -500,8 +504,10 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
     for (int r = 0; r < dim; ++r)
         for (int c = 0; c < dim; ++c)
             s.static_direction[r * n1 + c] = static_dir[r * dim + c];
-    TRY(syn_scale_space_create(b, mov, L, moving_spacing, opt->ss_sigma_factor, &s.moving_ss));
-    TRY(syn_scale_space_create(b, stat, L, static_spacing, opt->ss_sigma_factor, &s.static_ss));
+    TRY(syn_scale_space_create(b, nthreads, mov, L, moving_spacing, opt->ss_sigma_factor,
+                               &s.moving_ss));
+    TRY(syn_scale_space_create(b, nthreads, stat, L, static_spacing, opt->ss_sigma_factor,
+                               &s.static_ss));
     TRY(check_levels(s.static_ss, &opt->metric));
 
     /* the maps on the coarsest static grid */
@@ -517,7 +523,7 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
                                mov->grid2world, stat->shape, stat->grid2world,
                                prealign ? prealign_inv : NULL, &s.moving_to_ref));
     TRY(omreg_diffeomap_allocate(s.moving_to_ref, OMREG_F32));
-    TRY(syn_metric_create(b, dim, &opt->metric, &s.metric));
+    TRY(syn_metric_create(b, nthreads, dim, &opt->metric, &s.metric));
 
     int max_iter = 0;
     for (int i = 0; i < L; ++i)

@@ -35,8 +35,9 @@ typedef struct syn_scale_space {
  * way, scaling = 2^i min(spacing) / spacing. spacing (dim entries) is
  * DIPY's get_direction_and_spacings of the image's grid2world. Returns
  * OMREG_ENONFINITE for a constant level (DIPY divides by zero), OMREG_ESHAPE
- * for an empty level axis, OMREG_ENOMEM. */
-omreg_status syn_scale_space_create(const omreg_backend *b, const omreg_image *image_f32,
+ * for an empty level axis, OMREG_ENOMEM. Smoothing runs with nthreads. */
+omreg_status syn_scale_space_create(const omreg_backend *b, int nthreads,
+                                    const omreg_image *image_f32,
                                     int nlevels, const double *spacing, double sigma_factor,
                                     syn_scale_space **out);
 void syn_scale_space_free(syn_scale_space *ss);
@@ -70,6 +71,7 @@ typedef struct syn_metric_ops {
 struct syn_metric {
     const syn_metric_ops *ops;
     const omreg_backend *b;
+    int nthreads; /* the registration's count (omreg_backend_threads), fixed for the run */
     int dim;
     omreg_syn_metric_options opt;
     int levels_below, levels_above; /* set_levels_below / set_levels_above */
@@ -83,8 +85,9 @@ struct syn_metric {
     void *state; /* the metric's own */
 };
 
-/* A metric of opt->type (validated by the caller) for dim-D images. */
-omreg_status syn_metric_create(const omreg_backend *b, int dim,
+/* A metric of opt->type (validated by the caller) for dim-D images; its
+ * smoothing and CC window sums run with nthreads. */
+omreg_status syn_metric_create(const omreg_backend *b, int nthreads, int dim,
                                const omreg_syn_metric_options *opt, syn_metric **out);
 void syn_metric_free(syn_metric *m);
 
@@ -106,8 +109,9 @@ omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *im
                                    const double *spacing, const double *direction,
                                    omreg_image **grad);
 /* Smooth every component of a float32 field in place with sigma voxels
- * along every axis (ndimage.gaussian_filter(d[..., i], sigma)). */
-omreg_status syn_smooth_field(const omreg_backend *b, omreg_image *field, double sigma);
+ * along every axis (ndimage.gaussian_filter(d[..., i], sigma)), with the
+ * metric's thread count. */
+omreg_status syn_smooth_field(const syn_metric *m, omreg_image *field, double sigma);
 /* out = a - b (float32 scalar images of one shape), a new image */
 omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
                             omreg_image **out);

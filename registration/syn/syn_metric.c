@@ -8,18 +8,20 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "api_threads.h"
 #include "image_internal.h"
 #include "omreg/smooth.h"
 #include "omreg/vector_fields.h"
 #include "syn_internal.h"
 
-omreg_status syn_metric_create(const omreg_backend *b, int dim,
+omreg_status syn_metric_create(const omreg_backend *b, int nthreads, int dim,
                                const omreg_syn_metric_options *opt, syn_metric **out)
 {
     syn_metric *m = omreg_calloc(1, sizeof *m, "similarity metric");
     if (m == NULL)
         return omreg_calloc_failure();
     m->b = b;
+    m->nthreads = nthreads;
     m->dim = dim;
     m->opt = *opt;
     switch (opt->type) {
@@ -119,11 +121,12 @@ omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *im
     return OMREG_OK;
 }
 
-omreg_status syn_smooth_field(const omreg_backend *b, omreg_image *field, double sigma)
+omreg_status syn_smooth_field(const syn_metric *m, omreg_image *field, double sigma)
 {
     const double sigmas[3] = {sigma, sigma, sigma};
-    return omreg_gaussian_filter_inplace(b, field, sigmas, OMREG_SMOOTH_REFLECT, 0.0,
-                                         OMREG_SMOOTH_TRUNCATE);
+    return omreg_gaussian_filter_inplace_threads(m->b, m->nthreads, field, sigmas,
+                                                 OMREG_SMOOTH_REFLECT, 0.0,
+                                                 OMREG_SMOOTH_TRUNCATE);
 }
 
 omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,

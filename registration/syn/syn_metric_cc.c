@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "alloc.h"
+#include "api_threads.h"
 #include "error.h"
 #include "image_internal.h"
 #include "omreg/crosscorr.h"
@@ -63,9 +64,9 @@ static omreg_status initialize_iteration(syn_metric *m)
                         "+ 1 = %zu (decrease the radius or use larger images)", d,
                         m->moving_image->shape[d], min_size);
     }
-    omreg_status st = omreg_cc_precompute_factors(m->b, m->static_image, m->moving_image,
-                                                  (size_t)m->opt.radius, OMREG_CC_SLIDING,
-                                                  &s->factors);
+    omreg_status st = omreg_cc_precompute_factors_threads(m->b, m->nthreads, m->static_image,
+                                                          m->moving_image, (size_t)m->opt.radius,
+                                                          OMREG_CC_SLIDING, &s->factors);
     if (st == OMREG_OK)
         st = syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
                                    m->moving_direction, &s->gradient_moving);
@@ -88,7 +89,7 @@ static omreg_status step(syn_metric *m, int forward, omreg_image **out)
     else
         OMREG_FORWARD(omreg_cc_backward_step(m->b, s->gradient_moving, s->factors,
                                              (size_t)m->opt.radius, &d, &energy));
-    omreg_status st = syn_smooth_field(m->b, d, m->opt.sigma_diff);
+    omreg_status st = syn_smooth_field(m, d, m->opt.sigma_diff);
     if (st != OMREG_OK) {
         omreg_image_free(d);
         return st;

@@ -245,7 +245,7 @@ static omreg_status demons_step(syn_metric *m, em_state *s, int forward, omreg_i
         m->b, delta, sigma_sq, gradient, syn_sigma_reg_2(m->dim, m->static_spacing), &d, &energy);
     omreg_image_free(delta);
     if (st == OMREG_OK)
-        st = syn_smooth_field(m->b, d, m->opt.smooth);
+        st = syn_smooth_field(m, d, m->opt.smooth);
     if (st != OMREG_OK) {
         omreg_image_free(d);
         return st;

@@ -98,7 +98,7 @@ static omreg_status step(syn_metric *m, int forward, omreg_image **out)
         st = omreg_ssd_demons_step(m->b, delta, gradient,
                                    syn_sigma_reg_2(m->dim, m->static_spacing), d, &energy);
         if (st == OMREG_OK)
-            st = syn_smooth_field(m->b, d, m->opt.smooth);
+            st = syn_smooth_field(m, d, m->opt.smooth);
     }
     omreg_image_free(delta);
     if (st != OMREG_OK) {

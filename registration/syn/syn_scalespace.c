@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "api_threads.h"
 #include "error.h"
 #include "image_internal.h"
 #include "omreg/matrix.h"
@@ -54,7 +55,8 @@ static void scaled_affine(int dim, const double *g2w, const double *scaling, dou
     omreg_mat_mul(dim + 1, g2w, diag, affine);
 }
 
-omreg_status syn_scale_space_create(const omreg_backend *b, const omreg_image *image,
+omreg_status syn_scale_space_create(const omreg_backend *b, int nthreads,
+                                    const omreg_image *image,
                                     int nlevels, const double *spacing, double sigma_factor,
                                     syn_scale_space **out)
 {
@@ -107,8 +109,9 @@ omreg_status syn_scale_space_create(const omreg_backend *b, const omreg_image *i
         if (i == 0) {
             st = syn_normalize_f32(b, image->data, n, l->image->data, "the image");
         } else {
-            st = omreg_gaussian_filter(b, image, l->sigmas, OMREG_SMOOTH_REFLECT, 0.0,
-                                       OMREG_SMOOTH_TRUNCATE, &filtered);
+            st = omreg_gaussian_filter_threads(b, nthreads, image, l->sigmas,
+                                               OMREG_SMOOTH_REFLECT, 0.0, OMREG_SMOOTH_TRUNCATE,
+                                               &filtered);
             if (st == OMREG_OK)
                 st = syn_normalize_f32(b, filtered->data, n, l->image->data,
                                        "a smoothed level of the image");

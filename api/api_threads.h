@@ -1,0 +1,26 @@
+/* Public entry points whose parallel kernels keep per-thread buffers, with
+ * the run's thread count given (nthreads >= 1; 0: the backend's default,
+ * omreg_backend_threads) instead of read from the backend at the call: a
+ * registration fixes its count once and passes it to every call, so a
+ * progress callback that changes OpenMP's count cannot change a run. Same
+ * checks, statuses and results as the public functions, which pass 0. */
+#ifndef OMREG_API_THREADS_H
+#define OMREG_API_THREADS_H
+
+#include "omreg/crosscorr.h"
+#include "omreg/smooth.h"
+
+omreg_status omreg_gaussian_filter_threads(const omreg_backend *backend, int nthreads,
+                                           const omreg_image *in, const double *sigmas,
+                                           omreg_smooth_mode mode, double cval, double truncate,
+                                           omreg_image **out);
+omreg_status omreg_gaussian_filter_inplace_threads(const omreg_backend *backend, int nthreads,
+                                                   omreg_image *image, const double *sigmas,
+                                                   omreg_smooth_mode mode, double cval,
+                                                   double truncate);
+omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, int nthreads,
+                                                 const omreg_image *static_img,
+                                                 const omreg_image *moving_img, size_t radius,
+                                                 omreg_cc_method method, void **factors);
+
+#endif
