@@ -2,7 +2,10 @@
  * nibabel: dipy.io.image.save_nifti): the header nib.save writes
  * (io/nifti_header.c), the data in NIfTI order, plain or through the
  * chunked gzip writer, into a temporary file renamed into place. Nothing
- * here prints or touches nifticlib's global state. */
+ * here prints or touches nifticlib's global state. The entry points that
+ * take a backend (omreg_nifti_write_with, ..._array_with, ..._array_intent)
+ * are api/nifti_write_api.c: they pick the backend's deflate kernel and
+ * call the functions of io/nifti_write.h. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -15,11 +18,11 @@
 #include "nifti2_io.h"
 
 #include "alloc.h"
-#include "backend.h"
 #include "error.h"
 #include "gzip_writer.h"
 #include "image_internal.h"
 #include "nifti_internal.h"
+#include "nifti_write.h"
 #include "omreg/matrix.h"
 #include "omreg/nifti.h"
 #include "temp_output.h"
@@ -120,21 +123,13 @@ static omreg_status write_data(struct sink *s, int ndim, const size_t *shape, si
 omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *shape,
                                      omreg_dtype dtype, const void *data, const double *affine4x4)
 {
-    return omreg_nifti_write_array_with(NULL, path, ndim, shape, dtype, data, affine4x4);
+    return omreg_nifti_write_array_deflate(NULL, path, ndim, shape, dtype, data, affine4x4, 0);
 }
 
-omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,
-                                          int ndim, const size_t *shape, omreg_dtype dtype,
-                                          const void *data, const double *affine4x4)
-{
-    return omreg_nifti_write_array_intent(backend, path, ndim, shape, dtype, data, affine4x4,
-                                          0);
-}
-
-omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const char *path,
-                                            int ndim, const size_t *shape, omreg_dtype dtype,
-                                            const void *data, const double *affine4x4,
-                                            int intent_code)
+omreg_status omreg_nifti_write_array_deflate(omreg_deflate_chunks_fn *deflate, const char *path,
+                                             int ndim, const size_t *shape, omreg_dtype dtype,
+                                             const void *data, const double *affine4x4,
+                                             int intent_code)
 {
     OMREG_RETURN_IF(intent_code < 0 || intent_code > 32767, OMREG_EINVAL,
                     "nifti_write: intent code %d out of range", intent_code);
@@ -177,8 +172,7 @@ omreg_status omreg_nifti_write_array_intent(const omreg_backend *backend, const 
 
     struct sink s = {path, fd, NULL};
     if (gz && (status = omreg_gz_writer_open(&s.gz, fd, path, 1, /* nibabel's default level */
-                                             backend ? backend->deflate_chunks : NULL)) !=
-                  OMREG_OK)
+                                             deflate)) != OMREG_OK)
         goto fail;
     static const unsigned char no_extension[4] = {0, 0, 0, 0};
     if ((status = sink_write(&s, &hdr, N1_HDR)) != OMREG_OK ||
@@ -201,11 +195,11 @@ fail:
 
 omreg_status omreg_nifti_write(const char *path, const omreg_image *img)
 {
-    return omreg_nifti_write_with(NULL, path, img);
+    return omreg_nifti_write_image_deflate(NULL, path, img);
 }
 
-omreg_status omreg_nifti_write_with(const omreg_backend *backend, const char *path,
-                                    const omreg_image *img)
+omreg_status omreg_nifti_write_image_deflate(omreg_deflate_chunks_fn *deflate, const char *path,
+                                             const omreg_image *img)
 {
     OMREG_RETURN_IF(img == NULL, OMREG_EINVAL, "nifti_write: image is NULL");
     size_t shape[4];
@@ -216,5 +210,6 @@ omreg_status omreg_nifti_write_with(const omreg_backend *backend, const char *pa
         shape[n++] = (size_t)img->ncomp;
     double a[16];
     omreg_mat_embed_4x4(img->ndim, img->grid2world, a); /* 2D: z maps to itself */
-    return omreg_nifti_write_array_with(backend, path, n, shape, img->dtype, img->data, a);
+    return omreg_nifti_write_array_deflate(deflate, path, n, shape, img->dtype, img->data, a,
+                                           0);
 }
