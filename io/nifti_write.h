@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "kernels_deflate.h"
+#include "deflate_chunk.h"
 #include "omreg/image.h"
 #include "omreg/status.h"
 

@@ -10,6 +10,6 @@ foreach(group robustness e2e)
 endforeach()
 
 # The chunked gzip writer's deflate kernel (io/gzip_writer.c,
-# kernels_deflate.h): parallel vs reference over the matrix, and zlib
+# base/deflate_chunk.h): parallel vs reference over the matrix, and zlib
 # reading back what the writer streamed.
 omreg_add_test(test_equality_deflate SOURCES test_equality_deflate.c LABELS equality MATRIX)
