@@ -22,7 +22,7 @@
 #include "kernels_crosscorr.h"
 #include "kernels_numpy_gradient.h"
 #include "kernels_syn_pointwise.h"
-#include "kernels_deflate.h"
+#include "deflate_chunk.h"
 #include "omreg/backend.h"
 
 struct omreg_backend {
@@ -233,7 +233,7 @@ struct omreg_backend {
     omreg_syn_max_norm_f32_fn *syn_max_norm_f32;
     omreg_syn_scale_f32_fn *syn_scale_f32;
 
-    /* gzip output: independent chunks of one round (kernels_deflate.h) */
+    /* gzip output: independent chunks of one round (base/deflate_chunk.h) */
     omreg_deflate_chunks_fn *deflate_chunks;
 };
 

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "kernels_deflate.h"
+#include "deflate_chunk.h"
 #include "omreg/status.h"
 
 /* bytes per chunk; chunks deflated together per round (16 MiB of input) */

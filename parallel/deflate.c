@@ -1,8 +1,7 @@
-/* Parallel deflate kernel (kernels_deflate.h): the chunks are independent
+/* Parallel deflate kernel (base/deflate_chunk.h): the chunks are independent
  * (each has its own zlib stream and output slot), so they are shared out;
  * the bytes of each do not depend on which thread made them. */
 #include "deflate_chunk.h"
-#include "kernels_deflate.h"
 
 void omreg_par_deflate_chunks(const unsigned char *raw, size_t fill, size_t chunk, size_t n,
                               int level, int final, unsigned char *out, size_t bound,

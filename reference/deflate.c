@@ -1,7 +1,6 @@
-/* Reference deflate kernel (kernels_deflate.h): the chunks one after the
+/* Reference deflate kernel (base/deflate_chunk.h): the chunks one after the
  * other. */
 #include "deflate_chunk.h"
-#include "kernels_deflate.h"
 
 void omreg_ref_deflate_chunks(const unsigned char *raw, size_t fill, size_t chunk, size_t n,
                               int level, int final, unsigned char *out, size_t bound,

@@ -1,7 +1,7 @@
-# NIfTI-1/-2 I/O (io/nifti_io.c). One binary, three groups chosen by its
-# argument: nibabel fixtures, writer and atomic replacement (no argument);
-# damaged files ("robustness"); the Colin27 template ("e2e", skipped when
-# mricron-data is not installed).
+# NIfTI-1/-2 I/O (io/nifti_header.c, io/nifti_read.c, io/nifti_write.c).
+# One binary, three groups chosen by its argument: nibabel fixtures, writer
+# and atomic replacement (no argument); damaged files ("robustness"); the
+# Colin27 template ("e2e", skipped when mricron-data is not installed).
 omreg_add_test(test_nifti SOURCES test_nifti.c LABELS unit golden)
 foreach(group robustness e2e)
   add_test(NAME test_nifti_${group} COMMAND test_nifti ${group})
@@ -10,6 +10,6 @@ foreach(group robustness e2e)
 endforeach()
 
 # The chunked gzip writer's deflate kernel (io/gzip_writer.c,
-# kernels_deflate.h): parallel vs reference over the matrix, and zlib
+# base/deflate_chunk.h): parallel vs reference over the matrix, and zlib
 # reading back what the writer streamed.
 omreg_add_test(test_equality_deflate SOURCES test_equality_deflate.c LABELS equality MATRIX)

@@ -1,4 +1,4 @@
-/* NIfTI I/O (io/nifti_io.c).
+/* NIfTI I/O (io/nifti_header.c, io/nifti_read.c, io/nifti_write.c).
  *
  * No argument (labels unit, golden): nibabel-made fixtures (fixtures/
  * gen_nifti.py) read back with the data nibabel reports (bitwise) and its

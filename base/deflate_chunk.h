@@ -1,11 +1,31 @@
-/* One chunk of kernels_deflate.h, shared by both backends and by the
- * backend-less writer. */
-#ifndef OMREG_CORE_DEFLATE_CHUNK_H
-#define OMREG_CORE_DEFLATE_CHUNK_H
+/* The chunked raw deflate of the gzip writer (io/gzip_writer.h): n
+ * independent chunks of one round, each deflated on its own. A compression
+ * primitive, not numerics: it lives in base/ because io/ (the serial path),
+ * the deflate kernels (reference/deflate.c, parallel/deflate.c) and the
+ * backend table's deflate_chunks slot all use it, and base/ is the one room
+ * all three may include. */
+#ifndef OMREG_BASE_DEFLATE_CHUNK_H
+#define OMREG_BASE_DEFLATE_CHUNK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <zlib.h>
+
+/* Chunk k (k < n) is raw[k * chunk, min((k + 1) * chunk, fill)) (empty past
+ * fill). It is raw-deflated at zlib level `level` into out + k * bound,
+ * ended by a sync flush, or by the final block when final and k == n - 1;
+ * out_len[k] receives its size, crc[k] the CRC-32 of its input and rc[k]
+ * zlib's status (Z_OK on success). */
+typedef void omreg_deflate_chunks_fn(const unsigned char *raw, size_t fill, size_t chunk,
+                                     size_t n, int level, int final, unsigned char *out,
+                                     size_t bound, size_t *out_len, unsigned long *crc,
+                                     int *rc);
+
+/* The backends' deflate kernels (slot deflate_chunks): the chunks one after
+ * the other, or shared out on the OpenMP team; the same bytes. */
+omreg_deflate_chunks_fn omreg_ref_deflate_chunks;
+omreg_deflate_chunks_fn omreg_par_deflate_chunks;
 
 /* Input bytes of chunk k: [k chunk, min((k + 1) chunk, fill)), empty past fill. */
 static inline size_t omreg_deflate_chunk_len(size_t fill, size_t chunk, size_t k)
@@ -14,6 +34,7 @@ static inline size_t omreg_deflate_chunk_len(size_t fill, size_t chunk, size_t k
     return start >= fill ? 0 : fill - start < chunk ? fill - start : chunk;
 }
 
+/* Chunk k of omreg_deflate_chunks_fn's contract. */
 static inline void omreg_deflate_chunk(const unsigned char *raw, size_t fill, size_t chunk,
                                        size_t n, int level, int final, unsigned char *out,
                                        size_t bound, size_t *out_len, unsigned long *crc,
