@@ -1,5 +1,5 @@
 /* Trilinear lookup for the parallel kernels, with the bits of DIPY's
- * _interpolate_scalar_3d (kernels/interp_point_body.h, the specification).
+ * _interpolate_scalar_3d (kernels/interp_point.h, the specification).
  * Where the whole 2x2x2 cell lies inside the grid, which is every point but
  * those within one voxel of the border, all eight of the reference's bounds
  * tests hold: this path drops them, takes the floors by truncation (the
