@@ -15,6 +15,7 @@ static const char *const status_names[OMREG_STATUS_COUNT] = {
     [OMREG_EIO] = "OMREG_EIO",
     [OMREG_EFORMAT] = "OMREG_EFORMAT",
     [OMREG_EUNSUPPORTED] = "OMREG_EUNSUPPORTED",
+    [OMREG_ECANCELED] = "OMREG_ECANCELED",
 };
 
 static _Thread_local char last_error[512];

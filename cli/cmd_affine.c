@@ -66,7 +66,7 @@ typedef struct affine_cli {
     cli_provenance prov; /* --out-json */
 } affine_cli;
 
-static void progress(void *ctx, const omreg_affine_progress *p)
+static int progress(void *ctx, const omreg_affine_progress *p)
 {
     affine_cli *c = ctx;
     if (p->event == 1)
@@ -74,7 +74,7 @@ static void progress(void *ctx, const omreg_affine_progress *p)
     else if (p->event == 2)
         cli_prov_level_end(&c->prov, p->evaluation, p->iterations, p->mi, p->stop_reason);
     if (c->e.quiet)
-        return;
+        return 0;
     if (p->event == 1)
         fprintf(stderr, "[%7.2fs] %s: level %d (max %d evaluations)\n", cli_elapsed(), p->stage,
                 p->level, p->max_iter);
@@ -85,6 +85,7 @@ static void progress(void *ctx, const omreg_affine_progress *p)
         fprintf(stderr, "[%7.2fs] %s: level %d done: %d evaluations, %d iterations, MI %.6f (%s)\n",
                 cli_elapsed(), p->stage, p->level, p->evaluation, p->iterations, p->mi,
                 p->stop_reason ? p->stop_reason : "no iterations");
+    return 0;
 }
 
 /* 0, CLI_HELP or a usage error's exit code; no file is touched */

@@ -83,7 +83,7 @@ typedef struct syn_cli {
     cli_provenance prov; /* --out-json */
 } syn_cli;
 
-static void progress(void *ctx, const omreg_syn_progress *p)
+static int progress(void *ctx, const omreg_syn_progress *p)
 {
     syn_cli *c = ctx;
     if (p->event == 1)
@@ -95,7 +95,7 @@ static void progress(void *ctx, const omreg_syn_progress *p)
                            c->prov.nlevels ? c->prov.levels[c->prov.nlevels - 1].metric : NAN,
                            p->iteration < p->max_iter ? "converged" : "iterations exhausted");
     if (c->e.quiet)
-        return;
+        return 0;
     if (p->event == 1)
         fprintf(stderr, "[%7.2fs] level %d: up to %d iterations\n", cli_elapsed(), p->level,
                 p->max_iter);
@@ -109,6 +109,7 @@ static void progress(void *ctx, const omreg_syn_progress *p)
         fprintf(stderr, "[%7.2fs] level %d done: %d iteration%s%s\n", cli_elapsed(), p->level,
                 p->iteration, p->iteration == 1 ? "" : "s",
                 p->iteration < p->max_iter ? " (converged)" : "");
+    return 0;
 }
 
 /* "smooth" options are per metric; remember which were given */

@@ -11,6 +11,7 @@ set_tests_properties(test_e2e_affine_sparse PROPERTIES LABELS e2e TIMEOUT 600
 omreg_add_test(test_unit_affine_restarts SOURCES test_unit_affine_restarts.c LABELS unit)
 omreg_add_test(test_unit_sampler SOURCES test_unit_sampler.c LABELS unit)
 omreg_add_test(test_unit_levels SOURCES test_unit_levels.c LABELS unit)
+omreg_add_test(test_unit_cancel SOURCES test_unit_cancel.c LABELS unit)
 # A progress callback that raises the OpenMP thread count mid-run (affine
 # and SyN): no overrun of the scratch sized at setup, the same bits.
 omreg_add_test(test_unit_run_threads SOURCES test_unit_run_threads.c LABELS unit)

@@ -58,13 +58,14 @@ typedef struct trace {
     int n;
 } trace;
 
-static void collect(void *ctx, const omreg_syn_progress *p)
+static int collect(void *ctx, const omreg_syn_progress *p)
 {
     trace *t = ctx;
     if (p->event == 0 && t->n < 32) {
         t->e[t->n] = p->energy;
         t->der[t->n++] = p->derivative;
     }
+    return 0;
 }
 
 static omreg_status run(const omreg_backend *b, const omreg_image *s, const omreg_image *m,

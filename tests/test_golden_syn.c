@@ -109,15 +109,16 @@ typedef struct energies {
     int n, nder;
 } energies;
 
-static void collect(void *ctx, const omreg_syn_progress *p)
+static int collect(void *ctx, const omreg_syn_progress *p)
 {
     energies *e = ctx;
     if (p->event != 0)
-        return;
+        return 0;
     if (e->n < 64)
         e->e[e->n++] = p->energy;
     if (isfinite(p->derivative) && e->nder < 64)
         e->der[e->nder++] = p->derivative;
+    return 0;
 }
 
 /* fields: bitwise when atol is 0 */

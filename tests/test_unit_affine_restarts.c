@@ -23,7 +23,7 @@ typedef struct trace {
     char stop[64];
 } trace;
 
-static void record(void *ctx, const omreg_affine_progress *p)
+static int record(void *ctx, const omreg_affine_progress *p)
 {
     trace *t = ctx;
     if (p->event == 0 && t->n < MAX_EVALS)
@@ -32,6 +32,7 @@ static void record(void *ctx, const omreg_affine_progress *p)
         t->end_evaluations = p->evaluation;
         snprintf(t->stop, sizeof t->stop, "%s", p->stop_reason ? p->stop_reason : "");
     }
+    return 0;
 }
 
 static omreg_image *s_img, *m_img;

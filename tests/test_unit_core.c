@@ -49,7 +49,7 @@ static void status_names(void **state)
     static const char *const want[OMREG_STATUS_COUNT] = {
         "OMREG_OK",         "OMREG_EINVAL",    "OMREG_ENOMEM",     "OMREG_EOVERFLOW",
         "OMREG_ESHAPE",     "OMREG_ESINGULAR", "OMREG_ENONFINITE", "OMREG_EIO",
-        "OMREG_EFORMAT",    "OMREG_EUNSUPPORTED",
+        "OMREG_EFORMAT",    "OMREG_EUNSUPPORTED", "OMREG_ECANCELED",
     };
     for (int s = 0; s < OMREG_STATUS_COUNT; ++s) {
         assert_non_null(want[s]); /* a new code must be added to this list */

@@ -36,13 +36,14 @@ static void log_start(level_log *log, int level, int max_iter)
     log->order[log->nstarted++] = level;
 }
 
-static void affine_progress(void *ctx, const omreg_affine_progress *p)
+static int affine_progress(void *ctx, const omreg_affine_progress *p)
 {
     level_log *log = ctx;
     if (p->event == 1)
         log_start(log, p->level, p->max_iter);
     else if (p->event == 2)
         log->spent[p->level] = p->evaluation;
+    return 0;
 }
 
 static omreg_image *blobs_2d(uint64_t seed)
@@ -124,13 +125,14 @@ static void scale_space_settings_coarsest_first(void **state)
     omreg_image_free(img);
 }
 
-static void syn_progress(void *ctx, const omreg_syn_progress *p)
+static int syn_progress(void *ctx, const omreg_syn_progress *p)
 {
     level_log *log = ctx;
     if (p->event == 1)
         log_start(log, p->level, p->max_iter);
     else if (p->event == 0)
         log->spent[p->level] = p->iteration; /* iterations run so far */
+    return 0;
 }
 
 /* SyN level_iters {4, 1, 2} coarsest first: too few iterations for the

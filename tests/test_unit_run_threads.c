@@ -37,16 +37,18 @@ static void raise_threads(switcher *s)
         omp_set_num_threads(RAISED_THREADS);
 }
 
-static void affine_progress(void *ctx, const omreg_affine_progress *p)
+static int affine_progress(void *ctx, const omreg_affine_progress *p)
 {
     if (p->event == 0) /* between two evaluations of the objective */
         raise_threads(ctx);
+    return 0;
 }
 
-static void syn_progress(void *ctx, const omreg_syn_progress *p)
+static int syn_progress(void *ctx, const omreg_syn_progress *p)
 {
     if (p->event == 0) /* between two iterations */
         raise_threads(ctx);
+    return 0;
 }
 
 static int saved_threads;

@@ -23,7 +23,8 @@ extern "C" {
 #define OMREG_AFFINE_MAX_LEVELS 16
 
 /** Where a registration is, for progress reports (called from the calling
- * thread only). `evaluation` counts metric evaluations in the level; `mi` is
+ * thread only; a non-zero return value cancels the registration, which then
+ * returns OMREG_ECANCELED and writes no result). `evaluation` counts metric evaluations in the level; `mi` is
  * the mutual information there; `event` is 0 for an evaluation, 1 at the
  * start of a level, 2 at its end. */
 typedef struct omreg_affine_progress {
@@ -37,7 +38,7 @@ typedef struct omreg_affine_progress {
     const char *stop_reason; /* level end: the optimiser's message */
 } omreg_affine_progress;
 
-typedef void omreg_affine_progress_fn(void *ctx, const omreg_affine_progress *progress);
+typedef int omreg_affine_progress_fn(void *ctx, const omreg_affine_progress *progress);
 
 typedef struct omreg_affine_options {
     int nbins;                  /* histogram bins (32) */
@@ -86,7 +87,8 @@ typedef struct omreg_affine_result {
  * at the identity parameters; starting_affine NULL at the identity.
  * Returns OMREG_EINVAL (NULL, bad options), OMREG_ESHAPE (dimensions or
  * mask shapes), OMREG_ENONFINITE (a constant image or non-finite
- * starting affine), OMREG_ESINGULAR, OMREG_ENOMEM. *result is written only
+ * starting affine), OMREG_ESINGULAR, OMREG_ENOMEM, OMREG_ECANCELED (the
+ * progress callback returned non-zero). *result is written only
  * on success. */
 OMREG_API omreg_status omreg_affine_register(const omreg_backend *backend,
                                              const omreg_image *static_img,

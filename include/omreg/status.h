@@ -21,6 +21,7 @@ typedef enum omreg_status {
     OMREG_EIO,          /* a file could not be opened, read or written */
     OMREG_EFORMAT,      /* a file is corrupt or of an unsupported format */
     OMREG_EUNSUPPORTED, /* valid request this build does not support */
+    OMREG_ECANCELED,    /* the progress callback asked to stop (returned non-zero) */
     OMREG_STATUS_COUNT
 } omreg_status;
 

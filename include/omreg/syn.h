@@ -66,7 +66,8 @@ typedef struct omreg_syn_metric_options {
 } omreg_syn_metric_options;
 
 /** Where a registration is, for progress reports (called from the calling
- * thread only). */
+ * thread only; a non-zero return value cancels the registration, which then
+ * returns OMREG_ECANCELED and writes no result). */
 typedef struct omreg_syn_progress {
     int event;        /* 0: an iteration ended; 1: a level starts; 2: a level ends */
     int level;        /* DIPY numbering: nlevels-1 (coarsest) .. 0 */
@@ -77,7 +78,7 @@ typedef struct omreg_syn_progress {
                           (+inf before the window is full) */
 } omreg_syn_progress;
 
-typedef void omreg_syn_progress_fn(void *ctx, const omreg_syn_progress *progress);
+typedef int omreg_syn_progress_fn(void *ctx, const omreg_syn_progress *progress);
 
 typedef struct omreg_syn_options {
     omreg_syn_metric_options metric;
@@ -141,7 +142,8 @@ typedef struct omreg_syn_info {
  * scalar images, dimensions differ, a level grid too small for the metric
  * or numpy.gradient), OMREG_ENONFINITE (NaN/Inf voxels, a constant image,
  * a non-finite affine), OMREG_ESINGULAR (a singular affine), OMREG_EOVERFLOW
- * or OMREG_ENOMEM. *out and *info are untouched on failure. */
+ * OMREG_ENOMEM or OMREG_ECANCELED (the progress callback returned non-zero).
+ * *out and *info are untouched on failure. */
 OMREG_API omreg_status omreg_syn_register(const omreg_backend *backend,
                                           const omreg_image *static_img,
                                           const omreg_image *moving_img, const double *prealign,

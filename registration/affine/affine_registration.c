@@ -148,6 +148,11 @@ typedef struct level_state {
     const char *stage;
 } level_state;
 
+static omreg_status cancelled(void)
+{
+    return omreg_fail(OMREG_ECANCELED, "affine registration: cancelled by the progress callback");
+}
+
 static omreg_status objective(void *ctx, const double *x, double *f, double *g)
 {
     level_state *ls = ctx;
@@ -155,7 +160,8 @@ static omreg_status objective(void *ctx, const double *x, double *f, double *g)
     if (ls->opt->progress) {
         omreg_affine_progress p = {0, ls->stage, ls->level, ls->max_iter,
                                    ls->metric.evaluations, 0, ls->metric.mi, NULL};
-        ls->opt->progress(ls->opt->progress_ctx, &p);
+        if (ls->opt->progress(ls->opt->progress_ctx, &p) != 0)
+            return cancelled();
     }
     return OMREG_OK;
 }
@@ -254,6 +260,7 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
     ls.opt = opt;
     ls.stage = omreg_transform_name(type);
     int evaluations = 0;
+    double mi = 0.0;
     omreg_status st;
 #define TRY(expr)                                                                              \
     do {                                                                                       \
@@ -298,7 +305,8 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
                             omreg_scale_space_image(mss, level), mmask, current));
         if (opt->progress) {
             omreg_affine_progress p = {1, ls.stage, level, ls.max_iter, 0, 0, 0.0, NULL};
-            opt->progress(opt->progress_ctx, &p);
+            if (opt->progress(opt->progress_ctx, &p) != 0)
+                TRY(cancelled());
         }
         if (ls.max_iter > 0)
             TRY(minimize_level(&ls, nparams, params, &res));
@@ -306,14 +314,15 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
         if (opt->progress) {
             omreg_affine_progress p = {2, ls.stage, level, ls.max_iter, ls.metric.evaluations,
                                        res.nit, ls.metric.mi, res.message};
-            opt->progress(opt->progress_ctx, &p);
+            if (opt->progress(opt->progress_ctx, &p) != 0)
+                TRY(cancelled());
         }
         /* starting_affine = T(params) . starting_affine; restart from the identity */
         omreg_transform_matrix_unchecked(type, dim, params, T);
         omreg_mat_mul(n1, T, current, current);
         if (level > 0)
             omreg_transform_identity_unchecked(type, dim, params);
-        result->mi = ls.metric.mi;
+        mi = ls.metric.mi;
         mi_metric_free(&ls.metric);
         omreg_image_free(level_static);
         omreg_image_free(level_smask);
@@ -325,6 +334,7 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
     memcpy(result->params, params, sizeof(double) * (size_t)nparams);
     result->nparams = nparams;
     result->evaluations = evaluations;
+    result->mi = mi;
 #undef TRY
 done:
     mi_metric_free(&ls.metric);

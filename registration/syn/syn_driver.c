@@ -460,6 +460,11 @@ static omreg_status check_levels(const syn_scale_space *ss, const omreg_syn_metr
     return OMREG_OK;
 }
 
+static omreg_status cancelled(void)
+{
+    return omreg_fail(OMREG_ECANCELED, "SyN: cancelled by the progress callback");
+}
+
 omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *static_img,
                                 const omreg_image *moving_img, const double *prealign,
                                 const omreg_syn_options *opt, omreg_diffeomap **out,
@@ -555,7 +560,8 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
         TRY(level_buffers(&s, omreg_diffeomap_forward(s.static_to_ref)));
         if (opt->progress) {
             omreg_syn_progress p = {1, level, level_max, 0, NAN, INFINITY};
-            opt->progress(opt->progress_ctx, &p);
+            if (opt->progress(opt->progress_ctx, &p) != 0)
+                TRY(cancelled());
         }
         double derivative = INFINITY;
         int niter = 0;
@@ -567,14 +573,16 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
             inf.last_derivative = derivative;
             if (opt->progress) {
                 omreg_syn_progress p = {0, level, level_max, niter, energy, derivative};
-                opt->progress(opt->progress_ctx, &p);
+                if (opt->progress(opt->progress_ctx, &p) != 0)
+                    TRY(cancelled());
             }
         }
         inf.iterations[L - 1 - level] = niter;
         inf.total_iterations += niter;
         if (opt->progress) {
             omreg_syn_progress p = {2, level, level_max, niter, inf.last_energy, derivative};
-            opt->progress(opt->progress_ctx, &p);
+            if (opt->progress(opt->progress_ctx, &p) != 0)
+                TRY(cancelled());
         }
     }
 
