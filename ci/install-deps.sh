@@ -32,6 +32,11 @@ PACKAGES=(
     # the Python its scripts use, and a one-node Slurm cluster
     snakemake python3-nibabel python3-numpy python3-scipy python3-yaml
     slurm-wlm munge
+    # the Python package (python/, stage python): cffi API mode compiles a C
+    # extension (python3-dev), pip + venv install it, pytest runs its tests,
+    # DIPY 1.6 gives the DiffeomorphicMap syn_registration returns
+    python3-cffi python3-dev python3-pip python3-venv python3-setuptools python3-pytest
+    python3-dipy
 )
 
 if [ "$(id -u)" -ne 0 ]; then
