@@ -1,16 +1,16 @@
 /* Whole affine registrations, bitwise identical across backends: the same
- * driver runs with the reference and the parallel table (twice), dense and
+ * driver runs with the reference and the parallel table (twice,
+ * tests/support/equality.h's OMREG_EQ_RUNS), dense and
  * sparse, masked, 2D and 3D; the final matrices, parameters and MI must be
  * the same bytes. Registered over the thread x schedule matrix, this also
  * proves the whole pipeline is thread-count and schedule independent.
  * Images are small blob phantoms so a run stays well under a second. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "image_internal.h"
 #include "omreg/affine.h"
 #include "omreg/matrix.h"
@@ -36,9 +36,7 @@ static void run_case(int dim, omreg_transform_type type, double sampling, int ma
     truth[dim + 1] = sin(0.07);
     truth[dim] = 1.5;
     assert_int_equal(omreg_mat_inverse(dim + 1, truth, inv), OMREG_OK);
-    assert_int_equal(omreg_affine_map_transform(omreg_backend_reference(), inv, 0, s, shape, g2w,
-                                                0, &m),
-                     OMREG_OK);
+    assert_int_equal(omreg_affine_map_transform(ref, inv, 0, s, shape, g2w, 0, &m), OMREG_OK);
     if (masked) {
         assert_int_equal(omreg_image_create(&mask, dim, shape, 1, OMREG_F64, g2w), OMREG_OK);
         for (size_t v = 0; v < omreg_image_voxels(mask); ++v)
@@ -54,19 +52,17 @@ static void run_case(int dim, omreg_transform_type type, double sampling, int ma
     if (restarts) /* room for a restart after a stall */
         o.level_iters[0] = o.level_iters[1] = o.level_iters[2] = 60;
     omreg_affine_result want, got;
-    assert_int_equal(omreg_affine_register(omreg_backend_reference(), s, m, mask, mask, type,
-                                           NULL, NULL, &o, &want),
+    omreg_eq_poison(&want, sizeof want, 0x33);
+    assert_int_equal(omreg_affine_register(ref, s, m, mask, mask, type, NULL, NULL, &o, &want),
                      OMREG_OK);
     const int n = (dim + 1) * (dim + 1); /* entries of the matrix a run sets */
-    for (int run = 0; run < 2; ++run) {
-        memset(&got, 0xA5, sizeof got);
-        assert_int_equal(omreg_affine_register(omreg_backend_parallel(), s, m, mask, mask, type,
-                                               NULL, NULL, &o, &got),
+    for (int run = 0; run < OMREG_EQ_RUNS; ++run) {
+        omreg_eq_poison(&got, sizeof got, run % 2 ? 0x5A : 0xA5);
+        assert_int_equal(omreg_affine_register(par, s, m, mask, mask, type, NULL, NULL, &o, &got),
                          OMREG_OK);
-        assert_true(omreg_test_same_f64("final affine", got.affine, want.affine, (size_t)n));
-        assert_true(omreg_test_same_f64("final params", got.params, want.params,
-                                        (size_t)want.nparams));
-        assert_true(omreg_test_same_f64("final MI", &got.mi, &want.mi, 1));
+        OMREG_EQ_SAME(f64, "final affine", got.affine, want.affine, (size_t)n);
+        OMREG_EQ_SAME(f64, "final params", got.params, want.params, (size_t)want.nparams);
+        OMREG_EQ_SAME(f64, "final MI", &got.mi, &want.mi, 1);
         assert_int_equal(got.evaluations, want.evaluations);
     }
     print_message("%dD %s: %d evaluations, MI %.17g, hash %016llx\n", dim,
@@ -99,5 +95,5 @@ int main(void)
         cmocka_unit_test(dense_2d_affine_restarts),
     };
     omreg_test_apply_filter();
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

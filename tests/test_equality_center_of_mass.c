@@ -2,15 +2,15 @@
  * (center_of_mass_{2d,3d}_f64) and for transform_centers_of_mass through
  * either table. The images span hundreds of blocks (rows in 2D, slices in
  * 3D) with mixed-sign values, so a reordered or racy reduction would change
- * the bits; each parallel run is done twice. ctest runs this binary over
+ * the bits; each parallel run is done twice (tests/support/equality.h).
+ * ctest runs this binary over
  * the thread x schedule matrix. NaN policy: inputs are finite; outputs are
  * compared as bytes after pre-filling with a NaN pattern. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "omreg/image.h"
 #include "omreg/transform.h"
 
@@ -19,31 +19,26 @@ static const size_t shape3[3] = {41, 37, 33}; /* 41 slice blocks */
 
 static void kernel_case(int dim, const size_t *shape, uint64_t seed)
 {
-    const struct omreg_backend *ref = omreg_backend_reference(), *par = omreg_backend_parallel();
-    size_t nvox = 1;
-    for (int d = 0; d < dim; ++d)
-        nvox *= shape[d];
+    const size_t nvox = omreg_eq_voxels(dim, shape);
     double *img = omreg_test_alloc(nvox, sizeof(double));
     omreg_test_fill_uniform_f64(img, nvox, seed, -5.0, 40.0);
     const size_t nscratch = shape[0] * (size_t)(dim + 1);
     double *scratch = omreg_test_alloc(nscratch, sizeof(double));
     double want[4], got[4];
-    memset(want, 0xFF, sizeof want);
-    memset(scratch, 0xA5, nscratch * sizeof(double));
+    omreg_eq eq = {0};
+    omreg_eq_output(&eq, dim == 2 ? "center_of_mass_2d_f64" : "center_of_mass_3d_f64", want, got,
+                    (size_t)dim + 1);
+    omreg_eq_scratch(&eq, scratch, nscratch * sizeof(double));
+    omreg_eq_reference(&eq);
     if (dim == 2)
         ref->center_of_mass_2d_f64(img, shape, scratch, want);
     else
         ref->center_of_mass_3d_f64(img, shape, scratch, want);
-    for (int run = 0; run < 2; ++run) {
-        memset(got, 0xFF, sizeof got);
-        memset(scratch, 0xA5, nscratch * sizeof(double));
+    OMREG_EQ_PARALLEL(&eq) {
         if (dim == 2)
             par->center_of_mass_2d_f64(img, shape, scratch, got);
         else
             par->center_of_mass_3d_f64(img, shape, scratch, got);
-        assert_true(omreg_test_same_f64(dim == 2 ? "center_of_mass_2d_f64"
-                                                 : "center_of_mass_3d_f64",
-                                        got, want, (size_t)dim + 1));
     }
     print_message("# center_of_mass_%dd_f64 hash %016llx\n", dim,
                   (unsigned long long)omreg_test_hash(got, sizeof(double) * (size_t)(dim + 1)));
@@ -77,14 +72,12 @@ static void driver_case(int dim, const size_t *shape_s, const size_t *shape_m)
     omreg_test_fill_uniform_f64(omreg_image_data(m), omreg_image_voxels(m), 42, 0.0, 10.0);
     double want[16], got[16];
     const size_t n = (size_t)(dim + 1) * (size_t)(dim + 1);
-    memset(want, 0xFF, sizeof want);
-    assert_int_equal(omreg_transform_centers_of_mass(omreg_backend_reference(), s, m, want),
-                     OMREG_OK);
-    for (int run = 0; run < 2; ++run) {
-        memset(got, 0xFF, sizeof got);
-        assert_int_equal(omreg_transform_centers_of_mass(omreg_backend_parallel(), s, m, got),
-                         OMREG_OK);
-        assert_true(omreg_test_same_f64("transform_centers_of_mass", got, want, n));
+    omreg_eq eq = {0};
+    omreg_eq_output(&eq, "transform_centers_of_mass", want, got, n);
+    omreg_eq_reference(&eq);
+    assert_int_equal(omreg_transform_centers_of_mass(ref, s, m, want), OMREG_OK);
+    OMREG_EQ_PARALLEL(&eq) {
+        assert_int_equal(omreg_transform_centers_of_mass(par, s, m, got), OMREG_OK);
     }
     omreg_image_free(s);
     omreg_image_free(m);
@@ -113,5 +106,5 @@ int main(void)
         cmocka_unit_test(centers_of_mass_driver_2d),
         cmocka_unit_test(centers_of_mass_driver_3d),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

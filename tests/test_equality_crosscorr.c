@@ -1,7 +1,8 @@
 /* Parallel vs reference, bitwise, for the CC kernels (kernels_crosscorr.h):
  * sliding-window and brute-force factors, forward and backward steps with
  * their canonical-order energy; 2D and 3D, float64 and float32. Each
- * parallel kernel runs twice and both runs must equal the reference bytes;
+ * parallel kernel runs twice (tests/support/equality.h) and both runs must
+ * equal the reference bytes;
  * ctest runs this binary over the thread x schedule matrix (MATRIX), so
  * equality with the reference also proves thread/schedule independence.
  * Sizes: 2D 97x83 (83 columns = work items), 3D 19x23x21 (22+ slab steps,
@@ -14,36 +15,15 @@
  * contents must not matter) and outputs are pre-filled with a pattern (every
  * output value must be written).
  * NaN policy: inputs are finite; outputs are compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
-
-static const struct omreg_backend *ref, *par;
 
 static const size_t shape2[2] = {97, 83};
 static const size_t shape3[3] = {19, 23, 21};
-
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
-
-static size_t voxels(int dim, const size_t *shape)
-{
-    size_t n = 1;
-    for (int d = 0; d < dim; ++d)
-        n *= shape[d];
-    return n;
-}
-
-#define SAME(T, what, a, b, n) assert_true(omreg_test_same_##T(what, a, b, n))
 
 /* static and moving: random in [0, 1) (moving correlated with static), with
  * a constant static block of 6 voxels per axis at the low corner. */
@@ -69,7 +49,7 @@ static size_t voxels(int dim, const size_t *shape)
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        const size_t n = voxels(DIM, SHAPE), nf = 5 * n;                                       \
+        const size_t n = omreg_eq_voxels(DIM, SHAPE), nf = 5 * n;                              \
         FLT *s = omreg_test_alloc(n, sizeof(FLT)), *m = omreg_test_alloc(n, sizeof(FLT));       \
         FILL_IMAGES(T, FLT, DIM, SHAPE, s, m, n);                                              \
         FLT *f_ref = omreg_test_alloc(nf, sizeof(FLT)), *f_par = omreg_test_alloc(nf,          \
@@ -80,17 +60,16 @@ static size_t voxels(int dim, const size_t *shape)
         double *scratch = omreg_test_alloc(nscratch, sizeof(double));                          \
         char what[128];                                                                        \
         for (int brute = 0; brute < 2; ++brute) {                                              \
-            memset(f_ref, 0xA5, nf * sizeof(FLT));                                             \
-            memset(scratch, 0x5A, nscratch * sizeof(double));                                  \
-            run_factors_##DIM##_##T(ref, brute, s, m, SHAPE, RADIUS, scratch, 1, f_ref);       \
             snprintf(what, sizeof what, "%s factors %dD " #T " radius %zu",                    \
                      brute ? "brute-force" : "sliding", DIM, (size_t)(RADIUS));                \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(f_par, 0xA5, nf * sizeof(FLT));                                         \
-                memset(scratch, 0x5A + run, nscratch * sizeof(double));                        \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_output(&eq, what, f_ref, f_par, nf);                                      \
+            omreg_eq_scratch(&eq, scratch, nscratch * sizeof(double));                         \
+            omreg_eq_reference(&eq);                                                           \
+            run_factors_##DIM##_##T(ref, brute, s, m, SHAPE, RADIUS, scratch, 1, f_ref);       \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 run_factors_##DIM##_##T(par, brute, s, m, SHAPE, RADIUS, scratch, nbuf,        \
                                         f_par);                                                \
-                SAME(T, what, f_par, f_ref, nf);                                               \
             }                                                                                  \
         }                                                                                      \
         free(s);                                                                               \
@@ -142,7 +121,7 @@ FACTORS_CASE(factors_3d_f64_onecol, double, f64, 3, onecol3, 2)
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        const size_t n = voxels(DIM, SHAPE), nf = 5 * n, ng = (size_t)(DIM)*n;                 \
+        const size_t n = omreg_eq_voxels(DIM, SHAPE), nf = 5 * n, ng = (size_t)(DIM)*n;        \
         const size_t nblocks = omreg_cc_step_blocks(DIM, SHAPE);                               \
         FLT *s = omreg_test_alloc(n, sizeof(FLT)), *m = omreg_test_alloc(n, sizeof(FLT));       \
         FILL_IMAGES(T, FLT, DIM, SHAPE, s, m, n);                                              \
@@ -160,17 +139,15 @@ FACTORS_CASE(factors_3d_f64_onecol, double, f64, 3, onecol3, 2)
                 {ref->compute_cc_backward_step_##DIM##d_##T,                                   \
                  par->compute_cc_backward_step_##DIM##d_##T}};                                 \
             const char *what = dir ? #NAME " backward" : #NAME " forward";                     \
-            memset(o_ref, 0xA5, ng * sizeof(FLT));                                             \
-            memset(scratch, 0x5A, nblocks * sizeof(double));                                   \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_output(&eq, what, o_ref, o_par, ng);                                      \
+            omreg_eq_output(&eq, what, &e_ref, &e_par, 1);                                     \
+            omreg_eq_scratch(&eq, scratch, nblocks * sizeof(double));                          \
+            omreg_eq_reference(&eq);                                                           \
             step[dir][0](g, f, SHAPE, RADIUS, scratch, o_ref, &e_ref);                         \
             assert_true(e_ref < 0); /* some voxels contribute */                               \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0xA5, ng * sizeof(FLT));                                         \
-                memset(scratch, 0x5A + run, nblocks * sizeof(double));                         \
-                e_par = 0;                                                                     \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 step[dir][1](g, f, SHAPE, RADIUS, scratch, o_par, &e_par);                     \
-                SAME(T, what, o_par, o_ref, ng);                                               \
-                SAME(f64, what, &e_par, &e_ref, 1);                                            \
             }                                                                                  \
         }                                                                                      \
         free(s);                                                                               \
@@ -207,5 +184,5 @@ int main(void)
         cmocka_unit_test(steps_3d_f64),
         cmocka_unit_test(steps_3d_f32),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

@@ -15,7 +15,7 @@
  * and composition falls outside the grids: a race, a skipped voxel or a
  * reordered reduction would change bytes.
  * NaN policy: inputs are finite; outputs are compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,16 +23,6 @@
 
 #include "omreg/diffeomap.h"
 #include "omreg/image.h"
-
-static const omreg_backend *ref, *par;
-
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
 
 #define NPTS 3000
 
@@ -241,7 +231,7 @@ static void run(const omreg_backend *be, struct ctx *c, enum op op, struct resul
     case INV_PTS:
         r->nvals = NPTS * (size_t)c->dim;
         r->vals = omreg_test_alloc(r->nvals, sizeof(double));
-        memset(r->vals, 0xA5, r->nvals * sizeof(double));
+        omreg_eq_poison(r->vals, r->nvals * sizeof(double), be == ref ? 0x33 : 0xA5);
         if (op == PTS_F)
             st = omreg_diffeomap_transform_points(be, c->m, c->pts, NPTS, c->ovs, c->ovw,
                                                   r->vals);
@@ -255,6 +245,7 @@ static void run(const omreg_backend *be, struct ctx *c, enum op op, struct resul
     case IE:
         r->nvals = 3;
         r->vals = omreg_test_alloc(3, sizeof(double));
+        omreg_eq_poison(r->vals, r->nvals * sizeof(double), be == ref ? 0x33 : 0xA5);
         st = omreg_diffeomap_compute_inversion_error(be, c->m, &r->img[0], r->vals);
         break;
     case ENDO:
@@ -283,21 +274,6 @@ static void run(const omreg_backend *be, struct ctx *c, enum op op, struct resul
         fail_msg("%s [%s]: %s", OP_NAMES[op], omreg_backend_name(be), omreg_last_error());
 }
 
-static void same_image(const char *what, const omreg_image *a, const omreg_image *b)
-{
-    assert_true((a == NULL) == (b == NULL));
-    if (a == NULL)
-        return;
-    assert_int_equal(omreg_image_ndim(a), omreg_image_ndim(b));
-    assert_memory_equal(omreg_image_shape(a), omreg_image_shape(b), 3 * sizeof(size_t));
-    assert_int_equal(omreg_image_dtype(a), omreg_image_dtype(b));
-    const size_t n = omreg_image_voxels(a) * (size_t)omreg_image_ncomp(a);
-    if (omreg_image_dtype(a) == OMREG_F64)
-        assert_true(omreg_test_same_f64(what, omreg_image_cdata(a), omreg_image_cdata(b), n));
-    else
-        assert_true(omreg_test_same_f32(what, omreg_image_cdata(a), omreg_image_cdata(b), n));
-}
-
 static void compare_all(int dim, omreg_dtype dt)
 {
     struct ctx c;
@@ -307,15 +283,15 @@ static void compare_all(int dim, omreg_dtype dt)
         struct result rr, rp;
         char what[160];
         run(ref, &c, (enum op)op, &rr);
-        for (int k = 0; k < 2; ++k) {
+        for (int k = 0; k < OMREG_EQ_RUNS; ++k) {
             run(par, &c, (enum op)op, &rp);
             snprintf(what, sizeof what, "%dD %s %s run %d", dim, dt == OMREG_F64 ? "f64" : "f32",
                      OP_NAMES[op], k);
-            same_image(what, rp.img[0], rr.img[0]);
-            same_image(what, rp.img[1], rr.img[1]);
+            omreg_eq_same_image(what, rp.img[0], rr.img[0]);
+            omreg_eq_same_image(what, rp.img[1], rr.img[1]);
             assert_int_equal(rp.nvals, rr.nvals);
             if (rr.nvals)
-                assert_true(omreg_test_same_f64(what, rp.vals, rr.vals, rr.nvals));
+                OMREG_EQ_SAME(f64, what, rp.vals, rr.vals, rr.nvals);
             result_free(&rp);
         }
         if (rr.img[0])
@@ -351,5 +327,5 @@ int main(void)
         cmocka_unit_test(all_methods_3d_f32),
         cmocka_unit_test(all_methods_2d_f64),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

@@ -3,54 +3,26 @@
  * compute_em_demons_step, 2D and 3D, float64 and float32, on grids of ~19
  * reduction blocks (4096 voxels each, the last partial) so that a race or
  * a reordered class sum / energy would change bits. Each parallel kernel
- * runs twice on scratch filled with garbage and both runs must equal the
- * reference bytes; ctest runs this binary over the thread x schedule
+ * runs twice (tests/support/equality.h) on poisoned outputs and scratch
+ * and both runs must equal the reference bytes; ctest runs this binary
+ * over the thread x schedule
  * matrix, so equality with the reference also proves thread/schedule
  * independence. Branches covered: degenerate and regular quantisation,
  * empty / single / populated classes, out-of-range labels (counted and
  * skipped), infinite / zero / positive variances and zero gradients.
  * NaN policy: inputs are finite; outputs (Inf included) compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "omreg/random.h"
-
-static const struct omreg_backend *ref, *par;
 
 /* odd, non-cubic; 77357 and 73935 voxels: 19 blocks each */
 static const size_t shape2[2] = {257, 301};
 static const size_t shape3[3] = {31, 45, 53};
-
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
-
-static size_t voxels(int dim, const size_t *shape)
-{
-    size_t n = 1;
-    for (int d = 0; d < dim; ++d)
-        n *= shape[d];
-    return n;
-}
-
-/* calloc'd then filled with a garbage byte pattern */
-static void *garbage(size_t count, size_t size)
-{
-    void *p = omreg_test_alloc(count, size);
-    memset(p, 0xA5, count * size);
-    return p;
-}
-
-#define CHECK_SAME(T, what, a, b, n) assert_true(omreg_test_same_##T(what, a, b, n))
 
 /* ---- quantize_positive ------------------------------------------------------ */
 
@@ -62,7 +34,7 @@ static const int QUANT_CASES[][2] = {{0, 256}, {0, 37}, {0, 2}, {1, 37}, {2, 5}}
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        const size_t n = voxels(DIM, SHAPE), nb = omreg_reduce_blocks(n);                      \
+        const size_t n = omreg_eq_voxels(DIM, SHAPE), nb = omreg_reduce_blocks(n);             \
         FLT *v = omreg_test_alloc(n, sizeof(FLT));                                             \
         for (size_t c = 0; c < sizeof QUANT_CASES / sizeof QUANT_CASES[0]; ++c) {              \
             const int kind = QUANT_CASES[c][0];                                                \
@@ -77,24 +49,26 @@ static const int QUANT_CASES[][2] = {{0, 256}, {0, 37}, {0, 2}, {1, 37}, {2, 5}}
                 const int L = QUANT_CASES[c][1];                                               \
                 char what[96];                                                                 \
                 snprintf(what, sizeof what, #SLOT " kind %d L %d", kind, L);                   \
-                int *o_ref = garbage(n, sizeof(int)), *o_par = garbage(n, sizeof(int));        \
-                int *h_ref = garbage((size_t)L, sizeof(int));                                  \
-                int *h_par = garbage((size_t)L, sizeof(int));                                  \
-                FLT *l_ref = garbage((size_t)L, sizeof(FLT));                                  \
-                FLT *l_par = garbage((size_t)L, sizeof(FLT));                                  \
-                double *rs = garbage(2 * nb, sizeof(double));                                  \
-                int *hs = garbage(nb * (size_t)L, sizeof(int));                                \
+                int *o_ref = omreg_test_alloc(n, sizeof(int));                                 \
+                int *o_par = omreg_test_alloc(n, sizeof(int));                                 \
+                int *h_ref = omreg_test_alloc((size_t)L, sizeof(int));                         \
+                int *h_par = omreg_test_alloc((size_t)L, sizeof(int));                         \
+                FLT *l_ref = omreg_test_alloc((size_t)L, sizeof(FLT));                         \
+                FLT *l_par = omreg_test_alloc((size_t)L, sizeof(FLT));                         \
+                double *rs = omreg_test_alloc(2 * nb, sizeof(double));                         \
+                int *hs = omreg_test_alloc(nb * (size_t)L, sizeof(int));                       \
                 double r_ref[2], r_par[2];                                                     \
+                omreg_eq eq = {0};                                                             \
+                omreg_eq_output(&eq, what, o_ref, o_par, n);                                   \
+                omreg_eq_output(&eq, what, l_ref, l_par, (size_t)L);                           \
+                omreg_eq_output(&eq, what, h_ref, h_par, (size_t)L);                           \
+                omreg_eq_output(&eq, what, r_ref, r_par, 2);                                   \
+                omreg_eq_scratch(&eq, rs, 2 * nb * sizeof(double));                            \
+                omreg_eq_scratch(&eq, hs, nb * (size_t)L * sizeof(int));                       \
+                omreg_eq_reference(&eq);                                                       \
                 ref->SLOT(v, SHAPE, L, o_ref, l_ref, h_ref, rs, hs, r_ref);                    \
-                for (int run = 0; run < 2; ++run) {                                            \
-                    memset(o_par, 0xA5, n * sizeof(int));                                      \
-                    memset(rs, 0xA5, 2 * nb * sizeof(double));                                 \
-                    memset(hs, 0xA5, nb * (size_t)L * sizeof(int));                            \
+                OMREG_EQ_PARALLEL(&eq) {                                                       \
                     par->SLOT(v, SHAPE, L, o_par, l_par, h_par, rs, hs, r_par);                \
-                    CHECK_SAME(i32, what, o_par, o_ref, n);                                    \
-                    CHECK_SAME(T, what, l_par, l_ref, (size_t)L);                              \
-                    CHECK_SAME(i32, what, h_par, h_ref, (size_t)L);                            \
-                    CHECK_SAME(f64, what, r_par, r_ref, 2);                                    \
                 }                                                                              \
                 /* the inputs reach the intended branch */                                     \
                 if (kind == 0 && L > 2)                                                        \
@@ -131,7 +105,7 @@ QUANT_CASE(quantize_3d_f32, float, f32, 3, shape3, quantize_positive_3d_f32)
     {                                                                                          \
         (void)state;                                                                           \
         static const int nlabs[] = {256, 37};                                                  \
-        const size_t n = voxels(DIM, SHAPE), nb = omreg_reduce_blocks(n);                      \
+        const size_t n = omreg_eq_voxels(DIM, SHAPE), nb = omreg_reduce_blocks(n);             \
         FLT *v = omreg_test_alloc(n, sizeof(FLT));                                             \
         int *mask = omreg_test_alloc(n, sizeof(int));                                          \
         int *labels = omreg_test_alloc(n, sizeof(int));                                        \
@@ -156,22 +130,24 @@ QUANT_CASE(quantize_3d_f32, float, f32, 3, shape3, quantize_positive_3d_f32)
             mask[n - 8] = 0;                                                                   \
             char what[96];                                                                     \
             snprintf(what, sizeof what, #SLOT " L %d", L);                                     \
-            FLT *m_ref = garbage((size_t)L, sizeof(FLT));                                      \
-            FLT *m_par = garbage((size_t)L, sizeof(FLT));                                      \
-            FLT *v_ref = garbage((size_t)L, sizeof(FLT));                                      \
-            FLT *v_par = garbage((size_t)L, sizeof(FLT));                                      \
-            int *c_ref = garbage((size_t)L + 1, sizeof(int));                                  \
-            int *c_par = garbage((size_t)L + 1, sizeof(int));                                  \
-            FLT *ss = garbage(nb * (size_t)L, sizeof(FLT));                                    \
-            int *cs = garbage(nb * ((size_t)L + 1), sizeof(int));                              \
+            FLT *m_ref = omreg_test_alloc((size_t)L, sizeof(FLT));                             \
+            FLT *m_par = omreg_test_alloc((size_t)L, sizeof(FLT));                             \
+            FLT *v_ref = omreg_test_alloc((size_t)L, sizeof(FLT));                             \
+            FLT *v_par = omreg_test_alloc((size_t)L, sizeof(FLT));                             \
+            int *c_ref = omreg_test_alloc((size_t)L + 1, sizeof(int));                         \
+            int *c_par = omreg_test_alloc((size_t)L + 1, sizeof(int));                         \
+            FLT *ss = omreg_test_alloc(nb * (size_t)L, sizeof(FLT));                           \
+            int *cs = omreg_test_alloc(nb * ((size_t)L + 1), sizeof(int));                     \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_output(&eq, what, m_ref, m_par, (size_t)L);                               \
+            omreg_eq_output(&eq, what, v_ref, v_par, (size_t)L);                               \
+            omreg_eq_output(&eq, what, c_ref, c_par, (size_t)L + 1);                           \
+            omreg_eq_scratch(&eq, ss, nb * (size_t)L * sizeof(FLT));                           \
+            omreg_eq_scratch(&eq, cs, nb * ((size_t)L + 1) * sizeof(int));                     \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(mask, v, L, labels, SHAPE, m_ref, v_ref, c_ref, ss, cs);                 \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(ss, 0xA5, nb * (size_t)L * sizeof(FLT));                                \
-                memset(cs, 0xA5, nb * ((size_t)L + 1) * sizeof(int));                         \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(mask, v, L, labels, SHAPE, m_par, v_par, c_par, ss, cs);             \
-                CHECK_SAME(T, what, m_par, m_ref, (size_t)L);                                  \
-                CHECK_SAME(T, what, v_par, v_ref, (size_t)L);                                  \
-                CHECK_SAME(i32, what, c_par, c_ref, (size_t)L + 1);                            \
             }                                                                                  \
             /* every branch was exercised */                                                   \
             assert_int_equal(c_ref[L], 2);                                                     \
@@ -207,7 +183,7 @@ STATS_CASE(class_stats_3d_f32, float, f32, 3, shape3, compute_masked_class_stats
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        const size_t n = voxels(DIM, SHAPE), nb = omreg_reduce_blocks(n);                      \
+        const size_t n = omreg_eq_voxels(DIM, SHAPE), nb = omreg_reduce_blocks(n);             \
         FLT *delta = omreg_test_alloc(n, sizeof(FLT));                                         \
         FLT *sigma = omreg_test_alloc(n, sizeof(FLT));                                         \
         FLT *grad = omreg_test_alloc(n * DIM, sizeof(FLT));                                    \
@@ -231,16 +207,18 @@ STATS_CASE(class_stats_3d_f32, float, f32, 3, shape3, compute_masked_class_stats
                 for (int c = 0; c < DIM; ++c)                                                  \
                     grad[i * DIM + (size_t)c] = 0;                                             \
         }                                                                                      \
-        FLT *o_ref = garbage(n * DIM, sizeof(FLT)), *o_par = garbage(n * DIM, sizeof(FLT));    \
-        double *scratch = garbage(nb, sizeof(double));                                         \
+        FLT *o_ref = omreg_test_alloc(n * DIM, sizeof(FLT));                                   \
+        FLT *o_par = omreg_test_alloc(n * DIM, sizeof(FLT));                                   \
+        double *scratch = omreg_test_alloc(nb, sizeof(double));                                \
         double e_ref, e_par;                                                                   \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT " step", o_ref, o_par, n * DIM);                            \
+        omreg_eq_output(&eq, #SLOT " energy", &e_ref, &e_par, 1);                              \
+        omreg_eq_scratch(&eq, scratch, nb * sizeof(double));                                   \
+        omreg_eq_reference(&eq);                                                               \
         ref->SLOT(delta, sigma, grad, SHAPE, 0.731, o_ref, scratch, &e_ref);                   \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(o_par, 0xA5, n * DIM * sizeof(FLT));                                        \
-            memset(scratch, 0xA5, nb * sizeof(double));                                        \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->SLOT(delta, sigma, grad, SHAPE, 0.731, o_par, scratch, &e_par);               \
-            CHECK_SAME(T, #SLOT " step", o_par, o_ref, n * DIM);                               \
-            CHECK_SAME(f64, #SLOT " energy", &e_par, &e_ref, 1);                               \
         }                                                                                      \
         free(delta);                                                                           \
         free(sigma);                                                                           \
@@ -272,5 +250,5 @@ int main(void)
         cmocka_unit_test(demons_3d_f64),
         cmocka_unit_test(demons_3d_f32),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

@@ -1,20 +1,17 @@
 /* Parallel vs reference, bitwise, for the Foundation kernels (interpolation,
  * gradients, affine resampling, canonical moments), 2D and 3D, float64 and
- * float32. Each parallel kernel runs twice and both runs must equal the
- * reference bytes; ctest runs this binary over the thread x schedule matrix,
+ * float32. Each parallel kernel runs twice into poisoned outputs
+ * (tests/support/equality.h) and both runs must equal the reference bytes; ctest runs this binary over the thread x schedule matrix,
  * so equality with the reference also proves thread/schedule independence.
  * NaN policy: inputs are finite; outputs are compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "omreg/matrix.h"
 #include "omreg/random.h"
-
-static const struct omreg_backend *ref, *par;
 
 /* Sizes chosen odd and non-cubic; the point sets reach outside the grid. */
 static const size_t shape2[2] = {23, 17};
@@ -25,14 +22,6 @@ static const size_t shape3[3] = {9, 13, 11};
 static const double g2w3[16] = {0.9, 0.2, -0.1, -3.0, -0.15, 1.1, 0.05, 2.0,
                                 0.1, -0.05, 1.3, 1.5, 0, 0, 0, 1};
 static const double g2w2[9] = {1.2, 0.3, -2.0, -0.2, 0.9, 1.0, 0, 0, 1};
-
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
 
 static void points(double *locs, size_t n, int dim, const size_t *shape, uint64_t seed)
 {
@@ -49,8 +38,6 @@ static void points(double *locs, size_t n, int dim, const size_t *shape, uint64_
                 0.5 * (double)(omreg_random_u64(seed + 1, p * (size_t)dim + (size_t)d) %
                                (2 * shape[d] + 2)) - 0.5;
 }
-
-#define CHECK_SAME(T, what, a, b, n) assert_true(omreg_test_same_##T(what, a, b, n))
 
 /* ---- interpolation ---------------------------------------------------- */
 
@@ -69,13 +56,13 @@ static void points(double *locs, size_t n, int dim, const size_t *shape, uint64_
         FLT *o_par = omreg_test_alloc(NPTS * NCOMP_OUT, sizeof(FLT));                          \
         int *i_ref = omreg_test_alloc(NPTS, sizeof(int));                                      \
         int *i_par = omreg_test_alloc(NPTS, sizeof(int));                                      \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT " values", o_ref, o_par, NPTS * NCOMP_OUT);                 \
+        omreg_eq_output(&eq, #SLOT " inside", i_ref, i_par, NPTS);                             \
+        omreg_eq_reference(&eq);                                                               \
         ref->SLOT(img, SHAPE, locs, NPTS, o_ref, i_ref);                                       \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(o_par, 0xA5, NPTS * NCOMP_OUT * sizeof(FLT));                               \
-            memset(i_par, 0xA5, NPTS * sizeof(int));                                           \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->SLOT(img, SHAPE, locs, NPTS, o_par, i_par);                                   \
-            CHECK_SAME(T, #SLOT " values", o_par, o_ref, NPTS * NCOMP_OUT);                    \
-            CHECK_SAME(i32, #SLOT " inside", i_par, i_ref, NPTS);                              \
         }                                                                                      \
         free(img);                                                                             \
         free(locs);                                                                            \
@@ -122,12 +109,13 @@ INTERP_CASE(interp_nn_3d_f32, float, f32, 3, shape3, 1, 1, interpolate_scalar_nn
         size_t nflags = nvox > NPTS ? nvox : NPTS;                                             \
         int *i_ref = omreg_test_alloc(nflags, sizeof(int));                                    \
         int *i_par = omreg_test_alloc(nflags, sizeof(int));                                    \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT, g_ref, g_par, nvox * DIM);                                 \
+        omreg_eq_output(&eq, #SLOT " inside", i_ref, i_par, nvox);                             \
+        omreg_eq_reference(&eq);                                                               \
         ref->SLOT(img, SHAPE, w2g, spacing, SHAPE, out_g2w, g_ref, i_ref);                     \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(g_par, 0x5A, nvox * DIM * sizeof(FLT));                                     \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->SLOT(img, SHAPE, w2g, spacing, SHAPE, out_g2w, g_par, i_par);                 \
-            CHECK_SAME(T, #SLOT, g_par, g_ref, nvox * DIM);                                    \
-            CHECK_SAME(i32, #SLOT " inside", i_par, i_ref, nvox);                              \
         }                                                                                      \
         /* sparse: world points of random grid positions */                                   \
         double *locs = omreg_test_alloc(NPTS * DIM, sizeof(double));                           \
@@ -142,12 +130,13 @@ INTERP_CASE(interp_nn_3d_f32, float, f32, 3, shape3, 1, 1, interpolate_scalar_nn
             }                                                                                  \
         FLT *s_ref = omreg_test_alloc(NPTS * DIM, sizeof(FLT));                                \
         FLT *s_par = omreg_test_alloc(NPTS * DIM, sizeof(FLT));                                \
+        omreg_eq eq2 = {0};                                                                    \
+        omreg_eq_output(&eq2, #SPARSE_SLOT, s_ref, s_par, NPTS * DIM);                         \
+        omreg_eq_output(&eq2, #SPARSE_SLOT " inside", i_ref, i_par, NPTS);                     \
+        omreg_eq_reference(&eq2);                                                              \
         ref->SPARSE_SLOT(img, SHAPE, w2g, spacing, world, NPTS, s_ref, i_ref);                 \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(s_par, 0x5A, NPTS * DIM * sizeof(FLT));                                     \
+        OMREG_EQ_PARALLEL(&eq2) {                                                              \
             par->SPARSE_SLOT(img, SHAPE, w2g, spacing, world, NPTS, s_par, i_par);             \
-            CHECK_SAME(T, #SPARSE_SLOT, s_par, s_ref, NPTS * DIM);                             \
-            CHECK_SAME(i32, #SPARSE_SLOT " inside", i_par, i_ref, NPTS);                       \
         }                                                                                      \
         free(img);                                                                             \
         free(g_ref);                                                                           \
@@ -188,11 +177,12 @@ GRADIENT_CASE(gradient_3d_f32, float, f32, 3, shape3, g2w3, gradient_3d_f32, spa
         FLT *o_par = omreg_test_alloc(nout, sizeof(FLT));                                      \
         for (int with_affine = 0; with_affine < 2; ++with_affine) {                            \
             const double *A = with_affine ? aff : NULL;                                        \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_output(&eq, #SLOT, o_ref, o_par, nout);                                   \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(img, SHAPE, out_shape, A, o_ref);                                        \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0x77, nout * sizeof(FLT));                                       \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(img, SHAPE, out_shape, A, o_par);                                    \
-                CHECK_SAME(T, #SLOT, o_par, o_ref, nout);                                      \
             }                                                                                  \
         }                                                                                      \
         free(img);                                                                             \
@@ -225,21 +215,24 @@ TRANSFORM_CASE(transform_nn_3d_f32, float, f32, 3, shape3, transform_affine_nn_3
         }                                                                                      \
         double *scratch = omreg_test_alloc(2 * omreg_reduce_blocks(n), sizeof(double));        \
         double want[2], got[2];                                                                \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT, want, got, 2);                                             \
+        omreg_eq_scratch(&eq, scratch, 2 * omreg_reduce_blocks(n) * sizeof(double));           \
+        omreg_eq_reference(&eq);                                                               \
         ref->SLOT(x, n, scratch, want);                                                        \
-        for (int run = 0; run < 2; ++run) {                                                    \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->SLOT(x, n, scratch, got);                                                     \
-            CHECK_SAME(f64, #SLOT, got, want, 2);                                              \
         }                                                                                      \
         print_message(#SLOT " hash %016llx\n",                                                 \
                       (unsigned long long)omreg_test_hash(got, sizeof got));                   \
         /* empty and one-element inputs */                                                     \
         ref->SLOT(x, 0, scratch, want);                                                        \
         par->SLOT(x, 0, scratch, got);                                                         \
-        CHECK_SAME(f64, #SLOT " n=0", got, want, 2);                                           \
+        OMREG_EQ_SAME(f64, #SLOT " n=0", got, want, 2);                                        \
         assert_true(got[0] == 0.0 && got[1] == 0.0);                                           \
         ref->SLOT(x, 1, scratch, want);                                                        \
         par->SLOT(x, 1, scratch, got);                                                         \
-        CHECK_SAME(f64, #SLOT " n=1", got, want, 2);                                           \
+        OMREG_EQ_SAME(f64, #SLOT " n=1", got, want, 2);                                        \
         free(x);                                                                               \
         free(scratch);                                                                         \
     }
@@ -265,5 +258,5 @@ int main(void)
         cmocka_unit_test(transform_nn_3d_f64),  cmocka_unit_test(transform_nn_3d_f32),
         cmocka_unit_test(moments_f64),          cmocka_unit_test(moments_f32),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

@@ -1,25 +1,15 @@
 /* Parallel vs reference, bitwise, for the Parzen joint histogram and its
  * parameter gradient (dense 2D/3D with masks, sparse 2D/3D). Inputs span
  * several OMREG_PARZEN_BLOCK blocks with intensities of mixed magnitude, so
- * a race or a partial added out of block order changes the bits. Each
- * parallel kernel runs twice. NaN policy: inputs finite; bytes compared. */
-#include "omreg_test.h"
+ * a race or a partial added out of block order changes the bits. Shared
+ * harness (tests/support/equality.h): reference once, parallel twice into
+ * poisoned outputs and scratch. NaN policy: inputs finite; bytes compared. */
+#include "equality.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "omreg/random.h"
-
-static const struct omreg_backend *ref, *par;
-
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
 
 /* Affine Jacobian in dim D: J[r][r*(D+1) + c] = x_c, J[r][r*(D+1) + D] = 1
  * (DIPY AffineTransform{2,3}D); never constant. */
@@ -78,17 +68,19 @@ static void check_joint(const double *s, const double *m, const int *smask, cons
     double *scratch = omreg_test_alloc(len * (size_t)(nt + 1), sizeof(double));
     double *jr = omreg_test_alloc(nb * nb, sizeof(double)), *jp = omreg_test_alloc(nb * nb, sizeof(double));
     double sr[256], mr[256], sp[256], mp[256];
+    omreg_eq eq = {0};
+    omreg_eq_output(&eq, "joint", jr, jp, nb * nb);
+    omreg_eq_output(&eq, "smarginal", sr, sp, nb);
+    omreg_eq_output(&eq, "mmarginal", mr, mp, nb);
+    omreg_eq_scratch(&eq, scratch, sizeof(double) * len * (size_t)(nt + 1));
+    omreg_eq_reference(&eq);
     ref->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, 1, jr, sr, mr);
     double sum = 0;
     for (size_t i = 0; i < nb * nb; ++i)
         sum += jr[i];
     assert_true(sum > 0.99 && sum < 1.01); /* a PDF: the histogram is not empty */
-    for (int run = 0; run < 2; ++run) {
-        memset(jp, 0xA5, sizeof(double) * nb * nb);
+    OMREG_EQ_PARALLEL(&eq) {
         par->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, nt, jp, sp, mp);
-        assert_true(omreg_test_same_f64("joint", jp, jr, nb * nb));
-        assert_true(omreg_test_same_f64("smarginal", sp, sr, nb));
-        assert_true(omreg_test_same_f64("mmarginal", mp, mr, nb));
     }
     free(scratch);
     free(jr);
@@ -115,10 +107,31 @@ static void joint_dense_with_masks(void **state)
     free(mmask);
 }
 
+static const size_t shape[3] = {37, 45, 47};
+static const size_t shape2[2] = {301, 287};
+static const double g2w3[16] = {0.9, 0.1,  0,   -40, -0.1, 1.1, 0.05, -50,
+                                0,   0.02, 1.2, -30, 0,    0,   0,    1};
+static const double g2w2[9] = {0.9, 0.1, -40, -0.1, 1.1, -50, 0, 0, 1};
+
+/* one backend's gradient of the case check_gradient sets up */
+static void run_gradient(const struct omreg_backend *b, int dim, int sparse, const double *pts,
+                         size_t n, const double *s, const double *m, const double *mg,
+                         const int *smask, const omreg_parzen_geometry *g, int nparams,
+                         omreg_jacobian_cb *jac, double *scratch, int bt, double *out)
+{
+    if (sparse)
+        b->parzen_gradient_sparse(dim, pts, n, s, m, mg, g, nparams, jac, &dim, scratch, bt,
+                                  out);
+    else if (dim == 3)
+        b->parzen_gradient_dense_3d(shape, g2w3, s, m, mg, smask, NULL, g, nparams, jac, &dim,
+                                    scratch, bt, out);
+    else
+        b->parzen_gradient_dense_2d(shape2, g2w2, s, m, mg, smask, NULL, g, nparams, jac, &dim,
+                                    scratch, bt, out);
+}
+
 static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *jac)
 {
-    const size_t shape[3] = {dim == 3 ? 37u : 1u, 45, 47};
-    const size_t shape2[2] = {301, 287};
     size_t n = dim == 3 ? shape[0] * shape[1] * shape[2] : shape2[0] * shape2[1];
     double *s = omreg_test_alloc(n, sizeof(double)), *m = omreg_test_alloc(n, sizeof(double));
     double *mg = omreg_test_alloc(n * (size_t)dim, sizeof(double));
@@ -129,30 +142,19 @@ static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *
     omreg_test_fill_uniform_f64(pts, n * (size_t)dim, 11, -90.0, 90.0);
     for (size_t v = 0; v < n; ++v)
         smask[v] = omreg_random_uniform(12, v) < 0.85;
-    const double g2w3[16] = {0.9, 0.1, 0, -40, -0.1, 1.1, 0.05, -50, 0, 0.02, 1.2, -30, 0, 0, 0, 1};
-    const double g2w2[9] = {0.9, 0.1, -40, -0.1, 1.1, -50, 0, 0, 1};
     omreg_parzen_geometry g = geometry(32, 0.0, 1000.0, 0.0, 800.0);
     size_t len = omreg_parzen_gradient_partial(32, nparams);
     size_t out_len = 32 * 32 * (size_t)nparams;
     const int nt = par->max_threads(); /* the count the scratch is sized for */
     double *scratch = omreg_test_alloc(len * (size_t)(nt + 1), sizeof(double));
     double *gr = omreg_test_alloc(out_len, sizeof(double)), *gp = omreg_test_alloc(out_len, sizeof(double));
-    for (int run = 0; run < 3; ++run) {
-        const struct omreg_backend *b = run == 0 ? ref : par;
-        double *out = run == 0 ? gr : gp;
-        const int bt = run == 0 ? 1 : nt;
-        memset(out, 0x5A, sizeof(double) * out_len);
-        if (sparse)
-            b->parzen_gradient_sparse(dim, pts, n, s, m, mg, &g, nparams, jac, &dim, scratch, bt,
-                                      out);
-        else if (dim == 3)
-            b->parzen_gradient_dense_3d(shape, g2w3, s, m, mg, smask, NULL, &g, nparams, jac, &dim,
-                                        scratch, bt, out);
-        else
-            b->parzen_gradient_dense_2d(shape2, g2w2, s, m, mg, smask, NULL, &g, nparams, jac,
-                                        &dim, scratch, bt, out);
-        if (run > 0)
-            assert_true(omreg_test_same_f64("joint gradient", gp, gr, out_len));
+    omreg_eq eq = {0};
+    omreg_eq_output(&eq, "joint gradient", gr, gp, out_len);
+    omreg_eq_scratch(&eq, scratch, sizeof(double) * len * (size_t)(nt + 1));
+    omreg_eq_reference(&eq);
+    run_gradient(ref, dim, sparse, pts, n, s, m, mg, smask, &g, nparams, jac, scratch, 1, gr);
+    OMREG_EQ_PARALLEL(&eq) {
+        run_gradient(par, dim, sparse, pts, n, s, m, mg, smask, &g, nparams, jac, scratch, nt, gp);
     }
     double mag = 0;
     for (size_t i = 0; i < out_len; ++i)
@@ -185,5 +187,5 @@ int main(void)
         cmocka_unit_test(gradient_sparse_3d_affine),
         cmocka_unit_test(gradient_sparse_2d_translation),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

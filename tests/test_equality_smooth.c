@@ -1,7 +1,8 @@
 /* Parallel vs reference, bitwise, for Gaussian smoothing: 2D and 3D,
  * float64 and float32, scalar images and fields (per component), every
  * boundary mode, kernels wider than the axis, in place and out of place.
- * The reference runs once, the parallel backend twice; ctest runs this
+ * The reference runs once, the parallel backend twice (the shared harness,
+ * tests/support/equality.h, for the kernel slots); ctest runs this
  * binary over the thread x schedule matrix, so equality with the
  * reference also proves thread/schedule independence. The grids have
  * hundreds to thousands of lines per axis, so a shared line buffer or a
@@ -9,26 +10,15 @@
  * directly with fewer line buffers than threads (num_threads must cap the
  * team).
  * NaN policy: inputs are finite; outputs are compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "kernels_smooth.h"
 #include "omreg/image.h"
 #include "omreg/smooth.h"
-
-static const omreg_backend *ref, *par;
-
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
 
 static omreg_image *random_image(int ndim, const size_t *shape, int ncomp, omreg_dtype dtype,
                                  uint64_t seed)
@@ -43,14 +33,6 @@ static omreg_image *random_image(int ndim, const size_t *shape, int ncomp, omreg
     return img;
 }
 
-static int same_image(const char *what, const omreg_image *got, const omreg_image *want)
-{
-    size_t n = omreg_image_voxels(want) * (size_t)omreg_image_ncomp(want);
-    if (omreg_image_dtype(want) == OMREG_F64)
-        return omreg_test_same_f64(what, omreg_image_cdata(got), omreg_image_cdata(want), n);
-    return omreg_test_same_f32(what, omreg_image_cdata(got), omreg_image_cdata(want), n);
-}
-
 /* Reference once; parallel twice out of place and once in place. */
 static void check(const char *what, int ndim, const size_t *shape, int ncomp, omreg_dtype dtype,
                   const double *sigmas, omreg_smooth_mode mode, double cval, uint64_t seed)
@@ -60,18 +42,18 @@ static void check(const char *what, int ndim, const size_t *shape, int ncomp, om
     assert_int_equal(omreg_gaussian_filter(ref, in, sigmas, mode, cval, OMREG_SMOOTH_TRUNCATE,
                                            &want),
                      OMREG_OK);
-    for (int run = 0; run < 2; ++run) {
+    for (int run = 0; run < OMREG_EQ_RUNS; ++run) {
         omreg_image *got = NULL;
         assert_int_equal(omreg_gaussian_filter(par, in, sigmas, mode, cval,
                                                OMREG_SMOOTH_TRUNCATE, &got),
                          OMREG_OK);
-        assert_true(same_image(what, got, want));
+        omreg_eq_same_image(what, got, want);
         omreg_image_free(got);
     }
     assert_int_equal(omreg_gaussian_filter_inplace(par, in, sigmas, mode, cval,
                                                    OMREG_SMOOTH_TRUNCATE),
                      OMREG_OK);
-    assert_true(same_image(what, in, want));
+    omreg_eq_same_image(what, in, want);
     size_t bytes = omreg_image_voxels(want) * (size_t)ncomp * omreg_dtype_size(dtype);
     print_message("%s hash %016llx\n", what,
                   (unsigned long long)omreg_test_hash(omreg_image_cdata(want), bytes));
@@ -151,19 +133,22 @@ static void kernels_few_buffers(void **state)
     for (size_t ncomp = 1; ncomp <= 3; ncomp += 2)
         for (int axis = 0; axis < 3; ++axis) {
             const size_t m = n / 3 * ncomp;
+            omreg_eq eq = {0};
+            omreg_eq_output(&eq, "filter1d f64", want, got, m);
+            omreg_eq_output(&eq, "filter1d f32", want32, got32, m);
+            omreg_eq_scratch(&eq, scratch, 5 * per * sizeof(double));
+            omreg_eq_reference(&eq);
             ref->gaussian_filter1d_f64(in, want, 3, shape3, ncomp, axis, w, radius,
                                        OMREG_SMOOTH_MIRROR, 0.0, scratch, 1);
             ref->gaussian_filter1d_f32(in32, want32, 3, shape3, ncomp, axis, w, radius,
                                        OMREG_SMOOTH_REFLECT, 0.0, scratch, 1);
             for (int b = 0; b < 3; ++b) {
-                memset(got, 0x3C, m * sizeof(double));
-                memset(got32, 0x3C, m * sizeof(float));
-                par->gaussian_filter1d_f64(in, got, 3, shape3, ncomp, axis, w, radius,
-                                           OMREG_SMOOTH_MIRROR, 0.0, scratch, nbufs[b]);
-                par->gaussian_filter1d_f32(in32, got32, 3, shape3, ncomp, axis, w, radius,
-                                           OMREG_SMOOTH_REFLECT, 0.0, scratch, nbufs[b]);
-                assert_true(omreg_test_same_f64("filter1d f64", got, want, m));
-                assert_true(omreg_test_same_f32("filter1d f32", got32, want32, m));
+                OMREG_EQ_PARALLEL(&eq) {
+                    par->gaussian_filter1d_f64(in, got, 3, shape3, ncomp, axis, w, radius,
+                                               OMREG_SMOOTH_MIRROR, 0.0, scratch, nbufs[b]);
+                    par->gaussian_filter1d_f32(in32, got32, 3, shape3, ncomp, axis, w, radius,
+                                               OMREG_SMOOTH_REFLECT, 0.0, scratch, nbufs[b]);
+                }
             }
         }
     free(in);
@@ -184,5 +169,5 @@ int main(void)
         cmocka_unit_test(fields),
         cmocka_unit_test(kernels_few_buffers),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

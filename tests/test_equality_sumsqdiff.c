@@ -3,6 +3,7 @@
  * energy, demons step with its energy, residual with its norm, red-black
  * Gauss-Seidel sweeps with their maximum change, field addition, and whole
  * V-cycles; 2D and 3D, float64 and float32. Each parallel kernel runs twice
+ * (tests/support/equality.h)
  * and both runs must equal the reference bytes; ctest runs this binary over
  * the thread x schedule matrix (MATRIX), so equality with the reference
  * also proves thread/schedule independence.
@@ -15,44 +16,24 @@
  * entries, a target) and near-singular 3x3 solves (tiny lambda).
  * NaN policy: inputs are finite (sigmasq's inf entries excepted); outputs
  * are compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "omreg/image.h"
 #include "omreg/sumsqdiff.h"
-
-static const struct omreg_backend *ref, *par;
 
 static const size_t shape2[2] = {97, 83};
 static const size_t shape3[3] = {24, 26, 28};
 
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
-
-static size_t voxels(int dim, const size_t *shape)
-{
-    size_t n = 1;
-    for (int d = 0; d < dim; ++d)
-        n *= shape[d];
-    return n;
-}
-
-#define SAME(T, what, a, b, n) assert_true(omreg_test_same_##T(what, a, b, n))
-
 /* The inputs of one (dim, dtype): delta, a variance with inf and 0 entries,
  * a near-singular variance (with lambda 2e-10), gradient, target, start. */
 #define INPUTS(FLT, T, DIM, SHAPE)                                                              \
-    const size_t n = voxels(DIM, SHAPE), nf = n * DIM, nrows = omreg_ssd_rows(DIM, SHAPE);     \
+    const size_t n = omreg_eq_voxels(DIM, SHAPE), nf = n * DIM;                                \
+    const size_t nrows = omreg_ssd_rows(DIM, SHAPE);                                           \
     FLT *delta = omreg_test_alloc(n, sizeof(FLT)), *sig = omreg_test_alloc(n, sizeof(FLT));    \
     FLT *sig_tiny = omreg_test_alloc(n, sizeof(FLT));                                          \
     FLT *grad = omreg_test_alloc(nf, sizeof(FLT)), *target = omreg_test_alloc(nf, sizeof(FLT)); \
@@ -90,25 +71,28 @@ static size_t voxels(int dim, const size_t *shape)
         (void)state;                                                                           \
         INPUTS(FLT, T, DIM, SHAPE);                                                            \
         double e_ref, e_par;                                                                   \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #ENERGY, &e_ref, &e_par, 1);                                      \
+        omreg_eq_scratch(&eq, scratch, nrows * sizeof(double));                                \
+        omreg_eq_reference(&eq);                                                               \
         ref->ENERGY(delta, SHAPE, scratch, &e_ref);                                            \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(scratch, 0xA5, nrows * sizeof(double));                                     \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->ENERGY(delta, SHAPE, scratch, &e_par);                                        \
-            SAME(f64, #ENERGY, &e_par, &e_ref, 1);                                             \
         }                                                                                      \
+        omreg_eq eq2 = {0};                                                                    \
+        omreg_eq_output(&eq2, #DEMONS " field", o_ref, o_par, nf);                             \
+        omreg_eq_output(&eq2, #DEMONS " energy", &e_ref, &e_par, 1);                           \
+        omreg_eq_reference(&eq2);                                                              \
         ref->DEMONS(delta, grad, SHAPE, 1.37, o_ref, scratch, &e_ref);                         \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(o_par, 0xA5, nf * sizeof(FLT));                                             \
+        OMREG_EQ_PARALLEL(&eq2) {                                                              \
             par->DEMONS(delta, grad, SHAPE, 1.37, o_par, scratch, &e_par);                     \
-            SAME(T, #DEMONS " field", o_par, o_ref, nf);                                       \
-            SAME(f64, #DEMONS " energy", &e_par, &e_ref, 1);                                   \
         }                                                                                      \
-        memcpy(o_ref, start, nf * sizeof(FLT));                                                \
+        omreg_eq eq3 = {0};                                                                    \
+        omreg_eq_inout(&eq3, #ADD, o_ref, o_par, start, nf);                                   \
+        omreg_eq_reference(&eq3);                                                              \
         ref->ADD(o_ref, target, nf);                                                           \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memcpy(o_par, start, nf * sizeof(FLT));                                            \
+        OMREG_EQ_PARALLEL(&eq3) {                                                              \
             par->ADD(o_par, target, nf);                                                       \
-            SAME(T, #ADD, o_par, o_ref, nf);                                                   \
         }                                                                                      \
         FREE_INPUTS();                                                                         \
     }
@@ -135,37 +119,37 @@ POINTWISE_CASE(pointwise_3d_f32, float, f32, 3, shape3, compute_energy_ssd_3d_f3
         char what[96];                                                                         \
         for (int c = 0; c < 3; ++c) {                                                          \
             double s_ref, s_par;                                                               \
+            snprintf(what, sizeof what, "%s case %d", #RESIDUAL, c);                           \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_output(&eq, what, o_ref, o_par, nf);                                      \
+            omreg_eq_output(&eq, what, &s_ref, &s_par, 1);                                     \
+            omreg_eq_scratch(&eq, scratch, nrows * sizeof(double));                            \
+            omreg_eq_reference(&eq);                                                           \
             ref->RESIDUAL(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], start, o_ref,      \
                           scratch, &s_ref);                                                    \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0xA5, nf * sizeof(FLT));                                         \
-                memset(scratch, 0xA5, nrows * sizeof(double));                                 \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->RESIDUAL(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], start, o_par,  \
                               scratch, &s_par);                                                \
-                snprintf(what, sizeof what, "%s case %d", #RESIDUAL, c);                       \
-                SAME(T, what, o_par, o_ref, nf);                                               \
-                SAME(f64, what, &s_par, &s_ref, 1);                                            \
-                /* without the norm (scratch NULL): the same field */                      \
-                memset(o_par, 0xA5, nf * sizeof(FLT));                                         \
+                OMREG_EQ_SAME(T, what, o_par, o_ref, nf);                                      \
+                /* without the norm (scratch NULL): the same field */                          \
+                omreg_eq_poison(o_par, nf * sizeof(FLT), 0xA5);                                \
                 par->RESIDUAL(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], start, o_par,  \
                               NULL, NULL);                                                     \
-                SAME(T, what, o_par, o_ref, nf);                                               \
             }                                                                                  \
             /* three sweeps in a row, compared after each */                                   \
-            memcpy(o_ref, start, nf * sizeof(FLT));                                            \
-            for (int run = 0; run < 2; ++run) {                                                \
+            for (int run = 0; run < OMREG_EQ_RUNS; ++run) {                                    \
                 memcpy(o_ref, start, nf * sizeof(FLT));                                        \
                 memcpy(o_par, start, nf * sizeof(FLT));                                        \
                 for (int it = 0; it < 3; ++it) {                                               \
                     double m_ref, m_par;                                                       \
                     ref->ITERATE(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], o_ref,      \
                                  scratch, &m_ref);                                             \
-                    memset(scratch, 0xA5, nrows * sizeof(double));                             \
+                    omreg_eq_poison(scratch, nrows * sizeof(double), 0xA5);                    \
                     par->ITERATE(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], o_par,      \
                                  scratch, &m_par);                                             \
                     snprintf(what, sizeof what, "%s case %d sweep %d", #ITERATE, c, it);       \
-                    SAME(T, what, o_par, o_ref, nf);                                           \
-                    SAME(f64, what, &m_par, &m_ref, 1);                                        \
+                    OMREG_EQ_SAME(T, what, o_par, o_ref, nf);                                  \
+                    OMREG_EQ_SAME(f64, what, &m_par, &m_ref, 1);                               \
                     assert_true(m_ref > 0);                                                    \
                 }                                                                              \
             }                                                                                  \
@@ -205,31 +189,27 @@ static omreg_image *wrap(void *data, int dim, const size_t *shape, int ncomp, om
         omreg_image *TG = wrap(target, DIM, SHAPE, DIM, DT);                                   \
         omreg_image *U_ref = wrap(o_ref, DIM, SHAPE, DIM, DT);                                 \
         omreg_image *U_par = wrap(o_par, DIM, SHAPE, DIM, DT);                                 \
+        FLT *zero = omreg_test_alloc(nf, sizeof(FLT));                                         \
         omreg_ssd_workspace *ws = NULL;                                                        \
         assert_int_equal(omreg_ssd_workspace_create(&ws, DIM, SHAPE, DT, 3, true), OMREG_OK);  \
         for (int c = 0; c < 2; ++c) {                                                          \
             /* SSDMetric's call (from zero), then an EM-like one from a start */              \
             const omreg_image *s = c ? S : NULL, *tg = c ? TG : NULL;                          \
             double e_ref, e_par;                                                               \
-            if (c)                                                                             \
-                memcpy(o_ref, start, nf * sizeof(FLT));                                        \
-            else                                                                               \
-                memset(o_ref, 0, nf * sizeof(FLT));                                            \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_inout(&eq, "V-cycle", o_ref, o_par, c ? start : zero, nf);                \
+            omreg_eq_output(&eq, "V-cycle energy", &e_ref, &e_par, 1);                         \
+            omreg_eq_reference(&eq);                                                           \
             assert_int_equal(omreg_ssd_v_cycle(ref, 3, 3, D, s, G, tg, 2.0, U_ref, ws, &e_ref), \
                              OMREG_OK);                                                        \
-            for (int run = 0; run < 2; ++run) {                                                \
-                if (c)                                                                         \
-                    memcpy(o_par, start, nf * sizeof(FLT));                                    \
-                else                                                                           \
-                    memset(o_par, 0, nf * sizeof(FLT));                                        \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 assert_int_equal(                                                              \
                     omreg_ssd_v_cycle(par, 3, 3, D, s, G, tg, 2.0, U_par, ws, &e_par),         \
                     OMREG_OK);                                                                 \
-                SAME(T, "V-cycle", o_par, o_ref, nf);                                          \
-                SAME(f64, "V-cycle energy", &e_par, &e_ref, 1);                                \
             }                                                                                  \
         }                                                                                      \
         omreg_ssd_workspace_free(ws);                                                          \
+        free(zero);                                                                            \
         omreg_image_free(D);                                                                   \
         omreg_image_free(S);                                                                   \
         omreg_image_free(G);                                                                   \
@@ -261,5 +241,5 @@ int main(void)
         cmocka_unit_test(vcycle_3d_f64),
         cmocka_unit_test(vcycle_3d_f32),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

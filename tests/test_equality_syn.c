@@ -14,14 +14,13 @@
  * 17472 voxels, 2 and 5 reduction blocks).
  * NaN policy: inputs are finite except where a kernel's NaN handling is
  * under test; outputs are compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "image_internal.h"
 #include "omreg/diffeomap.h"
 #include "omreg/matrix.h"
@@ -108,22 +107,18 @@ static void run_case(int dim, omreg_syn_metric_type metric, omreg_syn_step_type 
     omreg_diffeomap *want = NULL, *got = NULL;
     trace tw, tg;
     omreg_syn_info iw, ig;
-    if (run(omreg_backend_reference(), s, m, pre, &o, &want, &tw, &iw) != OMREG_OK)
+    if (run(ref, s, m, pre, &o, &want, &tw, &iw) != OMREG_OK)
         fail_msg("reference run: %s", omreg_last_error());
     const omreg_image *wf = omreg_diffeomap_forward(want), *wb = omreg_diffeomap_backward(want);
     const size_t n = omreg_image_voxels(wf) * (size_t)dim;
-    for (int r = 0; r < 2; ++r) {
-        if (run(omreg_backend_parallel(), s, m, pre, &o, &got, &tg, &ig) != OMREG_OK)
+    for (int r = 0; r < OMREG_EQ_RUNS; ++r) {
+        if (run(par, s, m, pre, &o, &got, &tg, &ig) != OMREG_OK)
             fail_msg("parallel run %d: %s", r, omreg_last_error());
-        assert_true(omreg_test_same_f32("forward field", omreg_image_cdata(
-                                            omreg_diffeomap_forward(got)),
-                                        omreg_image_cdata(wf), n));
-        assert_true(omreg_test_same_f32("backward field", omreg_image_cdata(
-                                            omreg_diffeomap_backward(got)),
-                                        omreg_image_cdata(wb), n));
+        omreg_eq_same_image("forward field", omreg_diffeomap_forward(got), wf);
+        omreg_eq_same_image("backward field", omreg_diffeomap_backward(got), wb);
         assert_int_equal(tg.n, tw.n);
-        assert_true(omreg_test_same_f64("energies", tg.e, tw.e, (size_t)tw.n));
-        assert_true(omreg_test_same_f64("derivatives", tg.der, tw.der, (size_t)tw.n));
+        OMREG_EQ_SAME(f64, "energies", tg.e, tw.e, (size_t)tw.n);
+        OMREG_EQ_SAME(f64, "derivatives", tg.der, tw.der, (size_t)tw.n);
         assert_int_equal(ig.total_iterations, iw.total_iterations);
         for (int l = 0; l < o.nlevels; ++l)
             assert_int_equal(ig.iterations[l], iw.iterations[l]);
@@ -168,18 +163,17 @@ static const size_t kshape2[2] = {97, 83}, kshape3[3] = {24, 26, 28};
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        size_t n = 1;                                                                          \
-        for (int d = 0; d < DIM; ++d)                                                          \
-            n *= SHAPE[d];                                                                     \
+        const size_t n = omreg_eq_voxels(DIM, SHAPE);                                          \
         FLT *img = omreg_test_alloc(n, sizeof(FLT));                                           \
         FLT *want = omreg_test_alloc(n * DIM, sizeof(FLT));                                    \
         FLT *got = omreg_test_alloc(n * DIM, sizeof(FLT));                                     \
         omreg_test_fill_uniform_##T(img, n, 21, -3.0, 5.0);                                    \
-        omreg_backend_reference()->SLOT(img, SHAPE, want);                                     \
-        for (int r = 0; r < 2; ++r) {                                                          \
-            memset(got, 0xA5, n * DIM * sizeof(FLT));                                          \
-            omreg_backend_parallel()->SLOT(img, SHAPE, got);                                   \
-            assert_true(omreg_test_same_##T(#SLOT, got, want, n * DIM));                       \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT, want, got, n * DIM);                                       \
+        omreg_eq_reference(&eq);                                                               \
+        ref->SLOT(img, SHAPE, want);                                                           \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
+            par->SLOT(img, SHAPE, got);                                                        \
         }                                                                                      \
         free(img);                                                                             \
         free(want);                                                                            \
@@ -194,7 +188,6 @@ GRADIENT_CASE(numpy_gradient_3d_f32, float, f32, 3, kshape3, numpy_gradient_3d_f
 static void syn_pointwise_kernels(void **state)
 {
     (void)state;
-    const omreg_backend *ref = omreg_backend_reference(), *par = omreg_backend_parallel();
     for (int dim = 2; dim <= 3; ++dim) {
         const size_t *shape = dim == 2 ? kshape2 : kshape3;
         const size_t n = dim == 2 ? kshape2[0] * kshape2[1] : kshape3[0] * kshape3[1] * kshape3[2];
@@ -307,5 +300,5 @@ int main(void)
         cmocka_unit_test(ssd_3d_demons),
         cmocka_unit_test(em_3d_gauss_newton),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

@@ -11,17 +11,14 @@
  * grid and the row partials are all different: a race or any other
  * combination order of the partials changes the bits.
  * NaN policy: inputs are finite; outputs are compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "omreg/image.h"
 #include "omreg/vector_fields.h"
-
-static const struct omreg_backend *ref, *par;
 
 static const size_t shape2a[2] = {97, 83}, shape2b[2] = {89, 101};
 static const size_t shape3a[3] = {24, 26, 28}, shape3b[3] = {23, 27, 25};
@@ -37,31 +34,13 @@ static const double aff3b[16] = {1.1, -0.15, 0.05, 0.2, 0.1, 0.9, -0.2, 0.4,
 static const double aff3c[16] = {0.9, 0.1, 0.0, -2.0, 0.0, 1.1, 0.1, 2.5,
                                  0.1, 0.0, 0.85, 1.0, 0, 0, 0, 1};
 
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
-
-static size_t voxels(int dim, const size_t *shape)
-{
-    size_t n = 1;
-    for (int d = 0; d < dim; ++d)
-        n *= shape[d];
-    return n;
-}
-
-#define SAME(T, what, a, b, n) assert_true(omreg_test_same_##T(what, a, b, n))
-
 /* ---- composition -------------------------------------------------------- */
 
 #define COMPOSE_CASE(NAME, FLT, T, DIM, SA, SB, AFF_A, AFF_B, SLOT)                             \
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        const size_t n1 = voxels(DIM, SA) * DIM, n2 = voxels(DIM, SB) * DIM;                   \
+        const size_t n1 = omreg_eq_voxels(DIM, SA) * DIM, n2 = omreg_eq_voxels(DIM, SB) * DIM; \
         const size_t nrows = omreg_vf_rows(DIM, SA);                                           \
         FLT *d1 = omreg_test_alloc(n1, sizeof(FLT));                                           \
         FLT *d2 = omreg_test_alloc(n2, sizeof(FLT));                                           \
@@ -76,22 +55,22 @@ static size_t voxels(int dim, const size_t *shape)
         const double *As[3] = {AFF_A, NULL, NULL}, *Bs[3] = {AFF_B, AFF_B, NULL};              \
         for (int c = 0; c < 3; ++c) {                                                          \
             const size_t *s2 = c == 0 ? SB : SA;                                               \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_output(&eq, #SLOT " field", c_ref, c_par, n1);                            \
+            omreg_eq_output(&eq, #SLOT " stats", s_ref, s_par, 3);                             \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(d1, SA, c == 0 ? d2 : d1, s2, As[c], Bs[c], 0.8, c_ref, scratch, s_ref); \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(c_par, 0xA5, n1 * sizeof(FLT));                                         \
-                memset(s_par, 0xA5, sizeof s_par);                                             \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(d1, SA, c == 0 ? d2 : d1, s2, As[c], Bs[c], 0.8, c_par, scratch,     \
                           s_par);                                                              \
-                SAME(T, #SLOT " field", c_par, c_ref, n1);                                     \
-                SAME(f64, #SLOT " stats", s_par, s_ref, 3);                                    \
             }                                                                                  \
         }                                                                                      \
         /* in place (comp == d1): each voxel reads d1 only before writing it */               \
         memcpy(c_par, d1, n1 * sizeof(FLT));                                                   \
         par->SLOT(c_par, SA, d2, SB, AFF_A, AFF_B, 0.8, c_par, scratch, s_par);                \
         ref->SLOT(d1, SA, d2, SB, AFF_A, AFF_B, 0.8, c_ref, scratch, s_ref);                   \
-        SAME(T, #SLOT " in place", c_par, c_ref, n1);                                          \
-        SAME(f64, #SLOT " in place stats", s_par, s_ref, 3);                                   \
+        OMREG_EQ_SAME(T, #SLOT " in place", c_par, c_ref, n1);                                 \
+        OMREG_EQ_SAME(f64, #SLOT " in place stats", s_par, s_ref, 3);                          \
         free(d1);                                                                              \
         free(d2);                                                                              \
         free(c_ref);                                                                           \
@@ -114,7 +93,7 @@ COMPOSE_CASE(compose_3d_f32, float, f32, 3, shape3a, shape3b, aff3a, aff3b,
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        const size_t n = voxels(DIM, SA) * DIM, nrows = omreg_vf_rows(DIM, SA);                \
+        const size_t n = omreg_eq_voxels(DIM, SA) * DIM, nrows = omreg_vf_rows(DIM, SA);       \
         const double spacing[3] = {1.3, 0.8, 1.1};                                             \
         FLT *d = omreg_test_alloc(n, sizeof(FLT));                                             \
         FLT *p = omreg_test_alloc(n, sizeof(FLT));                                             \
@@ -127,18 +106,16 @@ COMPOSE_CASE(compose_3d_f32, float, f32, 3, shape3a, shape3b, aff3a, aff3b,
         double *scratch = omreg_test_alloc(nrows * OMREG_INVERT_SCRATCH_PER_ROW,               \
                                            sizeof(double));                                    \
         double r_ref[2], r_par[2];                                                             \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #RESIDUAL " q", q_ref, q_par, n);                                 \
+        omreg_eq_output(&eq, #RESIDUAL " sum/max", r_ref, r_par, 2);                           \
+        omreg_eq_inout(&eq, #STEP, p_ref, p_par, p, n);                                        \
+        omreg_eq_reference(&eq);                                                               \
         ref->RESIDUAL(d, SA, W2G, spacing, p, q_ref, scratch, r_ref);                          \
-        memcpy(p_ref, p, n * sizeof(FLT));                                                     \
         ref->STEP(SA, spacing, 0.75, 0.75 * r_ref[1] * 0.6, q_ref, p_ref);                     \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(q_par, 0xA5, n * sizeof(FLT));                                              \
-            memset(r_par, 0xA5, sizeof r_par);                                                 \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->RESIDUAL(d, SA, W2G, spacing, p, q_par, scratch, r_par);                      \
-            SAME(T, #RESIDUAL " q", q_par, q_ref, n);                                          \
-            SAME(f64, #RESIDUAL " sum/max", r_par, r_ref, 2);                                  \
-            memcpy(p_par, p, n * sizeof(FLT));                                                 \
             par->STEP(SA, spacing, 0.75, 0.75 * r_ref[1] * 0.6, q_par, p_par);                 \
-            SAME(T, #STEP, p_par, p_ref, n);                                                   \
         }                                                                                      \
         free(d);                                                                               \
         free(p);                                                                               \
@@ -167,7 +144,7 @@ static void invert_driver(int dim, omreg_dtype dt)
     const double *w2g = dim == 2 ? aff2c : aff3c;
     omreg_image *d = NULL;
     assert_int_equal(omreg_image_create(&d, dim, shape, dim, dt, NULL), OMREG_OK);
-    const size_t n = voxels(dim, shape) * (size_t)dim;
+    const size_t n = omreg_eq_voxels(dim, shape) * (size_t)dim;
     /* a smooth-ish field: small enough that the iteration converges */
     if (dt == OMREG_F64)
         omreg_test_fill_uniform_f64(omreg_image_data(d), n, 301, -0.4, 0.4);
@@ -178,16 +155,18 @@ static void invert_driver(int dim, omreg_dtype dt)
     assert_int_equal(omreg_invert_vector_field_fixed_point(ref, d, w2g, spacing, 6, 1e-6, NULL,
                                                            &i_ref, &f_ref),
                      OMREG_OK);
-    for (int run = 0; run < 2; ++run) {
+    for (int run = 0; run < OMREG_EQ_RUNS; ++run) {
         assert_int_equal(omreg_invert_vector_field_fixed_point(par, d, w2g, spacing, 6, 1e-6,
                                                                NULL, &i_par, &f_par),
                          OMREG_OK);
         assert_int_equal(f_par.iterations, f_ref.iterations);
-        SAME(f64, "inversion error", &f_par.error, &f_ref.error, 1);
+        OMREG_EQ_SAME(f64, "inversion error", &f_par.error, &f_ref.error, 1);
         if (dt == OMREG_F64)
-            SAME(f64, "inverse", omreg_image_cdata(i_par), omreg_image_cdata(i_ref), n);
+            OMREG_EQ_SAME(f64, "inverse", omreg_image_cdata(i_par), omreg_image_cdata(i_ref),
+                          n);
         else
-            SAME(f32, "inverse", omreg_image_cdata(i_par), omreg_image_cdata(i_ref), n);
+            OMREG_EQ_SAME(f32, "inverse", omreg_image_cdata(i_par), omreg_image_cdata(i_ref),
+                          n);
         omreg_image_free(i_par);
     }
     assert_true(f_ref.iterations >= 2); /* more than one residual/step round */
@@ -222,7 +201,7 @@ static void invert_driver_3d_f32(void **state)
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        const size_t nd = voxels(DIM, SB) * DIM, no = voxels(DIM, SA) * DIM;                   \
+        const size_t nd = omreg_eq_voxels(DIM, SB) * DIM, no = omreg_eq_voxels(DIM, SA) * DIM; \
         FLT *d = omreg_test_alloc(nd > no ? nd : no, sizeof(FLT));                             \
         omreg_test_fill_uniform_##T(d, nd > no ? nd : no, 401, -3.0, 3.0);                     \
         FLT *o_ref = omreg_test_alloc(no, sizeof(FLT));                                        \
@@ -231,11 +210,12 @@ static void invert_driver_3d_f32(void **state)
         for (int c = 0; c < 2; ++c) {                                                          \
             const size_t *ds = c == 0 ? SB : SA;                                               \
             const double *u = c == 0 ? U : NULL;                                               \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_output(&eq, #SLOT, o_ref, o_par, no);                                     \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(d, ds, u, V, W, SA, o_ref);                                              \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0xA5, no * sizeof(FLT));                                         \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(d, ds, u, V, W, SA, o_par);                                          \
-                SAME(T, #SLOT, o_par, o_ref, no);                                              \
             }                                                                                  \
         }                                                                                      \
         free(d);                                                                               \
@@ -256,17 +236,17 @@ SIMPLIFY_CASE(simplify_3d_f32, float, f32, 3, shape3a, shape3b, aff3a, aff3b, af
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        const size_t n = voxels(DIM, SA) * DIM;                                                \
+        const size_t n = omreg_eq_voxels(DIM, SA) * DIM;                                       \
         FLT *d = omreg_test_alloc(n, sizeof(FLT));                                             \
         omreg_test_fill_uniform_##T(d, n, 501, -5.0, 5.0);                                     \
         FLT *o_ref = omreg_test_alloc(n, sizeof(FLT));                                         \
         FLT *o_par = omreg_test_alloc(n, sizeof(FLT));                                         \
-        memcpy(o_ref, d, n * sizeof(FLT));                                                     \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_inout(&eq, #SLOT, o_ref, o_par, d, n);                                        \
+        omreg_eq_reference(&eq);                                                               \
         ref->SLOT(o_ref, SA, AFF);                                                             \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memcpy(o_par, d, n * sizeof(FLT));                                                 \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->SLOT(o_par, SA, AFF);                                                         \
-            SAME(T, #SLOT, o_par, o_ref, n);                                                   \
         }                                                                                      \
         free(d);                                                                               \
         free(o_ref);                                                                           \
@@ -303,5 +283,5 @@ int main(void)
         cmocka_unit_test(reorient_3d_f64),
         cmocka_unit_test(reorient_3d_f32),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }

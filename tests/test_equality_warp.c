@@ -5,46 +5,25 @@
  * machine, where each region can cost a time slice), downsampling (scalar and
  * field, odd and even axes), field resampling (integer and non-integer
  * factors), and the generators (random displacement, harmonic fields,
- * circle, sphere), 2D and 3D, float64 and float32. Each parallel kernel runs
- * twice over an output pre-filled with garbage and both runs must equal the
- * reference bytes; ctest runs this binary over the thread x schedule
- * matrix, so equality with the serial reference also proves thread and
- * schedule independence. Inputs span dozens of rows/slices so a shared
+ * circle, sphere), 2D and 3D, float64 and float32, through the shared
+ * harness (tests/support/equality.h: reference once, parallel twice into
+ * poisoned outputs, bitwise); ctest runs this binary over the thread x
+ * schedule matrix, so equality with the serial reference also proves
+ * thread and schedule independence. Inputs span dozens of rows/slices so a shared
  * write or a reordered sum would show.
  * The random displacement is also checked structurally: targets are the
  * counter-based draws keyed by (seed, voxel * dim + c) in [1, n - 2],
  * reproducible, seed-dependent, roughly uniform, and the displacement maps
  * each grid point onto its target in world space.
  * NaN policy: inputs are finite; outputs are compared as bytes. */
-#include "omreg_test.h"
+#include "equality.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
 #include "omreg/random.h"
-
-static const struct omreg_backend *ref, *par;
-
-static int setup(void **state)
-{
-    (void)state;
-    ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
-    return 0;
-}
-
-#define CHECK_SAME(T, what, a, b, n) assert_true(omreg_test_same_##T(what, a, b, n))
-
-static size_t prod(int dim, const size_t *s)
-{
-    size_t n = 1;
-    for (int d = 0; d < dim; ++d)
-        n *= s[d];
-    return n;
-}
 
 /* Oblique affines in grid coordinates (rows of a (dim+1)^2 matrix): A maps
  * the output grid into the field grid and partly outside it, B into the
@@ -67,30 +46,31 @@ static const double C3[16] = {0.9, 0.2, -0.1, 6.0, -0.15, 1.1, 0.05, -4.0,
     {                                                                                          \
         (void)state;                                                                           \
         static const size_t img2[2] = {61, 53}, fld2[2] = {64, 58}, out2[2] = {59, 57};        \
-        static const size_t img3[3] = {19, 23, 21}, fld3[3] = {22, 24, 23},                   \
+        static const size_t img3[3] = {19, 23, 21}, fld3[3] = {22, 24, 23},                    \
                             out3[3] = {21, 23, 20};                                            \
         const size_t *is = DIM == 2 ? img2 : img3, *fs = DIM == 2 ? fld2 : fld3,               \
                      *os = DIM == 2 ? out2 : out3;                                             \
         const double *aff[3] = {DIM == 2 ? A2 : A3, DIM == 2 ? B2 : B3, DIM == 2 ? C2 : C3};   \
-        size_t ni = prod(DIM, is), nf = prod(DIM, fs) * DIM, no = prod(DIM, os);               \
+        size_t ni = omreg_eq_voxels(DIM, is), nf = omreg_eq_voxels(DIM, fs) * DIM;             \
+        size_t no = omreg_eq_voxels(DIM, os);                                                  \
         FLT *img = omreg_test_alloc(ni, sizeof(FLT));                                          \
         FLT *field = omreg_test_alloc(nf, sizeof(FLT));                                        \
-        omreg_test_fill_uniform_##T(img, ni, 101, -5.0, 40.0);                                \
-        omreg_test_fill_uniform_##T(field, nf, 102, -4.0, 4.0);                               \
-        /* some exact half-integer displacements: nearest-neighbour ties */                   \
+        omreg_test_fill_uniform_##T(img, ni, 101, -5.0, 40.0);                                 \
+        omreg_test_fill_uniform_##T(field, nf, 102, -4.0, 4.0);                                \
+        /* some exact half-integer displacements: nearest-neighbour ties */                    \
         for (size_t v = 0; v < nf; v += 7)                                                     \
             field[v] = (FLT)(0.5 * (double)((int)(v % 13) - 6));                               \
         FLT *o_ref = omreg_test_alloc(no, sizeof(FLT));                                        \
         FLT *o_par = omreg_test_alloc(no, sizeof(FLT));                                        \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT, o_ref, o_par, no);                                         \
         for (int mask = 0; mask < 8; mask += 7) {                                              \
             const double *A = mask & 1 ? aff[0] : NULL, *B = mask & 2 ? aff[1] : NULL,         \
                          *C = mask & 4 ? aff[2] : NULL;                                        \
-            memset(o_ref, 0x33, no * sizeof(FLT));                                             \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(img, is, field, fs, A, B, C, os, o_ref);                                 \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0xA5, no * sizeof(FLT));                                         \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(img, is, field, fs, A, B, C, os, o_par);                             \
-                CHECK_SAME(T, #SLOT, o_par, o_ref, no);                                        \
             }                                                                                  \
         }                                                                                      \
         free(img);                                                                             \
@@ -119,9 +99,9 @@ WARP_CASE(warp_nn_3d_f32, float, f32, 3, warp_nn_3d_f32)
         static const size_t fld2[2] = {41, 37}, fld3[3] = {13, 17, 15};                        \
         const size_t *fs = DIM == 2 ? fld2 : fld3;                                             \
         const double *aff[3] = {DIM == 2 ? B2 : B3, DIM == 2 ? C2 : C3, DIM == 2 ? A2 : A3};   \
-        size_t nf = prod(DIM, fs) * DIM;                                                       \
+        size_t nf = omreg_eq_voxels(DIM, fs) * DIM;                                            \
         FLT *field = omreg_test_alloc(nf, sizeof(FLT));                                        \
-        omreg_test_fill_uniform_##T(field, nf, 111, -3.0, 3.0);                               \
+        omreg_test_fill_uniform_##T(field, nf, 111, -3.0, 3.0);                                \
         double *pts = omreg_test_alloc(NPTS * DIM, sizeof(double));                            \
         for (size_t p = 0; p < NPTS; ++p)                                                      \
             for (int d = 0; d < DIM; ++d)                                                      \
@@ -129,15 +109,16 @@ WARP_CASE(warp_nn_3d_f32, float, f32, 3, warp_nn_3d_f32)
                                               omreg_random_uniform(112, p * DIM + (size_t)d);  \
         double *o_ref = omreg_test_alloc(NPTS * DIM, sizeof(double));                          \
         double *o_par = omreg_test_alloc(NPTS * DIM, sizeof(double));                          \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT, o_ref, o_par, NPTS * DIM);                                 \
         for (int mask = 0; mask < 8; mask += 7) {                                              \
             const double *in2world = mask & 1 ? aff[0] : NULL;                                 \
             const double *world2out = mask & 2 ? aff[1] : NULL;                                \
             const double *in2grid = mask & 4 ? aff[2] : NULL;                                  \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(field, fs, in2world, in2grid, world2out, pts, NPTS, o_ref);              \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0xA5, NPTS * DIM * sizeof(double));                              \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(field, fs, in2world, in2grid, world2out, pts, NPTS, o_par);          \
-                CHECK_SAME(f64, #SLOT, o_par, o_ref, NPTS * DIM);                              \
             }                                                                                  \
         }                                                                                      \
         free(field);                                                                           \
@@ -164,10 +145,10 @@ COORDS_CASE(coords_3d_f32, float, f32, 3, warp_coordinates_3d_f32)
         static const size_t s3[2][3] = {{23, 30, 27}, {29, 27, 23}};                           \
         for (int c = 0; c < 2; ++c) {                                                          \
             const size_t *s = DIM == 2 ? s2[c] : s3[c];                                        \
-            size_t half[3], n = prod(DIM, s) * NCOMP;                                          \
+            size_t half[3], n = omreg_eq_voxels(DIM, s) * NCOMP;                               \
             for (int d = 0; d < DIM; ++d)                                                      \
                 half[d] = (s[d] + 1) / 2;                                                      \
-            size_t nh = prod(DIM, half) * NCOMP;                                               \
+            size_t nh = omreg_eq_voxels(DIM, half) * NCOMP;                                    \
             FLT *in = omreg_test_alloc(n, sizeof(FLT));                                        \
             for (size_t v = 0; v < n; ++v) {                                                   \
                 double u = omreg_random_uniform(121, v) - 0.5;                                 \
@@ -176,11 +157,12 @@ COORDS_CASE(coords_3d_f32, float, f32, 3, warp_coordinates_3d_f32)
             in[n - NCOMP] = (FLT)-0.0; /* alone in its cell when every axis is odd */          \
             FLT *o_ref = omreg_test_alloc(nh, sizeof(FLT));                                    \
             FLT *o_par = omreg_test_alloc(nh, sizeof(FLT));                                    \
+            omreg_eq eq = {0};                                                                 \
+            omreg_eq_output(&eq, #SLOT, o_ref, o_par, nh);                                     \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(in, s, o_ref);                                                           \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0xA5, nh * sizeof(FLT));                                         \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(in, s, o_par);                                                       \
-                CHECK_SAME(T, #SLOT, o_par, o_ref, nh);                                        \
             }                                                                                  \
             free(in);                                                                          \
             free(o_ref);                                                                       \
@@ -207,17 +189,18 @@ DOWNSAMPLE_CASE(down_field_3d_f32, float, f32, 3, 3, downsample_displacement_fie
         static const size_t f3[3] = {12, 15, 14}, o3[3] = {23, 29, 27};                        \
         static const double fac[2][3] = {{0.5, 0.5, 0.5}, {0.531, 0.47, 0.55}};                \
         const size_t *fs = DIM == 2 ? f2 : f3, *os = DIM == 2 ? o2 : o3;                       \
-        size_t nf = prod(DIM, fs) * DIM, no = prod(DIM, os) * DIM;                             \
+        size_t nf = omreg_eq_voxels(DIM, fs) * DIM, no = omreg_eq_voxels(DIM, os) * DIM;       \
         FLT *field = omreg_test_alloc(nf, sizeof(FLT));                                        \
-        omreg_test_fill_uniform_##T(field, nf, 131, -6.0, 6.0);                               \
+        omreg_test_fill_uniform_##T(field, nf, 131, -6.0, 6.0);                                \
         FLT *o_ref = omreg_test_alloc(no, sizeof(FLT));                                        \
         FLT *o_par = omreg_test_alloc(no, sizeof(FLT));                                        \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT, o_ref, o_par, no);                                         \
         for (int c = 0; c < 2; ++c) {                                                          \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(field, fs, fac[c], os, o_ref);                                           \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0xA5, no * sizeof(FLT));                                         \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(field, fs, fac[c], os, o_par);                                       \
-                CHECK_SAME(T, #SLOT, o_par, o_ref, no);                                        \
             }                                                                                  \
         }                                                                                      \
         free(field);                                                                           \
@@ -242,18 +225,18 @@ static const size_t rfrom3[3] = {21, 26, 19}, rto3[3] = {15, 17, 13};
         (void)state;                                                                           \
         const size_t *from = DIM == 2 ? rfrom2 : rfrom3, *to = DIM == 2 ? rto2 : rto3;         \
         const double *F = DIM == 2 ? B2 : B3, *Tg = DIM == 2 ? C2 : C3;                        \
-        size_t n = prod(DIM, from) * DIM;                                                      \
+        size_t n = omreg_eq_voxels(DIM, from) * DIM;                                           \
         FLT *o_ref = omreg_test_alloc(n, sizeof(FLT)), *o_par = omreg_test_alloc(n, sizeof(FLT)); \
         int *i_ref = omreg_test_alloc(n, sizeof(int)), *i_par = omreg_test_alloc(n, sizeof(int)); \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT, o_ref, o_par, n);                                          \
+        omreg_eq_output(&eq, #SLOT " targets", i_ref, i_par, n);                               \
         for (int mask = 0; mask < 4; mask += 3) {                                              \
             const double *fa = mask & 1 ? F : NULL, *ta = mask & 2 ? Tg : NULL;                \
+            omreg_eq_reference(&eq);                                                           \
             ref->SLOT(from, fa, to, ta, RSEED, o_ref, i_ref);                                  \
-            for (int run = 0; run < 2; ++run) {                                                \
-                memset(o_par, 0xA5, n * sizeof(FLT));                                          \
-                memset(i_par, 0xA5, n * sizeof(int));                                          \
+            OMREG_EQ_PARALLEL(&eq) {                                                           \
                 par->SLOT(from, fa, to, ta, RSEED, o_par, i_par);                              \
-                CHECK_SAME(T, #SLOT, o_par, o_ref, n);                                         \
-                CHECK_SAME(i32, #SLOT " targets", i_par, i_ref, n);                            \
             }                                                                                  \
         }                                                                                      \
         print_message(#SLOT " hash %016llx\n",                                                 \
@@ -275,16 +258,16 @@ RANDOM_CASE(random_3d_f32, float, f32, 3, create_random_displacement_3d_f32)
         (void)state;                                                                           \
         static const size_t s2[2] = {101, 87}, s3[3] = {21, 26, 23};                           \
         const size_t *s = DIM == 2 ? s2 : s3;                                                  \
-        size_t n = prod(DIM, s) * DIM;                                                         \
+        size_t n = omreg_eq_voxels(DIM, s) * DIM;                                              \
         FLT *d_ref = omreg_test_alloc(n, sizeof(FLT)), *d_par = omreg_test_alloc(n, sizeof(FLT)); \
         FLT *v_ref = omreg_test_alloc(n, sizeof(FLT)), *v_par = omreg_test_alloc(n, sizeof(FLT)); \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT " d", d_ref, d_par, n);                                     \
+        omreg_eq_output(&eq, #SLOT " inv", v_ref, v_par, n);                                   \
+        omreg_eq_reference(&eq);                                                               \
         ref->SLOT(s, 0.17, 3.0, d_ref, v_ref);                                                 \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(d_par, 0xA5, n * sizeof(FLT));                                              \
-            memset(v_par, 0xA5, n * sizeof(FLT));                                              \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->SLOT(s, 0.17, 3.0, d_par, v_par);                                             \
-            CHECK_SAME(T, #SLOT " d", d_par, d_ref, n);                                        \
-            CHECK_SAME(T, #SLOT " inv", v_par, v_ref, n);                                      \
         }                                                                                      \
         free(d_ref);                                                                           \
         free(d_par);                                                                           \
@@ -303,13 +286,14 @@ HARMONIC_CASE(harmonic_3d_f32, float, f32, 3, create_harmonic_fields_3d_f32)
         (void)state;                                                                           \
         static const size_t s2[2] = {101, 87}, s3[3] = {21, 26, 23};                           \
         const size_t *s = DIM == 2 ? s2 : s3;                                                  \
-        size_t n = prod(DIM, s);                                                               \
+        size_t n = omreg_eq_voxels(DIM, s);                                                    \
         FLT *o_ref = omreg_test_alloc(n, sizeof(FLT)), *o_par = omreg_test_alloc(n, sizeof(FLT)); \
+        omreg_eq eq = {0};                                                                     \
+        omreg_eq_output(&eq, #SLOT, o_ref, o_par, n);                                          \
+        omreg_eq_reference(&eq);                                                               \
         ref->SLOT(s, DIM == 2 ? 30 : 8, o_ref);                                                \
-        for (int run = 0; run < 2; ++run) {                                                    \
-            memset(o_par, 0xA5, n * sizeof(FLT));                                              \
+        OMREG_EQ_PARALLEL(&eq) {                                                               \
             par->SLOT(s, DIM == 2 ? 30 : 8, o_par);                                            \
-            CHECK_SAME(T, #SLOT, o_par, o_ref, n);                                             \
         }                                                                                      \
         free(o_ref);                                                                           \
         free(o_par);                                                                           \
@@ -332,7 +316,7 @@ static void random_structure_dim(int dim)
 {
     const size_t *from = dim == 2 ? rfrom2 : rfrom3, *to = dim == 2 ? rto2 : rto3;
     const double *F = dim == 2 ? B2 : B3, *Tg = dim == 2 ? C2 : C3;
-    const size_t nvox = prod(dim, from), n = nvox * (size_t)dim;
+    const size_t nvox = omreg_eq_voxels(dim, from), n = nvox * (size_t)dim;
     double *out = omreg_test_alloc(n, sizeof(double)), *again = omreg_test_alloc(n, sizeof(double));
     int *r = omreg_test_alloc(n, sizeof(int)), *r2 = omreg_test_alloc(n, sizeof(int));
     if (dim == 2)
@@ -383,8 +367,8 @@ static void random_structure_dim(int dim)
         par->create_random_displacement_2d_f64(from, F, to, Tg, RSEED, again, r2);
     else
         par->create_random_displacement_3d_f64(from, F, to, Tg, RSEED, again, r2);
-    CHECK_SAME(f64, "random same seed", again, out, n);
-    CHECK_SAME(i32, "random same seed targets", r2, r, n);
+    OMREG_EQ_SAME(f64, "random same seed", again, out, n);
+    OMREG_EQ_SAME(i32, "random same seed targets", r2, r, n);
     if (dim == 2)
         par->create_random_displacement_2d_f64(from, F, to, Tg, RSEED + 1, again, r2);
     else
@@ -430,5 +414,5 @@ int main(void)
         cmocka_unit_test(sphere_f64),         cmocka_unit_test(sphere_f32),
         cmocka_unit_test(random_structure),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return OMREG_EQ_RUN_TESTS(tests);
 }
