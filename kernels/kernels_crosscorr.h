@@ -136,37 +136,4 @@ typedef void omreg_compute_cc_backward_step_3d_f32_fn(
     const float *grad_moving, const float *factors, const size_t shape[3], size_t radius,
     double *scratch, float *out, double *energy);
 
-omreg_precompute_cc_factors_2d_f64_fn omreg_ref_precompute_cc_factors_2d_f64,
-    omreg_par_precompute_cc_factors_2d_f64;
-omreg_precompute_cc_factors_2d_f32_fn omreg_ref_precompute_cc_factors_2d_f32,
-    omreg_par_precompute_cc_factors_2d_f32;
-omreg_precompute_cc_factors_3d_f64_fn omreg_ref_precompute_cc_factors_3d_f64,
-    omreg_par_precompute_cc_factors_3d_f64;
-omreg_precompute_cc_factors_3d_f32_fn omreg_ref_precompute_cc_factors_3d_f32,
-    omreg_par_precompute_cc_factors_3d_f32;
-omreg_precompute_cc_factors_brute_2d_f64_fn omreg_ref_precompute_cc_factors_brute_2d_f64,
-    omreg_par_precompute_cc_factors_brute_2d_f64;
-omreg_precompute_cc_factors_brute_2d_f32_fn omreg_ref_precompute_cc_factors_brute_2d_f32,
-    omreg_par_precompute_cc_factors_brute_2d_f32;
-omreg_precompute_cc_factors_brute_3d_f64_fn omreg_ref_precompute_cc_factors_brute_3d_f64,
-    omreg_par_precompute_cc_factors_brute_3d_f64;
-omreg_precompute_cc_factors_brute_3d_f32_fn omreg_ref_precompute_cc_factors_brute_3d_f32,
-    omreg_par_precompute_cc_factors_brute_3d_f32;
-omreg_compute_cc_forward_step_2d_f64_fn omreg_ref_compute_cc_forward_step_2d_f64,
-    omreg_par_compute_cc_forward_step_2d_f64;
-omreg_compute_cc_forward_step_2d_f32_fn omreg_ref_compute_cc_forward_step_2d_f32,
-    omreg_par_compute_cc_forward_step_2d_f32;
-omreg_compute_cc_forward_step_3d_f64_fn omreg_ref_compute_cc_forward_step_3d_f64,
-    omreg_par_compute_cc_forward_step_3d_f64;
-omreg_compute_cc_forward_step_3d_f32_fn omreg_ref_compute_cc_forward_step_3d_f32,
-    omreg_par_compute_cc_forward_step_3d_f32;
-omreg_compute_cc_backward_step_2d_f64_fn omreg_ref_compute_cc_backward_step_2d_f64,
-    omreg_par_compute_cc_backward_step_2d_f64;
-omreg_compute_cc_backward_step_2d_f32_fn omreg_ref_compute_cc_backward_step_2d_f32,
-    omreg_par_compute_cc_backward_step_2d_f32;
-omreg_compute_cc_backward_step_3d_f64_fn omreg_ref_compute_cc_backward_step_3d_f64,
-    omreg_par_compute_cc_backward_step_3d_f64;
-omreg_compute_cc_backward_step_3d_f32_fn omreg_ref_compute_cc_backward_step_3d_f32,
-    omreg_par_compute_cc_backward_step_3d_f32;
-
 #endif

@@ -97,10 +97,4 @@ typedef void omreg_parzen_gradient_sparse_fn(int dim, const double *points, size
  * a run starts (omreg_backend_threads), never by a kernel. */
 typedef int omreg_max_threads_fn(void);
 
-omreg_parzen_joint_fn omreg_ref_parzen_joint, omreg_par_parzen_joint;
-omreg_parzen_gradient_dense_2d_fn omreg_ref_parzen_gradient_dense_2d, omreg_par_parzen_gradient_dense_2d;
-omreg_parzen_gradient_dense_3d_fn omreg_ref_parzen_gradient_dense_3d, omreg_par_parzen_gradient_dense_3d;
-omreg_parzen_gradient_sparse_fn omreg_ref_parzen_gradient_sparse, omreg_par_parzen_gradient_sparse;
-omreg_max_threads_fn omreg_ref_max_threads, omreg_par_max_threads;
-
 #endif

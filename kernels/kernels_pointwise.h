@@ -35,12 +35,4 @@ typedef void omreg_sample_domain_regular_fn(int dim, const size_t *shape, size_t
                                             const double *grid2world, uint64_t seed,
                                             double sigma, size_t m, double *out);
 
-omreg_masked_range_f64_fn omreg_ref_masked_range_f64, omreg_par_masked_range_f64;
-omreg_normalize_f64_fn omreg_ref_normalize_f64, omreg_par_normalize_f64;
-omreg_normalize_f64_to_f32_fn omreg_ref_normalize_f64_to_f32, omreg_par_normalize_f64_to_f32;
-omreg_convert_f32_to_f64_fn omreg_ref_convert_f32_to_f64, omreg_par_convert_f32_to_f64;
-omreg_mask_to_i32_fn omreg_ref_mask_to_i32, omreg_par_mask_to_i32;
-omreg_apply_affine_points_fn omreg_ref_apply_affine_points, omreg_par_apply_affine_points;
-omreg_sample_domain_regular_fn omreg_ref_sample_domain_regular, omreg_par_sample_domain_regular;
-
 #endif

@@ -47,8 +47,6 @@ typedef void omreg_gaussian_filter1d_f32_fn(const float *in, float *out, int ndi
                                             const double *weights, size_t radius,
                                             omreg_smooth_mode mode, double cval,
                                             double *scratch, int nbuffers);
-omreg_gaussian_filter1d_f64_fn omreg_ref_gaussian_filter1d_f64, omreg_par_gaussian_filter1d_f64;
-omreg_gaussian_filter1d_f32_fn omreg_ref_gaussian_filter1d_f32, omreg_par_gaussian_filter1d_f32;
 
 /* ---- serial helpers (api/smooth_api.c) ---------------------------------
  * The weights are computed once here and handed to either backend, so

@@ -53,19 +53,4 @@ typedef void omreg_syn_max_norm_f32_fn(const float *f, size_t nvox, int dim,
  * scalar casts the scalar to float32 first); n values */
 typedef void omreg_syn_scale_f32_fn(float *x, size_t n, float divisor);
 
-omreg_syn_convert_f64_to_f32_fn omreg_ref_syn_convert_f64_to_f32,
-    omreg_par_syn_convert_f64_to_f32;
-omreg_syn_range_f32_fn omreg_ref_syn_range_f32, omreg_par_syn_range_f32;
-omreg_syn_normalize_f32_fn omreg_ref_syn_normalize_f32, omreg_par_syn_normalize_f32;
-omreg_syn_subtract_f32_fn omreg_ref_syn_subtract_f32, omreg_par_syn_subtract_f32;
-omreg_syn_add_f32_fn omreg_ref_syn_add_f32, omreg_par_syn_add_f32;
-omreg_syn_gather_f32_fn omreg_ref_syn_gather_f32, omreg_par_syn_gather_f32;
-omreg_syn_positive_mask_f32_fn omreg_ref_syn_positive_mask_f32, omreg_par_syn_positive_mask_f32;
-omreg_syn_multiply_i32_fn omreg_ref_syn_multiply_i32, omreg_par_syn_multiply_i32;
-omreg_syn_divide_spacing_f32_fn omreg_ref_syn_divide_spacing_f32,
-    omreg_par_syn_divide_spacing_f32;
-omreg_syn_zero_boundary_f32_fn omreg_ref_syn_zero_boundary_f32, omreg_par_syn_zero_boundary_f32;
-omreg_syn_max_norm_f32_fn omreg_ref_syn_max_norm_f32, omreg_par_syn_max_norm_f32;
-omreg_syn_scale_f32_fn omreg_ref_syn_scale_f32, omreg_par_syn_scale_f32;
-
 #endif

@@ -6,8 +6,7 @@
  * reference's single pass for any thread count and schedule. */
 #include <math.h>
 
-#include "kernels_reduce.h"
-#include "kernels_syn_pointwise.h"
+#include "kernels.h"
 #include "syn_pointwise_point.h"
 
 static size_t block_end(size_t b, size_t n)

@@ -2,8 +2,7 @@
 #include <math.h>
 
 #include "affine_apply.h"
-#include "kernels_pointwise.h"
-#include "kernels_reduce.h"
+#include "kernels.h"
 #include "sample_point.h"
 
 void omreg_ref_masked_range_f64(const double *x, const int *mask, size_t n, double *scratch,

@@ -3,8 +3,7 @@
  * (numpy min/max) and the canonical block layout of their scratch. */
 #include <math.h>
 
-#include "kernels_reduce.h"
-#include "kernels_syn_pointwise.h"
+#include "kernels.h"
 #include "syn_pointwise_point.h"
 
 void omreg_ref_syn_convert_f64_to_f32(const double *x, size_t n, float *out)

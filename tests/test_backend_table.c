@@ -1,7 +1,7 @@
 /* The backend tables: every slot filled, and no parallel slot points at a
  * reference function (a silent fallback would make the equality tests pass
- * trivially). The tables are compared slot by slot as arrays of function
- * pointers: struct omreg_backend holds only the name and kernel pointers. */
+ * trivially). The walk is the kernel list (kernels/kernel_list.h), the
+ * one list the struct and both tables are expanded from. */
 #include "omreg_test.h"
 
 #include <string.h>
@@ -10,18 +10,21 @@
 
 typedef void (*any_fn)(void);
 
-static size_t slot_count(void)
-{
-    return (sizeof(struct omreg_backend) - offsetof(struct omreg_backend, interpolate_scalar_2d_f64)) /
-           sizeof(any_fn);
-}
+/* the walk: every slot of the kernel list, by name and offset */
+static const struct {
+    const char *name;
+    size_t offset;
+} slots[] = {
+#define OMREG_KERNEL(k) {#k, offsetof(struct omreg_backend, k)},
+#include "kernel_list.h"
+};
+
+static size_t slot_count(void) { return sizeof slots / sizeof slots[0]; }
 
 static any_fn slot(const struct omreg_backend *b, size_t i)
 {
     any_fn f;
-    memcpy(&f, (const char *)b + offsetof(struct omreg_backend, interpolate_scalar_2d_f64) +
-                   i * sizeof(any_fn),
-           sizeof f);
+    memcpy(&f, (const char *)b + slots[i].offset, sizeof f);
     return f;
 }
 
@@ -32,7 +35,7 @@ static void every_slot_is_filled(void **state)
     for (int t = 0; t < 2; ++t)
         for (size_t i = 0; i < slot_count(); ++i)
             if (slot(tables[t], i) == NULL)
-                fail_msg("%s table: slot %zu is NULL", tables[t]->name, i);
+                fail_msg("%s table: slot %s is NULL", tables[t]->name, slots[i].name);
 }
 
 static void no_parallel_slot_is_a_reference_function(void **state)
@@ -43,7 +46,8 @@ static void no_parallel_slot_is_a_reference_function(void **state)
     for (size_t i = 0; i < slot_count(); ++i)
         for (size_t j = 0; j < slot_count(); ++j)
             if (slot(par, i) == slot(ref, j))
-                fail_msg("parallel slot %zu is the reference function of slot %zu", i, j);
+                fail_msg("parallel slot %s is the reference function of slot %s", slots[i].name,
+                         slots[j].name);
 }
 
 static void names_and_lookup(void **state)
