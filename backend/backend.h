@@ -12,6 +12,9 @@
 
 struct omreg_backend {
     const char *name;
+    /* the thread count a run takes when none is requested: > 0 that count
+     * (1 for the serial reference), 0 OpenMP's current count */
+    int default_threads;
     /* one pointer per kernel, in the order of the list */
 #define OMREG_KERNEL(k) omreg_##k##_fn *k;
 #include "kernel_list.h"
@@ -19,14 +22,16 @@ struct omreg_backend {
 
 /* The thread count of one run (a registration, or one call of a public
  * entry point): `requested` when > 0, else the table's default
- * (max_threads(): 1 for the reference, OpenMP's current count for the
+ * (default_threads: 1 for the reference; 0, OpenMP's current count, for the
  * parallel table). Read once when the run starts; every per-thread scratch
  * of the run is sized from it and the same count goes to its kernels, so a
  * caller changing OpenMP's count mid-run (a progress callback) changes
  * nothing. */
 static inline int omreg_backend_threads(const struct omreg_backend *b, int requested)
 {
-    return requested > 0 ? requested : b->max_threads();
+    if (requested > 0)
+        return requested;
+    return b->default_threads > 0 ? b->default_threads : omreg_par_max_threads();
 }
 
 #endif

@@ -4,6 +4,7 @@
 
 static const struct omreg_backend table = {
     .name = "parallel",
+    .default_threads = 0, /* OpenMP's current count */
 #define OMREG_KERNEL(k) .k = omreg_par_##k,
 #include "kernel_list.h"
 };

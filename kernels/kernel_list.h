@@ -54,7 +54,6 @@ OMREG_KERNEL(image_moments_f64)
 OMREG_KERNEL(image_moments_f32)
 
 /* Parzen joint histogram and its parameter gradient (kernels_parzen.h) */
-OMREG_KERNEL(max_threads)
 OMREG_KERNEL(parzen_joint)
 OMREG_KERNEL(parzen_gradient_dense_2d)
 OMREG_KERNEL(parzen_gradient_dense_3d)

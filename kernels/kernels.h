@@ -28,4 +28,10 @@
 #define OMREG_BASE_KERNEL(k) /* declared in base/ beside its typedef */
 #include "kernel_list.h"
 
+/* Not a kernel: the parallel backend's default thread count,
+ * omp_get_max_threads() (OpenMP is linked into parallel/ only). Read once
+ * when a run starts, through omreg_backend_threads() (backend/backend.h),
+ * never by a kernel. */
+int omreg_par_max_threads(void);
+
 #endif

@@ -48,7 +48,7 @@ static inline size_t omreg_cc_step_blocks(int dim, const size_t *shape)
  * rows. Squares and products are taken in FLT (DIPY multiplies two
  * `floating` values) and accumulated in double. scratch holds nbuffers
  * buffers of omreg_cc_scratch_2d(radius) doubles (nbuffers =
- * backend->max_threads(); the reference uses one, the parallel kernel one per
+ * omreg_backend_threads(backend, 0); the reference uses one, the parallel kernel one per
  * thread with at most nbuffers threads). Any radius: where radius exceeds
  * shape[0] DIPY writes outside its arrays; omreg keeps the ring's running
  * sums and writes only the rows that exist, which gives the clipped

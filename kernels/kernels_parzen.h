@@ -92,9 +92,4 @@ typedef void omreg_parzen_gradient_sparse_fn(int dim, const double *points, size
                                              double *scratch, int nthreads,
                                              double *joint_grad);
 
-/* The thread count a run takes when none is requested (1 for the
- * reference, omp_get_max_threads() for the parallel table): read once when
- * a run starts (omreg_backend_threads), never by a kernel. */
-typedef int omreg_max_threads_fn(void);
-
 #endif

@@ -33,7 +33,7 @@ static inline size_t omreg_gaussian_line_buffer(size_t len, size_t radius)
  * in == out is allowed: each line is copied to a buffer before any of it
  * is written. scratch holds nbuffers line buffers of
  * omreg_gaussian_line_buffer(shape[axis], radius) doubles (nbuffers =
- * backend->max_threads()); the reference uses one, the parallel kernel one
+ * omreg_backend_threads(backend, 0)); the reference uses one, the parallel kernel one
  * per thread with at most nbuffers threads. Float32 data is read into
  * double, every output is computed in double and rounded to float once,
  * as scipy does. */

@@ -10,8 +10,6 @@
 #include "parzen_finish.h"
 #include "parzen_point.h"
 
-int omreg_ref_max_threads(void) { return 1; }
-
 static void add_into(double *total, const double *partial, size_t len)
 {
     for (size_t i = 0; i < len; ++i)

@@ -4,6 +4,7 @@
  * one list the struct and both tables are expanded from. */
 #include "omreg_test.h"
 
+#include <omp.h>
 #include <string.h>
 
 #include "backend.h"
@@ -60,6 +61,11 @@ static void names_and_lookup(void **state)
     assert_null(omreg_backend_by_name("fast"));
     assert_null(omreg_backend_by_name(NULL));
     assert_true(slot_count() >= 30);
+    /* the default thread count is a field, not a slot: 1 for the serial
+     * reference, OpenMP's current count for the parallel table */
+    assert_int_equal(omreg_backend_threads(omreg_backend_reference(), 0), 1);
+    assert_int_equal(omreg_backend_threads(omreg_backend_parallel(), 0), omp_get_max_threads());
+    assert_int_equal(omreg_backend_threads(omreg_backend_reference(), 3), 3);
 }
 
 int main(void)
