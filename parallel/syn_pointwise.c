@@ -15,13 +15,6 @@ static size_t block_end(size_t b, size_t n)
     return end < n ? end : n;
 }
 
-void omreg_par_syn_convert_f64_to_f32(const double *x, size_t n, float *out)
-{
-#pragma omp parallel for schedule(runtime)
-    for (size_t v = 0; v < n; ++v)
-        out[v] = (float)x[v];
-}
-
 void omreg_par_syn_range_f32(const float *x, size_t n, double *scratch, double out[3])
 {
     const size_t nblocks = omreg_reduce_blocks(n);
@@ -55,27 +48,11 @@ void omreg_par_syn_range_f32(const float *x, size_t n, double *scratch, double o
     out[2] = nan;
 }
 
-void omreg_par_syn_normalize_f32(const float *x, size_t n, float lo, float range, float *out)
-{
-#pragma omp parallel for schedule(runtime)
-    for (size_t v = 0; v < n; ++v) {
-        float d = x[v] - lo;
-        out[v] = d / range;
-    }
-}
-
 void omreg_par_syn_subtract_f32(const float *a, const float *b, size_t n, float *out)
 {
 #pragma omp parallel for schedule(runtime)
     for (size_t v = 0; v < n; ++v)
         out[v] = a[v] - b[v];
-}
-
-void omreg_par_syn_add_f32(float *a, const float *b, size_t n)
-{
-#pragma omp parallel for schedule(runtime)
-    for (size_t v = 0; v < n; ++v)
-        a[v] += b[v];
 }
 
 void omreg_par_syn_gather_f32(const float *table, const int *labels, size_t n, float *out)

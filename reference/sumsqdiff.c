@@ -215,10 +215,4 @@ void SFX(omreg_ref_compute_residual_displacement_field_ssd_3d)(
         *sqnorm = total;
 }
 
-void SFX(omreg_ref_ssd_add_fields)(FLT *acc, const FLT *inc, size_t n)
-{
-    for (size_t v = 0; v < n; ++v)
-        acc[v] = acc[v] + inc[v];
-}
-
 #endif /* FLT */
