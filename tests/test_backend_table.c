@@ -1,10 +1,14 @@
 /* The backend tables: every slot filled, and no parallel slot points at a
  * reference function (a silent fallback would make the equality tests pass
- * trivially). The walk is the kernel list (kernels/kernel_list.h), the
- * one list the struct and both tables are expanded from. */
+ * trivially), and every slot has an equality case. The walk is the kernel
+ * list (kernels/kernel_list.h), the one list the struct and both tables are
+ * expanded from. */
 #include "omreg_test.h"
 
+#include <ctype.h>
 #include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
@@ -51,6 +55,63 @@ static void no_parallel_slot_is_a_reference_function(void **state)
                          slots[j].name);
 }
 
+/* The equality tests, preprocessed and concatenated (tests/foundation.cmake:
+ * most slot calls there are built by token pasting, so the plain sources do
+ * not name them). */
+static char *read_equality_sources(void)
+{
+    FILE *f = fopen(OMREG_EQUALITY_PP, "rb");
+    if (f == NULL)
+        fail_msg("cannot open %s", OMREG_EQUALITY_PP);
+    size_t cap = 1 << 20, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (size_t got; (got = fread(text + len, 1, cap - len - 1, f)) > 0;) {
+        len += got;
+        if (cap - len - 1 == 0) {
+            text = realloc(text, cap *= 2);
+            assert_non_null(text);
+        }
+    }
+    fclose(f);
+    text[len] = '\0';
+    return text;
+}
+
+/* text holds `->name` as a whole token (a slot taken or called through a
+ * table pointer) */
+static int references_slot(const char *text, const char *name)
+{
+    const size_t n = strlen(name);
+    for (const char *p = strstr(text, "->"); p != NULL; p = strstr(p + 2, "->")) {
+        const char *s = p + 2;
+        while (*s == ' ')
+            ++s;
+        if (strncmp(s, name, n) == 0 && !(isalnum((unsigned char)s[n]) || s[n] == '_'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Every slot of the list is taken through a table in some
+ * tests/test_equality_*.c: a kernel added to the list without an equality
+ * case (parallel == reference, bitwise) fails here, named. */
+static void every_slot_has_an_equality_case(void **state)
+{
+    (void)state;
+    char *text = read_equality_sources();
+    size_t missing = 0;
+    for (size_t i = 0; i < slot_count(); ++i)
+        if (!references_slot(text, slots[i].name)) {
+            fprintf(stderr, "slot %s: no equality case in tests/test_equality_*.c\n",
+                    slots[i].name);
+            ++missing;
+        }
+    free(text);
+    if (missing > 0)
+        fail_msg("%zu slot(s) without an equality case", missing);
+}
+
 static void names_and_lookup(void **state)
 {
     (void)state;
@@ -73,6 +134,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_slot_is_filled),
         cmocka_unit_test(no_parallel_slot_is_a_reference_function),
+        cmocka_unit_test(every_slot_has_an_equality_case),
         cmocka_unit_test(names_and_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
