@@ -6,7 +6,8 @@
  * guard: an X-macro list); it expands the slots (backend/backend.h), both
  * tables (backend/backend_{reference,parallel}.c), the declarations of both
  * definitions (kernels/kernels.h) and the walk of tests/test_backend_table.c.
- * Adding a kernel is its typedef, its two definitions and one line here.
+ * Adding a kernel is its typedef, its two definitions, one line here and
+ * an equality case (test_backend_table names a slot that has none).
  *
  * OMREG_BASE_KERNEL(k): a kernel whose contract lives in base/ because io/
  * shares it (base/deflate_chunk.h declares omreg_ref_k and omreg_par_k
@@ -15,6 +16,7 @@
 #ifndef OMREG_BASE_KERNEL
 #define OMREG_BASE_KERNEL(k) OMREG_KERNEL(k)
 #endif
+
 /* interpolation (kernels_interpolate.h) */
 OMREG_KERNEL(interpolate_scalar_2d_f64)
 OMREG_KERNEL(interpolate_scalar_2d_f32)
