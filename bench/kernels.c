@@ -235,7 +235,7 @@ static void k_parzen_joint(bench *b, const struct omreg_backend *be)
 {
     double *joint = b->out, *sm = joint + NBINS * NBINS, *mm = sm + NBINS;
     be->parzen_joint(b->img, b->img2, NULL, NULL, b->n, &b->geom, OMREG_PARZEN_NORM_BY_WEIGHT,
-                     b->scratch, be->max_threads(), joint, sm, mm);
+                     b->scratch, omreg_backend_threads(be, 0), joint, sm, mm);
     b->out_bytes = (NBINS * NBINS + 2 * NBINS) * sizeof(double);
 }
 
@@ -251,7 +251,7 @@ static int affine_jacobian(const void *ctx, const double *x, double *J)
 static void k_parzen_gradient(bench *b, const struct omreg_backend *be)
 {
     be->parzen_gradient_dense_3d(b->shape, identity4, b->img, b->img2, b->grad, NULL, NULL,
-                                 &b->geom, 12, affine_jacobian, NULL, b->scratch, be->max_threads(),
+                                 &b->geom, 12, affine_jacobian, NULL, b->scratch, omreg_backend_threads(be, 0),
                                  b->out);
     b->out_bytes = NBINS * NBINS * 12 * sizeof(double);
 }
@@ -267,7 +267,7 @@ static void k_smooth(bench *b, const struct omreg_backend *be)
         exit(2);
     }
     omreg_gaussian_weights(b->sigma, radius, w, tmp);
-    int nbuf = be->max_threads();
+    int nbuf = omreg_backend_threads(be, 0);
     for (int axis = 0; axis < 3; ++axis)
         be->gaussian_filter1d_f64(axis == 0 ? b->img : b->out, b->out, 3, b->shape, 1, axis, w,
                                   radius, OMREG_SMOOTH_REFLECT, 0.0, b->scratch, nbuf);
@@ -341,7 +341,7 @@ static void k_smooth_f32(bench *b, const struct omreg_backend *be)
     }
     omreg_gaussian_weights(b->sigma, radius, w, tmp);
     float *out = (float *)b->out;
-    int nbuf = be->max_threads();
+    int nbuf = omreg_backend_threads(be, 0);
     for (int axis = 0; axis < 3; ++axis)
         be->gaussian_filter1d_f32(axis == 0 ? b->imgf : out, out, 3, b->shape, 1, axis, w,
                                   radius, OMREG_SMOOTH_REFLECT, 0.0, b->scratch, nbuf);

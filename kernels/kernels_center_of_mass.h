@@ -17,7 +17,4 @@ typedef void omreg_center_of_mass_2d_f64_fn(const double *img, const size_t shap
 typedef void omreg_center_of_mass_3d_f64_fn(const double *img, const size_t shape[3],
                                             double *scratch, double sums[4]);
 
-omreg_center_of_mass_2d_f64_fn omreg_ref_center_of_mass_2d_f64, omreg_par_center_of_mass_2d_f64;
-omreg_center_of_mass_3d_f64_fn omreg_ref_center_of_mass_3d_f64, omreg_par_center_of_mass_3d_f64;
-
 #endif

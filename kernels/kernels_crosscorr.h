@@ -48,7 +48,7 @@ static inline size_t omreg_cc_step_blocks(int dim, const size_t *shape)
  * rows. Squares and products are taken in FLT (DIPY multiplies two
  * `floating` values) and accumulated in double. scratch holds nbuffers
  * buffers of omreg_cc_scratch_2d(radius) doubles (nbuffers =
- * backend->max_threads(); the reference uses one, the parallel kernel one per
+ * omreg_backend_threads(backend, 0); the reference uses one, the parallel kernel one per
  * thread with at most nbuffers threads). Any radius: where radius exceeds
  * shape[0] DIPY writes outside its arrays; omreg keeps the ring's running
  * sums and writes only the rows that exist, which gives the clipped
@@ -135,38 +135,5 @@ typedef void omreg_compute_cc_forward_step_3d_f32_fn(
 typedef void omreg_compute_cc_backward_step_3d_f32_fn(
     const float *grad_moving, const float *factors, const size_t shape[3], size_t radius,
     double *scratch, float *out, double *energy);
-
-omreg_precompute_cc_factors_2d_f64_fn omreg_ref_precompute_cc_factors_2d_f64,
-    omreg_par_precompute_cc_factors_2d_f64;
-omreg_precompute_cc_factors_2d_f32_fn omreg_ref_precompute_cc_factors_2d_f32,
-    omreg_par_precompute_cc_factors_2d_f32;
-omreg_precompute_cc_factors_3d_f64_fn omreg_ref_precompute_cc_factors_3d_f64,
-    omreg_par_precompute_cc_factors_3d_f64;
-omreg_precompute_cc_factors_3d_f32_fn omreg_ref_precompute_cc_factors_3d_f32,
-    omreg_par_precompute_cc_factors_3d_f32;
-omreg_precompute_cc_factors_brute_2d_f64_fn omreg_ref_precompute_cc_factors_brute_2d_f64,
-    omreg_par_precompute_cc_factors_brute_2d_f64;
-omreg_precompute_cc_factors_brute_2d_f32_fn omreg_ref_precompute_cc_factors_brute_2d_f32,
-    omreg_par_precompute_cc_factors_brute_2d_f32;
-omreg_precompute_cc_factors_brute_3d_f64_fn omreg_ref_precompute_cc_factors_brute_3d_f64,
-    omreg_par_precompute_cc_factors_brute_3d_f64;
-omreg_precompute_cc_factors_brute_3d_f32_fn omreg_ref_precompute_cc_factors_brute_3d_f32,
-    omreg_par_precompute_cc_factors_brute_3d_f32;
-omreg_compute_cc_forward_step_2d_f64_fn omreg_ref_compute_cc_forward_step_2d_f64,
-    omreg_par_compute_cc_forward_step_2d_f64;
-omreg_compute_cc_forward_step_2d_f32_fn omreg_ref_compute_cc_forward_step_2d_f32,
-    omreg_par_compute_cc_forward_step_2d_f32;
-omreg_compute_cc_forward_step_3d_f64_fn omreg_ref_compute_cc_forward_step_3d_f64,
-    omreg_par_compute_cc_forward_step_3d_f64;
-omreg_compute_cc_forward_step_3d_f32_fn omreg_ref_compute_cc_forward_step_3d_f32,
-    omreg_par_compute_cc_forward_step_3d_f32;
-omreg_compute_cc_backward_step_2d_f64_fn omreg_ref_compute_cc_backward_step_2d_f64,
-    omreg_par_compute_cc_backward_step_2d_f64;
-omreg_compute_cc_backward_step_2d_f32_fn omreg_ref_compute_cc_backward_step_2d_f32,
-    omreg_par_compute_cc_backward_step_2d_f32;
-omreg_compute_cc_backward_step_3d_f64_fn omreg_ref_compute_cc_backward_step_3d_f64,
-    omreg_par_compute_cc_backward_step_3d_f64;
-omreg_compute_cc_backward_step_3d_f32_fn omreg_ref_compute_cc_backward_step_3d_f32,
-    omreg_par_compute_cc_backward_step_3d_f32;
 
 #endif

@@ -133,29 +133,4 @@ typedef void omreg_compute_em_demons_step_3d_f32_fn(const float *delta_field,
                                                     float *out, double *scratch,
                                                     double *energy);
 
-omreg_quantize_positive_2d_f64_fn omreg_ref_quantize_positive_2d_f64,
-    omreg_par_quantize_positive_2d_f64;
-omreg_quantize_positive_2d_f32_fn omreg_ref_quantize_positive_2d_f32,
-    omreg_par_quantize_positive_2d_f32;
-omreg_quantize_positive_3d_f64_fn omreg_ref_quantize_positive_3d_f64,
-    omreg_par_quantize_positive_3d_f64;
-omreg_quantize_positive_3d_f32_fn omreg_ref_quantize_positive_3d_f32,
-    omreg_par_quantize_positive_3d_f32;
-omreg_compute_masked_class_stats_2d_f64_fn omreg_ref_compute_masked_class_stats_2d_f64,
-    omreg_par_compute_masked_class_stats_2d_f64;
-omreg_compute_masked_class_stats_2d_f32_fn omreg_ref_compute_masked_class_stats_2d_f32,
-    omreg_par_compute_masked_class_stats_2d_f32;
-omreg_compute_masked_class_stats_3d_f64_fn omreg_ref_compute_masked_class_stats_3d_f64,
-    omreg_par_compute_masked_class_stats_3d_f64;
-omreg_compute_masked_class_stats_3d_f32_fn omreg_ref_compute_masked_class_stats_3d_f32,
-    omreg_par_compute_masked_class_stats_3d_f32;
-omreg_compute_em_demons_step_2d_f64_fn omreg_ref_compute_em_demons_step_2d_f64,
-    omreg_par_compute_em_demons_step_2d_f64;
-omreg_compute_em_demons_step_2d_f32_fn omreg_ref_compute_em_demons_step_2d_f32,
-    omreg_par_compute_em_demons_step_2d_f32;
-omreg_compute_em_demons_step_3d_f64_fn omreg_ref_compute_em_demons_step_3d_f64,
-    omreg_par_compute_em_demons_step_3d_f64;
-omreg_compute_em_demons_step_3d_f32_fn omreg_ref_compute_em_demons_step_3d_f32,
-    omreg_par_compute_em_demons_step_3d_f32;
-
 #endif

@@ -57,25 +57,4 @@ typedef void omreg_create_circle_f32_fn(const size_t shape[2], ptrdiff_t radius,
 typedef void omreg_create_sphere_f64_fn(const size_t shape[3], ptrdiff_t radius, double *out);
 typedef void omreg_create_sphere_f32_fn(const size_t shape[3], ptrdiff_t radius, float *out);
 
-omreg_create_random_displacement_2d_f64_fn omreg_ref_create_random_displacement_2d_f64,
-    omreg_par_create_random_displacement_2d_f64;
-omreg_create_random_displacement_2d_f32_fn omreg_ref_create_random_displacement_2d_f32,
-    omreg_par_create_random_displacement_2d_f32;
-omreg_create_random_displacement_3d_f64_fn omreg_ref_create_random_displacement_3d_f64,
-    omreg_par_create_random_displacement_3d_f64;
-omreg_create_random_displacement_3d_f32_fn omreg_ref_create_random_displacement_3d_f32,
-    omreg_par_create_random_displacement_3d_f32;
-omreg_create_harmonic_fields_2d_f64_fn omreg_ref_create_harmonic_fields_2d_f64,
-    omreg_par_create_harmonic_fields_2d_f64;
-omreg_create_harmonic_fields_2d_f32_fn omreg_ref_create_harmonic_fields_2d_f32,
-    omreg_par_create_harmonic_fields_2d_f32;
-omreg_create_harmonic_fields_3d_f64_fn omreg_ref_create_harmonic_fields_3d_f64,
-    omreg_par_create_harmonic_fields_3d_f64;
-omreg_create_harmonic_fields_3d_f32_fn omreg_ref_create_harmonic_fields_3d_f32,
-    omreg_par_create_harmonic_fields_3d_f32;
-omreg_create_circle_f64_fn omreg_ref_create_circle_f64, omreg_par_create_circle_f64;
-omreg_create_circle_f32_fn omreg_ref_create_circle_f32, omreg_par_create_circle_f32;
-omreg_create_sphere_f64_fn omreg_ref_create_sphere_f64, omreg_par_create_sphere_f64;
-omreg_create_sphere_f32_fn omreg_ref_create_sphere_f32, omreg_par_create_sphere_f32;
-
 #endif

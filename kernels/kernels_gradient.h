@@ -41,13 +41,4 @@ typedef void omreg_sparse_gradient_3d_f32_fn(const float *img, const size_t img_
                                              const double img_spacing[3], const double *points,
                                              size_t n, float *out, int *inside);
 
-omreg_gradient_2d_f64_fn omreg_ref_gradient_2d_f64, omreg_par_gradient_2d_f64;
-omreg_gradient_2d_f32_fn omreg_ref_gradient_2d_f32, omreg_par_gradient_2d_f32;
-omreg_gradient_3d_f64_fn omreg_ref_gradient_3d_f64, omreg_par_gradient_3d_f64;
-omreg_gradient_3d_f32_fn omreg_ref_gradient_3d_f32, omreg_par_gradient_3d_f32;
-omreg_sparse_gradient_2d_f64_fn omreg_ref_sparse_gradient_2d_f64, omreg_par_sparse_gradient_2d_f64;
-omreg_sparse_gradient_2d_f32_fn omreg_ref_sparse_gradient_2d_f32, omreg_par_sparse_gradient_2d_f32;
-omreg_sparse_gradient_3d_f64_fn omreg_ref_sparse_gradient_3d_f64, omreg_par_sparse_gradient_3d_f64;
-omreg_sparse_gradient_3d_f32_fn omreg_ref_sparse_gradient_3d_f32, omreg_par_sparse_gradient_3d_f32;
-
 #endif

@@ -20,9 +20,4 @@ typedef void omreg_numpy_gradient_3d_f64_fn(const double *img, const size_t shap
 typedef void omreg_numpy_gradient_3d_f32_fn(const float *img, const size_t shape[3],
                                             float *out);
 
-omreg_numpy_gradient_2d_f64_fn omreg_ref_numpy_gradient_2d_f64, omreg_par_numpy_gradient_2d_f64;
-omreg_numpy_gradient_2d_f32_fn omreg_ref_numpy_gradient_2d_f32, omreg_par_numpy_gradient_2d_f32;
-omreg_numpy_gradient_3d_f64_fn omreg_ref_numpy_gradient_3d_f64, omreg_par_numpy_gradient_3d_f64;
-omreg_numpy_gradient_3d_f32_fn omreg_ref_numpy_gradient_3d_f32, omreg_par_numpy_gradient_3d_f32;
-
 #endif

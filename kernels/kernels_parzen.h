@@ -92,15 +92,4 @@ typedef void omreg_parzen_gradient_sparse_fn(int dim, const double *points, size
                                              double *scratch, int nthreads,
                                              double *joint_grad);
 
-/* The thread count a run takes when none is requested (1 for the
- * reference, omp_get_max_threads() for the parallel table): read once when
- * a run starts (omreg_backend_threads), never by a kernel. */
-typedef int omreg_max_threads_fn(void);
-
-omreg_parzen_joint_fn omreg_ref_parzen_joint, omreg_par_parzen_joint;
-omreg_parzen_gradient_dense_2d_fn omreg_ref_parzen_gradient_dense_2d, omreg_par_parzen_gradient_dense_2d;
-omreg_parzen_gradient_dense_3d_fn omreg_ref_parzen_gradient_dense_3d, omreg_par_parzen_gradient_dense_3d;
-omreg_parzen_gradient_sparse_fn omreg_ref_parzen_gradient_sparse, omreg_par_parzen_gradient_sparse;
-omreg_max_threads_fn omreg_ref_max_threads, omreg_par_max_threads;
-
 #endif

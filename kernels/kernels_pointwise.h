@@ -1,6 +1,7 @@
 /* Small per-voxel kernels the drivers need between the big ones:
  * intensity range under a mask, range normalisation (x - lo) / range,
- * dtype conversions, int masks, and affine maps of point lists. */
+ * dtype conversions, in-place sums, int masks, and affine maps of point
+ * lists. Each operation is one slot family whatever its caller. */
 #ifndef OMREG_CORE_KERNELS_POINTWISE_H
 #define OMREG_CORE_KERNELS_POINTWISE_H
 
@@ -16,11 +17,22 @@ typedef void omreg_masked_range_f64_fn(const double *x, const int *mask, size_t 
 /* out[v] = (x[v] - lo) / range */
 typedef void omreg_normalize_f64_fn(const double *x, size_t n, double lo, double range,
                                     double *out);
+/* out[v] = (x[v] - lo) / range in float32 (SyN's ScaleSpace on a float32
+ * image: (image - np.min(image)) / (np.max(image) - np.min(image))); out
+ * may be x */
+typedef void omreg_normalize_f32_fn(const float *x, size_t n, float lo, float range,
+                                    float *out);
 /* out[v] = (float)((x[v] - lo) / range) */
 typedef void omreg_normalize_f64_to_f32_fn(const double *x, size_t n, double lo, double range,
                                            float *out);
 /* out[v] = x[v] */
 typedef void omreg_convert_f32_to_f64_fn(const float *x, size_t n, double *out);
+/* out[v] = (float)x[v] (numpy astype(float32): round to nearest) */
+typedef void omreg_convert_f64_to_f32_fn(const double *x, size_t n, float *out);
+/* acc[v] += inc[v] for v < n, in the element type (numpy `a += b`: the SSD
+ * V-cycle's displacement += upsampled, the EM metric's gradient sum) */
+typedef void omreg_add_f64_fn(double *acc, const double *inc, size_t n);
+typedef void omreg_add_f32_fn(float *acc, const float *inc, size_t n);
 /* out[v] = (int)x[v] (truncation, numpy's astype(int32)) */
 typedef void omreg_mask_to_i32_fn(const double *x, size_t n, int *out);
 /* out[p] = A (pts[p], 1) for n points of dimension dim, A (dim+1)^2 row-major */
@@ -34,13 +46,5 @@ typedef void omreg_apply_affine_points_fn(const double *A, int dim, const double
 typedef void omreg_sample_domain_regular_fn(int dim, const size_t *shape, size_t k,
                                             const double *grid2world, uint64_t seed,
                                             double sigma, size_t m, double *out);
-
-omreg_masked_range_f64_fn omreg_ref_masked_range_f64, omreg_par_masked_range_f64;
-omreg_normalize_f64_fn omreg_ref_normalize_f64, omreg_par_normalize_f64;
-omreg_normalize_f64_to_f32_fn omreg_ref_normalize_f64_to_f32, omreg_par_normalize_f64_to_f32;
-omreg_convert_f32_to_f64_fn omreg_ref_convert_f32_to_f64, omreg_par_convert_f32_to_f64;
-omreg_mask_to_i32_fn omreg_ref_mask_to_i32, omreg_par_mask_to_i32;
-omreg_apply_affine_points_fn omreg_ref_apply_affine_points, omreg_par_apply_affine_points;
-omreg_sample_domain_regular_fn omreg_ref_sample_domain_regular, omreg_par_sample_domain_regular;
 
 #endif

@@ -23,7 +23,4 @@ typedef void omreg_image_moments_f64_fn(const double *img, size_t n, double *scr
 typedef void omreg_image_moments_f32_fn(const float *img, size_t n, double *scratch,
                                         double out[2]);
 
-omreg_image_moments_f64_fn omreg_ref_image_moments_f64, omreg_par_image_moments_f64;
-omreg_image_moments_f32_fn omreg_ref_image_moments_f32, omreg_par_image_moments_f32;
-
 #endif

@@ -43,29 +43,4 @@ typedef void omreg_resample_displacement_field_3d_f32_fn(const float *field,
                                                          const double factors[3],
                                                          const size_t out_shape[3], float *out);
 
-omreg_downsample_scalar_field_2d_f64_fn omreg_ref_downsample_scalar_field_2d_f64,
-    omreg_par_downsample_scalar_field_2d_f64;
-omreg_downsample_scalar_field_2d_f32_fn omreg_ref_downsample_scalar_field_2d_f32,
-    omreg_par_downsample_scalar_field_2d_f32;
-omreg_downsample_scalar_field_3d_f64_fn omreg_ref_downsample_scalar_field_3d_f64,
-    omreg_par_downsample_scalar_field_3d_f64;
-omreg_downsample_scalar_field_3d_f32_fn omreg_ref_downsample_scalar_field_3d_f32,
-    omreg_par_downsample_scalar_field_3d_f32;
-omreg_downsample_displacement_field_2d_f64_fn omreg_ref_downsample_displacement_field_2d_f64,
-    omreg_par_downsample_displacement_field_2d_f64;
-omreg_downsample_displacement_field_2d_f32_fn omreg_ref_downsample_displacement_field_2d_f32,
-    omreg_par_downsample_displacement_field_2d_f32;
-omreg_downsample_displacement_field_3d_f64_fn omreg_ref_downsample_displacement_field_3d_f64,
-    omreg_par_downsample_displacement_field_3d_f64;
-omreg_downsample_displacement_field_3d_f32_fn omreg_ref_downsample_displacement_field_3d_f32,
-    omreg_par_downsample_displacement_field_3d_f32;
-omreg_resample_displacement_field_2d_f64_fn omreg_ref_resample_displacement_field_2d_f64,
-    omreg_par_resample_displacement_field_2d_f64;
-omreg_resample_displacement_field_2d_f32_fn omreg_ref_resample_displacement_field_2d_f32,
-    omreg_par_resample_displacement_field_2d_f32;
-omreg_resample_displacement_field_3d_f64_fn omreg_ref_resample_displacement_field_3d_f64,
-    omreg_par_resample_displacement_field_3d_f64;
-omreg_resample_displacement_field_3d_f32_fn omreg_ref_resample_displacement_field_3d_f32,
-    omreg_par_resample_displacement_field_3d_f32;
-
 #endif

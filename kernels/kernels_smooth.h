@@ -33,7 +33,7 @@ static inline size_t omreg_gaussian_line_buffer(size_t len, size_t radius)
  * in == out is allowed: each line is copied to a buffer before any of it
  * is written. scratch holds nbuffers line buffers of
  * omreg_gaussian_line_buffer(shape[axis], radius) doubles (nbuffers =
- * backend->max_threads()); the reference uses one, the parallel kernel one
+ * omreg_backend_threads(backend, 0)); the reference uses one, the parallel kernel one
  * per thread with at most nbuffers threads. Float32 data is read into
  * double, every output is computed in double and rounded to float once,
  * as scipy does. */
@@ -47,8 +47,6 @@ typedef void omreg_gaussian_filter1d_f32_fn(const float *in, float *out, int ndi
                                             const double *weights, size_t radius,
                                             omreg_smooth_mode mode, double cval,
                                             double *scratch, int nbuffers);
-omreg_gaussian_filter1d_f64_fn omreg_ref_gaussian_filter1d_f64, omreg_par_gaussian_filter1d_f64;
-omreg_gaussian_filter1d_f32_fn omreg_ref_gaussian_filter1d_f32, omreg_par_gaussian_filter1d_f32;
 
 /* ---- serial helpers (api/smooth_api.c) ---------------------------------
  * The weights are computed once here and handed to either backend, so

@@ -112,54 +112,6 @@ typedef void omreg_compute_residual_displacement_field_ssd_3d_f32_fn(
     const size_t shape[3], double lambda, const float *disp, float *residual, double *scratch,
     double *sqnorm);
 
-/* acc[v] += inc[v] for v < n, in FLT (the V-cycle's numpy
- * `displacement += upsampled`). */
-typedef void omreg_ssd_add_fields_f64_fn(double *acc, const double *inc, size_t n);
-typedef void omreg_ssd_add_fields_f32_fn(float *acc, const float *inc, size_t n);
-
-omreg_compute_energy_ssd_2d_f64_fn omreg_ref_compute_energy_ssd_2d_f64,
-    omreg_par_compute_energy_ssd_2d_f64;
-omreg_compute_energy_ssd_2d_f32_fn omreg_ref_compute_energy_ssd_2d_f32,
-    omreg_par_compute_energy_ssd_2d_f32;
-omreg_compute_energy_ssd_3d_f64_fn omreg_ref_compute_energy_ssd_3d_f64,
-    omreg_par_compute_energy_ssd_3d_f64;
-omreg_compute_energy_ssd_3d_f32_fn omreg_ref_compute_energy_ssd_3d_f32,
-    omreg_par_compute_energy_ssd_3d_f32;
-omreg_compute_ssd_demons_step_2d_f64_fn omreg_ref_compute_ssd_demons_step_2d_f64,
-    omreg_par_compute_ssd_demons_step_2d_f64;
-omreg_compute_ssd_demons_step_2d_f32_fn omreg_ref_compute_ssd_demons_step_2d_f32,
-    omreg_par_compute_ssd_demons_step_2d_f32;
-omreg_compute_ssd_demons_step_3d_f64_fn omreg_ref_compute_ssd_demons_step_3d_f64,
-    omreg_par_compute_ssd_demons_step_3d_f64;
-omreg_compute_ssd_demons_step_3d_f32_fn omreg_ref_compute_ssd_demons_step_3d_f32,
-    omreg_par_compute_ssd_demons_step_3d_f32;
-omreg_iterate_residual_displacement_field_ssd_2d_f64_fn
-    omreg_ref_iterate_residual_displacement_field_ssd_2d_f64,
-    omreg_par_iterate_residual_displacement_field_ssd_2d_f64;
-omreg_iterate_residual_displacement_field_ssd_2d_f32_fn
-    omreg_ref_iterate_residual_displacement_field_ssd_2d_f32,
-    omreg_par_iterate_residual_displacement_field_ssd_2d_f32;
-omreg_iterate_residual_displacement_field_ssd_3d_f64_fn
-    omreg_ref_iterate_residual_displacement_field_ssd_3d_f64,
-    omreg_par_iterate_residual_displacement_field_ssd_3d_f64;
-omreg_iterate_residual_displacement_field_ssd_3d_f32_fn
-    omreg_ref_iterate_residual_displacement_field_ssd_3d_f32,
-    omreg_par_iterate_residual_displacement_field_ssd_3d_f32;
-omreg_compute_residual_displacement_field_ssd_2d_f64_fn
-    omreg_ref_compute_residual_displacement_field_ssd_2d_f64,
-    omreg_par_compute_residual_displacement_field_ssd_2d_f64;
-omreg_compute_residual_displacement_field_ssd_2d_f32_fn
-    omreg_ref_compute_residual_displacement_field_ssd_2d_f32,
-    omreg_par_compute_residual_displacement_field_ssd_2d_f32;
-omreg_compute_residual_displacement_field_ssd_3d_f64_fn
-    omreg_ref_compute_residual_displacement_field_ssd_3d_f64,
-    omreg_par_compute_residual_displacement_field_ssd_3d_f64;
-omreg_compute_residual_displacement_field_ssd_3d_f32_fn
-    omreg_ref_compute_residual_displacement_field_ssd_3d_f32,
-    omreg_par_compute_residual_displacement_field_ssd_3d_f32;
-omreg_ssd_add_fields_f64_fn omreg_ref_ssd_add_fields_f64, omreg_par_ssd_add_fields_f64;
-omreg_ssd_add_fields_f32_fn omreg_ref_ssd_add_fields_f32, omreg_par_ssd_add_fields_f32;
-
 /* Not a table slot: DIPY's own raster-order (lexicographic) Gauss-Seidel
  * sweep, ported faithfully, including the stale 3x3 solution DIPY stores at
  * singular voxels (it persists from voxel to voxel within one call, starting

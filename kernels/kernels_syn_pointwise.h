@@ -13,20 +13,12 @@
 
 #include <stddef.h>
 
-/* out[v] = (float)x[v] (numpy astype(float32): round to nearest) */
-typedef void omreg_syn_convert_f64_to_f32_fn(const double *x, size_t n, float *out);
 /* out = {min, max, number of NaN values} of x (NaN values are skipped by
  * min and max; {+inf, -inf} when n == 0 or every value is NaN). scratch
  * holds 3 * omreg_reduce_blocks(n) doubles. */
 typedef void omreg_syn_range_f32_fn(const float *x, size_t n, double *scratch, double out[3]);
-/* out[v] = (x[v] - lo) / range in float32 (ScaleSpace on a float32 image:
- * (image - np.min(image)) / (np.max(image) - np.min(image))); out may be x */
-typedef void omreg_syn_normalize_f32_fn(const float *x, size_t n, float lo, float range,
-                                        float *out);
 /* out[v] = a[v] - b[v] in float32; out may be a or b */
 typedef void omreg_syn_subtract_f32_fn(const float *a, const float *b, size_t n, float *out);
-/* a[v] += b[v] in float32 (n values) */
-typedef void omreg_syn_add_f32_fn(float *a, const float *b, size_t n);
 /* out[v] = table[labels[v]] (numpy fancy indexing means[labels]) */
 typedef void omreg_syn_gather_f32_fn(const float *table, const int *labels, size_t n,
                                      float *out);
@@ -52,20 +44,5 @@ typedef void omreg_syn_max_norm_f32_fn(const float *f, size_t nvox, int dim,
 /* x[v] = x[v] / divisor in float32 (numpy: float32 array /= float64
  * scalar casts the scalar to float32 first); n values */
 typedef void omreg_syn_scale_f32_fn(float *x, size_t n, float divisor);
-
-omreg_syn_convert_f64_to_f32_fn omreg_ref_syn_convert_f64_to_f32,
-    omreg_par_syn_convert_f64_to_f32;
-omreg_syn_range_f32_fn omreg_ref_syn_range_f32, omreg_par_syn_range_f32;
-omreg_syn_normalize_f32_fn omreg_ref_syn_normalize_f32, omreg_par_syn_normalize_f32;
-omreg_syn_subtract_f32_fn omreg_ref_syn_subtract_f32, omreg_par_syn_subtract_f32;
-omreg_syn_add_f32_fn omreg_ref_syn_add_f32, omreg_par_syn_add_f32;
-omreg_syn_gather_f32_fn omreg_ref_syn_gather_f32, omreg_par_syn_gather_f32;
-omreg_syn_positive_mask_f32_fn omreg_ref_syn_positive_mask_f32, omreg_par_syn_positive_mask_f32;
-omreg_syn_multiply_i32_fn omreg_ref_syn_multiply_i32, omreg_par_syn_multiply_i32;
-omreg_syn_divide_spacing_f32_fn omreg_ref_syn_divide_spacing_f32,
-    omreg_par_syn_divide_spacing_f32;
-omreg_syn_zero_boundary_f32_fn omreg_ref_syn_zero_boundary_f32, omreg_par_syn_zero_boundary_f32;
-omreg_syn_max_norm_f32_fn omreg_ref_syn_max_norm_f32, omreg_par_syn_max_norm_f32;
-omreg_syn_scale_f32_fn omreg_ref_syn_scale_f32, omreg_par_syn_scale_f32;
 
 #endif

@@ -130,45 +130,4 @@ typedef void omreg_reorient_vector_field_3d_f64_fn(double *d, const size_t shape
 typedef void omreg_reorient_vector_field_3d_f32_fn(float *d, const size_t shape[3],
                                                    const double *affine);
 
-omreg_compose_vector_fields_2d_f64_fn omreg_ref_compose_vector_fields_2d_f64,
-    omreg_par_compose_vector_fields_2d_f64;
-omreg_compose_vector_fields_2d_f32_fn omreg_ref_compose_vector_fields_2d_f32,
-    omreg_par_compose_vector_fields_2d_f32;
-omreg_compose_vector_fields_3d_f64_fn omreg_ref_compose_vector_fields_3d_f64,
-    omreg_par_compose_vector_fields_3d_f64;
-omreg_compose_vector_fields_3d_f32_fn omreg_ref_compose_vector_fields_3d_f32,
-    omreg_par_compose_vector_fields_3d_f32;
-omreg_invert_vector_field_residual_2d_f64_fn omreg_ref_invert_vector_field_residual_2d_f64,
-    omreg_par_invert_vector_field_residual_2d_f64;
-omreg_invert_vector_field_residual_2d_f32_fn omreg_ref_invert_vector_field_residual_2d_f32,
-    omreg_par_invert_vector_field_residual_2d_f32;
-omreg_invert_vector_field_residual_3d_f64_fn omreg_ref_invert_vector_field_residual_3d_f64,
-    omreg_par_invert_vector_field_residual_3d_f64;
-omreg_invert_vector_field_residual_3d_f32_fn omreg_ref_invert_vector_field_residual_3d_f32,
-    omreg_par_invert_vector_field_residual_3d_f32;
-omreg_invert_vector_field_step_2d_f64_fn omreg_ref_invert_vector_field_step_2d_f64,
-    omreg_par_invert_vector_field_step_2d_f64;
-omreg_invert_vector_field_step_2d_f32_fn omreg_ref_invert_vector_field_step_2d_f32,
-    omreg_par_invert_vector_field_step_2d_f32;
-omreg_invert_vector_field_step_3d_f64_fn omreg_ref_invert_vector_field_step_3d_f64,
-    omreg_par_invert_vector_field_step_3d_f64;
-omreg_invert_vector_field_step_3d_f32_fn omreg_ref_invert_vector_field_step_3d_f32,
-    omreg_par_invert_vector_field_step_3d_f32;
-omreg_simplify_warp_function_2d_f64_fn omreg_ref_simplify_warp_function_2d_f64,
-    omreg_par_simplify_warp_function_2d_f64;
-omreg_simplify_warp_function_2d_f32_fn omreg_ref_simplify_warp_function_2d_f32,
-    omreg_par_simplify_warp_function_2d_f32;
-omreg_simplify_warp_function_3d_f64_fn omreg_ref_simplify_warp_function_3d_f64,
-    omreg_par_simplify_warp_function_3d_f64;
-omreg_simplify_warp_function_3d_f32_fn omreg_ref_simplify_warp_function_3d_f32,
-    omreg_par_simplify_warp_function_3d_f32;
-omreg_reorient_vector_field_2d_f64_fn omreg_ref_reorient_vector_field_2d_f64,
-    omreg_par_reorient_vector_field_2d_f64;
-omreg_reorient_vector_field_2d_f32_fn omreg_ref_reorient_vector_field_2d_f32,
-    omreg_par_reorient_vector_field_2d_f32;
-omreg_reorient_vector_field_3d_f64_fn omreg_ref_reorient_vector_field_3d_f64,
-    omreg_par_reorient_vector_field_3d_f64;
-omreg_reorient_vector_field_3d_f32_fn omreg_ref_reorient_vector_field_3d_f32,
-    omreg_par_reorient_vector_field_3d_f32;
-
 #endif

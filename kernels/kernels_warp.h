@@ -59,21 +59,4 @@ typedef void omreg_warp_coordinates_3d_f32_fn(const float *field, const size_t f
                                               const double *world2out, const double *points,
                                               size_t n, double *out);
 
-omreg_warp_linear_2d_f64_fn omreg_ref_warp_linear_2d_f64, omreg_par_warp_linear_2d_f64;
-omreg_warp_linear_2d_f32_fn omreg_ref_warp_linear_2d_f32, omreg_par_warp_linear_2d_f32;
-omreg_warp_linear_3d_f64_fn omreg_ref_warp_linear_3d_f64, omreg_par_warp_linear_3d_f64;
-omreg_warp_linear_3d_f32_fn omreg_ref_warp_linear_3d_f32, omreg_par_warp_linear_3d_f32;
-omreg_warp_nn_2d_f64_fn omreg_ref_warp_nn_2d_f64, omreg_par_warp_nn_2d_f64;
-omreg_warp_nn_2d_f32_fn omreg_ref_warp_nn_2d_f32, omreg_par_warp_nn_2d_f32;
-omreg_warp_nn_3d_f64_fn omreg_ref_warp_nn_3d_f64, omreg_par_warp_nn_3d_f64;
-omreg_warp_nn_3d_f32_fn omreg_ref_warp_nn_3d_f32, omreg_par_warp_nn_3d_f32;
-omreg_warp_coordinates_2d_f64_fn omreg_ref_warp_coordinates_2d_f64,
-    omreg_par_warp_coordinates_2d_f64;
-omreg_warp_coordinates_2d_f32_fn omreg_ref_warp_coordinates_2d_f32,
-    omreg_par_warp_coordinates_2d_f32;
-omreg_warp_coordinates_3d_f64_fn omreg_ref_warp_coordinates_3d_f64,
-    omreg_par_warp_coordinates_3d_f64;
-omreg_warp_coordinates_3d_f32_fn omreg_ref_warp_coordinates_3d_f32,
-    omreg_par_warp_coordinates_3d_f32;
-
 #endif

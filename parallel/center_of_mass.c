@@ -5,7 +5,7 @@
  * totals in block order, which is exactly the reference's sequence of
  * additions, so the result is independent of threads and schedule. */
 #include "center_of_mass_point.h"
-#include "kernels_center_of_mass.h"
+#include "kernels.h"
 
 void omreg_par_center_of_mass_2d_f64(const double *img, const size_t shape[2], double *scratch,
                                      double sums[3])

@@ -11,7 +11,7 @@
 #ifndef FLT
 #include "vector_fields_fp_guard.h" /* first: see there */
 #include "interp_fast.h"
-#include "kernels_vector_fields.h"
+#include "kernels.h"
 #define VECTOR_FIELDS_LOOKUP_3D SFX(fast_interp_vector_3d)
 #include "vector_fields_point.h"
 

@@ -9,7 +9,7 @@
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "field_generators_point.h"
-#include "kernels_field_generators.h"
+#include "kernels.h"
 
 #define FLT double
 #define SFX(name) name##_f64

@@ -11,7 +11,7 @@
 #include "interp_fast.h"
 #define GRADIENT_LOOKUP_3D SFX(fast_interp_scalar_3d)
 #include "gradient_point.h"
-#include "kernels_gradient.h"
+#include "kernels.h"
 
 #define FLT double
 #define SFX(name) name##_f64

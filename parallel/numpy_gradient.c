@@ -5,7 +5,7 @@
 /* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
-#include "kernels_numpy_gradient.h"
+#include "kernels.h"
 #include "numpy_gradient_point.h"
 
 #define FLT double

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "affine_apply.h"
-#include "kernels_parzen.h"
+#include "kernels.h"
 #include "parzen_finish.h"
 #include "parzen_point.h"
 

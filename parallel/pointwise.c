@@ -4,8 +4,7 @@
 #include <math.h>
 
 #include "affine_apply.h"
-#include "kernels_pointwise.h"
-#include "kernels_reduce.h"
+#include "kernels.h"
 #include "sample_point.h"
 
 void omreg_par_masked_range_f64(const double *x, const int *mask, size_t n, double *scratch,
@@ -46,6 +45,15 @@ void omreg_par_normalize_f64(const double *x, size_t n, double lo, double range,
         out[v] = (x[v] - lo) / range;
 }
 
+void omreg_par_normalize_f32(const float *x, size_t n, float lo, float range, float *out)
+{
+#pragma omp parallel for schedule(runtime)
+    for (size_t v = 0; v < n; ++v) {
+        float d = x[v] - lo;
+        out[v] = d / range;
+    }
+}
+
 void omreg_par_normalize_f64_to_f32(const double *x, size_t n, double lo, double range,
                                     float *out)
 {
@@ -60,6 +68,33 @@ void omreg_par_convert_f32_to_f64(const float *x, size_t n, double *out)
     for (size_t v = 0; v < n; ++v)
         out[v] = x[v];
 }
+
+void omreg_par_convert_f64_to_f32(const double *x, size_t n, float *out)
+{
+#pragma omp parallel for schedule(runtime)
+    for (size_t v = 0; v < n; ++v)
+        out[v] = (float)x[v];
+}
+
+/* acc += inc over fixed chunks of ADD_CHUNK values; below ADD_PARALLEL_MIN
+ * values one thread does it all (the SSD V-cycle's coarse levels: a
+ * parallel region would cost more than the adds). Each value is one
+ * addition, so any split gives the reference's bits. */
+#define ADD_PARALLEL_MIN ((size_t)4096)
+#define ADD_CHUNK ((size_t)4096)
+#define DEFINE_ADD(T, SFX)                                                                     \
+    void omreg_par_add##SFX(T *acc, const T *inc, size_t n)                                    \
+    {                                                                                          \
+        const size_t nchunks = (n + ADD_CHUNK - 1) / ADD_CHUNK;                                \
+        _Pragma("omp parallel for schedule(runtime) if (n >= ADD_PARALLEL_MIN)")               \
+        for (size_t b = 0; b < nchunks; ++b) {                                                 \
+            const size_t end = (b + 1) * ADD_CHUNK < n ? (b + 1) * ADD_CHUNK : n;              \
+            for (size_t v = b * ADD_CHUNK; v < end; ++v)                                       \
+                acc[v] += inc[v];                                                              \
+        }                                                                                      \
+    }
+DEFINE_ADD(double, _f64)
+DEFINE_ADD(float, _f32)
 
 void omreg_par_mask_to_i32(const double *x, size_t n, int *out)
 {

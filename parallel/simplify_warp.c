@@ -6,7 +6,7 @@
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "vector_fields_fp_guard.h" /* first: see there */
-#include "kernels_vector_fields.h"
+#include "kernels.h"
 #include "vector_fields_point.h"
 
 #define FLT double

@@ -16,7 +16,7 @@
 #ifndef FLT
 #include <omp.h>
 
-#include "kernels_smooth.h"
+#include "kernels.h"
 #include "smooth_line.h"
 
 /* outputs of a last-axis line computed together, in registers */

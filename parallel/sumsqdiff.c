@@ -12,23 +12,20 @@
  *   orders colour 0 before colour 1 as in the reference; inside a colour
  *   no voxel reads another's output (its neighbours have the other
  *   colour), so the order of rows is immaterial;
- * - pointwise kernels (demons field, residual field, addition) write each
+ * - pointwise kernels (demons field, residual field) write each
  *   voxel once from inputs no other iteration writes.
- * The sweep, residual and addition run on every grid of the V-cycle, down
+ * The sweep and residual run on every grid of the V-cycle, down
  * to a few voxels: below SSD_PARALLEL_MIN_VOXELS they run on one thread
  * (an `if` clause; the bits are the same for any team size), so the
  * 2k sweeps per coarse level do not each pay a fork and a barrier. */
 /* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
-#include "kernels_sumsqdiff.h"
+#include "kernels.h"
 #include "sumsqdiff_point.h"
 
-/* grids (values, for the addition) below this run on one thread */
+/* grids below this run on one thread */
 #define SSD_PARALLEL_MIN_VOXELS ((size_t)4096)
-
-/* elements per task of the flat field addition */
-#define ADD_CHUNK ((size_t)4096)
 
 #define FLT double
 #define SFX(name) name##_f64
@@ -219,17 +216,6 @@ void SFX(omreg_par_compute_residual_displacement_field_ssd_3d)(
     }
     if (sqnorm)
         *sqnorm = ssd_sum_rows(scratch, nrows);
-}
-
-void SFX(omreg_par_ssd_add_fields)(FLT *acc, const FLT *inc, size_t n)
-{
-    const size_t nchunks = (n + ADD_CHUNK - 1) / ADD_CHUNK;
-#pragma omp parallel for schedule(runtime) if (n >= SSD_PARALLEL_MIN_VOXELS)
-    for (size_t b = 0; b < nchunks; ++b) {
-        const size_t end = (b + 1) * ADD_CHUNK < n ? (b + 1) * ADD_CHUNK : n;
-        for (size_t v = b * ADD_CHUNK; v < end; ++v)
-            acc[v] = acc[v] + inc[v];
-    }
 }
 
 #endif /* FLT */

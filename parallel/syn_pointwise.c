@@ -6,21 +6,13 @@
  * reference's single pass for any thread count and schedule. */
 #include <math.h>
 
-#include "kernels_reduce.h"
-#include "kernels_syn_pointwise.h"
+#include "kernels.h"
 #include "syn_pointwise_point.h"
 
 static size_t block_end(size_t b, size_t n)
 {
     size_t end = (b + 1) * OMREG_REDUCE_BLOCK;
     return end < n ? end : n;
-}
-
-void omreg_par_syn_convert_f64_to_f32(const double *x, size_t n, float *out)
-{
-#pragma omp parallel for schedule(runtime)
-    for (size_t v = 0; v < n; ++v)
-        out[v] = (float)x[v];
 }
 
 void omreg_par_syn_range_f32(const float *x, size_t n, double *scratch, double out[3])
@@ -56,27 +48,11 @@ void omreg_par_syn_range_f32(const float *x, size_t n, double *scratch, double o
     out[2] = nan;
 }
 
-void omreg_par_syn_normalize_f32(const float *x, size_t n, float lo, float range, float *out)
-{
-#pragma omp parallel for schedule(runtime)
-    for (size_t v = 0; v < n; ++v) {
-        float d = x[v] - lo;
-        out[v] = d / range;
-    }
-}
-
 void omreg_par_syn_subtract_f32(const float *a, const float *b, size_t n, float *out)
 {
 #pragma omp parallel for schedule(runtime)
     for (size_t v = 0; v < n; ++v)
         out[v] = a[v] - b[v];
-}
-
-void omreg_par_syn_add_f32(float *a, const float *b, size_t n)
-{
-#pragma omp parallel for schedule(runtime)
-    for (size_t v = 0; v < n; ++v)
-        a[v] += b[v];
 }
 
 void omreg_par_syn_gather_f32(const float *table, const int *labels, size_t n, float *out)

@@ -8,7 +8,7 @@
 #ifndef FLT
 #include "affine_apply.h"
 #include "interp_fast.h"
-#include "kernels_transform.h"
+#include "kernels.h"
 
 #define FLT double
 #define SFX(name) name##_f64

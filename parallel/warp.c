@@ -9,7 +9,7 @@
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "interp_fast.h"
-#include "kernels_warp.h"
+#include "kernels.h"
 #include "warp_point.h"
 
 #define FLT double

@@ -6,7 +6,7 @@
 /* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
-#include "kernels_warp.h"
+#include "kernels.h"
 #include "warp_point.h"
 
 #define FLT double

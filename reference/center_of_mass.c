@@ -4,7 +4,7 @@
  * as soon as it is done is the same arithmetic as storing the partials and
  * adding them afterwards, so scratch is not needed here. */
 #include "center_of_mass_point.h"
-#include "kernels_center_of_mass.h"
+#include "kernels.h"
 
 void omreg_ref_center_of_mass_2d_f64(const double *img, const size_t shape[2], double *scratch,
                                      double sums[3])

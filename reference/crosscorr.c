@@ -7,7 +7,7 @@
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "crosscorr_point.h"
-#include "kernels_crosscorr.h"
+#include "kernels.h"
 
 #define FLT double
 #define SFX(name) name##_f64

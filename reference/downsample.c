@@ -9,7 +9,7 @@
 /* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
-#include "kernels_resample_field.h"
+#include "kernels.h"
 
 /* number of input cells along an axis of n that fall in output cell c */
 static inline size_t half_count(size_t n, size_t c) { return 2 * c + 1 < n ? 2 : 1; }

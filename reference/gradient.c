@@ -6,7 +6,7 @@
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
 #include "gradient_point.h"
-#include "kernels_gradient.h"
+#include "kernels.h"
 
 #define FLT double
 #define SFX(name) name##_f64

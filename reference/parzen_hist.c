@@ -6,11 +6,9 @@
 #include <string.h>
 
 #include "affine_apply.h"
-#include "kernels_parzen.h"
+#include "kernels.h"
 #include "parzen_finish.h"
 #include "parzen_point.h"
-
-int omreg_ref_max_threads(void) { return 1; }
 
 static void add_into(double *total, const double *partial, size_t len)
 {

@@ -2,8 +2,7 @@
 #include <math.h>
 
 #include "affine_apply.h"
-#include "kernels_pointwise.h"
-#include "kernels_reduce.h"
+#include "kernels.h"
 #include "sample_point.h"
 
 void omreg_ref_masked_range_f64(const double *x, const int *mask, size_t n, double *scratch,
@@ -29,6 +28,14 @@ void omreg_ref_normalize_f64(const double *x, size_t n, double lo, double range,
         out[v] = (x[v] - lo) / range;
 }
 
+void omreg_ref_normalize_f32(const float *x, size_t n, float lo, float range, float *out)
+{
+    for (size_t v = 0; v < n; ++v) {
+        float d = x[v] - lo;
+        out[v] = d / range;
+    }
+}
+
 void omreg_ref_normalize_f64_to_f32(const double *x, size_t n, double lo, double range,
                                     float *out)
 {
@@ -40,6 +47,24 @@ void omreg_ref_convert_f32_to_f64(const float *x, size_t n, double *out)
 {
     for (size_t v = 0; v < n; ++v)
         out[v] = x[v];
+}
+
+void omreg_ref_convert_f64_to_f32(const double *x, size_t n, float *out)
+{
+    for (size_t v = 0; v < n; ++v)
+        out[v] = (float)x[v];
+}
+
+void omreg_ref_add_f64(double *acc, const double *inc, size_t n)
+{
+    for (size_t v = 0; v < n; ++v)
+        acc[v] += inc[v];
+}
+
+void omreg_ref_add_f32(float *acc, const float *inc, size_t n)
+{
+    for (size_t v = 0; v < n; ++v)
+        acc[v] += inc[v];
 }
 
 void omreg_ref_mask_to_i32(const double *x, size_t n, int *out)

@@ -6,7 +6,7 @@
 /* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
-#include "kernels_sumsqdiff.h"
+#include "kernels.h"
 #include "sumsqdiff_point.h"
 
 #define FLT double
@@ -213,12 +213,6 @@ void SFX(omreg_ref_compute_residual_displacement_field_ssd_3d)(
         }
     if (sqnorm)
         *sqnorm = total;
-}
-
-void SFX(omreg_ref_ssd_add_fields)(FLT *acc, const FLT *inc, size_t n)
-{
-    for (size_t v = 0; v < n; ++v)
-        acc[v] = acc[v] + inc[v];
 }
 
 #endif /* FLT */

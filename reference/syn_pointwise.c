@@ -3,15 +3,8 @@
  * (numpy min/max) and the canonical block layout of their scratch. */
 #include <math.h>
 
-#include "kernels_reduce.h"
-#include "kernels_syn_pointwise.h"
+#include "kernels.h"
 #include "syn_pointwise_point.h"
-
-void omreg_ref_syn_convert_f64_to_f32(const double *x, size_t n, float *out)
-{
-    for (size_t v = 0; v < n; ++v)
-        out[v] = (float)x[v];
-}
 
 void omreg_ref_syn_range_f32(const float *x, size_t n, double *scratch, double out[3])
 {
@@ -32,24 +25,10 @@ void omreg_ref_syn_range_f32(const float *x, size_t n, double *scratch, double o
     out[2] = nan;
 }
 
-void omreg_ref_syn_normalize_f32(const float *x, size_t n, float lo, float range, float *out)
-{
-    for (size_t v = 0; v < n; ++v) {
-        float d = x[v] - lo;
-        out[v] = d / range;
-    }
-}
-
 void omreg_ref_syn_subtract_f32(const float *a, const float *b, size_t n, float *out)
 {
     for (size_t v = 0; v < n; ++v)
         out[v] = a[v] - b[v];
-}
-
-void omreg_ref_syn_add_f32(float *a, const float *b, size_t n)
-{
-    for (size_t v = 0; v < n; ++v)
-        a[v] += b[v];
 }
 
 void omreg_ref_syn_gather_f32(const float *table, const int *labels, size_t n, float *out)

@@ -1,6 +1,32 @@
 # Foundation: backend tables, first kernels (equality + determinism matrix).
 omreg_add_test(test_backend_table SOURCES test_backend_table.c LABELS unit)
+# Every slot of the kernel list needs an equality case: test_backend_table
+# reads the equality tests preprocessed (their slot calls are mostly built by
+# token pasting, ref->gradient_##D##d_##T) and looks for every slot there.
+file(GLOB OMREG_EQUALITY_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test_equality_*.c)
+set(OMREG_EQUALITY_PP ${CMAKE_CURRENT_BINARY_DIR}/equality_preprocessed.i)
+set(pp_includes ${CMAKE_CURRENT_SOURCE_DIR}/support ${OMREG_ALL_ROOM_DIRS}
+  ${PROJECT_SOURCE_DIR}/include ${CMOCKA_INCLUDE_DIR})
+list(TRANSFORM pp_includes PREPEND -I)
+separate_arguments(pp_openmp NATIVE_COMMAND "${OpenMP_C_FLAGS}")
+set(pp_outputs)
+foreach(src IN LISTS OMREG_EQUALITY_SOURCES)
+  get_filename_component(stem ${src} NAME_WE)
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/equality_pp/${stem}.i)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/equality_pp
+    COMMAND ${CMAKE_C_COMPILER} ${pp_openmp} ${pp_includes} -E -P ${src} -o ${out}
+    DEPENDS ${src} ${PROJECT_SOURCE_DIR}/kernels/kernel_list.h VERBATIM)
+  list(APPEND pp_outputs ${out})
+endforeach()
+add_custom_command(OUTPUT ${OMREG_EQUALITY_PP}
+  COMMAND ${CMAKE_COMMAND} -E cat ${pp_outputs} > ${OMREG_EQUALITY_PP}
+  DEPENDS ${pp_outputs})
+add_custom_target(equality_preprocessed DEPENDS ${OMREG_EQUALITY_PP})
+add_dependencies(test_backend_table equality_preprocessed)
+target_compile_definitions(test_backend_table PRIVATE OMREG_EQUALITY_PP="${OMREG_EQUALITY_PP}")
 omreg_add_test(test_equality_foundation SOURCES test_equality_foundation.c LABELS equality MATRIX)
+omreg_add_test(test_equality_pointwise SOURCES test_equality_pointwise.c LABELS equality MATRIX)
 # The reference and core targets never see OpenMP flags (a stray pragma must
 # break their build, and core must not need the runtime).
 add_test(NAME build_reference_has_no_openmp

@@ -54,7 +54,7 @@ static const size_t shape3[3] = {19, 23, 21};
         FILL_IMAGES(T, FLT, DIM, SHAPE, s, m, n);                                              \
         FLT *f_ref = omreg_test_alloc(nf, sizeof(FLT)), *f_par = omreg_test_alloc(nf,          \
                                                                                  sizeof(FLT)); \
-        const int nbuf = par->max_threads();                                                   \
+        const int nbuf = omreg_backend_threads(par, 0);                                        \
         const size_t nscratch = DIM == 2 ? omreg_cc_scratch_2d(RADIUS) * (size_t)nbuf          \
                                          : omreg_cc_scratch_3d((const size_t *)(SHAPE));       \
         double *scratch = omreg_test_alloc(nscratch, sizeof(double));                          \

@@ -64,7 +64,7 @@ static void check_joint(const double *s, const double *m, const int *smask, cons
 {
     omreg_parzen_geometry g = geometry(nbins, 0.0, 1000.0, 0.0, 800.0);
     size_t nb = (size_t)nbins, len = omreg_parzen_joint_partial(nbins);
-    const int nt = par->max_threads(); /* the count the scratch is sized for */
+    const int nt = omreg_backend_threads(par, 0); /* the count the scratch is sized for */
     double *scratch = omreg_test_alloc(len * (size_t)(nt + 1), sizeof(double));
     double *jr = omreg_test_alloc(nb * nb, sizeof(double)), *jp = omreg_test_alloc(nb * nb, sizeof(double));
     double sr[256], mr[256], sp[256], mp[256];
@@ -145,7 +145,7 @@ static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *
     omreg_parzen_geometry g = geometry(32, 0.0, 1000.0, 0.0, 800.0);
     size_t len = omreg_parzen_gradient_partial(32, nparams);
     size_t out_len = 32 * 32 * (size_t)nparams;
-    const int nt = par->max_threads(); /* the count the scratch is sized for */
+    const int nt = omreg_backend_threads(par, 0); /* the count the scratch is sized for */
     double *scratch = omreg_test_alloc(len * (size_t)(nt + 1), sizeof(double));
     double *gr = omreg_test_alloc(out_len, sizeof(double)), *gp = omreg_test_alloc(out_len, sizeof(double));
     omreg_eq eq = {0};

@@ -98,13 +98,13 @@ static const size_t shape3[3] = {24, 26, 28};
     }
 
 POINTWISE_CASE(pointwise_2d_f64, double, f64, 2, shape2, compute_energy_ssd_2d_f64,
-               compute_ssd_demons_step_2d_f64, ssd_add_fields_f64)
+               compute_ssd_demons_step_2d_f64, add_f64)
 POINTWISE_CASE(pointwise_2d_f32, float, f32, 2, shape2, compute_energy_ssd_2d_f32,
-               compute_ssd_demons_step_2d_f32, ssd_add_fields_f32)
+               compute_ssd_demons_step_2d_f32, add_f32)
 POINTWISE_CASE(pointwise_3d_f64, double, f64, 3, shape3, compute_energy_ssd_3d_f64,
-               compute_ssd_demons_step_3d_f64, ssd_add_fields_f64)
+               compute_ssd_demons_step_3d_f64, add_f64)
 POINTWISE_CASE(pointwise_3d_f32, float, f32, 3, shape3, compute_energy_ssd_3d_f32,
-               compute_ssd_demons_step_3d_f32, ssd_add_fields_f32)
+               compute_ssd_demons_step_3d_f32, add_f32)
 
 /* ---- residual and sweeps --------------------------------------------------- */
 

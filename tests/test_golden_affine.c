@@ -108,7 +108,7 @@ static void metric_case(const char *name, const char *tname, int sparse, int mas
     }
     for (int bi = 0; bi < 2; ++bi) {
         mi_metric m;
-        assert_int_equal(mi_metric_setup(&m, backends[bi], backends[bi]->max_threads(), type,
+        assert_int_equal(mi_metric_setup(&m, backends[bi], omreg_backend_threads(backends[bi], 0), type,
                                          32, sparse ? 0.3 : 0.0, 1234, simg, smask, mimg, mmask,
                                          start.data),
                          OMREG_OK);

@@ -203,9 +203,9 @@ static void v_cycle(const omreg_backend *b, omreg_ssd_workspace *ws, int l, int 
     prolong_field(b, ndim, dt, c->disp, c->shape, sys->shape, ws->tmp);
     const size_t nvals = ws->lv[l].nvox * (size_t)ndim;
     if (dt == OMREG_F64)
-        b->ssd_add_fields_f64(disp, ws->tmp, nvals);
+        b->add_f64(disp, ws->tmp, nvals);
     else
-        b->ssd_add_fields_f32(disp, ws->tmp, nvals);
+        b->add_f32(disp, ws->tmp, nvals);
 
     for (int it = 0; it < k; ++it) /* post-smoothing */
         ssd_call_iterate(b, sys, disp, ws->scratch, &step);

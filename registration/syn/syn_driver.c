@@ -146,7 +146,7 @@ static omreg_status as_float32(const omreg_backend *b, const omreg_image *img,
     if (img->dtype == OMREG_F32)
         return OMREG_OK;
     OMREG_FORWARD(omreg_image_create(own, img->ndim, img->shape, 1, OMREG_F32, img->grid2world));
-    b->syn_convert_f64_to_f32(img->data, omreg_image_voxels(img), (*own)->data);
+    b->convert_f64_to_f32(img->data, omreg_image_voxels(img), (*own)->data);
     *f32 = *own;
     return OMREG_OK;
 }

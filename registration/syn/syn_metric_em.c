@@ -147,7 +147,7 @@ static omreg_status add_gradient(syn_metric *m, omreg_image *grad, const omreg_i
 {
     omreg_image *g = NULL;
     OMREG_FORWARD(omreg_numpy_gradient(m->b, field, &g));
-    m->b->syn_add_f32(grad->data, g->data, omreg_image_voxels(g) * (size_t)m->dim);
+    m->b->add_f32(grad->data, g->data, omreg_image_voxels(g) * (size_t)m->dim);
     omreg_image_free(g);
     return OMREG_OK;
 }

@@ -41,7 +41,7 @@ omreg_status syn_normalize_f32(const omreg_backend *b, const float *x, size_t n,
     const float span = hi - lo;
     OMREG_RETURN_IF(!(span > 0), OMREG_ENONFINITE,
                     "%s is constant (%g): it cannot be normalised to [0, 1]", what, range[0]);
-    b->syn_normalize_f32(x, n, lo, span, out);
+    b->normalize_f32(x, n, lo, span, out);
     return OMREG_OK;
 }
 
