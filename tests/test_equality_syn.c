@@ -184,20 +184,25 @@ GRADIENT_CASE(numpy_gradient_2d_f32, float, f32, 2, kshape2, numpy_gradient_2d_f
 GRADIENT_CASE(numpy_gradient_3d_f64, double, f64, 3, kshape3, numpy_gradient_3d_f64)
 GRADIENT_CASE(numpy_gradient_3d_f32, float, f32, 3, kshape3, numpy_gradient_3d_f32)
 
-/* every syn_* pointwise kernel, reference vs parallel (twice), 2D and 3D */
+/* every syn_* pointwise kernel, reference once vs parallel twice (the
+ * harness), 2D and 3D; the in-place kernels start from a copy of the
+ * previous kernel's output (already proven equal) */
 static void syn_pointwise_kernels(void **state)
 {
     (void)state;
     for (int dim = 2; dim <= 3; ++dim) {
         const size_t *shape = dim == 2 ? kshape2 : kshape3;
-        const size_t n = dim == 2 ? kshape2[0] * kshape2[1] : kshape3[0] * kshape3[1] * kshape3[2];
+        const size_t n = omreg_eq_voxels(dim, shape);
         const size_t nv = n * (size_t)dim, nblocks = omreg_reduce_blocks(n);
+        const size_t scratch_bytes = (3 * nblocks + 3) * sizeof(double);
         const double spacing[3] = {1.1, 0.7, 1.3};
         double *x64 = omreg_test_alloc(n, sizeof(double));
         float *a = omreg_test_alloc(nv, sizeof(float)), *b = omreg_test_alloc(nv, sizeof(float));
         float *w = omreg_test_alloc(nv, sizeof(float)), *g = omreg_test_alloc(nv, sizeof(float));
+        float *start = omreg_test_alloc(nv, sizeof(float));
         int *la = omreg_test_alloc(n, sizeof(int)), *lb = omreg_test_alloc(n, sizeof(int));
         int *iw = omreg_test_alloc(n, sizeof(int)), *ig = omreg_test_alloc(n, sizeof(int));
+        int *istart = omreg_test_alloc(n, sizeof(int));
         double *scratch = omreg_test_alloc(3 * nblocks + 3, sizeof(double));
         float table[64];
         omreg_test_fill_uniform_f64(x64, n, 31, -2.0, 3.0);
@@ -209,77 +214,119 @@ static void syn_pointwise_kernels(void **state)
             lb[v] = (int)(omreg_random_u64(36, v) % 3) - 1;
         }
         a[n / 3] = 0.0f; /* an exact zero for the > 0 masks */
-        for (int r = 0; r < 2; ++r) {
-            ref->convert_f64_to_f32(x64, n, w);
+
+        omreg_eq conv = {0};
+        omreg_eq_output(&conv, "convert_f64_to_f32", w, g, n);
+        omreg_eq_reference(&conv);
+        ref->convert_f64_to_f32(x64, n, w);
+        OMREG_EQ_PARALLEL(&conv) {
             par->convert_f64_to_f32(x64, n, g);
-            assert_true(omreg_test_same_f32("convert_f64_to_f32", g, w, n));
+        }
 
-            double rw[3], rg[3];
-            a[n - 5] = NAN;
-            ref->syn_range_f32(a, n, scratch, rw);
-            memset(scratch, 0xA5, (3 * nblocks + 3) * sizeof(double));
+        double rw[3], rg[3];
+        a[n - 5] = NAN;
+        omreg_eq range = {0};
+        omreg_eq_output(&range, "syn_range_f32", rw, rg, 3);
+        omreg_eq_scratch(&range, scratch, scratch_bytes);
+        omreg_eq_reference(&range);
+        ref->syn_range_f32(a, n, scratch, rw);
+        OMREG_EQ_PARALLEL(&range) {
             par->syn_range_f32(a, n, scratch, rg);
-            assert_true(omreg_test_same_f64("syn_range_f32", rg, rw, 3));
-            assert_true(rw[2] == 1.0);
-            a[n - 5] = 0.5f;
+        }
+        assert_true(rw[2] == 1.0);
+        a[n - 5] = 0.5f;
 
-            ref->normalize_f32(a, n, -2.0f, 5.0f, w);
+        omreg_eq normalize = {0};
+        omreg_eq_output(&normalize, "normalize_f32", w, g, n);
+        omreg_eq_reference(&normalize);
+        ref->normalize_f32(a, n, -2.0f, 5.0f, w);
+        OMREG_EQ_PARALLEL(&normalize) {
             par->normalize_f32(a, n, -2.0f, 5.0f, g);
-            assert_true(omreg_test_same_f32("normalize_f32", g, w, n));
-
-            ref->syn_subtract_f32(a, b, nv, w);
+        }
+        omreg_eq subtract = {0};
+        omreg_eq_output(&subtract, "syn_subtract_f32", w, g, nv);
+        omreg_eq_reference(&subtract);
+        ref->syn_subtract_f32(a, b, nv, w);
+        OMREG_EQ_PARALLEL(&subtract) {
             par->syn_subtract_f32(a, b, nv, g);
-            assert_true(omreg_test_same_f32("syn_subtract_f32", g, w, nv));
-
-            memcpy(w, a, nv * sizeof(float));
-            memcpy(g, a, nv * sizeof(float));
-            ref->add_f32(w, b, nv);
+        }
+        omreg_eq add = {0};
+        omreg_eq_inout(&add, "add_f32", w, g, a, nv);
+        omreg_eq_reference(&add);
+        ref->add_f32(w, b, nv);
+        OMREG_EQ_PARALLEL(&add) {
             par->add_f32(g, b, nv);
-            assert_true(omreg_test_same_f32("add_f32", g, w, nv));
-
-            ref->syn_gather_f32(table, la, n, w);
+        }
+        omreg_eq gather = {0};
+        omreg_eq_output(&gather, "syn_gather_f32", w, g, n);
+        omreg_eq_reference(&gather);
+        ref->syn_gather_f32(table, la, n, w);
+        OMREG_EQ_PARALLEL(&gather) {
             par->syn_gather_f32(table, la, n, g);
-            assert_true(omreg_test_same_f32("syn_gather_f32", g, w, n));
+        }
 
-            ref->syn_positive_mask_f32(a, n, iw);
+        omreg_eq positive = {0};
+        omreg_eq_output(&positive, "syn_positive_mask_f32", iw, ig, n);
+        omreg_eq_reference(&positive);
+        ref->syn_positive_mask_f32(a, n, iw);
+        OMREG_EQ_PARALLEL(&positive) {
             par->syn_positive_mask_f32(a, n, ig);
-            assert_true(omreg_test_same_i32("syn_positive_mask_f32", ig, iw, n));
-
-            ref->syn_multiply_i32(iw, lb, n, iw);
+        }
+        memcpy(istart, iw, n * sizeof(int));
+        omreg_eq multiply = {0}; /* in place, as the driver calls it */
+        omreg_eq_inout(&multiply, "syn_multiply_i32", iw, ig, istart, n);
+        omreg_eq_reference(&multiply);
+        ref->syn_multiply_i32(iw, lb, n, iw);
+        OMREG_EQ_PARALLEL(&multiply) {
             par->syn_multiply_i32(ig, lb, n, ig);
-            assert_true(omreg_test_same_i32("syn_multiply_i32", ig, iw, n));
+        }
 
-            memcpy(w, a, nv * sizeof(float));
-            memcpy(g, a, nv * sizeof(float));
-            ref->syn_divide_spacing_f32(w, n, dim, spacing);
+        omreg_eq divide = {0};
+        omreg_eq_inout(&divide, "syn_divide_spacing_f32", w, g, a, nv);
+        omreg_eq_reference(&divide);
+        ref->syn_divide_spacing_f32(w, n, dim, spacing);
+        OMREG_EQ_PARALLEL(&divide) {
             par->syn_divide_spacing_f32(g, n, dim, spacing);
-            assert_true(omreg_test_same_f32("syn_divide_spacing_f32", g, w, nv));
-
-            ref->syn_zero_boundary_f32(w, dim, shape);
+        }
+        memcpy(start, w, nv * sizeof(float));
+        omreg_eq boundary = {0};
+        omreg_eq_inout(&boundary, "syn_zero_boundary_f32", w, g, start, nv);
+        omreg_eq_reference(&boundary);
+        ref->syn_zero_boundary_f32(w, dim, shape);
+        OMREG_EQ_PARALLEL(&boundary) {
             par->syn_zero_boundary_f32(g, dim, shape);
-            assert_true(omreg_test_same_f32("syn_zero_boundary_f32", g, w, nv));
-            assert_true(w[0] == 0.0f && w[nv - 1] == 0.0f);
+        }
+        assert_true(w[0] == 0.0f && w[nv - 1] == 0.0f);
 
-            double mw, mg;
-            ref->syn_max_norm_f32(w, n, dim, spacing, scratch, &mw);
-            memset(scratch, 0xA5, (3 * nblocks + 3) * sizeof(double));
-            par->syn_max_norm_f32(g, n, dim, spacing, scratch, &mg);
-            assert_true(omreg_test_same_f64("syn_max_norm_f32", &mg, &mw, 1));
-            assert_true(mw > 0);
-
-            ref->syn_scale_f32(w, nv, (float)mw);
+        memcpy(start, w, nv * sizeof(float)); /* the zero-boundary field from here on */
+        double mw, mg;
+        omreg_eq norm = {0};
+        omreg_eq_output(&norm, "syn_max_norm_f32", &mw, &mg, 1);
+        omreg_eq_scratch(&norm, scratch, scratch_bytes);
+        omreg_eq_reference(&norm);
+        ref->syn_max_norm_f32(start, n, dim, spacing, scratch, &mw);
+        OMREG_EQ_PARALLEL(&norm) {
+            par->syn_max_norm_f32(start, n, dim, spacing, scratch, &mg);
+        }
+        assert_true(mw > 0);
+        omreg_eq scale = {0};
+        omreg_eq_inout(&scale, "syn_scale_f32", w, g, start, nv);
+        omreg_eq_reference(&scale);
+        ref->syn_scale_f32(w, nv, (float)mw);
+        OMREG_EQ_PARALLEL(&scale) {
             par->syn_scale_f32(g, nv, (float)mg);
-            assert_true(omreg_test_same_f32("syn_scale_f32", g, w, nv));
         }
         free(x64);
         free(a);
         free(b);
         free(w);
         free(g);
+        free(start);
         free(la);
         free(lb);
         free(iw);
         free(ig);
+        free(istart);
         free(scratch);
     }
 }
