@@ -12,6 +12,10 @@
 
 struct omreg_backend {
     const char *name;
+    /* the instruction set its kernels were compiled for: "baseline" (the
+     * reference, and the parallel table without SIMD variants), "avx2",
+     * "avx512" (kernels/isa_list.h) */
+    const char *isa;
     /* the thread count a run takes when none is requested: > 0 that count
      * (1 for the serial reference), 0 OpenMP's current count */
     int default_threads;
@@ -33,5 +37,9 @@ static inline int omreg_backend_threads(const struct omreg_backend *b, int reque
         return requested;
     return b->default_threads > 0 ? b->default_threads : omreg_par_max_threads();
 }
+
+/* Tests only: make the ISA named (one; NULL: none) look absent from this
+ * CPU, so that forcing it shows the error a CPU without it gives. */
+void omreg_isa_hide_for_test(const char *name);
 
 #endif

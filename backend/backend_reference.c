@@ -4,6 +4,7 @@
 
 static const struct omreg_backend table = {
     .name = "reference",
+    .isa = "baseline",
     .default_threads = 1,
 #define OMREG_KERNEL(k) .k = omreg_ref_##k,
 #include "kernel_list.h"

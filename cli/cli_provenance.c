@@ -158,7 +158,9 @@ int cli_prov_stage(cli_provenance *p, const char *command, const cli_exec *e,
     cli_json_object(&j, "build");
     cli_json_string(&j, "compiler", OMREG_BUILD_COMPILER);
     cli_json_string(&j, "flags", OMREG_BUILD_FLAGS);
-    cli_json_string(&j, "isa", OMREG_BUILD_ISA);
+    cli_json_string(&j, "target", OMREG_BUILD_TARGET);
+    /* the instruction set of the kernels that ran (OMREG_ISA, else the CPU's best) */
+    cli_json_string(&j, "isa", omreg_backend_isa(e->backend));
     cli_json_end(&j);
     cli_json_string(&j, "mode", "dipy");
     cli_json_string(&j, "backend", omreg_backend_name(e->backend));

@@ -39,6 +39,12 @@ int main(int argc, char **argv)
     if (argc < 2)
         return fputs(usage, stderr), 2;
     const char *cmd = argv[1];
+    /* OMREG_ISA naming an ISA this CPU lacks (or no ISA) is an error, not a
+     * fallback: said once, before any command runs a kernel */
+    if (strcmp(cmd, "version") != 0 && strcmp(cmd, "--version") != 0 &&
+        strcmp(cmd, "help") != 0 && strcmp(cmd, "--help") != 0 && strcmp(cmd, "-h") != 0 &&
+        omreg_backend_parallel() == NULL)
+        return cli_usage_error("%s", omreg_last_error());
     if (strcmp(cmd, "affine") == 0)
         return cmd_affine(argc - 1, argv + 1);
     if (strcmp(cmd, "syn") == 0)

@@ -2,8 +2,10 @@
 # the build: the git revision at configure time (`git describe --always
 # --dirty`; "unknown" outside a checkout; a commit made after configuring is
 # not seen until the next configure), the compiler, the C flags of the build
-# type with the project-wide compile options, and the ISA the code targets (no ISA dispatch yet: the processor's
-# baseline unless the flags carry -march).
+# type with the project-wide compile options, and the ISA the code targets
+# ("target": the processor's baseline unless the flags carry -march; the
+# SIMD variants are chosen at run time, and the record's "isa" says which
+# ran, from the backend table).
 find_package(Git QUIET)
 set(OMREG_GIT_REVISION "unknown")
 if(GIT_FOUND)
@@ -20,12 +22,12 @@ get_directory_property(_omreg_options DIRECTORY ${PROJECT_SOURCE_DIR} COMPILE_OP
 list(JOIN _omreg_options " " _omreg_options)
 string(STRIP "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${_omreg_build_type}} ${_omreg_options}" _omreg_flags)
 if(_omreg_flags MATCHES "-march=([^ ]+)")
-  set(_omreg_isa "${CMAKE_SYSTEM_PROCESSOR} -march=${CMAKE_MATCH_1} (no ISA dispatch)")
+  set(_omreg_target "${CMAKE_SYSTEM_PROCESSOR} -march=${CMAKE_MATCH_1}")
 else()
-  set(_omreg_isa "${CMAKE_SYSTEM_PROCESSOR} baseline (no ISA dispatch)")
+  set(_omreg_target "${CMAKE_SYSTEM_PROCESSOR} baseline")
 endif()
 target_compile_definitions(omreg_cli PRIVATE
   OMREG_GIT_REVISION="${OMREG_GIT_REVISION}"
   OMREG_BUILD_COMPILER="${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION}"
   OMREG_BUILD_FLAGS="${_omreg_flags}"
-  OMREG_BUILD_ISA="${_omreg_isa}")
+  OMREG_BUILD_TARGET="${_omreg_target}")

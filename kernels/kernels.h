@@ -28,6 +28,10 @@
 #define OMREG_BASE_KERNEL(k) /* declared in base/ beside its typedef */
 #include "kernel_list.h"
 
+/* the SIMD variants of the parallel definitions (isa_list.h) */
+#define OMREG_ISA_VARIANT(k, isa) omreg_##k##_fn omreg_par_##k##_##isa;
+#include "isa_list.h"
+
 /* Not a kernel: the parallel backend's default thread count,
  * omp_get_max_threads() (OpenMP is linked into parallel/ only). Read once
  * when a run starts, through omreg_backend_threads() (backend/backend.h),

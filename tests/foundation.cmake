@@ -1,5 +1,9 @@
 # Foundation: backend tables, first kernels (equality + determinism matrix).
 omreg_add_test(test_backend_table SOURCES test_backend_table.c LABELS unit)
+# the ISA dispatcher: OMREG_ISA, omreg_isa_select, the errors, the CLI's exit 2
+omreg_add_test(test_unit_isa SOURCES test_unit_isa.c LABELS unit)
+target_compile_definitions(test_unit_isa PRIVATE OMREG_CLI_PATH="$<TARGET_FILE:omreg_cli>")
+add_dependencies(test_unit_isa omreg_cli)
 # Every slot of the kernel list needs an equality case: test_backend_table
 # reads the equality tests preprocessed (their slot calls are mostly built by
 # token pasting, ref->gradient_##D##d_##T) and looks for every slot there.

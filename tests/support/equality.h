@@ -44,7 +44,12 @@ static inline int omreg_eq_setup(void **state)
 {
     (void)state;
     ref = omreg_backend_reference();
-    par = omreg_backend_parallel();
+    par = omreg_backend_parallel(); /* the table of OMREG_ISA, else the CPU's best */
+    if (par == NULL) {
+        print_error("%s\n", omreg_last_error());
+        return -1;
+    }
+    print_message("parallel table: isa %s\n", omreg_backend_isa(par));
     return 0;
 }
 

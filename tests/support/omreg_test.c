@@ -21,8 +21,10 @@ const omreg_backend *omreg_test_backend(void)
 {
     const char *name = getenv("OMREG_BACKEND");
     if (name == NULL || *name == '\0')
-        return omreg_backend_parallel();
+        name = "parallel";
     const omreg_backend *b = omreg_backend_by_name(name);
+    if (b == NULL && (strcmp(name, "parallel") == 0 || strcmp(name, "reference") == 0))
+        fail_msg("%s", omreg_last_error()); /* OMREG_ISA cannot be honoured */
     if (b == NULL)
         fail_msg("OMREG_BACKEND=%s is neither reference nor parallel", name);
     return b;
