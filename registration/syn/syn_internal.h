@@ -53,7 +53,9 @@ typedef struct syn_metric syn_metric;
 
 /* DIPY's SimilarityMetric interface. compute_forward / compute_backward
  * return a new float32 field of the static image's shape (the step),
- * owned by the caller. transformation may be NULL (DIPY's None). */
+ * owned by the caller. transformation may be NULL (DIPY's None).
+ * use_*_image_dynamics are NULL for a metric without image dynamics
+ * (DIPY's no-op): the driver then builds no inverse map for them. */
 typedef struct syn_metric_ops {
     const char *name;
     omreg_status (*use_static_image_dynamics)(syn_metric *m, const omreg_image *original,

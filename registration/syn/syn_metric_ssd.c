@@ -25,15 +25,6 @@ typedef struct ssd_state {
     int ws_levels;
 } ssd_state;
 
-static omreg_status no_dynamics(syn_metric *m, const omreg_image *original,
-                                const omreg_diffeomap *transformation)
-{
-    (void)m;
-    (void)original;
-    (void)transformation;
-    return OMREG_OK;
-}
-
 static void free_iteration(syn_metric *m)
 {
     ssd_state *s = m->state;
@@ -137,8 +128,8 @@ static void destroy(syn_metric *m)
 
 const syn_metric_ops syn_metric_ssd_ops = {
     .name = "SSD",
-    .use_static_image_dynamics = no_dynamics,
-    .use_moving_image_dynamics = no_dynamics,
+    .use_static_image_dynamics = NULL, /* no image dynamics */
+    .use_moving_image_dynamics = NULL,
     .initialize_iteration = initialize_iteration,
     .compute_forward = compute_forward,
     .compute_backward = compute_backward,
