@@ -280,14 +280,9 @@ omreg_status omreg_simplify_warp_function(const omreg_backend *backend, const om
     return OMREG_OK;
 }
 
-omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_image *d,
-                                         const double *affine)
+void omreg_reorient_vector_field_run(const omreg_backend *backend, omreg_image *d,
+                                     const double *affine)
 {
-    static const char fn[] = "omreg_reorient_vector_field";
-    OMREG_FORWARD(api_check_image(fn, backend, d, API_FIELD));
-    OMREG_FORWARD(check_affine(fn, "affine", d->ndim, affine));
-    if (affine == NULL) /* DIPY returns early on None */
-        return OMREG_OK;
     if (d->ndim == 2) {
         if (d->dtype == OMREG_F64)
             backend->reorient_vector_field_2d_f64(d->data, d->shape, affine);
@@ -299,5 +294,16 @@ omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_ima
         else
             backend->reorient_vector_field_3d_f32(d->data, d->shape, affine);
     }
+}
+
+omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_image *d,
+                                         const double *affine)
+{
+    static const char fn[] = "omreg_reorient_vector_field";
+    OMREG_FORWARD(api_check_image(fn, backend, d, API_FIELD));
+    OMREG_FORWARD(check_affine(fn, "affine", d->ndim, affine));
+    if (affine == NULL) /* DIPY returns early on None */
+        return OMREG_OK;
+    omreg_reorient_vector_field_run(backend, d, affine);
     return OMREG_OK;
 }
