@@ -234,8 +234,9 @@ typedef struct syn_state {
     double *compose_scratch;
     void *inv_q;
     double *inv_scratch;
-    /* both level images warped to the level's reference grid */
-    omreg_image *wstatic, *wmoving;
+    /* both level images warped to the level's reference grid, and the
+     * forward and backward steps the metric writes */
+    omreg_image *wstatic, *wmoving, *fw, *bw;
 } syn_state;
 
 static void level_buffers_free(syn_state *s)
@@ -250,7 +251,9 @@ static void level_buffers_free(syn_state *s)
     s->inv_scratch = NULL;
     omreg_image_free(s->wstatic);
     omreg_image_free(s->wmoving);
-    s->wstatic = s->wmoving = NULL;
+    omreg_image_free(s->fw);
+    omreg_image_free(s->bw);
+    s->wstatic = s->wmoving = s->fw = s->bw = NULL;
 }
 
 /* the level's buffers for a field of `like`'s shape (called once per level) */
@@ -264,6 +267,10 @@ static omreg_status level_buffers(syn_state *s, const omreg_image *like, const s
                                      sl->affine));
     OMREG_FORWARD(omreg_image_create(&s->wmoving, sl->image->ndim, sl->shape, 1, OMREG_F32,
                                      sl->affine));
+    OMREG_FORWARD(omreg_image_create(&s->fw, sl->image->ndim, sl->shape, sl->image->ndim,
+                                     OMREG_F32, sl->affine));
+    OMREG_FORWARD(omreg_image_create(&s->bw, sl->image->ndim, sl->shape, sl->image->ndim,
+                                     OMREG_F32, sl->affine));
     s->compose_scratch = omreg_calloc(omreg_vf_rows(like->ndim, like->shape),
                                       OMREG_COMPOSE_SCRATCH_PER_ROW * sizeof(double),
                                       "composition statistics scratch");
@@ -341,7 +348,6 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
     const omreg_backend *b = s->b;
     const syn_level *sl = &s->static_ss->levels[s->level];
     const syn_level *ml = &s->moving_ss->levels[s->level];
-    omreg_image *fw = NULL, *bw = NULL;
     omreg_diffeomap *moving_inv = NULL, *static_inv = NULL;
     syn_metric *m = s->metric;
     omreg_status st;
@@ -373,11 +379,11 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
     moving_inv = static_inv = NULL;
     TRY(m->ops->initialize_iteration(m));
 
-    TRY(m->ops->compute_forward(m, &fw));
-    TRY(apply_step(s, s->static_to_ref, fw, sl));
+    TRY(m->ops->compute_forward(m, s->fw));
+    TRY(apply_step(s, s->static_to_ref, s->fw, sl));
     const double fw_energy = m->ops->get_energy(m);
-    TRY(m->ops->compute_backward(m, &bw));
-    TRY(apply_step(s, s->moving_to_ref, bw, sl));
+    TRY(m->ops->compute_backward(m, s->bw));
+    TRY(apply_step(s, s->moving_to_ref, s->bw, sl));
     const double bw_energy = m->ops->get_energy(m);
 
     *der = INFINITY;
@@ -398,8 +404,6 @@ done:
     m->static_image = m->moving_image = NULL;
     omreg_diffeomap_free(moving_inv);
     omreg_diffeomap_free(static_inv);
-    omreg_image_free(fw);
-    omreg_image_free(bw);
     return st;
 }
 

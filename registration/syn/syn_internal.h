@@ -52,8 +52,9 @@ omreg_status syn_normalize_f32(const omreg_backend *b, const float *x, size_t n,
 typedef struct syn_metric syn_metric;
 
 /* DIPY's SimilarityMetric interface. compute_forward / compute_backward
- * return a new float32 field of the static image's shape (the step),
- * owned by the caller. transformation may be NULL (DIPY's None).
+ * write the step into step, a float32 field of the static image's grid
+ * from the driver's per-level workspace (its contents on entry are
+ * unspecified). transformation may be NULL (DIPY's None).
  * use_*_image_dynamics are NULL for a metric without image dynamics
  * (DIPY's no-op): the driver then builds no inverse map for them. */
 typedef struct syn_metric_ops {
@@ -63,8 +64,8 @@ typedef struct syn_metric_ops {
     omreg_status (*use_moving_image_dynamics)(syn_metric *m, const omreg_image *original,
                                               const omreg_diffeomap *transformation);
     omreg_status (*initialize_iteration)(syn_metric *m);
-    omreg_status (*compute_forward)(syn_metric *m, omreg_image **step);
-    omreg_status (*compute_backward)(syn_metric *m, omreg_image **step);
+    omreg_status (*compute_forward)(syn_metric *m, omreg_image *step);
+    omreg_status (*compute_backward)(syn_metric *m, omreg_image *step);
     double (*get_energy)(const syn_metric *m);
     void (*free_iteration)(syn_metric *m);
     void (*destroy)(syn_metric *m); /* frees state */
@@ -105,8 +106,14 @@ void syn_metric_set_moving(syn_metric *m, const omreg_image *image, const double
 size_t syn_metric_min_axis(const omreg_syn_metric_options *opt);
 
 /* The metrics' shared pieces (registration/syn/syn_metric.c). */
+/* *slot, a float32 image of like's grid (and grid2world) with ncomp
+ * components: the one there when it has that grid (contents unchanged),
+ * else a new one (the old one freed). The metrics' per-level buffers. */
+omreg_status syn_level_field(omreg_image **slot, const omreg_image *like, int ncomp);
 /* grad = numpy.gradient(image) / spacing, reoriented by direction (DIPY:
- * gradient(...); g /= spacing; reorient_vector_field(g, direction)). */
+ * gradient(...); g /= spacing; reorient_vector_field(g, direction)), for a
+ * float32 image and a non-NULL direction, into *grad sized by
+ * syn_level_field (a workspace buffer: reused while the grid stays). */
 omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *image,
                                    const double *spacing, const double *direction,
                                    omreg_image **grad);

@@ -69,44 +69,42 @@ static omreg_status workspace(syn_metric *m, ssd_state *s, int n)
     return OMREG_OK;
 }
 
-static omreg_status step(syn_metric *m, int forward, omreg_image **out)
+static omreg_status step(syn_metric *m, int forward, omreg_image *d)
 {
     ssd_state *s = m->state;
     const omreg_image *gradient = forward ? s->gradient_static : s->gradient_moving;
-    omreg_image *delta = NULL, *d = NULL;
+    omreg_image *delta = NULL;
     double energy = 0.0;
     /* forward: static - moving; backward: moving - static */
     OMREG_FORWARD(forward ? syn_difference(m->b, m->static_image, m->moving_image, &delta)
                           : syn_difference(m->b, m->moving_image, m->static_image, &delta));
-    omreg_status st = omreg_image_create(&d, m->dim, m->static_image->shape, m->dim, OMREG_F32,
-                                         m->static_image->grid2world);
-    if (st == OMREG_OK && m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON) {
+    /* the step starts from zeros, as a new field would */
+    memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
+    omreg_status st;
+    if (m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON) {
         st = workspace(m, s, m->levels_below);
         if (st == OMREG_OK)
             st = omreg_ssd_v_cycle(m->b, m->levels_below, m->opt.inner_iter, delta, NULL,
                                    gradient, NULL, m->opt.smooth, d, s->ws, &energy);
-    } else if (st == OMREG_OK) {
+    } else {
         st = omreg_ssd_demons_step(m->b, delta, gradient,
                                    syn_sigma_reg_2(m->dim, m->static_spacing), d, &energy);
         if (st == OMREG_OK)
             st = syn_smooth_field(m, d, m->opt.smooth);
     }
     omreg_image_free(delta);
-    if (st != OMREG_OK) {
-        omreg_image_free(d);
+    if (st != OMREG_OK)
         return st;
-    }
     m->energy = energy;
-    *out = d;
     return OMREG_OK;
 }
 
-static omreg_status compute_forward(syn_metric *m, omreg_image **out)
+static omreg_status compute_forward(syn_metric *m, omreg_image *out)
 {
     return step(m, 1, out);
 }
 
-static omreg_status compute_backward(syn_metric *m, omreg_image **out)
+static omreg_status compute_backward(syn_metric *m, omreg_image *out)
 {
     return step(m, 0, out);
 }
