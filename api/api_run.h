@@ -87,4 +87,10 @@ void omreg_cc_step_run(const omreg_backend *backend, const omreg_image *grad,
                        const void *factors, size_t radius, int backward, double *scratch,
                        omreg_image *res, double *energy);
 
+/* omreg_ssd_demons_step into out, with scratch of omreg_ssd_rows(delta) *
+ * OMREG_SSD_SCRATCH_PER_ROW doubles; energy may be NULL. */
+void omreg_ssd_demons_step_run(const omreg_backend *backend, const omreg_image *delta,
+                               const omreg_image *gradient, double sigma_sq_x,
+                               omreg_image *out, double *scratch, double *energy);
+
 #endif

@@ -3,14 +3,16 @@
  * progress callback, from the first iteration's / evaluation's callback to
  * the level's end (the first may allocate: lazily sized buffers):
  * - affine (dense and sparse sampling; 2D and 3D): zero;
- * - SyN (CC, SSD and EM; 2D and 3D): the driver's own share is zero (warped
- *   images, steps, composition and inversion buffers sized per level, no
- *   inverse maps for metrics without image dynamics) and so is the CC
- *   metric's (factors, gradients, step and smoothing scratch); the SSD and
- *   EM metrics still allocate per iteration (differences, gradients,
- *   smoothing scratch, EM statistics), so their cases hold a ratchet: at
- *   most SYN_*_PER_ITER per iteration, today's count, to be lowered to 0
- *   as they get workspaces. Before the workspaces: CC 24, SSD 26, EM 59. */
+ * - SyN with the CC and SSD metrics (2D and 3D; SSD with both step types):
+ *   zero. The driver sizes the warped images, steps, composition and
+ *   inversion buffers per level and builds no inverse maps for metrics
+ *   without image dynamics; the metrics keep factors, gradients,
+ *   differences and step, smoothing and CC scratch per grid.
+ * - SyN with the EM metric: its masks, quantisation and class statistics
+ *   are still allocated per iteration, so its cases hold a ratchet, at
+ *   most SYN_EM_*_PER_ITER per iteration (today's count), to be lowered to
+ *   0 when it gets a workspace.
+ * Before the workspaces, per iteration: CC 24, SSD 26, EM 59. */
 #include "omreg_test.h"
 
 #include <string.h>
@@ -24,9 +26,8 @@
 
 #define MAX_LEVELS 4
 /* allocations per SyN iteration still made by the metrics (see above) */
-#define SYN_CC_PER_ITER 0
-#define SYN_SSD_PER_ITER 14
-#define SYN_EM_PER_ITER 49
+#define SYN_EM_GAUSS_NEWTON_PER_ITER 49
+#define SYN_EM_DEMONS_PER_ITER 55
 
 /* per level: the count at the first iteration's callback, and how many
  * allocations happened after it (0 is the contract) */
@@ -86,7 +87,10 @@ static void images(int dim, omreg_image **s, omreg_image **m)
     omreg_test_add_blob(*m, c, 3.0, 80.0); /* a difference to chase */
 }
 
-static void syn_case(int dim, omreg_syn_metric_type type, const char *what)
+/* gauss_newton: 1 or 0 sets the step type, -1 keeps the metric's default;
+ * per_iter: allocations allowed per iteration after the first */
+static void syn_case_step(int dim, omreg_syn_metric_type type, int gauss_newton,
+                          long per_iter, const char *what)
 {
     omreg_image *s, *m;
     images(dim, &s, &m);
@@ -97,6 +101,8 @@ static void syn_case(int dim, omreg_syn_metric_type type, const char *what)
     o.opt_tol = -1.0; /* run every budgeted iteration */
     if (type == OMREG_SYN_CC)
         o.metric.radius = 2;
+    if (gauss_newton >= 0)
+        o.metric.step_type = gauss_newton ? OMREG_SYN_STEP_GAUSS_NEWTON : OMREG_SYN_STEP_DEMONS;
     alloc_log log;
     memset(&log, 0, sizeof log);
     o.progress = syn_progress;
@@ -104,19 +110,32 @@ static void syn_case(int dim, omreg_syn_metric_type type, const char *what)
     omreg_diffeomap *map = NULL;
     assert_int_equal(omreg_syn_register(omreg_test_backend(), s, m, NULL, &o, &map, NULL),
                      OMREG_OK);
-    const long per_iter = type == OMREG_SYN_CC    ? SYN_CC_PER_ITER
-                          : type == OMREG_SYN_SSD ? SYN_SSD_PER_ITER
-                                                  : SYN_EM_PER_ITER;
     check_log(&log, o.nlevels, per_iter, what);
     omreg_diffeomap_free(map);
     omreg_image_free(s);
     omreg_image_free(m);
 }
 
+/* the metric's default step type (EM: Gauss-Newton) */
+static void syn_case(int dim, omreg_syn_metric_type type, const char *what)
+{
+    syn_case_step(dim, type, -1, type == OMREG_SYN_EM ? SYN_EM_GAUSS_NEWTON_PER_ITER : 0, what);
+}
+
 static void syn_cc_2d(void **state) { (void)state; syn_case(2, OMREG_SYN_CC, "SyN CC 2D"); }
 static void syn_cc_3d(void **state) { (void)state; syn_case(3, OMREG_SYN_CC, "SyN CC 3D"); }
 static void syn_ssd_2d(void **state) { (void)state; syn_case(2, OMREG_SYN_SSD, "SyN SSD 2D"); }
 static void syn_ssd_3d(void **state) { (void)state; syn_case(3, OMREG_SYN_SSD, "SyN SSD 3D"); }
+static void syn_ssd_gn_2d(void **state)
+{
+    (void)state;
+    syn_case_step(2, OMREG_SYN_SSD, 1, 0, "SyN SSD Gauss-Newton 2D");
+}
+static void syn_em_demons_2d(void **state)
+{
+    (void)state;
+    syn_case_step(2, OMREG_SYN_EM, 0, SYN_EM_DEMONS_PER_ITER, "SyN EM demons 2D");
+}
 static void syn_em_2d(void **state) { (void)state; syn_case(2, OMREG_SYN_EM, "SyN EM 2D"); }
 static void syn_em_3d(void **state) { (void)state; syn_case(3, OMREG_SYN_EM, "SyN EM 3D"); }
 
@@ -160,6 +179,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(syn_cc_2d),        cmocka_unit_test(syn_cc_3d),
         cmocka_unit_test(syn_ssd_2d),       cmocka_unit_test(syn_ssd_3d),
+        cmocka_unit_test(syn_ssd_gn_2d),    cmocka_unit_test(syn_em_demons_2d),
         cmocka_unit_test(syn_em_2d),        cmocka_unit_test(syn_em_3d),
         cmocka_unit_test(affine_dense_2d),  cmocka_unit_test(affine_dense_3d),
         cmocka_unit_test(affine_sparse_2d), cmocka_unit_test(affine_sparse_3d),

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "api_run.h"
 #include "backend.h"
 #include "omreg/diffeomap.h"
 #include "omreg/image.h"
@@ -86,6 +87,11 @@ struct syn_metric {
     double static_direction[16], moving_direction[16];
     double energy;
     void *state; /* the metric's own */
+    /* syn_smooth_field's workspace: its grid and sigma (ncomp 0: none yet) */
+    omreg_smooth_workspace smooth;
+    size_t smooth_shape[3];
+    int smooth_ncomp;
+    double smooth_sigma;
 };
 
 /* A metric of opt->type (validated by the caller) for dim-D images; its
@@ -119,9 +125,11 @@ omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *im
                                    omreg_image **grad);
 /* Smooth every component of a float32 field in place with sigma voxels
  * along every axis (ndimage.gaussian_filter(d[..., i], sigma)), with the
- * metric's thread count. */
-omreg_status syn_smooth_field(const syn_metric *m, omreg_image *field, double sigma);
-/* out = a - b (float32 scalar images of one shape), a new image */
+ * metric's thread count; the weights and line buffers are the metric's
+ * workspace, sized again only when the grid or sigma changes. */
+omreg_status syn_smooth_field(syn_metric *m, omreg_image *field, double sigma);
+/* out = a - b (float32 scalar images of one shape) into *out, sized by
+ * syn_level_field (reused while the grid stays) */
 omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
                             omreg_image **out);
 /* np.sum(spacing**2) / dim: the demons steps' sigma_reg_2 */

@@ -40,6 +40,7 @@ void syn_metric_free(syn_metric *m)
         return;
     m->ops->free_iteration(m);
     m->ops->destroy(m);
+    omreg_smooth_workspace_free(&m->smooth);
     free(m);
 }
 
@@ -138,21 +139,31 @@ omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *im
     return OMREG_OK;
 }
 
-omreg_status syn_smooth_field(const syn_metric *m, omreg_image *field, double sigma)
+omreg_status syn_smooth_field(syn_metric *m, omreg_image *field, double sigma)
 {
-    const double sigmas[3] = {sigma, sigma, sigma};
-    return omreg_gaussian_filter_inplace_threads(m->b, m->nthreads, field, sigmas,
-                                                 OMREG_SMOOTH_REFLECT, 0.0,
-                                                 OMREG_SMOOTH_TRUNCATE);
+    size_t shape[3] = {0, 0, 0};
+    memcpy(shape, field->shape, sizeof(size_t) * (size_t)field->ndim);
+    if (m->smooth_ncomp != field->ncomp || memcmp(shape, m->smooth_shape, sizeof shape) != 0 ||
+        !(m->smooth_sigma == sigma)) {
+        const double sigmas[3] = {sigma, sigma, sigma};
+        omreg_smooth_workspace_free(&m->smooth);
+        m->smooth_ncomp = 0;
+        OMREG_FORWARD(omreg_smooth_workspace_init(&m->smooth, m->b, m->nthreads, field, sigmas,
+                                                  OMREG_SMOOTH_REFLECT, 0.0,
+                                                  OMREG_SMOOTH_TRUNCATE));
+        memcpy(m->smooth_shape, shape, sizeof shape);
+        m->smooth_ncomp = field->ncomp;
+        m->smooth_sigma = sigma;
+    }
+    omreg_gaussian_filter_run(m->b, &m->smooth, field, field, OMREG_SMOOTH_REFLECT, 0.0);
+    return OMREG_OK;
 }
 
 omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
                             omreg_image **out)
 {
-    omreg_image *d = NULL;
-    OMREG_FORWARD(omreg_image_create(&d, a->ndim, a->shape, 1, OMREG_F32, a->grid2world));
-    b->syn_subtract_f32(a->data, c->data, omreg_image_voxels(a), d->data);
-    *out = d;
+    OMREG_FORWARD(syn_level_field(out, a, 1));
+    b->syn_subtract_f32(a->data, c->data, omreg_image_voxels(a), (*out)->data);
     return OMREG_OK;
 }
 

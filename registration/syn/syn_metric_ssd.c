@@ -14,25 +14,26 @@
 #include "alloc.h"
 #include "error.h"
 #include "image_internal.h"
+#include "kernels_sumsqdiff.h"
 #include "omreg/sumsqdiff.h"
 #include "syn_internal.h"
 
 typedef struct ssd_state {
-    omreg_image *gradient_static, *gradient_moving;
+    /* kept while the grid stays (syn_level_field): both gradients, the
+     * image difference and the demons step's row scratch */
+    omreg_image *gradient_static, *gradient_moving, *delta;
+    double *demons_scratch;
+    size_t demons_rows;
     /* V-cycle buffers, kept while the grid and depth stay the same */
     omreg_ssd_workspace *ws;
     size_t ws_shape[3];
     int ws_levels;
 } ssd_state;
 
+/* the iteration keeps nothing of its own: the buffers live on */
 static void free_iteration(syn_metric *m)
 {
-    ssd_state *s = m->state;
-    if (s == NULL)
-        return;
-    omreg_image_free(s->gradient_static);
-    omreg_image_free(s->gradient_moving);
-    s->gradient_static = s->gradient_moving = NULL;
+    (void)m;
 }
 
 static omreg_status initialize_iteration(syn_metric *m)
@@ -42,16 +43,11 @@ static omreg_status initialize_iteration(syn_metric *m)
         if (m->state == NULL)
             return omreg_calloc_failure();
     }
-    free_iteration(m);
     ssd_state *s = m->state;
-    omreg_status st = syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
-                                            m->moving_direction, &s->gradient_moving);
-    if (st == OMREG_OK)
-        st = syn_physical_gradient(m->b, m->static_image, m->static_spacing,
-                                   m->static_direction, &s->gradient_static);
-    if (st != OMREG_OK)
-        free_iteration(m);
-    return st;
+    OMREG_FORWARD(syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
+                                        m->moving_direction, &s->gradient_moving));
+    return syn_physical_gradient(m->b, m->static_image, m->static_spacing, m->static_direction,
+                                 &s->gradient_static);
 }
 
 /* a workspace for V-cycles of n levels below the static image's grid */
@@ -69,15 +65,31 @@ static omreg_status workspace(syn_metric *m, ssd_state *s, int n)
     return OMREG_OK;
 }
 
+/* the demons step's row scratch for delta's grid */
+static omreg_status demons_scratch(ssd_state *s, const omreg_image *delta)
+{
+    const size_t rows = omreg_ssd_rows(delta->ndim, delta->shape);
+    if (s->demons_scratch != NULL && s->demons_rows == rows)
+        return OMREG_OK;
+    free(s->demons_scratch);
+    s->demons_rows = 0;
+    s->demons_scratch = omreg_calloc(rows, OMREG_SSD_SCRATCH_PER_ROW * sizeof(double),
+                                     "SSD row scratch");
+    if (s->demons_scratch == NULL)
+        return omreg_calloc_failure();
+    s->demons_rows = rows;
+    return OMREG_OK;
+}
+
 static omreg_status step(syn_metric *m, int forward, omreg_image *d)
 {
     ssd_state *s = m->state;
     const omreg_image *gradient = forward ? s->gradient_static : s->gradient_moving;
-    omreg_image *delta = NULL;
     double energy = 0.0;
     /* forward: static - moving; backward: moving - static */
-    OMREG_FORWARD(forward ? syn_difference(m->b, m->static_image, m->moving_image, &delta)
-                          : syn_difference(m->b, m->moving_image, m->static_image, &delta));
+    OMREG_FORWARD(forward ? syn_difference(m->b, m->static_image, m->moving_image, &s->delta)
+                          : syn_difference(m->b, m->moving_image, m->static_image, &s->delta));
+    const omreg_image *delta = s->delta;
     /* the step starts from zeros, as a new field would */
     memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
     omreg_status st;
@@ -87,12 +99,14 @@ static omreg_status step(syn_metric *m, int forward, omreg_image *d)
             st = omreg_ssd_v_cycle(m->b, m->levels_below, m->opt.inner_iter, delta, NULL,
                                    gradient, NULL, m->opt.smooth, d, s->ws, &energy);
     } else {
-        st = omreg_ssd_demons_step(m->b, delta, gradient,
-                                   syn_sigma_reg_2(m->dim, m->static_spacing), d, &energy);
-        if (st == OMREG_OK)
+        st = demons_scratch(s, delta);
+        if (st == OMREG_OK) {
+            omreg_ssd_demons_step_run(m->b, delta, gradient,
+                                      syn_sigma_reg_2(m->dim, m->static_spacing), d,
+                                      s->demons_scratch, &energy);
             st = syn_smooth_field(m, d, m->opt.smooth);
+        }
     }
-    omreg_image_free(delta);
     if (st != OMREG_OK)
         return st;
     m->energy = energy;
@@ -117,9 +131,13 @@ static double get_energy(const syn_metric *m)
 static void destroy(syn_metric *m)
 {
     ssd_state *s = m->state;
-    free_iteration(m);
-    if (s)
+    if (s) {
         omreg_ssd_workspace_free(s->ws);
+        omreg_image_free(s->gradient_static);
+        omreg_image_free(s->gradient_moving);
+        omreg_image_free(s->delta);
+        free(s->demons_scratch);
+    }
     free(s);
     m->state = NULL;
 }
