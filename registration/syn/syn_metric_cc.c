@@ -16,14 +16,13 @@
 
 /* The metric's workspace, sized for one grid (a level's) and reused by
  * every iteration on it: the factors, both gradients and the scratch of
- * the factors, the steps and the smoothing. */
+ * the factors and the steps (the smoothing's is syn_smooth_field's). */
 typedef struct cc_state {
     size_t shape[3];  /* the grid the workspace is sized for (0s: none yet) */
     void *factors;    /* OMREG_CC_NFACTORS float32 values per voxel */
     double *factors_scratch;
     int nbuffers;     /* the 2D factors kernel's ring buffers */
     double *step_scratch; /* omreg_cc_step_blocks doubles */
-    omreg_smooth_workspace smooth; /* gaussian_filter(sigma_diff) of a step */
     omreg_image *gradient_static, *gradient_moving;
 } cc_state;
 
@@ -43,7 +42,6 @@ static void workspace_free(cc_state *s)
     free(s->factors);
     free(s->factors_scratch);
     free(s->step_scratch);
-    omreg_smooth_workspace_free(&s->smooth);
     omreg_image_free(s->gradient_static);
     omreg_image_free(s->gradient_moving);
     memset(s, 0, sizeof *s);
@@ -77,14 +75,6 @@ static omreg_status workspace(syn_metric *m, cc_state *s)
                                        sizeof(double), "CC energy scratch");
         if (s->step_scratch == NULL)
             st = omreg_calloc_failure();
-    }
-    if (st == OMREG_OK) {
-        /* the steps: dim-component fields of the static grid */
-        omreg_image like = *img;
-        like.ncomp = img->ndim;
-        const double sigma = m->opt.sigma_diff, sigmas[3] = {sigma, sigma, sigma};
-        st = omreg_smooth_workspace_init(&s->smooth, m->b, m->nthreads, &like, sigmas,
-                                         OMREG_SMOOTH_REFLECT, 0.0, OMREG_SMOOTH_TRUNCATE);
     }
     if (st != OMREG_OK) {
         workspace_free(s);
@@ -129,7 +119,7 @@ static omreg_status step(syn_metric *m, int forward, omreg_image *out)
     double energy = 0.0;
     omreg_cc_step_run(m->b, forward ? s->gradient_static : s->gradient_moving, s->factors,
                       (size_t)m->opt.radius, !forward, s->step_scratch, out, &energy);
-    omreg_gaussian_filter_run(m->b, &s->smooth, out, out, OMREG_SMOOTH_REFLECT, 0.0);
+    OMREG_FORWARD(syn_smooth_field(m, out, m->opt.sigma_diff));
     if (forward) /* DIPY: `displacement, self.energy = ...` only here */
         m->energy = energy;
     return OMREG_OK;
