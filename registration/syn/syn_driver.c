@@ -10,7 +10,8 @@
  * re-inverts the fields both ways by fixed-point iteration. At the end the
  * two half-way maps are composed: moving_to_ref.warp_endomorphism(
  * static_to_ref.inverse()).inverse(). O(parameters) work here; voxel loops
- * run in the backend, directly or through public entry points. */
+ * run in the backend, directly or through the unchecked api/ runs
+ * (api_run.h) on buffers sized once per level (level_buffers). */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -575,6 +576,10 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
         }
     }
 
+    /* the levels' workspaces go before the final composition allocates */
+    level_buffers_free(&s);
+    syn_metric_free(s.metric);
+    s.metric = NULL;
     /* static_to_ref = moving_to_ref.warp_endomorphism(static_to_ref.inverse()).inverse() */
     TRY(omreg_diffeomap_inverse(s.static_to_ref, &static_inv));
     TRY(omreg_diffeomap_warp_endomorphism(b, s.moving_to_ref, static_inv, &half));
