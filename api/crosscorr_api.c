@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "api_check.h"
+#include "api_run.h"
 #include "api_threads.h"
 #include "kernels_crosscorr.h"
 #include "omreg/crosscorr.h"
@@ -46,58 +47,23 @@ static omreg_status sliding_scratch(const char *fn, const omreg_backend *backend
     return OMREG_OK;
 }
 
-omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
-                                         const omreg_image *static_img,
-                                         const omreg_image *moving_img, size_t radius,
-                                         omreg_cc_method method, void **factors)
+omreg_status omreg_cc_factors_scratch(const omreg_backend *backend, int nthreads,
+                                      const omreg_image *static_img, size_t radius,
+                                      size_t *count, int *nbuffers)
 {
-    return omreg_cc_precompute_factors_threads(backend, 0, static_img, moving_img, radius,
-                                               method, factors);
+    *count = 0;
+    return sliding_scratch("omreg_cc_precompute_factors", backend, nthreads, static_img, radius,
+                           count, nbuffers);
 }
 
-omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, int nthreads,
-                                                 const omreg_image *static_img,
-                                                 const omreg_image *moving_img, size_t radius,
-                                                 omreg_cc_method method, void **factors)
+void omreg_cc_precompute_factors_run(const omreg_backend *backend,
+                                     const omreg_image *static_img,
+                                     const omreg_image *moving_img, size_t radius,
+                                     omreg_cc_method method, double *scratch, int nbuffers,
+                                     void *out)
 {
-    static const char fn[] = "omreg_cc_precompute_factors";
-    OMREG_FORWARD(api_check_image(fn, backend, static_img, API_SCALAR));
-    OMREG_RETURN_IF(moving_img == NULL || factors == NULL, OMREG_EINVAL,
-                    "%s: moving_img and factors must not be NULL", fn);
-    OMREG_FORWARD(api_check_image(fn, backend, moving_img, API_SCALAR));
-    OMREG_RETURN_IF(!same_grid(static_img, moving_img), OMREG_ESHAPE,
-                    "%s: static and moving images differ in ndim or shape", fn);
-    OMREG_RETURN_IF(static_img->dtype != moving_img->dtype, OMREG_ESHAPE,
-                    "%s: static and moving images differ in dtype", fn);
-    OMREG_RETURN_IF(method != OMREG_CC_SLIDING && method != OMREG_CC_BRUTE_FORCE, OMREG_EINVAL,
-                    "%s: unknown method %d", fn, (int)method);
-    OMREG_RETURN_IF(radius > OMREG_CC_MAX_RADIUS, OMREG_EINVAL,
-                    "%s: radius %zu exceeds OMREG_CC_MAX_RADIUS (%zu)", fn, radius,
-                    OMREG_CC_MAX_RADIUS);
     const int ndim = static_img->ndim;
     const omreg_dtype dt = static_img->dtype;
-    const size_t nvox = omreg_image_voxels(static_img);
-    size_t nbytes;
-    OMREG_RETURN_IF(omreg_size_mul(&nbytes, nvox, OMREG_CC_NFACTORS) != OMREG_OK ||
-                        omreg_size_mul(&nbytes, nbytes, omreg_dtype_size(dt)) != OMREG_OK,
-                    OMREG_EOVERFLOW, "%s: the factors of %zu voxels overflow size_t", fn, nvox);
-
-    size_t count = 0;
-    int nbuffers = 1;
-    if (method == OMREG_CC_SLIDING)
-        OMREG_FORWARD(
-            sliding_scratch(fn, backend, nthreads, static_img, radius, &count, &nbuffers));
-    void *out = omreg_calloc(nbytes, 1, "CC factors"), *mem = NULL;
-    if (out == NULL)
-        return omreg_calloc_failure();
-    if (count > 0) {
-        mem = omreg_calloc(count, sizeof(double), "CC window sums scratch");
-        if (mem == NULL) {
-            free(out);
-            return omreg_calloc_failure();
-        }
-    }
-    double *scratch = mem;
     const void *S = static_img->data, *M = moving_img->data;
     const size_t *shape = static_img->shape;
     if (method == OMREG_CC_SLIDING) {
@@ -127,34 +93,71 @@ omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, i
                 backend->precompute_cc_factors_brute_3d_f32(S, M, shape, radius, out);
         }
     }
+}
+
+omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
+                                         const omreg_image *static_img,
+                                         const omreg_image *moving_img, size_t radius,
+                                         omreg_cc_method method, void **factors)
+{
+    return omreg_cc_precompute_factors_threads(backend, 0, static_img, moving_img, radius,
+                                               method, factors);
+}
+
+omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, int nthreads,
+                                                 const omreg_image *static_img,
+                                                 const omreg_image *moving_img, size_t radius,
+                                                 omreg_cc_method method, void **factors)
+{
+    static const char fn[] = "omreg_cc_precompute_factors";
+    OMREG_FORWARD(api_check_image(fn, backend, static_img, API_SCALAR));
+    OMREG_RETURN_IF(moving_img == NULL || factors == NULL, OMREG_EINVAL,
+                    "%s: moving_img and factors must not be NULL", fn);
+    OMREG_FORWARD(api_check_image(fn, backend, moving_img, API_SCALAR));
+    OMREG_RETURN_IF(!same_grid(static_img, moving_img), OMREG_ESHAPE,
+                    "%s: static and moving images differ in ndim or shape", fn);
+    OMREG_RETURN_IF(static_img->dtype != moving_img->dtype, OMREG_ESHAPE,
+                    "%s: static and moving images differ in dtype", fn);
+    OMREG_RETURN_IF(method != OMREG_CC_SLIDING && method != OMREG_CC_BRUTE_FORCE, OMREG_EINVAL,
+                    "%s: unknown method %d", fn, (int)method);
+    OMREG_RETURN_IF(radius > OMREG_CC_MAX_RADIUS, OMREG_EINVAL,
+                    "%s: radius %zu exceeds OMREG_CC_MAX_RADIUS (%zu)", fn, radius,
+                    OMREG_CC_MAX_RADIUS);
+    const omreg_dtype dt = static_img->dtype;
+    const size_t nvox = omreg_image_voxels(static_img);
+    size_t nbytes;
+    OMREG_RETURN_IF(omreg_size_mul(&nbytes, nvox, OMREG_CC_NFACTORS) != OMREG_OK ||
+                        omreg_size_mul(&nbytes, nbytes, omreg_dtype_size(dt)) != OMREG_OK,
+                    OMREG_EOVERFLOW, "%s: the factors of %zu voxels overflow size_t", fn, nvox);
+
+    size_t count = 0;
+    int nbuffers = 1;
+    if (method == OMREG_CC_SLIDING)
+        OMREG_FORWARD(
+            sliding_scratch(fn, backend, nthreads, static_img, radius, &count, &nbuffers));
+    void *out = omreg_calloc(nbytes, 1, "CC factors"), *mem = NULL;
+    if (out == NULL)
+        return omreg_calloc_failure();
+    if (count > 0) {
+        mem = omreg_calloc(count, sizeof(double), "CC window sums scratch");
+        if (mem == NULL) {
+            free(out);
+            return omreg_calloc_failure();
+        }
+    }
+    omreg_cc_precompute_factors_run(backend, static_img, moving_img, radius, method, mem,
+                                    nbuffers, out);
     free(mem);
     *factors = out;
     return OMREG_OK;
 }
 
-static omreg_status cc_step(const char *fn, const omreg_backend *backend,
-                            const omreg_image *grad, const void *factors, size_t radius,
-                            int backward, omreg_image **out, double *energy)
+void omreg_cc_step_run(const omreg_backend *backend, const omreg_image *grad,
+                       const void *factors, size_t radius, int backward, double *scratch,
+                       omreg_image *res, double *energy)
 {
-    OMREG_FORWARD(api_check_image(fn, backend, grad, API_FIELD));
-    OMREG_RETURN_IF(factors == NULL || out == NULL, OMREG_EINVAL,
-                    "%s: factors and out must not be NULL", fn);
-    OMREG_RETURN_IF(radius > OMREG_CC_MAX_RADIUS, OMREG_EINVAL,
-                    "%s: radius %zu exceeds OMREG_CC_MAX_RADIUS (%zu)", fn, radius,
-                    OMREG_CC_MAX_RADIUS);
     const int ndim = grad->ndim;
-    const size_t nblocks = omreg_cc_step_blocks(ndim, grad->shape);
-    void *mem = omreg_calloc(nblocks, sizeof(double), "CC energy scratch");
-    if (mem == NULL)
-        return omreg_calloc_failure();
-    omreg_image *res = NULL;
-    omreg_status st = omreg_image_create(&res, ndim, grad->shape, ndim, grad->dtype,
-                                         grad->grid2world);
-    if (st != OMREG_OK) {
-        free(mem);
-        return st;
-    }
-    double *scratch = mem, e = 0;
+    double e = 0;
     const void *g = grad->data;
     void *o = res->data;
     const size_t *shape = grad->shape;
@@ -191,10 +194,35 @@ static omreg_status cc_step(const char *fn, const omreg_backend *backend,
                                                         &e);
         }
     }
-    free(mem);
-    *out = res;
     if (energy)
         *energy = e;
+}
+
+static omreg_status cc_step(const char *fn, const omreg_backend *backend,
+                            const omreg_image *grad, const void *factors, size_t radius,
+                            int backward, omreg_image **out, double *energy)
+{
+    OMREG_FORWARD(api_check_image(fn, backend, grad, API_FIELD));
+    OMREG_RETURN_IF(factors == NULL || out == NULL, OMREG_EINVAL,
+                    "%s: factors and out must not be NULL", fn);
+    OMREG_RETURN_IF(radius > OMREG_CC_MAX_RADIUS, OMREG_EINVAL,
+                    "%s: radius %zu exceeds OMREG_CC_MAX_RADIUS (%zu)", fn, radius,
+                    OMREG_CC_MAX_RADIUS);
+    const int ndim = grad->ndim;
+    const size_t nblocks = omreg_cc_step_blocks(ndim, grad->shape);
+    void *mem = omreg_calloc(nblocks, sizeof(double), "CC energy scratch");
+    if (mem == NULL)
+        return omreg_calloc_failure();
+    omreg_image *res = NULL;
+    omreg_status st = omreg_image_create(&res, ndim, grad->shape, ndim, grad->dtype,
+                                         grad->grid2world);
+    if (st != OMREG_OK) {
+        free(mem);
+        return st;
+    }
+    omreg_cc_step_run(backend, grad, factors, radius, backward, mem, res, energy);
+    free(mem);
+    *out = res;
     return OMREG_OK;
 }
 

@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "error.h"
 #include "image_internal.h"
+#include "api_run.h"
 #include "api_threads.h"
 #include "kernels_smooth.h"
 
@@ -100,18 +101,16 @@ static void filter_pass(const omreg_backend *backend, const omreg_image *img, co
                                        mode, cval, scratch, nbuffers);
 }
 
-omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, int nthreads,
-                                           const omreg_image *in, omreg_image *out,
-                                           const double *const weights[3],
-                                           const size_t radius[3], omreg_smooth_mode mode,
-                                           double cval)
+/* The line buffers a filter with these weights needs: *per_buffer doubles
+ * per buffer (0: no axis to filter) and *nbuffers buffers, one per thread
+ * of the run. */
+static omreg_status line_buffers(const omreg_backend *backend, int nthreads,
+                                 const omreg_image *in, const double *const weights[3],
+                                 const size_t radius[3], size_t *per_buffer, int *nbuffers)
 {
-    const int ndim = in->ndim;
-    const size_t elem = omreg_dtype_size(in->dtype);
-
-    /* scratch: one line buffer per thread, sized for the longest pass */
-    size_t per_buffer = 0;
-    for (int a = 0; a < ndim; ++a) {
+    *per_buffer = 0;
+    *nbuffers = 0;
+    for (int a = 0; a < in->ndim; ++a) {
         if (weights[a] == NULL)
             continue;
         OMREG_RETURN_IF(radius[a] > OMREG_SMOOTH_MAX_RADIUS ||
@@ -119,34 +118,59 @@ omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, int nth
                                             2 * OMREG_SMOOTH_MAX_RADIUS - 1),
                         OMREG_EOVERFLOW, "gaussian filter: line buffer size overflows");
         size_t need = omreg_gaussian_line_buffer(in->shape[a], radius[a]);
-        if (need > per_buffer)
-            per_buffer = need;
+        if (need > *per_buffer)
+            *per_buffer = need;
     }
+    if (*per_buffer == 0)
+        return OMREG_OK;
+    *nbuffers = omreg_backend_threads(backend, nthreads);
+    OMREG_RETURN_IF(*nbuffers < 1, OMREG_EINVAL, "gaussian filter: backend reports %d threads",
+                    *nbuffers);
+    return OMREG_OK;
+}
+
+/* The passes, with the line buffers given (per_buffer == 0: a copy). */
+static void filter_run(const omreg_backend *backend, const omreg_image *in, omreg_image *out,
+                       const double *const weights[3], const size_t radius[3],
+                       omreg_smooth_mode mode, double cval, size_t per_buffer, double *scratch,
+                       int nbuffers)
+{
     if (per_buffer == 0) { /* scipy: output[...] = input[...] */
         if (out->data != in->data)
-            memcpy(out->data, in->data, omreg_image_voxels(in) * (size_t)in->ncomp * elem);
-        return OMREG_OK;
+            memcpy(out->data, in->data,
+                   omreg_image_voxels(in) * (size_t)in->ncomp * omreg_dtype_size(in->dtype));
+        return;
     }
-    const int nbuffers = omreg_backend_threads(backend, nthreads);
-    OMREG_RETURN_IF(nbuffers < 1, OMREG_EINVAL, "gaussian filter: backend reports %d threads",
-                    nbuffers);
-    size_t count;
-    OMREG_FORWARD(omreg_size_mul(&count, per_buffer, (size_t)nbuffers));
-    void *mem = omreg_calloc(count, sizeof(double), "gaussian filter line buffers");
-    if (mem == NULL)
-        return omreg_calloc_failure();
-    double *scratch = mem;
-
     /* Components are filtered separately inside each pass, which equals
      * DIPY's loop d[..., c] = gaussian_filter(d[..., c]) over c. */
     const void *src = in->data;
-    for (int a = 0; a < ndim; ++a) {
+    for (int a = 0; a < in->ndim; ++a) {
         if (weights[a] == NULL)
             continue;
         filter_pass(backend, in, src, out->data, a, weights[a], radius[a], mode, cval, scratch,
                     nbuffers);
         src = out->data; /* later axes read the stored output of this pass */
     }
+}
+
+omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, int nthreads,
+                                           const omreg_image *in, omreg_image *out,
+                                           const double *const weights[3],
+                                           const size_t radius[3], omreg_smooth_mode mode,
+                                           double cval)
+{
+    /* scratch: one line buffer per thread, sized for the longest pass */
+    size_t per_buffer, count = 0;
+    int nbuffers;
+    OMREG_FORWARD(line_buffers(backend, nthreads, in, weights, radius, &per_buffer, &nbuffers));
+    double *scratch = NULL;
+    if (per_buffer > 0) {
+        OMREG_FORWARD(omreg_size_mul(&count, per_buffer, (size_t)nbuffers));
+        scratch = omreg_calloc(count, sizeof(double), "gaussian filter line buffers");
+        if (scratch == NULL)
+            return omreg_calloc_failure();
+    }
+    filter_run(backend, in, out, weights, radius, mode, cval, per_buffer, scratch, nbuffers);
     free(scratch);
     return OMREG_OK;
 }
@@ -260,4 +284,43 @@ omreg_status omreg_gaussian_filter_inplace_threads(const omreg_backend *backend,
                                       cval);
     free(mem);
     return st;
+}
+
+omreg_status omreg_smooth_workspace_init(omreg_smooth_workspace *ws,
+                                         const omreg_backend *backend, int nthreads,
+                                         const omreg_image *like, const double *sigmas,
+                                         omreg_smooth_mode mode, double cval, double truncate)
+{
+    static const char fn[] = "gaussian filter workspace";
+    memset(ws, 0, sizeof *ws);
+    OMREG_FORWARD(prepare(fn, backend, like, sigmas, mode, cval, truncate, &ws->weights_mem,
+                          ws->weights, ws->radius));
+    omreg_status st = line_buffers(backend, nthreads, like, ws->weights, ws->radius,
+                                   &ws->per_buffer, &ws->nbuffers);
+    size_t count = 0;
+    if (st == OMREG_OK && ws->per_buffer > 0)
+        st = omreg_size_mul(&count, ws->per_buffer, (size_t)ws->nbuffers);
+    if (st == OMREG_OK && ws->per_buffer > 0) {
+        ws->lines = omreg_calloc(count, sizeof(double), "gaussian filter line buffers");
+        if (ws->lines == NULL)
+            st = omreg_calloc_failure();
+    }
+    if (st != OMREG_OK)
+        omreg_smooth_workspace_free(ws);
+    return st;
+}
+
+void omreg_smooth_workspace_free(omreg_smooth_workspace *ws)
+{
+    free(ws->weights_mem);
+    free(ws->lines);
+    memset(ws, 0, sizeof *ws);
+}
+
+void omreg_gaussian_filter_run(const omreg_backend *backend, const omreg_smooth_workspace *ws,
+                               const omreg_image *in, omreg_image *out, omreg_smooth_mode mode,
+                               double cval)
+{
+    filter_run(backend, in, out, ws->weights, ws->radius, mode, cval, ws->per_buffer, ws->lines,
+               ws->nbuffers);
 }

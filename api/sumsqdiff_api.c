@@ -4,6 +4,7 @@
  * and residual kernels (kernels_sumsqdiff.h). */
 #include <stdlib.h>
 
+#include "api_run.h"
 #include "sumsqdiff_dispatch.h"
 #include "sumsqdiff_point.h"
 
@@ -40,22 +41,11 @@ omreg_status omreg_ssd_energy(const omreg_backend *backend, const omreg_image *d
     return OMREG_OK;
 }
 
-omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_image *delta,
-                                   const omreg_image *gradient, double sigma_sq_x,
-                                   omreg_image *out, double *energy)
+void omreg_ssd_demons_step_run(const omreg_backend *backend, const omreg_image *delta,
+                               const omreg_image *gradient, double sigma_sq_x,
+                               omreg_image *out, double *scratch, double *energy)
 {
-    static const char fn[] = "omreg_ssd_demons_step";
-    OMREG_FORWARD(api_check_image(fn, backend, delta, API_SCALAR));
-    OMREG_FORWARD(ssd_check_like(fn, "gradient", backend, delta, gradient, API_FIELD, 0));
-    OMREG_FORWARD(ssd_check_like(fn, "out", backend, delta, out, API_FIELD, 0));
-    OMREG_RETURN_IF(ssd_overlap(out, delta) || ssd_overlap(out, gradient), OMREG_EINVAL,
-                    "%s: out overlaps delta or gradient", fn);
-    OMREG_RETURN_IF(!isfinite(sigma_sq_x), OMREG_ENONFINITE, "%s: sigma_sq_x is not finite",
-                    fn);
-    OMREG_RETURN_IF(!(sigma_sq_x > 0), OMREG_EINVAL, "%s: sigma_sq_x = %g is not positive", fn,
-                    sigma_sq_x);
-    double *scratch = NULL, e;
-    OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
+    double e;
     const void *d = delta->data, *g = gradient->data;
     if (delta->ndim == 2) {
         if (delta->dtype == OMREG_F64)
@@ -72,9 +62,28 @@ omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_ima
             backend->compute_ssd_demons_step_3d_f32(d, g, delta->shape, sigma_sq_x, out->data,
                                                     scratch, &e);
     }
-    free(scratch);
     if (energy)
         *energy = e;
+}
+
+omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_image *delta,
+                                   const omreg_image *gradient, double sigma_sq_x,
+                                   omreg_image *out, double *energy)
+{
+    static const char fn[] = "omreg_ssd_demons_step";
+    OMREG_FORWARD(api_check_image(fn, backend, delta, API_SCALAR));
+    OMREG_FORWARD(ssd_check_like(fn, "gradient", backend, delta, gradient, API_FIELD, 0));
+    OMREG_FORWARD(ssd_check_like(fn, "out", backend, delta, out, API_FIELD, 0));
+    OMREG_RETURN_IF(ssd_overlap(out, delta) || ssd_overlap(out, gradient), OMREG_EINVAL,
+                    "%s: out overlaps delta or gradient", fn);
+    OMREG_RETURN_IF(!isfinite(sigma_sq_x), OMREG_ENONFINITE, "%s: sigma_sq_x is not finite",
+                    fn);
+    OMREG_RETURN_IF(!(sigma_sq_x > 0), OMREG_EINVAL, "%s: sigma_sq_x = %g is not positive", fn,
+                    sigma_sq_x);
+    double *scratch = NULL;
+    OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
+    omreg_ssd_demons_step_run(backend, delta, gradient, sigma_sq_x, out, scratch, energy);
+    free(scratch);
     return OMREG_OK;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api_check.h"
+#include "api_run.h"
 #include "kernels_vector_fields.h"
 #include "omreg/vector_fields.h"
 
@@ -47,6 +48,33 @@ static int same_grid(const omreg_image *a, const omreg_image *b)
     return 1;
 }
 
+void omreg_compose_vector_fields_run(const omreg_backend *backend, const omreg_image *d1,
+                                     const omreg_image *d2, const double *premult_index,
+                                     const double *premult_disp, double time_scaling,
+                                     omreg_image *comp, double *scratch, double stats[3])
+{
+    double st[3];
+    const double *A = premult_index, *B = premult_disp;
+    const double t = time_scaling;
+    if (d1->ndim == 2) {
+        if (d1->dtype == OMREG_F64)
+            backend->compose_vector_fields_2d_f64(d1->data, d1->shape, d2->data, d2->shape, A,
+                                                  B, t, comp->data, scratch, st);
+        else
+            backend->compose_vector_fields_2d_f32(d1->data, d1->shape, d2->data, d2->shape, A,
+                                                  B, t, comp->data, scratch, st);
+    } else {
+        if (d1->dtype == OMREG_F64)
+            backend->compose_vector_fields_3d_f64(d1->data, d1->shape, d2->data, d2->shape, A,
+                                                  B, t, comp->data, scratch, st);
+        else
+            backend->compose_vector_fields_3d_f32(d1->data, d1->shape, d2->data, d2->shape, A,
+                                                  B, t, comp->data, scratch, st);
+    }
+    if (stats)
+        memcpy(stats, st, sizeof st);
+}
+
 omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omreg_image *d1,
                                          const omreg_image *d2, const double *premult_index,
                                          const double *premult_disp, double time_scaling,
@@ -76,31 +104,13 @@ omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omr
                     fn);
 
     const size_t nrows = omreg_vf_rows(ndim, d1->shape);
-    void *mem = omreg_calloc(nrows, OMREG_COMPOSE_SCRATCH_PER_ROW * sizeof(double),
-                             "composition statistics scratch");
-    if (mem == NULL)
+    double *scratch = omreg_calloc(nrows, OMREG_COMPOSE_SCRATCH_PER_ROW * sizeof(double),
+                                   "composition statistics scratch");
+    if (scratch == NULL)
         return omreg_calloc_failure();
-    double *scratch = mem, st[3];
-    const double *A = premult_index, *B = premult_disp;
-    const double t = time_scaling;
-    if (ndim == 2) {
-        if (d1->dtype == OMREG_F64)
-            backend->compose_vector_fields_2d_f64(d1->data, d1->shape, d2->data, d2->shape, A,
-                                                  B, t, comp->data, scratch, st);
-        else
-            backend->compose_vector_fields_2d_f32(d1->data, d1->shape, d2->data, d2->shape, A,
-                                                  B, t, comp->data, scratch, st);
-    } else {
-        if (d1->dtype == OMREG_F64)
-            backend->compose_vector_fields_3d_f64(d1->data, d1->shape, d2->data, d2->shape, A,
-                                                  B, t, comp->data, scratch, st);
-        else
-            backend->compose_vector_fields_3d_f32(d1->data, d1->shape, d2->data, d2->shape, A,
-                                                  B, t, comp->data, scratch, st);
-    }
+    omreg_compose_vector_fields_run(backend, d1, d2, premult_index, premult_disp, time_scaling,
+                                    comp, scratch, stats);
     free(scratch);
-    if (stats)
-        memcpy(stats, st, sizeof st);
     return OMREG_OK;
 }
 
@@ -143,6 +153,33 @@ static void invert_step(const omreg_backend *b, const omreg_image *d, const doub
     }
 }
 
+void omreg_invert_fixed_point_run(const omreg_backend *backend, const omreg_image *d,
+                                  const double *d_world2grid, const double *spacing,
+                                  int max_iter, double tolerance, void *p, void *q,
+                                  double *scratch, int *iterations, double *error_out)
+{
+    const int ndim = d->ndim;
+    const size_t nvox = omreg_image_voxels(d);
+    /* DIPY's loop: error starts at 1 + tolerance and, in 3D, difmag at 1 */
+    double error = 1 + tolerance, difmag = 1;
+    int iter = 0;
+    while (iter < max_iter && tolerance < error && (ndim == 2 || 0.1 < difmag)) {
+        const double epsilon = iter == 0 ? 0.75 : 0.5;
+        double res[2];
+        invert_residual(backend, d, d_world2grid, spacing, p, q, scratch, res);
+        error = res[0];
+        difmag = res[1];
+        const double maxlen = difmag * epsilon;
+        invert_step(backend, d, spacing, epsilon, maxlen, q, p);
+        error /= (double)nvox;
+        ++iter;
+    }
+    if (iterations)
+        *iterations = iter;
+    if (error_out)
+        *error_out = error;
+}
+
 omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
                                                    const omreg_image *d,
                                                    const double *d_world2grid,
@@ -170,7 +207,7 @@ omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
                         "%s: start's shape or dtype differs from d's", fn);
     }
 
-    const size_t nvox = omreg_image_voxels(d), nbytes = field_bytes(d);
+    const size_t nbytes = field_bytes(d);
     const size_t nrows = omreg_vf_rows(ndim, d->shape);
     omreg_image *p = NULL;
     void *q = NULL, *scratch = NULL;
@@ -186,21 +223,10 @@ omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
     }
     if (start)
         memcpy(p->data, start->data, nbytes);
-
-    /* DIPY's loop: error starts at 1 + tolerance and, in 3D, difmag at 1 */
-    double error = 1 + tolerance, difmag = 1;
-    int iter = 0;
-    while (iter < max_iter && tolerance < error && (ndim == 2 || 0.1 < difmag)) {
-        const double epsilon = iter == 0 ? 0.75 : 0.5;
-        double res[2];
-        invert_residual(backend, d, d_world2grid, spacing, p->data, q, scratch, res);
-        error = res[0];
-        difmag = res[1];
-        const double maxlen = difmag * epsilon;
-        invert_step(backend, d, spacing, epsilon, maxlen, q, p->data);
-        error /= (double)nvox;
-        ++iter;
-    }
+    int iter;
+    double error;
+    omreg_invert_fixed_point_run(backend, d, d_world2grid, spacing, max_iter, tolerance, p->data,
+                                 q, scratch, &iter, &error);
     free(q);
     free(scratch);
     *out = p;
@@ -254,14 +280,9 @@ omreg_status omreg_simplify_warp_function(const omreg_backend *backend, const om
     return OMREG_OK;
 }
 
-omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_image *d,
-                                         const double *affine)
+void omreg_reorient_vector_field_run(const omreg_backend *backend, omreg_image *d,
+                                     const double *affine)
 {
-    static const char fn[] = "omreg_reorient_vector_field";
-    OMREG_FORWARD(api_check_image(fn, backend, d, API_FIELD));
-    OMREG_FORWARD(check_affine(fn, "affine", d->ndim, affine));
-    if (affine == NULL) /* DIPY returns early on None */
-        return OMREG_OK;
     if (d->ndim == 2) {
         if (d->dtype == OMREG_F64)
             backend->reorient_vector_field_2d_f64(d->data, d->shape, affine);
@@ -273,5 +294,16 @@ omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_ima
         else
             backend->reorient_vector_field_3d_f32(d->data, d->shape, affine);
     }
+}
+
+omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_image *d,
+                                         const double *affine)
+{
+    static const char fn[] = "omreg_reorient_vector_field";
+    OMREG_FORWARD(api_check_image(fn, backend, d, API_FIELD));
+    OMREG_FORWARD(check_affine(fn, "affine", d->ndim, affine));
+    if (affine == NULL) /* DIPY returns early on None */
+        return OMREG_OK;
+    omreg_reorient_vector_field_run(backend, d, affine);
     return OMREG_OK;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "api_check.h"
+#include "api_run.h"
 #include "omreg/warp.h"
 
 /* DIPY's is_valid_affine: None (NULL) or finite; the last row is not read. */
@@ -44,6 +45,32 @@ static size_t image_bytes(const omreg_image *im)
     return omreg_image_voxels(im) * (size_t)im->ncomp * omreg_dtype_size(im->dtype);
 }
 
+void omreg_warp_run(const omreg_backend *backend, const omreg_image *image,
+                    const omreg_image *field, const double *affine_idx_in,
+                    const double *affine_idx_out, const double *affine_disp,
+                    omreg_warp_interp interp, omreg_image *res)
+{
+    const int ndim = image->ndim;
+    const double *A = affine_idx_in, *B = affine_idx_out, *C = affine_disp;
+    const size_t *is = image->shape, *fs = field->shape, *os = res->shape;
+    const int nn = interp == OMREG_WARP_NEAREST;
+    if (image->dtype == OMREG_F64) {
+        if (ndim == 2)
+            (nn ? backend->warp_nn_2d_f64 : backend->warp_linear_2d_f64)(
+                image->data, is, field->data, fs, A, B, C, os, res->data);
+        else
+            (nn ? backend->warp_nn_3d_f64 : backend->warp_linear_3d_f64)(
+                image->data, is, field->data, fs, A, B, C, os, res->data);
+    } else {
+        if (ndim == 2)
+            (nn ? backend->warp_nn_2d_f32 : backend->warp_linear_2d_f32)(
+                image->data, is, field->data, fs, A, B, C, os, res->data);
+        else
+            (nn ? backend->warp_nn_3d_f32 : backend->warp_linear_3d_f32)(
+                image->data, is, field->data, fs, A, B, C, os, res->data);
+    }
+}
+
 omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
                         const omreg_image *field, const double *affine_idx_in,
                         const double *affine_idx_out, const double *affine_disp,
@@ -75,24 +102,8 @@ omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
 
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, 1, image->dtype, NULL));
-    const double *A = affine_idx_in, *B = affine_idx_out, *C = affine_disp;
-    const size_t *is = image->shape, *fs = field->shape, *os = res->shape;
-    const int nn = interp == OMREG_WARP_NEAREST;
-    if (image->dtype == OMREG_F64) {
-        if (ndim == 2)
-            (nn ? backend->warp_nn_2d_f64 : backend->warp_linear_2d_f64)(
-                image->data, is, field->data, fs, A, B, C, os, res->data);
-        else
-            (nn ? backend->warp_nn_3d_f64 : backend->warp_linear_3d_f64)(
-                image->data, is, field->data, fs, A, B, C, os, res->data);
-    } else {
-        if (ndim == 2)
-            (nn ? backend->warp_nn_2d_f32 : backend->warp_linear_2d_f32)(
-                image->data, is, field->data, fs, A, B, C, os, res->data);
-        else
-            (nn ? backend->warp_nn_3d_f32 : backend->warp_linear_3d_f32)(
-                image->data, is, field->data, fs, A, B, C, os, res->data);
-    }
+    omreg_warp_run(backend, image, field, affine_idx_in, affine_idx_out, affine_disp, interp,
+                   res);
     *out = res;
     return OMREG_OK;
 }

@@ -6,11 +6,14 @@
 #include "error.h"
 
 static long fail_countdown; /* 0: hook disabled */
+static long alloc_count;    /* omreg_calloc calls so far */
 
 /* the status behind this thread's last NULL from omreg_calloc */
 static _Thread_local omreg_status calloc_failure = OMREG_OK;
 
 void omreg_testing_fail_alloc_at(long n) { fail_countdown = n > 0 ? n : 0; }
+
+long omreg_testing_alloc_count(void) { return alloc_count; }
 
 omreg_status omreg_size_mul(size_t *out, size_t a, size_t b)
 {
@@ -24,6 +27,7 @@ omreg_status omreg_calloc_failure(void) { return calloc_failure; }
 
 void *omreg_calloc(size_t count, size_t size, const char *what)
 {
+    ++alloc_count;
     size_t bytes = 0; /* set by omreg_size_mul on success; 0 silences gcc once it inlines it */
     omreg_status st = omreg_size_mul(&bytes, count, size);
     if (st != OMREG_OK) {

@@ -26,4 +26,9 @@ omreg_status omreg_calloc_failure(void);
  * disables. Not thread-safe: call from the thread that drives omreg. */
 void omreg_testing_fail_alloc_at(long n);
 
+/* Test hook, not part of the public API: how many omreg_calloc calls (failed
+ * or not) this process has made. Tests read it around a span of work to
+ * count that span's allocations. Not thread-safe, like the hook above. */
+long omreg_testing_alloc_count(void);
+
 #endif

@@ -31,8 +31,6 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    void cli_malloc_defaults(void); /* cli/cli_malloc.c: large blocks stay on the heap */
-    cli_malloc_defaults();
     cli_signals_install(); /* before any thread exists */
     void cli_openmp_defaults(void); /* cli/cli_openmp.c: static schedule unless OMP_SCHEDULE */
     cli_openmp_defaults();

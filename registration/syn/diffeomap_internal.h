@@ -52,4 +52,13 @@ omreg_status omreg_dm_check_matrix(const char *fn, const char *what, int dim, co
  * NULL when it is unset or shared. */
 omreg_image *omreg_dm_exclusive_field(omreg_diffeomap *map, int backward);
 
+/* omreg_diffeomap_transform_inverse's run for the SyN driver, unchecked:
+ * image in the map's field dtype, image_world2grid None (the map's
+ * default), out_grid2world a real matrix (not NULL, not the identity
+ * tag); writes into out, whose shape is the output grid, and sets its
+ * grid2world to out_grid2world. */
+void omreg_dm_transform_inverse_run(const omreg_backend *backend, const omreg_diffeomap *map,
+                                    const omreg_image *image, omreg_warp_interp interp,
+                                    const double *out_grid2world, omreg_image *out);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api_check.h"
+#include "api_run.h"
 #include "diffeomap_internal.h"
 #include "omreg/warp.h"
 
@@ -31,6 +32,45 @@ static omreg_status convert_image(const omreg_backend *backend, const omreg_imag
         backend->convert_f32_to_f64(image->data, n, c->data);
     *conv = c;
     return OMREG_OK;
+}
+
+/* The three index matrices of _warp_forward (forward = 1) or
+ * _warp_backward from the resolved W (image world2grid) and S (output
+ * grid2world); b1..b4 hold the products. */
+static void warp_matrices(const omreg_diffeomap *map, int forward, const double *W,
+                          const double *S, double *b1, double *b2, double *b3, double *b4,
+                          const double **in, const double **outm, const double **disp)
+{
+    const int dim = map->dim;
+    const double *Dinv = dm_mat(map, OMREG_DM_DISP_WORLD2GRID);
+    if (forward) {
+        const double *PS = omreg_dm_mult_aff(dim, dm_mat(map, OMREG_DM_PREALIGN), S, b1);
+        *in = omreg_dm_mult_aff(dim, Dinv, PS, b2);
+        *outm = omreg_dm_mult_aff(dim, W, PS, b3);
+        *disp = W;
+    } else {
+        const double *Pinv = dm_mat(map, OMREG_DM_PREALIGN_INV);
+        *in = omreg_dm_mult_aff(dim, Dinv, S, b1);
+        const double *PinvS = omreg_dm_mult_aff(dim, Pinv, S, b2);
+        *outm = omreg_dm_mult_aff(dim, W, PinvS, b3);
+        *disp = omreg_dm_mult_aff(dim, W, Pinv, b4);
+    }
+}
+
+void omreg_dm_transform_inverse_run(const omreg_backend *backend, const omreg_diffeomap *map,
+                                    const omreg_image *image, omreg_warp_interp interp,
+                                    const double *out_grid2world, omreg_image *out)
+{
+    const int forward = map->is_inverse;
+    const struct dm_field *field = forward ? map->forward : map->backward;
+    const double *W =
+        dm_mat(map, forward ? OMREG_DM_CODOMAIN_WORLD2GRID : OMREG_DM_DOMAIN_WORLD2GRID);
+    double b1[16], b2[16], b3[16], b4[16];
+    const double *in, *outm, *disp;
+    warp_matrices(map, forward, W, out_grid2world, b1, b2, b3, b4, &in, &outm, &disp);
+    omreg_warp_run(backend, image, field->img, in, outm, disp, interp, out);
+    memcpy(out->grid2world, out_grid2world,
+           sizeof(double) * (size_t)(map->dim + 1) * (size_t)(map->dim + 1));
 }
 
 /* DIPY's _warp_forward (forward = 1) or _warp_backward (forward = 0). */
@@ -69,23 +109,9 @@ static omreg_status warp_image(const char *fn, const omreg_backend *backend,
         S = dm_mat(map, forward ? OMREG_DM_DOMAIN_GRID2WORLD : OMREG_DM_CODOMAIN_GRID2WORLD);
     if (out_shape == NULL)
         out_shape = map->shape[forward ? OMREG_DM_DOMAIN : OMREG_DM_CODOMAIN];
-
-    const int dim = map->dim;
-    const double *Dinv = dm_mat(map, OMREG_DM_DISP_WORLD2GRID);
     double b1[16], b2[16], b3[16], b4[16];
     const double *in, *outm, *disp;
-    if (forward) {
-        const double *PS = omreg_dm_mult_aff(dim, dm_mat(map, OMREG_DM_PREALIGN), S, b1);
-        in = omreg_dm_mult_aff(dim, Dinv, PS, b2);
-        outm = omreg_dm_mult_aff(dim, W, PS, b3);
-        disp = W;
-    } else {
-        const double *Pinv = dm_mat(map, OMREG_DM_PREALIGN_INV);
-        in = omreg_dm_mult_aff(dim, Dinv, S, b1);
-        const double *PinvS = omreg_dm_mult_aff(dim, Pinv, S, b2);
-        outm = omreg_dm_mult_aff(dim, W, PinvS, b3);
-        disp = omreg_dm_mult_aff(dim, W, Pinv, b4);
-    }
+    warp_matrices(map, forward, W, S, b1, b2, b3, b4, &in, &outm, &disp);
 
     omreg_image *conv = NULL, *res = NULL;
     OMREG_FORWARD(convert_image(backend, image, field->img->dtype, &conv));

@@ -10,13 +10,15 @@
  * re-inverts the fields both ways by fixed-point iteration. At the end the
  * two half-way maps are composed: moving_to_ref.warp_endomorphism(
  * static_to_ref.inverse()).inverse(). O(parameters) work here; voxel loops
- * run in the backend, directly or through public entry points. */
+ * run in the backend, directly or through the unchecked api/ runs
+ * (api_run.h) on buffers sized once per level (level_buffers). */
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "api_run.h"
 #include "diffeomap_internal.h"
 #include "error.h"
 #include "image_internal.h"
@@ -230,22 +232,51 @@ typedef struct syn_state {
      * places with the map's stored field (omreg_diffeomap_exchange_*), and
      * the fixed-point inversion's residual field and row sums */
     omreg_image *compose_buf;
+    double *compose_scratch;
     void *inv_q;
     double *inv_scratch;
+    /* both level images warped to the level's reference grid, and the
+     * forward and backward steps the metric writes */
+    omreg_image *wstatic, *wmoving, *fw, *bw;
 } syn_state;
 
-/* the level's buffers for a field of `like`'s shape (called once per level) */
-static omreg_status level_buffers(syn_state *s, const omreg_image *like)
+static void level_buffers_free(syn_state *s)
 {
     omreg_image_free(s->compose_buf);
     s->compose_buf = NULL;
+    free(s->compose_scratch);
+    s->compose_scratch = NULL;
     free(s->inv_q);
     s->inv_q = NULL;
     free(s->inv_scratch);
     s->inv_scratch = NULL;
+    omreg_image_free(s->wstatic);
+    omreg_image_free(s->wmoving);
+    omreg_image_free(s->fw);
+    omreg_image_free(s->bw);
+    s->wstatic = s->wmoving = s->fw = s->bw = NULL;
+}
+
+/* the level's buffers for a field of `like`'s shape (called once per level) */
+static omreg_status level_buffers(syn_state *s, const omreg_image *like, const syn_level *sl)
+{
+    level_buffers_free(s);
     const size_t nvox = omreg_image_voxels(like);
     OMREG_FORWARD(omreg_image_create(&s->compose_buf, like->ndim, like->shape, like->ncomp,
                                      like->dtype, like->grid2world));
+    OMREG_FORWARD(omreg_image_create(&s->wstatic, sl->image->ndim, sl->shape, 1, OMREG_F32,
+                                     sl->affine));
+    OMREG_FORWARD(omreg_image_create(&s->wmoving, sl->image->ndim, sl->shape, 1, OMREG_F32,
+                                     sl->affine));
+    OMREG_FORWARD(omreg_image_create(&s->fw, sl->image->ndim, sl->shape, sl->image->ndim,
+                                     OMREG_F32, sl->affine));
+    OMREG_FORWARD(omreg_image_create(&s->bw, sl->image->ndim, sl->shape, sl->image->ndim,
+                                     OMREG_F32, sl->affine));
+    s->compose_scratch = omreg_calloc(omreg_vf_rows(like->ndim, like->shape),
+                                      OMREG_COMPOSE_SCRATCH_PER_ROW * sizeof(double),
+                                      "composition statistics scratch");
+    if (s->compose_scratch == NULL)
+        return omreg_calloc_failure();
     s->inv_q = omreg_calloc(nvox * (size_t)like->ncomp, omreg_dtype_size(like->dtype),
                             "inversion residual field");
     if (s->inv_q == NULL)
@@ -275,46 +306,12 @@ static omreg_status apply_step(syn_state *s, omreg_diffeomap *map, omreg_image *
                                          OMREG_F32, current->grid2world));
     omreg_image *updated = s->compose_buf;
     memcpy(updated->grid2world, current->grid2world, sizeof updated->grid2world);
-    OMREG_FORWARD(omreg_compose_vector_fields(b, current, step, NULL, l->affine_inv,
-                                              s->opt->step_length, updated, NULL));
+    omreg_compose_vector_fields_run(b, current, step, NULL, l->affine_inv, s->opt->step_length,
+                                    updated, s->compose_scratch, NULL);
     /* the composition becomes the stored field; the old one the buffer */
     OMREG_FORWARD(omreg_diffeomap_exchange_forward(map, &updated));
     s->compose_buf = updated;
     return OMREG_OK;
-}
-
-/* omreg_invert_vector_field_fixed_point's iteration (same loop, same
- * table calls) run in place on p, which holds the starting field: no copy
- * of the start, no copy of the result, residual and row sums in the
- * level's buffers. float32 fields (SyN's). */
-static void invert_in_place(syn_state *s, const omreg_image *d, const syn_level *l, void *p)
-{
-    const omreg_backend *b = s->b;
-    const double tolerance = s->opt->inv_tol;
-    const size_t nvox = omreg_image_voxels(d);
-    double error = 1 + tolerance, difmag = 1;
-    int iter = 0;
-    while (iter < s->opt->inv_iter && tolerance < error && (s->dim == 2 || 0.1 < difmag)) {
-        const double epsilon = iter == 0 ? 0.75 : 0.5;
-        double res[2];
-        if (s->dim == 2)
-            b->invert_vector_field_residual_2d_f32(d->data, d->shape, l->affine_inv, l->spacing,
-                                                   p, s->inv_q, s->inv_scratch, res);
-        else
-            b->invert_vector_field_residual_3d_f32(d->data, d->shape, l->affine_inv, l->spacing,
-                                                   p, s->inv_q, s->inv_scratch, res);
-        error = res[0];
-        difmag = res[1];
-        const double maxlen = difmag * epsilon;
-        if (s->dim == 2)
-            b->invert_vector_field_step_2d_f32(d->shape, l->spacing, epsilon, maxlen, s->inv_q,
-                                               p);
-        else
-            b->invert_vector_field_step_3d_f32(d->shape, l->spacing, epsilon, maxlen, s->inv_q,
-                                               p);
-        error /= (double)nvox;
-        ++iter;
-    }
 }
 
 /* field_to = invert(field_from) starting from field_to (DIPY
@@ -329,7 +326,10 @@ static omreg_status invert_field(syn_state *s, omreg_diffeomap *map, int into_ba
     omreg_image *target = omreg_dm_exclusive_field(map, into_backward);
     if (target != NULL && target != from && from->dtype == OMREG_F32 &&
         target->dtype == OMREG_F32 && s->inv_q != NULL) {
-        invert_in_place(s, from, l, target->data); /* the start becomes the inverse */
+        /* the start becomes the inverse */
+        omreg_invert_fixed_point_run(s->b, from, l->affine_inv, l->spacing, s->opt->inv_iter,
+                                     s->opt->inv_tol, target->data, s->inv_q, s->inv_scratch,
+                                     NULL, NULL);
         return OMREG_OK;
     }
     omreg_image *inv = NULL; /* shared start: invert into a new field */
@@ -349,7 +349,6 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
     const omreg_backend *b = s->b;
     const syn_level *sl = &s->static_ss->levels[s->level];
     const syn_level *ml = &s->moving_ss->levels[s->level];
-    omreg_image *wstatic = NULL, *wmoving = NULL, *fw = NULL, *bw = NULL;
     omreg_diffeomap *moving_inv = NULL, *static_inv = NULL;
     syn_metric *m = s->metric;
     omreg_status st;
@@ -359,16 +358,20 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
             goto done;                                                                         \
     } while (0)
     /* both level images warped to the reference grid of this level */
-    TRY(omreg_diffeomap_transform_inverse(b, s->static_to_ref, sl->image, OMREG_WARP_LINEAR,
-                                          NULL, sl->shape, sl->affine, &wstatic));
-    TRY(omreg_diffeomap_transform_inverse(b, s->moving_to_ref, ml->image, OMREG_WARP_LINEAR,
-                                          NULL, sl->shape, sl->affine, &wmoving));
-    syn_metric_set_moving(m, wmoving, sl->affine, sl->spacing, s->static_direction);
-    TRY(omreg_diffeomap_inverse(s->moving_to_ref, &moving_inv));
-    TRY(m->ops->use_moving_image_dynamics(m, ml->image, moving_inv));
-    syn_metric_set_static(m, wstatic, sl->affine, sl->spacing, s->static_direction);
-    TRY(omreg_diffeomap_inverse(s->static_to_ref, &static_inv));
-    TRY(m->ops->use_static_image_dynamics(m, sl->image, static_inv));
+    omreg_dm_transform_inverse_run(b, s->static_to_ref, sl->image, OMREG_WARP_LINEAR,
+                                   sl->affine, s->wstatic);
+    omreg_dm_transform_inverse_run(b, s->moving_to_ref, ml->image, OMREG_WARP_LINEAR,
+                                   sl->affine, s->wmoving);
+    syn_metric_set_moving(m, s->wmoving, sl->affine, sl->spacing, s->static_direction);
+    if (m->ops->use_moving_image_dynamics) {
+        TRY(omreg_diffeomap_inverse(s->moving_to_ref, &moving_inv));
+        TRY(m->ops->use_moving_image_dynamics(m, ml->image, moving_inv));
+    }
+    syn_metric_set_static(m, s->wstatic, sl->affine, sl->spacing, s->static_direction);
+    if (m->ops->use_static_image_dynamics) {
+        TRY(omreg_diffeomap_inverse(s->static_to_ref, &static_inv));
+        TRY(m->ops->use_static_image_dynamics(m, sl->image, static_inv));
+    }
     /* the metrics use the inverse maps only inside use_*_image_dynamics;
      * dropping them now leaves the maps sole owners of their fields, which
      * the inversions below then update in place */
@@ -377,11 +380,11 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
     moving_inv = static_inv = NULL;
     TRY(m->ops->initialize_iteration(m));
 
-    TRY(m->ops->compute_forward(m, &fw));
-    TRY(apply_step(s, s->static_to_ref, fw, sl));
+    TRY(m->ops->compute_forward(m, s->fw));
+    TRY(apply_step(s, s->static_to_ref, s->fw, sl));
     const double fw_energy = m->ops->get_energy(m);
-    TRY(m->ops->compute_backward(m, &bw));
-    TRY(apply_step(s, s->moving_to_ref, bw, sl));
+    TRY(m->ops->compute_backward(m, s->bw));
+    TRY(apply_step(s, s->moving_to_ref, s->bw, sl));
     const double bw_energy = m->ops->get_energy(m);
 
     *der = INFINITY;
@@ -402,10 +405,6 @@ done:
     m->static_image = m->moving_image = NULL;
     omreg_diffeomap_free(moving_inv);
     omreg_diffeomap_free(static_inv);
-    omreg_image_free(wstatic);
-    omreg_image_free(wmoving);
-    omreg_image_free(fw);
-    omreg_image_free(bw);
     return st;
 }
 
@@ -418,9 +417,7 @@ static void state_free(syn_state *s)
     syn_scale_space_free(s->moving_ss);
     free(s->energy_list);
     free(s->norm_scratch);
-    omreg_image_free(s->compose_buf);
-    free(s->inv_q);
-    free(s->inv_scratch);
+    level_buffers_free(s);
 }
 
 static omreg_status check_images(const omreg_image *stat, const omreg_image *mov,
@@ -557,7 +554,8 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
         }
         const int level_max = opt->level_iters[L - 1 - level];
         s.energy_count = 0;
-        TRY(level_buffers(&s, omreg_diffeomap_forward(s.static_to_ref)));
+        TRY(level_buffers(&s, omreg_diffeomap_forward(s.static_to_ref),
+                          &s.static_ss->levels[level]));
         if (opt->progress) {
             omreg_syn_progress p = {1, level, level_max, 0, NAN, INFINITY};
             if (opt->progress(opt->progress_ctx, &p) != 0)
@@ -586,6 +584,10 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
         }
     }
 
+    /* the levels' workspaces go before the final composition allocates */
+    level_buffers_free(&s);
+    syn_metric_free(s.metric);
+    s.metric = NULL;
     /* static_to_ref = moving_to_ref.warp_endomorphism(static_to_ref.inverse()).inverse() */
     TRY(omreg_diffeomap_inverse(s.static_to_ref, &static_inv));
     TRY(omreg_diffeomap_warp_endomorphism(b, s.moving_to_ref, static_inv, &half));

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "api_run.h"
 #include "backend.h"
 #include "omreg/diffeomap.h"
 #include "omreg/image.h"
@@ -52,8 +53,11 @@ omreg_status syn_normalize_f32(const omreg_backend *b, const float *x, size_t n,
 typedef struct syn_metric syn_metric;
 
 /* DIPY's SimilarityMetric interface. compute_forward / compute_backward
- * return a new float32 field of the static image's shape (the step),
- * owned by the caller. transformation may be NULL (DIPY's None). */
+ * write the step into step, a float32 field of the static image's grid
+ * from the driver's per-level workspace (its contents on entry are
+ * unspecified). transformation may be NULL (DIPY's None).
+ * use_*_image_dynamics are NULL for a metric without image dynamics
+ * (DIPY's no-op): the driver then builds no inverse map for them. */
 typedef struct syn_metric_ops {
     const char *name;
     omreg_status (*use_static_image_dynamics)(syn_metric *m, const omreg_image *original,
@@ -61,8 +65,8 @@ typedef struct syn_metric_ops {
     omreg_status (*use_moving_image_dynamics)(syn_metric *m, const omreg_image *original,
                                               const omreg_diffeomap *transformation);
     omreg_status (*initialize_iteration)(syn_metric *m);
-    omreg_status (*compute_forward)(syn_metric *m, omreg_image **step);
-    omreg_status (*compute_backward)(syn_metric *m, omreg_image **step);
+    omreg_status (*compute_forward)(syn_metric *m, omreg_image *step);
+    omreg_status (*compute_backward)(syn_metric *m, omreg_image *step);
     double (*get_energy)(const syn_metric *m);
     void (*free_iteration)(syn_metric *m);
     void (*destroy)(syn_metric *m); /* frees state */
@@ -83,6 +87,11 @@ struct syn_metric {
     double static_direction[16], moving_direction[16];
     double energy;
     void *state; /* the metric's own */
+    /* syn_smooth_field's workspace: its grid and sigma (ncomp 0: none yet) */
+    omreg_smooth_workspace smooth;
+    size_t smooth_shape[3];
+    int smooth_ncomp;
+    double smooth_sigma;
 };
 
 /* A metric of opt->type (validated by the caller) for dim-D images; its
@@ -103,16 +112,24 @@ void syn_metric_set_moving(syn_metric *m, const omreg_image *image, const double
 size_t syn_metric_min_axis(const omreg_syn_metric_options *opt);
 
 /* The metrics' shared pieces (registration/syn/syn_metric.c). */
+/* *slot, a float32 image of like's grid (and grid2world) with ncomp
+ * components: the one there when it has that grid (contents unchanged),
+ * else a new one (the old one freed). The metrics' per-level buffers. */
+omreg_status syn_level_field(omreg_image **slot, const omreg_image *like, int ncomp);
 /* grad = numpy.gradient(image) / spacing, reoriented by direction (DIPY:
- * gradient(...); g /= spacing; reorient_vector_field(g, direction)). */
+ * gradient(...); g /= spacing; reorient_vector_field(g, direction)), for a
+ * float32 image and a non-NULL direction, into *grad sized by
+ * syn_level_field (a workspace buffer: reused while the grid stays). */
 omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *image,
                                    const double *spacing, const double *direction,
                                    omreg_image **grad);
 /* Smooth every component of a float32 field in place with sigma voxels
  * along every axis (ndimage.gaussian_filter(d[..., i], sigma)), with the
- * metric's thread count. */
-omreg_status syn_smooth_field(const syn_metric *m, omreg_image *field, double sigma);
-/* out = a - b (float32 scalar images of one shape), a new image */
+ * metric's thread count; the weights and line buffers are the metric's
+ * workspace, sized again only when the grid or sigma changes. */
+omreg_status syn_smooth_field(syn_metric *m, omreg_image *field, double sigma);
+/* out = a - b (float32 scalar images of one shape) into *out, sized by
+ * syn_level_field (reused while the grid stays) */
 omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
                             omreg_image **out);
 /* np.sum(spacing**2) / dim: the demons steps' sigma_reg_2 */

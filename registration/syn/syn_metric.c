@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "api_run.h"
 #include "api_threads.h"
 #include "image_internal.h"
 #include "omreg/smooth.h"
@@ -39,6 +40,7 @@ void syn_metric_free(syn_metric *m)
         return;
     m->ops->free_iteration(m);
     m->ops->destroy(m);
+    omreg_smooth_workspace_free(&m->smooth);
     free(m);
 }
 
@@ -74,6 +76,22 @@ size_t syn_metric_min_axis(const omreg_syn_metric_options *opt)
     return 2;
 }
 
+/* numpy.gradient(image) into g (a field of image's grid and dtype) */
+static void numpy_gradient_run(const omreg_backend *b, const omreg_image *image, omreg_image *g)
+{
+    if (image->ndim == 2) {
+        if (image->dtype == OMREG_F32)
+            b->numpy_gradient_2d_f32(image->data, image->shape, g->data);
+        else
+            b->numpy_gradient_2d_f64(image->data, image->shape, g->data);
+    } else {
+        if (image->dtype == OMREG_F32)
+            b->numpy_gradient_3d_f32(image->data, image->shape, g->data);
+        else
+            b->numpy_gradient_3d_f64(image->data, image->shape, g->data);
+    }
+}
+
 omreg_status omreg_numpy_gradient(const omreg_backend *b, const omreg_image *image,
                                   omreg_image **out)
 {
@@ -89,53 +107,63 @@ omreg_status omreg_numpy_gradient(const omreg_backend *b, const omreg_image *ima
     omreg_image *g = NULL;
     OMREG_FORWARD(omreg_image_create(&g, image->ndim, image->shape, image->ndim, image->dtype,
                                      image->grid2world));
-    if (image->ndim == 2) {
-        if (image->dtype == OMREG_F32)
-            b->numpy_gradient_2d_f32(image->data, image->shape, g->data);
-        else
-            b->numpy_gradient_2d_f64(image->data, image->shape, g->data);
-    } else {
-        if (image->dtype == OMREG_F32)
-            b->numpy_gradient_3d_f32(image->data, image->shape, g->data);
-        else
-            b->numpy_gradient_3d_f64(image->data, image->shape, g->data);
-    }
+    numpy_gradient_run(b, image, g);
     *out = g;
     return OMREG_OK;
+}
+
+omreg_status syn_level_field(omreg_image **slot, const omreg_image *like, int ncomp)
+{
+    omreg_image *f = *slot;
+    if (f != NULL && f->ndim == like->ndim && f->ncomp == ncomp && f->dtype == OMREG_F32 &&
+        memcmp(f->shape, like->shape, sizeof(size_t) * (size_t)like->ndim) == 0) {
+        memcpy(f->grid2world, like->grid2world,
+               sizeof(double) * (size_t)(like->ndim + 1) * (size_t)(like->ndim + 1));
+        return OMREG_OK;
+    }
+    omreg_image_free(f);
+    *slot = NULL;
+    return omreg_image_create(slot, like->ndim, like->shape, ncomp, OMREG_F32, like->grid2world);
 }
 
 omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *image,
                                    const double *spacing, const double *direction,
                                    omreg_image **grad)
 {
-    omreg_image *g = NULL;
-    OMREG_FORWARD(omreg_numpy_gradient(b, image, &g));
+    OMREG_FORWARD(syn_level_field(grad, image, image->ndim));
+    omreg_image *g = *grad;
+    numpy_gradient_run(b, image, g);
     /* float32 field /= float64 spacing array: numpy divides in double */
     b->syn_divide_spacing_f32(g->data, omreg_image_voxels(g), g->ndim, spacing);
-    omreg_status st = omreg_reorient_vector_field(b, g, direction);
-    if (st != OMREG_OK) {
-        omreg_image_free(g);
-        return st;
-    }
-    *grad = g;
+    omreg_reorient_vector_field_run(b, g, direction);
     return OMREG_OK;
 }
 
-omreg_status syn_smooth_field(const syn_metric *m, omreg_image *field, double sigma)
+omreg_status syn_smooth_field(syn_metric *m, omreg_image *field, double sigma)
 {
-    const double sigmas[3] = {sigma, sigma, sigma};
-    return omreg_gaussian_filter_inplace_threads(m->b, m->nthreads, field, sigmas,
-                                                 OMREG_SMOOTH_REFLECT, 0.0,
-                                                 OMREG_SMOOTH_TRUNCATE);
+    size_t shape[3] = {0, 0, 0};
+    memcpy(shape, field->shape, sizeof(size_t) * (size_t)field->ndim);
+    if (m->smooth_ncomp != field->ncomp || memcmp(shape, m->smooth_shape, sizeof shape) != 0 ||
+        !(m->smooth_sigma == sigma)) {
+        const double sigmas[3] = {sigma, sigma, sigma};
+        omreg_smooth_workspace_free(&m->smooth);
+        m->smooth_ncomp = 0;
+        OMREG_FORWARD(omreg_smooth_workspace_init(&m->smooth, m->b, m->nthreads, field, sigmas,
+                                                  OMREG_SMOOTH_REFLECT, 0.0,
+                                                  OMREG_SMOOTH_TRUNCATE));
+        memcpy(m->smooth_shape, shape, sizeof shape);
+        m->smooth_ncomp = field->ncomp;
+        m->smooth_sigma = sigma;
+    }
+    omreg_gaussian_filter_run(m->b, &m->smooth, field, field, OMREG_SMOOTH_REFLECT, 0.0);
+    return OMREG_OK;
 }
 
 omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
                             omreg_image **out)
 {
-    omreg_image *d = NULL;
-    OMREG_FORWARD(omreg_image_create(&d, a->ndim, a->shape, 1, OMREG_F32, a->grid2world));
-    b->syn_subtract_f32(a->data, c->data, omreg_image_voxels(a), d->data);
-    *out = d;
+    OMREG_FORWARD(syn_level_field(out, a, 1));
+    b->syn_subtract_f32(a->data, c->data, omreg_image_voxels(a), (*out)->data);
     return OMREG_OK;
 }
 

@@ -5,16 +5,24 @@
  * energy is set by the forward step only: compute_backward discards its
  * energy, so get_energy() after it returns the forward one again. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "alloc.h"
-#include "api_threads.h"
+#include "api_run.h"
 #include "error.h"
 #include "image_internal.h"
 #include "omreg/crosscorr.h"
 #include "syn_internal.h"
 
+/* The metric's workspace, sized for one grid (a level's) and reused by
+ * every iteration on it: the factors, both gradients and the scratch of
+ * the factors and the steps (the smoothing's is syn_smooth_field's). */
 typedef struct cc_state {
-    void *factors;
+    size_t shape[3];  /* the grid the workspace is sized for (0s: none yet) */
+    void *factors;    /* OMREG_CC_NFACTORS float32 values per voxel */
+    double *factors_scratch;
+    int nbuffers;     /* the 2D factors kernel's ring buffers */
+    double *step_scratch; /* omreg_cc_step_blocks doubles */
     omreg_image *gradient_static, *gradient_moving;
 } cc_state;
 
@@ -23,25 +31,57 @@ static cc_state *state(syn_metric *m)
     return m->state;
 }
 
-static omreg_status no_dynamics(syn_metric *m, const omreg_image *original,
-                                const omreg_diffeomap *transformation)
-{
-    (void)m;
-    (void)original;
-    (void)transformation;
-    return OMREG_OK;
-}
-
+/* the iteration keeps nothing of its own: the workspace lives on */
 static void free_iteration(syn_metric *m)
 {
-    cc_state *s = state(m);
-    if (s == NULL)
-        return;
+    (void)m;
+}
+
+static void workspace_free(cc_state *s)
+{
     free(s->factors);
+    free(s->factors_scratch);
+    free(s->step_scratch);
     omreg_image_free(s->gradient_static);
     omreg_image_free(s->gradient_moving);
-    s->factors = NULL;
-    s->gradient_static = s->gradient_moving = NULL;
+    memset(s, 0, sizeof *s);
+}
+
+/* the workspace for the static image's grid (a no-op while it stays) */
+static omreg_status workspace(syn_metric *m, cc_state *s)
+{
+    const omreg_image *img = m->static_image;
+    size_t shape[3] = {0, 0, 0};
+    memcpy(shape, img->shape, sizeof(size_t) * (size_t)img->ndim);
+    if (s->factors != NULL && memcmp(shape, s->shape, sizeof shape) == 0)
+        return OMREG_OK;
+    workspace_free(s);
+    const size_t nvox = omreg_image_voxels(img), radius = (size_t)m->opt.radius;
+    size_t count;
+    omreg_status st = omreg_cc_factors_scratch(m->b, m->nthreads, img, radius, &count,
+                                               &s->nbuffers);
+    if (st == OMREG_OK) {
+        s->factors = omreg_calloc(nvox, OMREG_CC_NFACTORS * sizeof(float), "CC factors");
+        if (s->factors == NULL)
+            st = omreg_calloc_failure();
+    }
+    if (st == OMREG_OK && count > 0) {
+        s->factors_scratch = omreg_calloc(count, sizeof(double), "CC window sums scratch");
+        if (s->factors_scratch == NULL)
+            st = omreg_calloc_failure();
+    }
+    if (st == OMREG_OK) {
+        s->step_scratch = omreg_calloc(omreg_cc_step_blocks(img->ndim, img->shape),
+                                       sizeof(double), "CC energy scratch");
+        if (s->step_scratch == NULL)
+            st = omreg_calloc_failure();
+    }
+    if (st != OMREG_OK) {
+        workspace_free(s);
+        return st;
+    }
+    memcpy(s->shape, shape, sizeof shape);
+    return OMREG_OK;
 }
 
 static omreg_status initialize_iteration(syn_metric *m)
@@ -51,7 +91,6 @@ static omreg_status initialize_iteration(syn_metric *m)
         if (m->state == NULL)
             return omreg_calloc_failure();
     }
-    free_iteration(m);
     cc_state *s = state(m);
     const size_t min_size = 2 * (size_t)m->opt.radius + 1;
     for (int d = 0; d < m->dim; ++d) {
@@ -64,48 +103,34 @@ static omreg_status initialize_iteration(syn_metric *m)
                         "+ 1 = %zu (decrease the radius or use larger images)", d,
                         m->moving_image->shape[d], min_size);
     }
-    omreg_status st = omreg_cc_precompute_factors_threads(m->b, m->nthreads, m->static_image,
-                                                          m->moving_image, (size_t)m->opt.radius,
-                                                          OMREG_CC_SLIDING, &s->factors);
-    if (st == OMREG_OK)
-        st = syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
-                                   m->moving_direction, &s->gradient_moving);
-    if (st == OMREG_OK)
-        st = syn_physical_gradient(m->b, m->static_image, m->static_spacing,
-                                   m->static_direction, &s->gradient_static);
-    if (st != OMREG_OK)
-        free_iteration(m);
-    return st;
+    OMREG_FORWARD(workspace(m, s));
+    omreg_cc_precompute_factors_run(m->b, m->static_image, m->moving_image,
+                                    (size_t)m->opt.radius, OMREG_CC_SLIDING, s->factors_scratch,
+                                    s->nbuffers, s->factors);
+    OMREG_FORWARD(syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
+                                        m->moving_direction, &s->gradient_moving));
+    return syn_physical_gradient(m->b, m->static_image, m->static_spacing, m->static_direction,
+                                 &s->gradient_static);
 }
 
-static omreg_status step(syn_metric *m, int forward, omreg_image **out)
+static omreg_status step(syn_metric *m, int forward, omreg_image *out)
 {
     cc_state *s = state(m);
-    omreg_image *d = NULL;
     double energy = 0.0;
-    if (forward)
-        OMREG_FORWARD(omreg_cc_forward_step(m->b, s->gradient_static, s->factors,
-                                            (size_t)m->opt.radius, &d, &energy));
-    else
-        OMREG_FORWARD(omreg_cc_backward_step(m->b, s->gradient_moving, s->factors,
-                                             (size_t)m->opt.radius, &d, &energy));
-    omreg_status st = syn_smooth_field(m, d, m->opt.sigma_diff);
-    if (st != OMREG_OK) {
-        omreg_image_free(d);
-        return st;
-    }
+    omreg_cc_step_run(m->b, forward ? s->gradient_static : s->gradient_moving, s->factors,
+                      (size_t)m->opt.radius, !forward, s->step_scratch, out, &energy);
+    OMREG_FORWARD(syn_smooth_field(m, out, m->opt.sigma_diff));
     if (forward) /* DIPY: `displacement, self.energy = ...` only here */
         m->energy = energy;
-    *out = d;
     return OMREG_OK;
 }
 
-static omreg_status compute_forward(syn_metric *m, omreg_image **out)
+static omreg_status compute_forward(syn_metric *m, omreg_image *out)
 {
     return step(m, 1, out);
 }
 
-static omreg_status compute_backward(syn_metric *m, omreg_image **out)
+static omreg_status compute_backward(syn_metric *m, omreg_image *out)
 {
     return step(m, 0, out);
 }
@@ -117,15 +142,16 @@ static double get_energy(const syn_metric *m)
 
 static void destroy(syn_metric *m)
 {
-    free_iteration(m);
+    if (m->state != NULL)
+        workspace_free(m->state);
     free(m->state);
     m->state = NULL;
 }
 
 const syn_metric_ops syn_metric_cc_ops = {
     .name = "CC",
-    .use_static_image_dynamics = no_dynamics,
-    .use_moving_image_dynamics = no_dynamics,
+    .use_static_image_dynamics = NULL, /* no image dynamics */
+    .use_moving_image_dynamics = NULL,
     .initialize_iteration = initialize_iteration,
     .compute_forward = compute_forward,
     .compute_backward = compute_backward,

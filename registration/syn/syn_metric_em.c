@@ -203,36 +203,32 @@ static omreg_status workspace(syn_metric *m, em_state *s, int n)
 /* compute_gauss_newton_step: forward uses the static side (gradient_static,
  * staticq_means_field - moving, staticq_sigma_sq_field), backward the
  * moving side */
-static omreg_status gauss_newton_step(syn_metric *m, em_state *s, int forward, omreg_image **out)
+static omreg_status gauss_newton_step(syn_metric *m, em_state *s, int forward, omreg_image *d)
 {
     const omreg_image *gradient = forward ? s->gradient_static : s->gradient_moving;
     const omreg_image *sigma_sq = forward ? s->staticq_sigma_sq_field : s->movingq_sigma_sq_field;
-    omreg_image *delta = NULL, *d = NULL;
+    omreg_image *delta = NULL;
     OMREG_FORWARD(forward
                       ? syn_difference(m->b, s->staticq_means_field, m->moving_image, &delta)
                       : syn_difference(m->b, s->movingq_means_field, m->static_image, &delta));
     double energy = 0.0;
-    omreg_status st = omreg_image_create(&d, m->dim, m->static_image->shape, m->dim, OMREG_F32,
-                                         m->static_image->grid2world);
-    if (st == OMREG_OK)
-        st = workspace(m, s, m->levels_below);
+    /* the step starts from zeros, as a new field would */
+    memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
+    omreg_status st = workspace(m, s, m->levels_below);
     if (st == OMREG_OK)
         st = omreg_ssd_v_cycle(m->b, m->levels_below, m->opt.inner_iter, delta, sigma_sq,
                                gradient, NULL, m->opt.smooth, d, s->ws, &energy);
     omreg_image_free(delta);
-    if (st != OMREG_OK) {
-        omreg_image_free(d);
+    if (st != OMREG_OK)
         return st;
-    }
     m->energy = energy;
-    *out = d;
     return OMREG_OK;
 }
 
 /* compute_demons_step: forward uses static - movingq_means_field with the
  * moving classes' variances and the static gradient, backward
  * moving - staticq_means_field */
-static omreg_status demons_step(syn_metric *m, em_state *s, int forward, omreg_image **out)
+static omreg_status demons_step(syn_metric *m, em_state *s, int forward, omreg_image *out)
 {
     const omreg_image *gradient = forward ? s->gradient_static : s->gradient_moving;
     const omreg_image *sigma_sq = forward ? s->movingq_sigma_sq_field : s->staticq_sigma_sq_field;
@@ -246,23 +242,23 @@ static omreg_status demons_step(syn_metric *m, em_state *s, int forward, omreg_i
     omreg_image_free(delta);
     if (st == OMREG_OK)
         st = syn_smooth_field(m, d, m->opt.smooth);
-    if (st != OMREG_OK) {
-        omreg_image_free(d);
+    if (st == OMREG_OK)
+        memcpy(out->data, d->data, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
+    omreg_image_free(d);
+    if (st != OMREG_OK)
         return st;
-    }
     m->energy = energy;
-    *out = d;
     return OMREG_OK;
 }
 
-static omreg_status compute_forward(syn_metric *m, omreg_image **out)
+static omreg_status compute_forward(syn_metric *m, omreg_image *out)
 {
     em_state *s = m->state;
     return m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON ? gauss_newton_step(m, s, 1, out)
                                                            : demons_step(m, s, 1, out);
 }
 
-static omreg_status compute_backward(syn_metric *m, omreg_image **out)
+static omreg_status compute_backward(syn_metric *m, omreg_image *out)
 {
     em_state *s = m->state;
     return m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON ? gauss_newton_step(m, s, 0, out)

@@ -14,34 +14,26 @@
 #include "alloc.h"
 #include "error.h"
 #include "image_internal.h"
+#include "kernels_sumsqdiff.h"
 #include "omreg/sumsqdiff.h"
 #include "syn_internal.h"
 
 typedef struct ssd_state {
-    omreg_image *gradient_static, *gradient_moving;
+    /* kept while the grid stays (syn_level_field): both gradients, the
+     * image difference and the demons step's row scratch */
+    omreg_image *gradient_static, *gradient_moving, *delta;
+    double *demons_scratch;
+    size_t demons_rows;
     /* V-cycle buffers, kept while the grid and depth stay the same */
     omreg_ssd_workspace *ws;
     size_t ws_shape[3];
     int ws_levels;
 } ssd_state;
 
-static omreg_status no_dynamics(syn_metric *m, const omreg_image *original,
-                                const omreg_diffeomap *transformation)
-{
-    (void)m;
-    (void)original;
-    (void)transformation;
-    return OMREG_OK;
-}
-
+/* the iteration keeps nothing of its own: the buffers live on */
 static void free_iteration(syn_metric *m)
 {
-    ssd_state *s = m->state;
-    if (s == NULL)
-        return;
-    omreg_image_free(s->gradient_static);
-    omreg_image_free(s->gradient_moving);
-    s->gradient_static = s->gradient_moving = NULL;
+    (void)m;
 }
 
 static omreg_status initialize_iteration(syn_metric *m)
@@ -51,16 +43,11 @@ static omreg_status initialize_iteration(syn_metric *m)
         if (m->state == NULL)
             return omreg_calloc_failure();
     }
-    free_iteration(m);
     ssd_state *s = m->state;
-    omreg_status st = syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
-                                            m->moving_direction, &s->gradient_moving);
-    if (st == OMREG_OK)
-        st = syn_physical_gradient(m->b, m->static_image, m->static_spacing,
-                                   m->static_direction, &s->gradient_static);
-    if (st != OMREG_OK)
-        free_iteration(m);
-    return st;
+    OMREG_FORWARD(syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
+                                        m->moving_direction, &s->gradient_moving));
+    return syn_physical_gradient(m->b, m->static_image, m->static_spacing, m->static_direction,
+                                 &s->gradient_static);
 }
 
 /* a workspace for V-cycles of n levels below the static image's grid */
@@ -78,44 +65,60 @@ static omreg_status workspace(syn_metric *m, ssd_state *s, int n)
     return OMREG_OK;
 }
 
-static omreg_status step(syn_metric *m, int forward, omreg_image **out)
+/* the demons step's row scratch for delta's grid */
+static omreg_status demons_scratch(ssd_state *s, const omreg_image *delta)
+{
+    const size_t rows = omreg_ssd_rows(delta->ndim, delta->shape);
+    if (s->demons_scratch != NULL && s->demons_rows == rows)
+        return OMREG_OK;
+    free(s->demons_scratch);
+    s->demons_rows = 0;
+    s->demons_scratch = omreg_calloc(rows, OMREG_SSD_SCRATCH_PER_ROW * sizeof(double),
+                                     "SSD row scratch");
+    if (s->demons_scratch == NULL)
+        return omreg_calloc_failure();
+    s->demons_rows = rows;
+    return OMREG_OK;
+}
+
+static omreg_status step(syn_metric *m, int forward, omreg_image *d)
 {
     ssd_state *s = m->state;
     const omreg_image *gradient = forward ? s->gradient_static : s->gradient_moving;
-    omreg_image *delta = NULL, *d = NULL;
     double energy = 0.0;
     /* forward: static - moving; backward: moving - static */
-    OMREG_FORWARD(forward ? syn_difference(m->b, m->static_image, m->moving_image, &delta)
-                          : syn_difference(m->b, m->moving_image, m->static_image, &delta));
-    omreg_status st = omreg_image_create(&d, m->dim, m->static_image->shape, m->dim, OMREG_F32,
-                                         m->static_image->grid2world);
-    if (st == OMREG_OK && m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON) {
+    OMREG_FORWARD(forward ? syn_difference(m->b, m->static_image, m->moving_image, &s->delta)
+                          : syn_difference(m->b, m->moving_image, m->static_image, &s->delta));
+    const omreg_image *delta = s->delta;
+    /* the step starts from zeros, as a new field would */
+    memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
+    omreg_status st;
+    if (m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON) {
         st = workspace(m, s, m->levels_below);
         if (st == OMREG_OK)
             st = omreg_ssd_v_cycle(m->b, m->levels_below, m->opt.inner_iter, delta, NULL,
                                    gradient, NULL, m->opt.smooth, d, s->ws, &energy);
-    } else if (st == OMREG_OK) {
-        st = omreg_ssd_demons_step(m->b, delta, gradient,
-                                   syn_sigma_reg_2(m->dim, m->static_spacing), d, &energy);
-        if (st == OMREG_OK)
+    } else {
+        st = demons_scratch(s, delta);
+        if (st == OMREG_OK) {
+            omreg_ssd_demons_step_run(m->b, delta, gradient,
+                                      syn_sigma_reg_2(m->dim, m->static_spacing), d,
+                                      s->demons_scratch, &energy);
             st = syn_smooth_field(m, d, m->opt.smooth);
+        }
     }
-    omreg_image_free(delta);
-    if (st != OMREG_OK) {
-        omreg_image_free(d);
+    if (st != OMREG_OK)
         return st;
-    }
     m->energy = energy;
-    *out = d;
     return OMREG_OK;
 }
 
-static omreg_status compute_forward(syn_metric *m, omreg_image **out)
+static omreg_status compute_forward(syn_metric *m, omreg_image *out)
 {
     return step(m, 1, out);
 }
 
-static omreg_status compute_backward(syn_metric *m, omreg_image **out)
+static omreg_status compute_backward(syn_metric *m, omreg_image *out)
 {
     return step(m, 0, out);
 }
@@ -128,17 +131,21 @@ static double get_energy(const syn_metric *m)
 static void destroy(syn_metric *m)
 {
     ssd_state *s = m->state;
-    free_iteration(m);
-    if (s)
+    if (s) {
         omreg_ssd_workspace_free(s->ws);
+        omreg_image_free(s->gradient_static);
+        omreg_image_free(s->gradient_moving);
+        omreg_image_free(s->delta);
+        free(s->demons_scratch);
+    }
     free(s);
     m->state = NULL;
 }
 
 const syn_metric_ops syn_metric_ssd_ops = {
     .name = "SSD",
-    .use_static_image_dynamics = no_dynamics,
-    .use_moving_image_dynamics = no_dynamics,
+    .use_static_image_dynamics = NULL, /* no image dynamics */
+    .use_moving_image_dynamics = NULL,
     .initialize_iteration = initialize_iteration,
     .compute_forward = compute_forward,
     .compute_backward = compute_backward,
