@@ -67,14 +67,16 @@ static void check_log(const alloc_log *log, int nlevels, long per_iter, const ch
     }
 }
 
-static void syn_progress(void *ctx, const omreg_syn_progress *p)
+static int syn_progress(void *ctx, const omreg_syn_progress *p)
 {
     log_step(ctx, p->level, p->event);
+    return 0; /* never cancels */
 }
 
-static void affine_progress(void *ctx, const omreg_affine_progress *p)
+static int affine_progress(void *ctx, const omreg_affine_progress *p)
 {
     log_step(ctx, p->level, p->event);
+    return 0; /* never cancels */
 }
 
 static void images(int dim, omreg_image **s, omreg_image **m)
