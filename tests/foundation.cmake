@@ -42,3 +42,7 @@ find_program(OMREG_SYSTEM_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
 add_test(NAME layout_include_rules
   COMMAND ${OMREG_SYSTEM_PYTHON} ${PROJECT_SOURCE_DIR}/ci/include_rules.py ${PROJECT_SOURCE_DIR})
 set_tests_properties(layout_include_rules PROPERTIES LABELS unit)
+# No fused multiply-add anywhere in the library, SIMD variants included.
+add_test(NAME library_has_no_fma
+  COMMAND ${CMAKE_COMMAND} -DLIBRARY=$<TARGET_FILE:omreg> -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/check_no_fma.cmake)
+set_tests_properties(library_has_no_fma PROPERTIES LABELS unit)
