@@ -38,6 +38,7 @@ _od.patch(backend=_backend)
 _routed = collections.Counter()     # test module -> calls routed to omreg
 _fallback = collections.Counter()   # test module -> calls handed back to DIPY (GAPS)
 _ran = collections.Counter()        # test module -> tests run
+_unrouted = []                      # tests that made no omreg call themselves
 _outcomes = collections.defaultdict(collections.Counter)
 
 
@@ -69,7 +70,10 @@ def pytest_runtest_protocol(item, nextitem):
     yield
     name = _modname(item)
     _ran[name] += 1
-    _routed[name] += sum(_od.CALLS.values()) - before
+    routed = sum(_od.CALLS.values()) - before
+    _routed[name] += routed
+    if not routed:
+        _unrouted.append(f"{name}::{item.name}")
     _fallback[name] += sum(_od.FALLBACKS.values()) - fb
 
 
@@ -96,6 +100,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for m in sorted(_ran):
         tr.write_line(f"{m}: {_ran[m]} tests, {_routed[m]} calls routed to omreg, "
                       f"{_fallback[m]} handed back to DIPY (gaps)")
+    tr.write_line(f"{sum(_ran.values()) - len(_unrouted)} of {sum(_ran.values())} tests made "
+                  f"omreg calls; without any: {', '.join(_unrouted) or 'none'}")
     kernels = sorted(_od.CALLS.items())
     tr.write_line(f"{len(kernels)} omreg kernels reached: "
                   + ", ".join(f"{k.split(':')[1]}={v}" for k, v in kernels))
