@@ -105,6 +105,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     kernels = sorted(_od.CALLS.items())
     tr.write_line(f"{len(kernels)} omreg kernels reached: "
                   + ", ".join(f"{k.split(':')[1]}={v}" for k, v in kernels))
+    if _od.FALLBACKS:
+        tr.write_line("handed back to DIPY: " + ", ".join(
+            f"{k.split(':')[1]}={v}" for k, v in sorted(_od.FALLBACKS.items())))
     tr.write_line("left to DIPY (README, gap table): "
                   + "; ".join(f"{g[0]} [issue 16 item {g[2]}]" for g in _od.GAPS))
     silent = _silent()
