@@ -187,17 +187,106 @@ omreg_status omreg_diffeomap_transform(const omreg_backend *backend, const omreg
                                        const double *image_world2grid, const size_t *out_shape,
                                        const double *out_grid2world, omreg_image **out);
 
+/* the kernels omreg.dipy routes dipy.align's compiled functions to */
+void free(void *ptr);
+void *omreg_image_data(omreg_image *image);
+const omreg_backend *omreg_backend_reference(void);
+const omreg_backend *omreg_backend_parallel(void);
+omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omreg_image *d1,
+    const omreg_image *d2, const double *premult_index, const double *premult_disp,
+    double time_scaling, omreg_image *comp, double stats[3]);
+typedef struct omreg_invert_info { int iterations; double error; } omreg_invert_info;
+omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
+    const omreg_image *d, const double *d_world2grid, const double *spacing, int max_iter,
+    double tolerance, const omreg_image *start, omreg_image **out, omreg_invert_info *info);
+omreg_status omreg_simplify_warp_function(const omreg_backend *backend, const omreg_image *d,
+    const double *affine_idx_in, const double *affine_idx_out, const double *affine_disp,
+    const size_t *out_shape, omreg_image **out);
+omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_image *d,
+    const double *affine);
+#define OMREG_WARP_NEAREST ...
+omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
+    const omreg_image *field, const double *affine_idx_in, const double *affine_idx_out,
+    const double *affine_disp, const size_t *out_shape, omreg_warp_interp interp,
+    omreg_image **out);
+omreg_status omreg_warp_coordinates(const omreg_backend *backend, const omreg_image *field,
+    const double *points, size_t n, const double *in2world, const double *world2out,
+    const double *field_world2grid, double *out);
+omreg_status omreg_downsample_field(const omreg_backend *backend, const omreg_image *in,
+    omreg_image **out);
+omreg_status omreg_resample_displacement_field(const omreg_backend *backend,
+    const omreg_image *field, const double *factors, const size_t *out_shape, omreg_image **out);
+omreg_status omreg_create_random_displacement(const omreg_backend *backend, int ndim,
+    const size_t *from_shape, const double *from_grid2world, const size_t *to_shape,
+    const double *to_grid2world, uint64_t seed, omreg_dtype dtype, omreg_image **out,
+    int *int_field);
+omreg_status omreg_create_harmonic_fields(const omreg_backend *backend, int ndim,
+    const size_t *shape, double b, double m, omreg_dtype dtype, omreg_image **d,
+    omreg_image **inv);
+omreg_status omreg_create_circle(const omreg_backend *backend, const size_t shape[2],
+    ptrdiff_t radius, omreg_dtype dtype, omreg_image **out);
+omreg_status omreg_create_sphere(const omreg_backend *backend, const size_t shape[3],
+    ptrdiff_t radius, omreg_dtype dtype, omreg_image **out);
+omreg_status omreg_transform_affine(const omreg_backend *backend, const omreg_image *img,
+    const size_t *out_shape, const double *grid_affine, int nearest, omreg_image **out);
+omreg_status omreg_interpolate(const omreg_backend *backend, const omreg_image *img,
+    const double *locs, size_t n, int nearest, void *out, int *inside);
+typedef int... omreg_cc_method;
+#define OMREG_CC_SLIDING ...
+#define OMREG_CC_BRUTE_FORCE ...
+omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
+    const omreg_image *static_img, const omreg_image *moving_img, size_t radius,
+    omreg_cc_method method, void **factors);
+omreg_status omreg_cc_forward_step(const omreg_backend *backend, const omreg_image *grad_static,
+    const void *factors, size_t radius, omreg_image **out, double *energy);
+omreg_status omreg_cc_backward_step(const omreg_backend *backend, const omreg_image *grad_moving,
+    const void *factors, size_t radius, omreg_image **out, double *energy);
+omreg_status omreg_solve_2d_symmetric_positive_definite(const double A[3], const double y[2],
+    double det, double out[2]);
+omreg_status omreg_solve_3d_symmetric_positive_definite(const double g[3], const double y[3],
+    double tau, double out[3], int *is_singular);
+omreg_status omreg_ssd_energy(const omreg_backend *backend, const omreg_image *delta,
+    double *energy);
+omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_image *delta,
+    const omreg_image *gradient, double sigma_sq_x, omreg_image *out, double *energy);
+omreg_status omreg_ssd_compute_residual_displacement_field(const omreg_backend *backend,
+    const omreg_image *delta, const omreg_image *sigmasq, const omreg_image *gradient,
+    const omreg_image *target, double lambda, const omreg_image *disp, omreg_image *residual,
+    double *sqnorm);
+omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_image *v,
+    int num_levels, int **labels, void **levels, int **hist);
+omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, const int *mask,
+    const omreg_image *v, int num_labels, const int *labels, void **means, void **variances);
+omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
+    const omreg_image *delta_field, const omreg_image *sigma_sq_field,
+    const omreg_image *gradient_moving, double sigma_sq_x, omreg_image **out, double *energy);
+omreg_status omreg_transform_param_to_matrix(omreg_transform_type type, int dim,
+    const double *params, double *matrix);
+omreg_status omreg_transform_jacobian(omreg_transform_type type, int dim, const double *params,
+    const double *x, double *jac, int *is_constant);
+omreg_status omreg_transform_from_name(const char *name, int dim, omreg_transform_type *type);
+omreg_status omreg_transform_nparams(omreg_transform_type type, int dim, int *nparams);
+omreg_status omreg_transform_identity_params(omreg_transform_type type, int dim, double *params);
+
 extern "Python" int _omreg_affine_progress(void *, const omreg_affine_progress *);
 extern "Python" int _omreg_syn_progress(void *, const omreg_syn_progress *);
 """
 
 SOURCE = r"""
+#include <stdlib.h>
 #include "omreg/affine.h"
 #include "omreg/backend.h"
+#include "omreg/crosscorr.h"
 #include "omreg/diffeomap.h"
+#include "omreg/expectmax.h"
 #include "omreg/image.h"
+#include "omreg/interpolate.h"
+#include "omreg/resample.h"
 #include "omreg/status.h"
+#include "omreg/sumsqdiff.h"
 #include "omreg/syn.h"
+#include "omreg/transform.h"
+#include "omreg/vector_fields.h"
 #include "omreg/warp.h"
 """
 
