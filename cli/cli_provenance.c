@@ -24,8 +24,8 @@
 #ifndef OMREG_BUILD_FLAGS
 #define OMREG_BUILD_FLAGS "unknown"
 #endif
-#ifndef OMREG_BUILD_ISA
-#define OMREG_BUILD_ISA "unknown"
+#ifndef OMREG_BUILD_TARGET
+#define OMREG_BUILD_TARGET "unknown"
 #endif
 
 static void copy_text(char *dst, size_t size, const char *src)
