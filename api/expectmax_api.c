@@ -238,16 +238,6 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
     return st;
 }
 
-static int same_grid(const omreg_image *a, const omreg_image *b)
-{
-    if (a->ndim != b->ndim || a->dtype != b->dtype)
-        return 0;
-    for (int k = 0; k < a->ndim; ++k)
-        if (a->shape[k] != b->shape[k])
-            return 0;
-    return 1;
-}
-
 void omreg_compute_em_demons_step_run(const omreg_backend *backend,
                                       const omreg_image *delta_field,
                                       const omreg_image *sigma_sq_field,
@@ -290,8 +280,10 @@ omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
                     fn);
     OMREG_FORWARD(api_check_image(fn, backend, sigma_sq_field, API_SCALAR));
     OMREG_FORWARD(api_check_image(fn, backend, gradient_moving, API_FIELD));
-    OMREG_RETURN_IF(!same_grid(sigma_sq_field, delta_field) ||
-                        !same_grid(gradient_moving, delta_field),
+    OMREG_RETURN_IF(!api_same_shape(sigma_sq_field, delta_field) ||
+                        !api_same_shape(gradient_moving, delta_field) ||
+                        sigma_sq_field->dtype != delta_field->dtype ||
+                        gradient_moving->dtype != delta_field->dtype,
                     OMREG_ESHAPE,
                     "%s: delta_field, sigma_sq_field and gradient_moving must have the same "
                     "ndim, shape and dtype",
