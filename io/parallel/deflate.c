@@ -1,4 +1,4 @@
-/* Parallel deflate kernel (base/deflate_chunk.h): the chunks are independent
+/* io's parallel deflate kernel (io/deflate_chunk.h): the chunks are independent
  * (each has its own zlib stream and output slot), so they are shared out;
  * the bytes of each do not depend on which thread made them. */
 #include "deflate_chunk.h"

@@ -1,16 +1,21 @@
-/* The NIfTI entry points that take a backend: the backend only supplies the
- * deflate kernel of the chunked gzip writer, so each picks
- * backend->deflate_chunks (NULL backend: the serial path) and calls io/'s
- * writer (io/nifti_write.h), which never sees the backend table. */
+/* The NIfTI entry points that take a backend: the backend only says
+ * whether the gzip writer deflates on the OpenMP team, so each picks io's
+ * serial or parallel deflate kernel (io/deflate_chunk.h; a NULL backend:
+ * the serial path of the writer) and calls io's writer
+ * (io/nifti_write.h). The backend is known only through the public
+ * omreg/backend.h: io never sees the table. */
 #include <stddef.h>
 
-#include "backend.h"
 #include "nifti_write.h"
+#include "omreg/backend.h"
 #include "omreg/nifti.h"
 
 static omreg_deflate_chunks_fn *deflate_of(const omreg_backend *backend)
 {
-    return backend ? backend->deflate_chunks : NULL;
+    if (backend == NULL)
+        return NULL;
+    return backend == omreg_backend_reference() ? omreg_ref_deflate_chunks
+                                                : omreg_par_deflate_chunks;
 }
 
 omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,
