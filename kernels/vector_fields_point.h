@@ -224,6 +224,50 @@ static inline double SFX(residual_norm_3d)(const FLT *q, const double *spacing)
     return sqrt(a * a + b * b + c * c);
 }
 
+/* The inversion residual's block, one grid row: row i (2D) or (k, i) (3D)
+ * of nc voxels starting at voxel `row` * nc: q = p o d there (DIPY's
+ * _compose_vector_fields(p, d, None, w2g, 1.0)) and the row's partials
+ * {sum |q|, max |q|}, from 0, into s. Both backends run it; they differ
+ * only in the loop over rows. */
+static inline void SFX(invert_residual_row_2d)(const FLT *d, ptrdiff_t nr, ptrdiff_t nc,
+                                               const double *d_world2grid,
+                                               const double spacing[2], const FLT *p,
+                                               size_t i, FLT *q, double *s)
+{
+    double error = 0, difmag = 0;
+    for (size_t j = 0; j < (size_t)nc; ++j) {
+        size_t v = 2 * (i * (size_t)nc + j);
+        (void)SFX(compose_point_2d)(&p[v], d, nr, nc, NULL, d_world2grid, 1.0, (double)i,
+                                    (double)j, &q[v]);
+        double mag = SFX(residual_norm_2d)(&q[v], spacing);
+        error += mag;
+        if (difmag < mag)
+            difmag = mag;
+    }
+    s[0] = error;
+    s[1] = difmag;
+}
+
+static inline void SFX(invert_residual_row_3d)(const FLT *d, ptrdiff_t ns, ptrdiff_t nr,
+                                               ptrdiff_t nc, const double *d_world2grid,
+                                               const double spacing[3], const FLT *p,
+                                               size_t k, size_t i, size_t row, FLT *q,
+                                               double *s)
+{
+    double error = 0, difmag = 0;
+    for (size_t j = 0; j < (size_t)nc; ++j) {
+        size_t v = 3 * (row * (size_t)nc + j);
+        (void)SFX(compose_point_3d)(&p[v], d, ns, nr, nc, NULL, d_world2grid, 1.0, (double)k,
+                                    (double)i, (double)j, &q[v]);
+        double mag = SFX(residual_norm_3d)(&q[v], spacing);
+        error += mag;
+        if (difmag < mag)
+            difmag = mag;
+    }
+    s[0] = error;
+    s[1] = difmag;
+}
+
 /* p -= s * q, each component rounded to FLT once */
 static inline void SFX(invert_step_point_2d)(const FLT *q, double s, FLT *p)
 {
