@@ -7,6 +7,7 @@
 #ifndef OMREG_API_THREADS_H
 #define OMREG_API_THREADS_H
 
+#include "omreg/affine.h"
 #include "omreg/crosscorr.h"
 #include "omreg/smooth.h"
 
@@ -22,5 +23,11 @@ omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, i
                                                  const omreg_image *static_img,
                                                  const omreg_image *moving_img, size_t radius,
                                                  omreg_cc_method method, void **factors);
+
+omreg_status omreg_affine_map_transform_threads(const omreg_backend *b, int nthreads,
+                                                const double *affine, int inverse,
+                                                const omreg_image *image, const size_t *shape,
+                                                const double *grid2world, int nearest,
+                                                omreg_image **out);
 
 #endif

@@ -8,6 +8,10 @@ if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
   add_library(omreg_omp_claims MODULE support/omp_claims.c)
   target_compile_options(omreg_omp_claims PRIVATE ${OMREG_WARNINGS})
   target_link_libraries(omreg_omp_claims PRIVATE ${CMAKE_DL_LIBS})
+  # what the tests run, as one target named like them (ci/canaries.sh builds
+  # a test's program by the name before its first '/')
+  add_custom_target(region_threads)
+  add_dependencies(region_threads omreg_cli omreg_omp_claims)
   set(in "${PROJECT_SOURCE_DIR}/fixtures/e2e_syn")
   set(region_runs
     "affine2d affine ${in}/apply2d_static.nii.gz ${in}/apply2d_moving.nii.gz --level-iters 8,4 --sigmas 1,0 --factors 2,1 --out-affine @out/a.txt --out-warped @out/w.nii.gz --out-qc @out/q.png"
