@@ -33,7 +33,13 @@ void SFX(omreg_par_gradient_2d)(int nthreads, const FLT *img, const size_t img_s
                                 int *inside)
 {
     const size_t nrows = out_shape[0], ncols = out_shape[1];
+#ifdef OMREG_CANARY_REGION_AMBIENT_THREADS
+    /* planted (ci/canaries.tsv): the run's count dropped, OpenMP's ambient one used */
+    (void)nthreads;
+#pragma omp parallel for schedule(runtime)
+#else
 #pragma omp parallel for num_threads(nthreads) schedule(runtime)
+#endif
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j) {
             size_t v = i * ncols + j;
