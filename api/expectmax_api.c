@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "api_check.h"
+#include "api_threads.h"
 #include "kernels_expectmax.h"
 #include "omreg/expectmax.h"
 
@@ -29,6 +30,13 @@ static void free_all(void **ptrs, int n)
 
 omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_image *v,
                                      int num_levels, int **labels, void **levels, int **hist)
+{
+    return omreg_quantize_positive_threads(backend, 0, v, num_levels, labels, levels, hist);
+}
+
+omreg_status omreg_quantize_positive_threads(const omreg_backend *backend, int nthreads,
+                                             const omreg_image *v, int num_levels, int **labels,
+                                             void **levels, int **hist)
 {
     static const char fn[] = "omreg_quantize_positive";
     OMREG_FORWARD(api_check_image(fn, backend, v, API_SCALAR));
@@ -61,7 +69,7 @@ omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_i
 
     double range[2];
     const int ndim = v->ndim;
-    const int nthreads = omreg_backend_threads(backend, 0);
+    nthreads = omreg_backend_threads(backend, nthreads); /* the call's count, read once */
     if (v->dtype == OMREG_F64) {
         if (ndim == 2)
             backend->quantize_positive_2d_f64(nthreads, v->data, v->shape, num_levels, mem[0],
@@ -100,6 +108,15 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
                                               const int *labels, void **means,
                                               void **variances)
 {
+    return omreg_compute_masked_class_stats_threads(backend, 0, mask, v, num_labels, labels,
+                                                    means, variances);
+}
+
+omreg_status omreg_compute_masked_class_stats_threads(const omreg_backend *backend, int nthreads,
+                                                      const int *mask, const omreg_image *v,
+                                                      int num_labels, const int *labels,
+                                                      void **means, void **variances)
+{
     static const char fn[] = "omreg_compute_masked_class_stats";
     OMREG_FORWARD(api_check_image(fn, backend, v, API_SCALAR));
     OMREG_RETURN_IF(mask == NULL || labels == NULL || means == NULL || variances == NULL,
@@ -132,7 +149,7 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
     }
 
     const int ndim = v->ndim;
-    const int nthreads = omreg_backend_threads(backend, 0);
+    nthreads = omreg_backend_threads(backend, nthreads); /* the call's count, read once */
     if (v->dtype == OMREG_F64) {
         if (ndim == 2)
             backend->compute_masked_class_stats_2d_f64(nthreads, mask, v->data, num_labels, labels,

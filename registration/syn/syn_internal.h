@@ -93,6 +93,11 @@ struct syn_metric {
     double smooth_sigma;
 };
 
+/* omreg_numpy_gradient (include/omreg/syn.h) on nthreads threads (0: the
+ * backend's default). */
+omreg_status omreg_numpy_gradient_threads(const omreg_backend *b, int nthreads,
+                                          const omreg_image *image, omreg_image **out);
+
 /* omreg_ssd_v_cycle (include/omreg/sumsqdiff.h) on the run's context. */
 omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, int n, int k, const omreg_image *delta,
                              const omreg_image *sigmasq, const omreg_image *gradient,

@@ -96,6 +96,12 @@ static void numpy_gradient_run(const omreg_run_ctx *ctx, const omreg_image *imag
 omreg_status omreg_numpy_gradient(const omreg_backend *b, const omreg_image *image,
                                   omreg_image **out)
 {
+    return omreg_numpy_gradient_threads(b, 0, image, out);
+}
+
+omreg_status omreg_numpy_gradient_threads(const omreg_backend *b, int nthreads,
+                                          const omreg_image *image, omreg_image **out)
+{
     static const char fn[] = "omreg_numpy_gradient";
     OMREG_RETURN_IF(b == NULL || image == NULL || out == NULL, OMREG_EINVAL,
                     "%s: NULL argument", fn);
@@ -108,7 +114,7 @@ omreg_status omreg_numpy_gradient(const omreg_backend *b, const omreg_image *ima
     omreg_image *g = NULL;
     OMREG_FORWARD(omreg_image_create(&g, image->ndim, image->shape, image->ndim, image->dtype,
                                      image->grid2world));
-    const omreg_run_ctx ctx = omreg_run_ctx_of(b, 0);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(b, nthreads);
     numpy_gradient_run(&ctx, image, g);
     *out = g;
     return OMREG_OK;

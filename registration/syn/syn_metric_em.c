@@ -18,6 +18,7 @@
 #include "image_internal.h"
 #include "omreg/expectmax.h"
 #include "omreg/sumsqdiff.h"
+#include "api_threads.h"
 #include "syn_internal.h"
 
 typedef struct em_state {
@@ -120,9 +121,10 @@ static omreg_status class_fields(syn_metric *m, const omreg_image *image,
     int *labels = NULL;
     void *means = NULL, *variances = NULL;
     omreg_image *mf = NULL, *vf = NULL;
-    omreg_status st = omreg_quantize_positive(b, image, q, &labels, NULL, NULL);
+    omreg_status st = omreg_quantize_positive_threads(b, nthreads, image, q, &labels, NULL, NULL);
     if (st == OMREG_OK)
-        st = omreg_compute_masked_class_stats(b, mask, other, q, labels, &means, &variances);
+        st = omreg_compute_masked_class_stats_threads(b, nthreads, mask, other, q, labels, &means,
+                                                      &variances);
     if (st == OMREG_OK) {
         ((float *)means)[0] = 0.0f; /* staticq_means[0] = 0 */
         st = omreg_image_create(&mf, image->ndim, image->shape, 1, OMREG_F32, image->grid2world);
@@ -148,7 +150,7 @@ static omreg_status class_fields(syn_metric *m, const omreg_image *image,
 static omreg_status add_gradient(syn_metric *m, omreg_image *grad, const omreg_image *field)
 {
     omreg_image *g = NULL;
-    OMREG_FORWARD(omreg_numpy_gradient(m->ctx.backend, field, &g));
+    OMREG_FORWARD(omreg_numpy_gradient_threads(m->ctx.backend, m->ctx.nthreads, field, &g));
     m->ctx.backend->add_f32(m->ctx.nthreads, grad->data, g->data,
                             omreg_image_voxels(g) * (size_t)m->dim);
     omreg_image_free(g);
