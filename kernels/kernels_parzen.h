@@ -52,15 +52,15 @@ static inline size_t omreg_parzen_gradient_partial(int nbins, int nparams)
 /* Joint PDF (nbins x nbins), static marginal and moving marginal from n
  * paired samples; smask/mmask (may be NULL) exclude samples where 0.
  * scratch: (nthreads + 1) * omreg_parzen_joint_partial(nbins) doubles;
- * the parallel kernel runs a team of at most nthreads (>= 1) threads, the
- * reference uses 2 partials whatever nthreads says. nthreads is the run's
- * count, fixed when its scratch was sized, never re-read from OpenMP: a
- * caller may change OpenMP's count between two calls. If no sample is
+ * the parallel kernel runs a team of nthreads threads, the reference uses
+ * 2 partials whatever nthreads says (scratch is sized for the count the
+ * kernel is given, kernels.h). If no sample is
  * valid the outputs are left zero (DIPY). */
-typedef void omreg_parzen_joint_fn(const double *sval, const double *mval, const int *smask,
-                                   const int *mmask, size_t n, const omreg_parzen_geometry *geom,
-                                   omreg_parzen_norm norm, double *scratch, int nthreads,
-                                   double *joint, double *smarginal, double *mmarginal);
+typedef void omreg_parzen_joint_fn(int nthreads, const double *sval, const double *mval,
+                                   const int *smask, const int *mmask, size_t n,
+                                   const omreg_parzen_geometry *geom, omreg_parzen_norm norm,
+                                   double *scratch, double *joint, double *smarginal,
+                                   double *mmarginal);
 
 /* d joint / d theta (nbins x nbins x nparams). Dense variants take the
  * sample's world point as grid2world * (grid index); the sparse variant
@@ -68,28 +68,25 @@ typedef void omreg_parzen_joint_fn(const double *sval, const double *mval, const
  * image gradient at each sample. scratch: (nthreads + 1)
  * * omreg_parzen_gradient_partial(nbins, nparams) doubles, nthreads as for
  * the joint PDF. */
-typedef void omreg_parzen_gradient_dense_2d_fn(const size_t shape[2], const double *grid2world,
-                                               const double *sval, const double *mval,
-                                               const double *mgradient, const int *smask,
-                                               const int *mmask,
+typedef void omreg_parzen_gradient_dense_2d_fn(int nthreads, const size_t shape[2],
+                                               const double *grid2world, const double *sval,
+                                               const double *mval, const double *mgradient,
+                                               const int *smask, const int *mmask,
                                                const omreg_parzen_geometry *geom, int nparams,
                                                omreg_jacobian_cb *jacobian, const void *jac_ctx,
-                                               double *scratch, int nthreads,
-                                             double *joint_grad);
-typedef void omreg_parzen_gradient_dense_3d_fn(const size_t shape[3], const double *grid2world,
-                                               const double *sval, const double *mval,
-                                               const double *mgradient, const int *smask,
-                                               const int *mmask,
+                                               double *scratch, double *joint_grad);
+typedef void omreg_parzen_gradient_dense_3d_fn(int nthreads, const size_t shape[3],
+                                               const double *grid2world, const double *sval,
+                                               const double *mval, const double *mgradient,
+                                               const int *smask, const int *mmask,
                                                const omreg_parzen_geometry *geom, int nparams,
                                                omreg_jacobian_cb *jacobian, const void *jac_ctx,
-                                               double *scratch, int nthreads,
-                                             double *joint_grad);
-typedef void omreg_parzen_gradient_sparse_fn(int dim, const double *points, size_t n,
+                                               double *scratch, double *joint_grad);
+typedef void omreg_parzen_gradient_sparse_fn(int nthreads, int dim, const double *points, size_t n,
                                              const double *sval, const double *mval,
                                              const double *mgradient,
                                              const omreg_parzen_geometry *geom, int nparams,
                                              omreg_jacobian_cb *jacobian, const void *jac_ctx,
-                                             double *scratch, int nthreads,
-                                             double *joint_grad);
+                                             double *scratch, double *joint_grad);
 
 #endif

@@ -130,10 +130,10 @@ static void joint_fill(const void *job, block_local *local, double *partial, siz
     }
 }
 
-void omreg_par_parzen_joint(const double *sval, const double *mval, const int *smask,
+void omreg_par_parzen_joint(int nthreads, const double *sval, const double *mval, const int *smask,
                             const int *mmask, size_t n, const omreg_parzen_geometry *g,
-                            omreg_parzen_norm norm, double *scratch, int nthreads,
-                            double *joint, double *smarginal, double *mmarginal)
+                            omreg_parzen_norm norm, double *scratch, double *joint,
+                            double *smarginal, double *mmarginal)
 {
     const joint_job job = {sval, mval, smask, mmask, g};
     block_rounds(n, omreg_parzen_joint_partial(g->nbins), scratch, nthreads, joint_fill, &job);
@@ -233,37 +233,37 @@ static void gradient_blocks(const sample_source *src, size_t n, const double *sv
     parzen_gradient_finish(scratch, g->nbins, nparams, g->mdelta, joint_grad);
 }
 
-void omreg_par_parzen_gradient_dense_2d(const size_t shape[2], const double *grid2world,
-                                        const double *sval, const double *mval,
-                                        const double *mgradient, const int *smask,
-                                        const int *mmask, const omreg_parzen_geometry *g,
-                                        int nparams, omreg_jacobian_cb *jacobian,
-                                        const void *ctx, double *scratch, int nthreads,
-                                        double *joint_grad)
+void omreg_par_parzen_gradient_dense_2d(int nthreads, const size_t shape[2],
+                                        const double *grid2world, const double *sval,
+                                        const double *mval, const double *mgradient,
+                                        const int *smask, const int *mmask,
+                                        const omreg_parzen_geometry *g, int nparams,
+                                        omreg_jacobian_cb *jacobian, const void *ctx,
+                                        double *scratch, double *joint_grad)
 {
     sample_source src = {2, shape, grid2world, NULL};
     gradient_blocks(&src, shape[0] * shape[1], sval, mval, mgradient, smask, mmask, g, nparams,
                     jacobian, ctx, scratch, nthreads, joint_grad);
 }
 
-void omreg_par_parzen_gradient_dense_3d(const size_t shape[3], const double *grid2world,
-                                        const double *sval, const double *mval,
-                                        const double *mgradient, const int *smask,
-                                        const int *mmask, const omreg_parzen_geometry *g,
-                                        int nparams, omreg_jacobian_cb *jacobian,
-                                        const void *ctx, double *scratch, int nthreads,
-                                        double *joint_grad)
+void omreg_par_parzen_gradient_dense_3d(int nthreads, const size_t shape[3],
+                                        const double *grid2world, const double *sval,
+                                        const double *mval, const double *mgradient,
+                                        const int *smask, const int *mmask,
+                                        const omreg_parzen_geometry *g, int nparams,
+                                        omreg_jacobian_cb *jacobian, const void *ctx,
+                                        double *scratch, double *joint_grad)
 {
     sample_source src = {3, shape, grid2world, NULL};
     gradient_blocks(&src, shape[0] * shape[1] * shape[2], sval, mval, mgradient, smask, mmask,
                     g, nparams, jacobian, ctx, scratch, nthreads, joint_grad);
 }
 
-void omreg_par_parzen_gradient_sparse(int dim, const double *points, size_t n,
+void omreg_par_parzen_gradient_sparse(int nthreads, int dim, const double *points, size_t n,
                                       const double *sval, const double *mval,
                                       const double *mgradient, const omreg_parzen_geometry *g,
                                       int nparams, omreg_jacobian_cb *jacobian, const void *ctx,
-                                      double *scratch, int nthreads, double *joint_grad)
+                                      double *scratch, double *joint_grad)
 {
     sample_source src = {dim, NULL, NULL, points};
     gradient_blocks(&src, n, sval, mval, mgradient, NULL, NULL, g, nparams, jacobian, ctx,

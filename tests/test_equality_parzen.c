@@ -74,13 +74,13 @@ static void check_joint(const double *s, const double *m, const int *smask, cons
     omreg_eq_output(&eq, "mmarginal", mr, mp, nb);
     omreg_eq_scratch(&eq, scratch, sizeof(double) * len * (size_t)(nt + 1));
     omreg_eq_reference(&eq);
-    ref->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, 1, jr, sr, mr);
+    ref->parzen_joint(1, s, m, smask, mmask, n, &g, norm, scratch, jr, sr, mr);
     double sum = 0;
     for (size_t i = 0; i < nb * nb; ++i)
         sum += jr[i];
     assert_true(sum > 0.99 && sum < 1.01); /* a PDF: the histogram is not empty */
     OMREG_EQ_PARALLEL(&eq) {
-        par->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, nt, jp, sp, mp);
+        par->parzen_joint(nt, s, m, smask, mmask, n, &g, norm, scratch, jp, sp, mp);
     }
     free(scratch);
     free(jr);
@@ -120,14 +120,13 @@ static void run_gradient(const struct omreg_backend *b, int dim, int sparse, con
                          omreg_jacobian_cb *jac, double *scratch, int bt, double *out)
 {
     if (sparse)
-        b->parzen_gradient_sparse(dim, pts, n, s, m, mg, g, nparams, jac, &dim, scratch, bt,
-                                  out);
+        b->parzen_gradient_sparse(bt, dim, pts, n, s, m, mg, g, nparams, jac, &dim, scratch, out);
     else if (dim == 3)
-        b->parzen_gradient_dense_3d(shape, g2w3, s, m, mg, smask, NULL, g, nparams, jac, &dim,
-                                    scratch, bt, out);
+        b->parzen_gradient_dense_3d(bt, shape, g2w3, s, m, mg, smask, NULL, g, nparams, jac, &dim,
+                                    scratch, out);
     else
-        b->parzen_gradient_dense_2d(shape2, g2w2, s, m, mg, smask, NULL, g, nparams, jac, &dim,
-                                    scratch, bt, out);
+        b->parzen_gradient_dense_2d(bt, shape2, g2w2, s, m, mg, smask, NULL, g, nparams, jac, &dim,
+                                    scratch, out);
 }
 
 static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *jac)
