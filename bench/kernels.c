@@ -156,7 +156,7 @@ static void bench_init(bench *b)
     histogram_axis(b->img2, n, NBINS, &b->geom.mmin, &b->geom.mdelta);
     /* scratch: the largest any kernel below asks for at max_threads */
     size_t nb = (size_t)b->max_threads + 1, rows = b->shape[0] * b->shape[1];
-    size_t need = nb * omreg_parzen_gradient_partial(NBINS, 12);
+    size_t need = omreg_parzen_partials(b->max_threads) * omreg_parzen_gradient_partial(NBINS, 12);
     size_t len = b->shape[0] > b->shape[1] ? b->shape[0] : b->shape[1];
     len = len > b->shape[2] ? len : b->shape[2];
     size_t smooth_radius = (size_t)(4.0 * b->sigma + 0.5);

@@ -1,9 +1,13 @@
 /* Parallel Parzen joint histogram and parameter gradient. Blocks of
- * OMREG_PARZEN_BLOCK samples are processed in rounds of T blocks (T = the
- * team size, so scratch stays one partial per thread): each block of the
- * round fills its own zeroed partial (scratch slot 1 + its place in the
- * round) in sample order, then every bin of the total (slot 0) adds the
- * round's partials in block order, the bins split over the threads. Each
+ * OMREG_PARZEN_BLOCK samples are processed in rounds of R blocks (R =
+ * omreg_parzen_partials(nthreads) - 1: OMREG_PARZEN_ROUND, or the team size
+ * if larger): each block of the round fills its own zeroed partial (scratch
+ * slot 1 + its place in the round) in sample order, then every bin of the
+ * total (slot 0) adds the round's partials in block order, the bins split
+ * over the threads. A round costs two barriers whatever its width, so a
+ * round wider than the team cuts the waits per evaluation (at 2 threads
+ * and 1 mm: 56 instead of 434 per pass), which is what a thread pays when
+ * its partner is descheduled on a shared machine. Each
  * bin therefore sees the reference's sequence of additions, total += p_b
  * for b = 0, 1, ..., so the result is bitwise the reference's for any
  * thread count or schedule. The team is at most the caller's nthreads, the
@@ -56,6 +60,7 @@ static void block_rounds(size_t n, size_t len, double *scratch, int nthreads,
     const size_t block_size = OMREG_PARZEN_BLOCK;
 #endif
     const size_t nblocks = (n + block_size - 1) / block_size;
+    const size_t round = omreg_parzen_partials(nthreads) - 1;
     double *total = scratch;
     memset(total, 0, sizeof(double) * len);
 #ifdef OMREG_CANARY_PARZEN_THREAD_ORDER
@@ -80,10 +85,14 @@ static void block_rounds(size_t n, size_t len, double *scratch, int nthreads,
 #endif
 #pragma omp parallel num_threads(nthreads)
     {
-        const size_t round = (size_t)omp_get_num_threads();
         block_local local;
         memset(&local, 0, sizeof local);
+#ifdef OMREG_CANARY_PARZEN_SHORT_ROUND_DROPPED
+        /* planted (ci/canaries.tsv): a last round shorter than R is lost */
+        for (size_t first = 0; first + round <= nblocks; first += round) {
+#else
         for (size_t first = 0; first < nblocks; first += round) {
+#endif
             const size_t nb = nblocks - first < round ? nblocks - first : round;
 #pragma omp for schedule(runtime)
             for (size_t k = 0; k < nb; ++k) {

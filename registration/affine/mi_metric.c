@@ -183,8 +183,9 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nt
         if (m->inside == NULL)
             TRY(omreg_calloc_failure());
     }
-    size_t nb = (size_t)nbins, threads = (size_t)nthreads + 1;
-    m->scratch_len = threads * omreg_parzen_gradient_partial(nbins, m->nparams);
+    size_t nb = (size_t)nbins;
+    m->scratch_len = omreg_parzen_partials(nthreads) *
+                     omreg_parzen_gradient_partial(nbins, m->nparams);
     TRY(alloc_doubles(&m->scratch, m->scratch_len, "histogram scratch"));
     TRY(alloc_doubles(&m->joint, nb * nb, "joint PDF"));
     TRY(alloc_doubles(&m->smarg, nb, "static marginal"));
