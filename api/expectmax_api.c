@@ -11,6 +11,7 @@
 
 #include "api_check.h"
 #include "api_run.h"
+#include "api_threads.h"
 #include "kernels_expectmax.h"
 #include "omreg/expectmax.h"
 
@@ -81,27 +82,29 @@ void omreg_quantize_workspace_free(omreg_quantize_workspace *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-omreg_status omreg_quantize_positive_run(const omreg_backend *backend, const omreg_image *v,
+omreg_status omreg_quantize_positive_run(const omreg_run_ctx *ctx, const omreg_image *v,
                                          int num_levels, int *labels,
                                          omreg_quantize_workspace *ws)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     void *mem[5] = {labels, ws->levels, ws->hist, ws->range_scratch, ws->hist_scratch};
     double range[2];
     const int ndim = v->ndim;
     if (v->dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->quantize_positive_2d_f64(v->data, v->shape, num_levels, mem[0], mem[1],
-                                              mem[2], mem[3], mem[4], range);
+            backend->quantize_positive_2d_f64(nthreads, v->data, v->shape, num_levels, mem[0],
+                                              mem[1], mem[2], mem[3], mem[4], range);
         else
-            backend->quantize_positive_3d_f64(v->data, v->shape, num_levels, mem[0], mem[1],
-                                              mem[2], mem[3], mem[4], range);
+            backend->quantize_positive_3d_f64(nthreads, v->data, v->shape, num_levels, mem[0],
+                                              mem[1], mem[2], mem[3], mem[4], range);
     } else {
         if (ndim == 2)
-            backend->quantize_positive_2d_f32(v->data, v->shape, num_levels, mem[0], mem[1],
-                                              mem[2], mem[3], mem[4], range);
+            backend->quantize_positive_2d_f32(nthreads, v->data, v->shape, num_levels, mem[0],
+                                              mem[1], mem[2], mem[3], mem[4], range);
         else
-            backend->quantize_positive_3d_f32(v->data, v->shape, num_levels, mem[0], mem[1],
-                                              mem[2], mem[3], mem[4], range);
+            backend->quantize_positive_3d_f32(nthreads, v->data, v->shape, num_levels, mem[0],
+                                              mem[1], mem[2], mem[3], mem[4], range);
     }
     /* DIPY's class index of a +Inf voxel is NaN */
     OMREG_RETURN_IF(isinf(range[1]), OMREG_ENONFINITE,
@@ -112,6 +115,13 @@ omreg_status omreg_quantize_positive_run(const omreg_backend *backend, const omr
 omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_image *v,
                                      int num_levels, int **labels, void **levels, int **hist)
 {
+    return omreg_quantize_positive_threads(backend, 0, v, num_levels, labels, levels, hist);
+}
+
+omreg_status omreg_quantize_positive_threads(const omreg_backend *backend, int nthreads,
+                                             const omreg_image *v, int num_levels, int **labels,
+                                             void **levels, int **hist)
+{
     static const char fn[] = "omreg_quantize_positive";
     OMREG_FORWARD(api_check_image(fn, backend, v, API_SCALAR));
     OMREG_RETURN_IF(labels == NULL, OMREG_EINVAL, "%s: labels is NULL", fn);
@@ -119,12 +129,13 @@ omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_i
                     "%s: num_levels %d: quantization levels must be at least 2", fn,
                     num_levels);
     OMREG_FORWARD(check_int_voxels(fn, omreg_image_voxels(v)));
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
     omreg_quantize_workspace ws;
     OMREG_FORWARD(omreg_quantize_workspace_init(&ws, v, num_levels));
     int *out = omreg_calloc(ws.nvox, sizeof(int), "quantized classes");
     omreg_status st = out != NULL ? OMREG_OK : omreg_calloc_failure();
     if (st == OMREG_OK)
-        st = omreg_quantize_positive_run(backend, v, num_levels, out, &ws);
+        st = omreg_quantize_positive_run(&ctx, v, num_levels, out, &ws);
     if (st != OMREG_OK) {
         free(out);
         omreg_quantize_workspace_free(&ws);
@@ -178,30 +189,32 @@ void omreg_class_stats_workspace_free(omreg_class_stats_workspace *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-omreg_status omreg_compute_masked_class_stats_run(const omreg_backend *backend,
-                                                  const int *mask, const omreg_image *v,
-                                                  int num_labels, const int *labels,
+omreg_status omreg_compute_masked_class_stats_run(const omreg_run_ctx *ctx, const int *mask,
+                                                  const omreg_image *v, int num_labels,
+                                                  const int *labels,
                                                   omreg_class_stats_workspace *ws)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     void *mem[5] = {ws->means, ws->variances, ws->counts, ws->sum_scratch, ws->count_scratch};
     const int ndim = v->ndim;
     if (v->dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->compute_masked_class_stats_2d_f64(mask, v->data, num_labels, labels,
-                                                       v->shape, mem[0], mem[1], mem[2],
+            backend->compute_masked_class_stats_2d_f64(nthreads, mask, v->data, num_labels,
+                                                       labels, v->shape, mem[0], mem[1], mem[2],
                                                        mem[3], mem[4]);
         else
-            backend->compute_masked_class_stats_3d_f64(mask, v->data, num_labels, labels,
-                                                       v->shape, mem[0], mem[1], mem[2],
+            backend->compute_masked_class_stats_3d_f64(nthreads, mask, v->data, num_labels,
+                                                       labels, v->shape, mem[0], mem[1], mem[2],
                                                        mem[3], mem[4]);
     } else {
         if (ndim == 2)
-            backend->compute_masked_class_stats_2d_f32(mask, v->data, num_labels, labels,
-                                                       v->shape, mem[0], mem[1], mem[2],
+            backend->compute_masked_class_stats_2d_f32(nthreads, mask, v->data, num_labels,
+                                                       labels, v->shape, mem[0], mem[1], mem[2],
                                                        mem[3], mem[4]);
         else
-            backend->compute_masked_class_stats_3d_f32(mask, v->data, num_labels, labels,
-                                                       v->shape, mem[0], mem[1], mem[2],
+            backend->compute_masked_class_stats_3d_f32(nthreads, mask, v->data, num_labels,
+                                                       labels, v->shape, mem[0], mem[1], mem[2],
                                                        mem[3], mem[4]);
     }
     const int bad = ws->counts[num_labels];
@@ -217,6 +230,15 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
                                               const int *labels, void **means,
                                               void **variances)
 {
+    return omreg_compute_masked_class_stats_threads(backend, 0, mask, v, num_labels, labels,
+                                                    means, variances);
+}
+
+omreg_status omreg_compute_masked_class_stats_threads(const omreg_backend *backend, int nthreads,
+                                                      const int *mask, const omreg_image *v,
+                                                      int num_labels, const int *labels,
+                                                      void **means, void **variances)
+{
     static const char fn[] = "omreg_compute_masked_class_stats";
     OMREG_FORWARD(api_check_image(fn, backend, v, API_SCALAR));
     OMREG_RETURN_IF(mask == NULL || labels == NULL || means == NULL || variances == NULL,
@@ -225,10 +247,11 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
     OMREG_RETURN_IF(num_labels < 1 || num_labels == INT_MAX, OMREG_EINVAL,
                     "%s: num_labels %d is not in [1, INT_MAX)", fn, num_labels);
     OMREG_FORWARD(check_int_voxels(fn, omreg_image_voxels(v)));
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
     omreg_class_stats_workspace ws;
     OMREG_FORWARD(omreg_class_stats_workspace_init(&ws, v, num_labels));
     const omreg_status st =
-        omreg_compute_masked_class_stats_run(backend, mask, v, num_labels, labels, &ws);
+        omreg_compute_masked_class_stats_run(&ctx, mask, v, num_labels, labels, &ws);
     if (st == OMREG_OK) { /* the outputs leave the workspace */
         *means = ws.means;
         *variances = ws.variances;
@@ -238,29 +261,31 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
     return st;
 }
 
-void omreg_compute_em_demons_step_run(const omreg_backend *backend,
+void omreg_compute_em_demons_step_run(const omreg_run_ctx *ctx,
                                       const omreg_image *delta_field,
                                       const omreg_image *sigma_sq_field,
                                       const omreg_image *gradient_moving, double sigma_sq_x,
                                       omreg_image *step, double *mem, double *energy)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     double e;
     const int ndim = delta_field->ndim;
     const void *d = delta_field->data, *s = sigma_sq_field->data, *g = gradient_moving->data;
     if (delta_field->dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->compute_em_demons_step_2d_f64(d, s, g, delta_field->shape, sigma_sq_x,
-                                                   step->data, mem, &e);
+            backend->compute_em_demons_step_2d_f64(nthreads, d, s, g, delta_field->shape,
+                                                   sigma_sq_x, step->data, mem, &e);
         else
-            backend->compute_em_demons_step_3d_f64(d, s, g, delta_field->shape, sigma_sq_x,
-                                                   step->data, mem, &e);
+            backend->compute_em_demons_step_3d_f64(nthreads, d, s, g, delta_field->shape,
+                                                   sigma_sq_x, step->data, mem, &e);
     } else {
         if (ndim == 2)
-            backend->compute_em_demons_step_2d_f32(d, s, g, delta_field->shape, sigma_sq_x,
-                                                   step->data, mem, &e);
+            backend->compute_em_demons_step_2d_f32(nthreads, d, s, g, delta_field->shape,
+                                                   sigma_sq_x, step->data, mem, &e);
         else
-            backend->compute_em_demons_step_3d_f32(d, s, g, delta_field->shape, sigma_sq_x,
-                                                   step->data, mem, &e);
+            backend->compute_em_demons_step_3d_f32(nthreads, d, s, g, delta_field->shape,
+                                                   sigma_sq_x, step->data, mem, &e);
     }
     if (energy)
         *energy = e;
@@ -301,7 +326,8 @@ omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
     omreg_status st = omreg_image_create(&step, ndim, delta_field->shape, ndim,
                                          delta_field->dtype, delta_field->grid2world);
     if (st == OMREG_OK) {
-        omreg_compute_em_demons_step_run(backend, delta_field, sigma_sq_field, gradient_moving,
+        const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+        omreg_compute_em_demons_step_run(&ctx, delta_field, sigma_sq_field, gradient_moving,
                                          sigma_sq_x, step, mem, energy);
         *out = step;
     }

@@ -10,12 +10,15 @@
 #include "omreg/backend.h"
 #include "omreg/nifti.h"
 
-static omreg_deflate_chunks_fn *deflate_of(const omreg_backend *backend)
+/* io's kernel for the backend: serial for the reference, else the OpenMP
+ * one on OpenMP's current count (the parallel table's default count) */
+static omreg_deflater deflate_of(const omreg_backend *backend)
 {
     if (backend == NULL)
-        return NULL;
-    return backend == omreg_backend_reference() ? omreg_ref_deflate_chunks
-                                                : omreg_par_deflate_chunks;
+        return (omreg_deflater){NULL, 1};
+    if (backend == omreg_backend_reference())
+        return (omreg_deflater){omreg_ref_deflate_chunks, 1};
+    return (omreg_deflater){omreg_par_deflate_chunks, omreg_io_max_threads()};
 }
 
 omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,

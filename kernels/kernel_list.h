@@ -8,6 +8,13 @@
  * definitions (kernels/kernels.h) and the walk of tests/test_backend_table.c.
  * Adding a kernel is its typedef, its two definitions, one line here and
  * an equality case (test_backend_table names a slot that has none).
+ *
+ * Every slot's first parameter is `int nthreads` (>= 1), the run's thread
+ * count (api/api_run.h omreg_run_ctx): every parallel region of the
+ * parallel definition asks for num_threads(nthreads) (ctest region_threads
+ * checks a whole registration), per-thread scratch is sized for it, and the
+ * reference ignores it. Results do not depend on it.
+ *
  * OMREG_KERNEL is undefined at the end of the list. The gzip writer's
  * deflate kernels are no slot: io/ owns them (io/deflate_chunk.h). */
 

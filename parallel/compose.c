@@ -29,7 +29,7 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_compose_vector_fields_2d)(const FLT *d1, const size_t shape1[2],
+void SFX(omreg_par_compose_vector_fields_2d)(int nthreads, const FLT *d1, const size_t shape1[2],
                                              const FLT *d2, const size_t shape2[2],
                                              const double *premult_index,
                                              const double *premult_disp, double time_scaling,
@@ -37,14 +37,14 @@ void SFX(omreg_par_compose_vector_fields_2d)(const FLT *d1, const size_t shape1[
 {
     const size_t nr1 = shape1[0], nc1 = shape1[1];
     const ptrdiff_t nr2 = (ptrdiff_t)shape2[0], nc2 = (ptrdiff_t)shape2[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nr1; ++i)
         SFX(compose_row_2d)(d1, d2, nr2, nc2, premult_index, premult_disp, time_scaling, i,
                             nc1, comp, scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * i);
     compose_stats_combine(scratch, nr1, stats);
 }
 
-void SFX(omreg_par_compose_vector_fields_3d)(const FLT *d1, const size_t shape1[3],
+void SFX(omreg_par_compose_vector_fields_3d)(int nthreads, const FLT *d1, const size_t shape1[3],
                                              const FLT *d2, const size_t shape2[3],
                                              const double *premult_index,
                                              const double *premult_disp, double time_scaling,
@@ -53,7 +53,7 @@ void SFX(omreg_par_compose_vector_fields_3d)(const FLT *d1, const size_t shape1[
     const size_t nr1 = shape1[1], nc1 = shape1[2], nrows = shape1[0] * shape1[1];
     const ptrdiff_t ns2 = (ptrdiff_t)shape2[0], nr2 = (ptrdiff_t)shape2[1],
                     nc2 = (ptrdiff_t)shape2[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row)
         SFX(compose_row_3d)(d1, d2, ns2, nr2, nc2, premult_index, premult_disp, time_scaling,
                             row / nr1, row % nr1, row, nc1, comp,

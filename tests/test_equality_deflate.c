@@ -47,13 +47,13 @@ static void kernel_case(size_t fill, size_t n, int final)
     omreg_eq_output(&eq, "deflate_chunks statuses", want_rc, got_rc, n);
     omreg_eq_scratch(&eq, got, n * bound); /* compared below, up to each length */
     omreg_eq_reference(&eq);
-    omreg_ref_deflate_chunks(raw, fill, chunk, n, 1, final, want, bound, want_len, want_crc,
+    omreg_ref_deflate_chunks(1, raw, fill, chunk, n, 1, final, want, bound, want_len, want_crc,
                              want_rc);
     for (size_t k = 0; k < n; ++k)
         assert_int_equal(want_rc[k], Z_OK);
     OMREG_EQ_PARALLEL(&eq) {
-        omreg_par_deflate_chunks(raw, fill, chunk, n, 1, final, got, bound, got_len, got_crc,
-                                 got_rc);
+        omreg_par_deflate_chunks(omreg_io_max_threads(), raw, fill, chunk, n, 1, final, got,
+                                 bound, got_len, got_crc, got_rc);
         for (size_t k = 0; k < n; ++k) {
             assert_int_equal(got_len[k], want_len[k]);
             assert_memory_equal(got + k * bound, want + k * bound, want_len[k]);
@@ -74,7 +74,7 @@ static void chunks_equal_reference(void **state)
 
 /* Writes `total` bytes through the writer in pieces of `piece` bytes and
  * inflates the file with zlib (which checks the CRC and length). */
-static void writer_round_trip(omreg_deflate_chunks_fn *deflate, size_t total, size_t piece)
+static void writer_round_trip(omreg_deflater deflate, size_t total, size_t piece)
 {
     unsigned char *data = test_bytes(total + 1, 99);
     char path[64];
@@ -107,11 +107,12 @@ static void writer_round_trip(omreg_deflate_chunks_fn *deflate, size_t total, si
 static void writer_streams_inflate(void **state)
 {
     (void)state;
-    omreg_deflate_chunks_fn *par_deflate = omreg_par_deflate_chunks;
-    writer_round_trip(par_deflate, 0, 1);                        /* only the final empty block */
-    writer_round_trip(par_deflate, (size_t)ROUND, 1u << 20);     /* ends exactly on a round */
+    const omreg_deflater par_deflate = {omreg_par_deflate_chunks, omreg_io_max_threads()};
+    const omreg_deflater serial = {NULL, 1};
+    writer_round_trip(par_deflate, 0, 1);                         /* only the final empty block */
+    writer_round_trip(par_deflate, (size_t)ROUND, 1u << 20);      /* ends exactly on a round */
     writer_round_trip(par_deflate, 3 * (size_t)ROUND + 1, 50000); /* one byte into a 4th round */
-    writer_round_trip(NULL, 2 * (size_t)ROUND + 777, 3333);      /* serial path, odd pieces */
+    writer_round_trip(serial, 2 * (size_t)ROUND + 777, 3333);     /* serial path, odd pieces */
 }
 
 /* A NIfTI file of three 1 MiB chunks: the same bytes from the serial

@@ -85,9 +85,9 @@ static omreg_status dynamics(syn_metric *m, const omreg_image *original,
     d->mask_nvox = 0;
     OMREG_FORWARD(int_buffer(&d->image_mask, n, have, "EM image mask"));
     d->mask_nvox = n;
-    omreg_dm_transform_inverse_run(m->b, to_ref, original, OMREG_WARP_NEAREST, affine,
+    omreg_dm_transform_inverse_run(&m->ctx, to_ref, original, OMREG_WARP_NEAREST, affine,
                                    s->warped);
-    m->b->syn_positive_mask_f32(s->warped->data, n, d->image_mask);
+    m->ctx.backend->syn_positive_mask_f32(m->ctx.nthreads, s->warped->data, n, d->image_mask);
     return OMREG_OK;
 }
 
@@ -143,17 +143,18 @@ static omreg_status grid_buffers(syn_metric *m, em_state *s, const omreg_image *
 static omreg_status class_fields(syn_metric *m, em_state *s, const omreg_image *image,
                                  const omreg_image *other, em_side *d)
 {
-    const omreg_backend *b = m->b;
+    const omreg_backend *b = m->ctx.backend;
+    const int nthreads = m->ctx.nthreads;
     const int q = m->opt.q_levels;
     const size_t n = omreg_image_voxels(image);
-    OMREG_FORWARD(omreg_quantize_positive_run(b, image, q, s->labels, &s->quantize));
-    OMREG_FORWARD(omreg_compute_masked_class_stats_run(b, s->sampling_mask, other, q, s->labels,
-                                                       &s->stats));
+    OMREG_FORWARD(omreg_quantize_positive_run(&m->ctx, image, q, s->labels, &s->quantize));
+    OMREG_FORWARD(omreg_compute_masked_class_stats_run(&m->ctx, s->sampling_mask, other, q,
+                                                       s->labels, &s->stats));
     ((float *)s->stats.means)[0] = 0.0f; /* staticq_means[0] = 0 */
     OMREG_FORWARD(syn_level_field(&d->means_field, image, 1));
     OMREG_FORWARD(syn_level_field(&d->sigma_sq_field, image, 1));
-    b->syn_gather_f32(s->stats.variances, s->labels, n, d->sigma_sq_field->data);
-    b->syn_gather_f32(s->stats.means, s->labels, n, d->means_field->data);
+    b->syn_gather_f32(nthreads, s->stats.variances, s->labels, n, d->sigma_sq_field->data);
+    b->syn_gather_f32(nthreads, s->stats.means, s->labels, n, d->means_field->data);
     return OMREG_OK;
 }
 
@@ -161,9 +162,10 @@ static omreg_status class_fields(syn_metric *m, em_state *s, const omreg_image *
 static omreg_status add_gradient(syn_metric *m, em_state *s, omreg_image *grad,
                                  const omreg_image *field)
 {
-    OMREG_FORWARD(syn_numpy_gradient(m->b, field, &s->numpy_gradient));
+    OMREG_FORWARD(syn_numpy_gradient(&m->ctx, field, &s->numpy_gradient));
     const omreg_image *g = s->numpy_gradient;
-    m->b->add_f32(grad->data, g->data, omreg_image_voxels(g) * (size_t)m->dim);
+    m->ctx.backend->add_f32(m->ctx.nthreads, grad->data, g->data,
+                            omreg_image_voxels(g) * (size_t)m->dim);
     return OMREG_OK;
 }
 
@@ -171,16 +173,16 @@ static omreg_status initialize_iteration(syn_metric *m)
 {
     em_state *s;
     OMREG_FORWARD(get_state(m, &s));
-    const omreg_backend *b = m->b;
+    const omreg_backend *b = m->ctx.backend;
     const size_t n = omreg_image_voxels(m->static_image);
     OMREG_RETURN_IF(s->fixed.mask_nvox != n || s->moving.mask_nvox != n, OMREG_EINVAL,
                     "EM metric: the image dynamics were not set before the iteration");
     OMREG_FORWARD(grid_buffers(m, s, m->static_image));
-    b->syn_multiply_i32(s->fixed.image_mask, s->moving.image_mask, n, s->sampling_mask);
+    b->syn_multiply_i32(m->ctx.nthreads, s->fixed.image_mask, s->moving.image_mask, n, s->sampling_mask);
     OMREG_FORWARD(class_fields(m, s, m->static_image, m->moving_image, &s->fixed));
-    OMREG_FORWARD(syn_physical_gradient(b, m->moving_image, m->moving_spacing,
+    OMREG_FORWARD(syn_physical_gradient(&m->ctx, m->moving_image, m->moving_spacing,
                                         m->moving_direction, &s->moving.gradient));
-    OMREG_FORWARD(syn_physical_gradient(b, m->static_image, m->static_spacing,
+    OMREG_FORWARD(syn_physical_gradient(&m->ctx, m->static_image, m->static_spacing,
                                         m->static_direction, &s->fixed.gradient));
     OMREG_FORWARD(class_fields(m, s, m->moving_image, m->static_image, &s->moving));
     if (m->opt.double_gradient) {
@@ -209,13 +211,13 @@ static omreg_status workspace(syn_metric *m, em_state *s, int n)
 static omreg_status gauss_newton_step(syn_metric *m, em_state *s, int forward, omreg_image *d)
 {
     const em_side *side = forward ? &s->fixed : &s->moving;
-    OMREG_FORWARD(syn_difference(m->b, side->means_field,
+    OMREG_FORWARD(syn_difference(&m->ctx, side->means_field,
                                  forward ? m->moving_image : m->static_image, &s->delta));
     double energy = 0.0;
     /* the step starts from zeros, as a new field would */
     memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
     OMREG_FORWARD(workspace(m, s, m->levels_below));
-    OMREG_FORWARD(omreg_ssd_v_cycle(m->b, m->levels_below, m->opt.inner_iter, s->delta,
+    OMREG_FORWARD(syn_ssd_v_cycle(&m->ctx, m->levels_below, m->opt.inner_iter, s->delta,
                                     side->sigma_sq_field, side->gradient, NULL, m->opt.smooth,
                                     d, s->ws, &energy));
     m->energy = energy;
@@ -229,10 +231,10 @@ static omreg_status demons_step(syn_metric *m, em_state *s, int forward, omreg_i
 {
     const em_side *side = forward ? &s->fixed : &s->moving;
     const em_side *other = forward ? &s->moving : &s->fixed;
-    OMREG_FORWARD(syn_difference(m->b, forward ? m->static_image : m->moving_image,
+    OMREG_FORWARD(syn_difference(&m->ctx, forward ? m->static_image : m->moving_image,
                                  other->means_field, &s->delta));
     double energy = 0.0;
-    omreg_compute_em_demons_step_run(m->b, s->delta, other->sigma_sq_field, side->gradient,
+    omreg_compute_em_demons_step_run(&m->ctx, s->delta, other->sigma_sq_field, side->gradient,
                                      syn_sigma_reg_2(m->dim, m->static_spacing), out,
                                      s->demons_scratch, &energy);
     OMREG_FORWARD(syn_smooth_field(m, out, m->opt.smooth));
