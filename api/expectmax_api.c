@@ -3,7 +3,9 @@
  * one row of partials per block of OMREG_REDUCE_BLOCK voxels), dispatch to
  * the backend's expectmax slots, and the checks that need the kernels'
  * exact side results (+Inf from the positive range, out-of-range labels
- * from the class counts): the entry points never loop over voxels. */
+ * from the class counts): the entry points never loop over voxels. Each
+ * public function validates, sizes a workspace and calls its unchecked run
+ * (api_run.h), which the EM metric calls on its own workspaces. */
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,7 +13,6 @@
 
 #include "api_check.h"
 #include "api_run.h"
-#include "api_threads.h"
 #include "kernels_expectmax.h"
 #include "omreg/expectmax.h"
 
@@ -115,13 +116,6 @@ omreg_status omreg_quantize_positive_run(const omreg_run_ctx *ctx, const omreg_i
 omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_image *v,
                                      int num_levels, int **labels, void **levels, int **hist)
 {
-    return omreg_quantize_positive_threads(backend, 0, v, num_levels, labels, levels, hist);
-}
-
-omreg_status omreg_quantize_positive_threads(const omreg_backend *backend, int nthreads,
-                                             const omreg_image *v, int num_levels, int **labels,
-                                             void **levels, int **hist)
-{
     static const char fn[] = "omreg_quantize_positive";
     OMREG_FORWARD(api_check_image(fn, backend, v, API_SCALAR));
     OMREG_RETURN_IF(labels == NULL, OMREG_EINVAL, "%s: labels is NULL", fn);
@@ -129,7 +123,7 @@ omreg_status omreg_quantize_positive_threads(const omreg_backend *backend, int n
                     "%s: num_levels %d: quantization levels must be at least 2", fn,
                     num_levels);
     OMREG_FORWARD(check_int_voxels(fn, omreg_image_voxels(v)));
-    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
     omreg_quantize_workspace ws;
     OMREG_FORWARD(omreg_quantize_workspace_init(&ws, v, num_levels));
     int *out = omreg_calloc(ws.nvox, sizeof(int), "quantized classes");
@@ -230,15 +224,6 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
                                               const int *labels, void **means,
                                               void **variances)
 {
-    return omreg_compute_masked_class_stats_threads(backend, 0, mask, v, num_labels, labels,
-                                                    means, variances);
-}
-
-omreg_status omreg_compute_masked_class_stats_threads(const omreg_backend *backend, int nthreads,
-                                                      const int *mask, const omreg_image *v,
-                                                      int num_labels, const int *labels,
-                                                      void **means, void **variances)
-{
     static const char fn[] = "omreg_compute_masked_class_stats";
     OMREG_FORWARD(api_check_image(fn, backend, v, API_SCALAR));
     OMREG_RETURN_IF(mask == NULL || labels == NULL || means == NULL || variances == NULL,
@@ -247,7 +232,7 @@ omreg_status omreg_compute_masked_class_stats_threads(const omreg_backend *backe
     OMREG_RETURN_IF(num_labels < 1 || num_labels == INT_MAX, OMREG_EINVAL,
                     "%s: num_labels %d is not in [1, INT_MAX)", fn, num_labels);
     OMREG_FORWARD(check_int_voxels(fn, omreg_image_voxels(v)));
-    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
     omreg_class_stats_workspace ws;
     OMREG_FORWARD(omreg_class_stats_workspace_init(&ws, v, num_labels));
     const omreg_status st =
