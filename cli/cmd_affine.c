@@ -49,6 +49,15 @@ static const char usage[] =
     "  --restarts N              restart L-BFGS-B up to N times per level when it stalls\n"
     "                            (tiny relative decrease or failed line search) within the\n"
     "                            level's evaluation budget; 0 (default) is DIPY's optimiser\n"
+    "  --mode dipy|fast          dipy (default): DIPY's dense MI and L-BFGS-B, DIPY's bits;\n"
+    "                            fast: a fresh random sample of points per iteration,\n"
+    "                            Mattes MI with the moving gradient precomputed per level,\n"
+    "                            Adam on mm-scaled parameters (--level-iters, --restarts and\n"
+    "                            --sampling-proportion are dipy's; see README, fast mode)\n"
+    "  --seed N                  fast mode's random samples (default 0): the same seed\n"
+    "                            gives the same result at any thread count\n"
+    "  --fast-samples N          fast mode: sample points per iteration (2048)\n"
+    "  --fast-iterations N       fast mode: iterations per level (256)\n"
     "Execution:\n"
     "  --threads N               OpenMP threads (default: the runtime's)\n"
     "  --backend NAME            parallel (default) or reference (serial specification)\n"
@@ -93,7 +102,8 @@ static int parse_args(int argc, char **argv, affine_cli *c)
 {
     enum { O_OUT_AFFINE = 256, O_OUT_WARPED, O_PIPELINE, O_TRANSFORM, O_START, O_NBINS,
            O_SAMPLING, O_ITERS, O_SIGMAS, O_FACTORS, O_SMASK, O_MMASK, O_RESTARTS,
-           O_OUT_ITK, O_OUT_ELASTIX, O_OUT_JSON, O_OUT_QC };
+           O_OUT_ITK, O_OUT_ELASTIX, O_OUT_JSON, O_OUT_QC, O_MODE, O_SEED, O_FAST_SAMPLES,
+           O_FAST_ITERS };
     static const struct option longopts[] = {
         {"out-affine", required_argument, NULL, O_OUT_AFFINE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
@@ -112,6 +122,10 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         {"moving-mask", required_argument, NULL, O_MMASK},
         {"restarts", required_argument, NULL, O_RESTARTS},
         {"out-json", required_argument, NULL, O_OUT_JSON},
+        {"mode", required_argument, NULL, O_MODE},
+        {"seed", required_argument, NULL, O_SEED},
+        {"fast-samples", required_argument, NULL, O_FAST_SAMPLES},
+        {"fast-iterations", required_argument, NULL, O_FAST_ITERS},
         CLI_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -152,6 +166,31 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         case O_RESTARTS:
             if (!cli_parse_int(optarg, 0, 1000, &c->opt.restarts))
                 return cli_usage_error("--restarts: '%s' is not an integer in 0..1000", optarg);
+            break;
+        case O_MODE:
+            if (strcmp(optarg, "dipy") == 0)
+                c->opt.mode = OMREG_AFFINE_MODE_DIPY;
+            else if (strcmp(optarg, "fast") == 0)
+                c->opt.mode = OMREG_AFFINE_MODE_FAST;
+            else
+                return cli_usage_error("--mode: '%s' is neither dipy nor fast", optarg);
+            break;
+        case O_SEED: {
+            int seed;
+            if (!cli_parse_int(optarg, 0, 2147483647, &seed))
+                return cli_usage_error("--seed: '%s' is not an integer in 0..2147483647", optarg);
+            c->opt.seed = (uint64_t)seed;
+            break;
+        }
+        case O_FAST_SAMPLES:
+            if (!cli_parse_int(optarg, 1, 100000000, &c->opt.fast_samples))
+                return cli_usage_error("--fast-samples: '%s' is not an integer in 1..100000000",
+                                       optarg);
+            break;
+        case O_FAST_ITERS:
+            if (!cli_parse_int(optarg, 1, 1000000, &c->opt.fast_iterations))
+                return cli_usage_error("--fast-iterations: '%s' is not an integer in 1..1000000",
+                                       optarg);
             break;
         case O_SAMPLING:
             if (!cli_parse_double(optarg, 0.0, 1.0, &c->opt.sampling_proportion) ||
@@ -230,6 +269,10 @@ static void record_options(cli_json *j, const void *ctx)
     cli_json_string(j, "static-mask", c->static_mask);
     cli_json_string(j, "moving-mask", c->moving_mask);
     cli_json_int(j, "restarts", o->restarts);
+    cli_json_string(j, "mode", o->mode == OMREG_AFFINE_MODE_FAST ? "fast" : "dipy");
+    cli_json_int(j, "seed", (long long)o->seed);
+    cli_json_int(j, "fast-samples", o->fast_samples > 0 ? o->fast_samples : 2048);
+    cli_json_int(j, "fast-iterations", o->fast_iterations > 0 ? o->fast_iterations : 256);
     /* library settings without an option, recorded as resolved */
     cli_json_int(j, "sampling-seed", (long long)o->sampling_seed);
     cli_json_double(j, "ss-sigma-factor", o->ss_sigma_factor);

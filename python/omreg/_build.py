@@ -80,6 +80,10 @@ typedef struct omreg_affine_options {
     int threads;
     omreg_affine_progress_fn *progress;
     void *progress_ctx;
+    int mode;
+    uint64_t seed;
+    int fast_samples;
+    int fast_iterations;
     ...;
 } omreg_affine_options;
 omreg_affine_options omreg_affine_default_options(void);
