@@ -30,6 +30,7 @@ static const char usage[] =
     "                            and outputs' SHA-256, per-level evaluations, timings\n"
     "Stages:\n"
     "  --pipeline LIST           comma list of stages, default com,translation,rigid,affine\n"
+    "                            (com,affine with --mode fast)\n"
     "                            (init: com|centers|origins; transforms: translation,\n"
     "                            rotation, rigid, rigidisoscaling, rigidscaling, scaling,\n"
     "                            affine)\n"
@@ -131,7 +132,7 @@ static int parse_args(int argc, char **argv, affine_cli *c)
     };
     memset(c, 0, sizeof *c);
     c->e = cli_exec_defaults();
-    c->pipeline = "com,translation,rigid,affine";
+    c->pipeline = NULL; /* the mode's default chain, below */
     c->opt = omreg_affine_default_options();
     int n_iters = -1, n_sigmas = -1, n_factors = -1, opt, rc;
     cli_getopt_reset();
@@ -229,6 +230,12 @@ static int parse_args(int argc, char **argv, affine_cli *c)
         return cli_usage_error("with %d levels give all of --level-iters, --sigmas and "
                                "--factors", n);
     c->opt.nlevels = n;
+    /* fast mode optimises the full affine directly from the centre of mass
+     * (as elastix does): its scaled Adam steps need no translation and
+     * rigid warm-up, which would only rebuild the scale spaces twice */
+    if (c->pipeline == NULL)
+        c->pipeline = c->opt.mode == OMREG_AFFINE_MODE_FAST ? "com,affine"
+                                                            : "com,translation,rigid,affine";
     if (omreg_affine_pipeline_parse(c->pipeline, c->steps, 16, &c->nsteps) != OMREG_OK)
         return cli_usage_error("--pipeline: %s", omreg_last_error());
     return 0;
