@@ -50,9 +50,9 @@ static void sampling_case(int dim)
         mask[v] = omreg_random_uniform(21, v) < 0.7;
     }
     if (dim == 3)
-        ref->numpy_gradient_3d_f32(mf, shape, mg);
+        ref->numpy_gradient_3d_f32(1, mf, shape, mg);
     else
-        ref->numpy_gradient_2d_f32(mf, shape, mg);
+        ref->numpy_gradient_2d_f32(1, mf, shape, mg);
     jac_ctx jc = {dim, {0}};
     omreg_transform_identity_unchecked(OMREG_TRANSFORM_AFFINE, dim, jc.params);
     omreg_fast_mi_job job;

@@ -140,9 +140,9 @@ static omreg_status fast_level_setup(fast_level *f, const struct omreg_backend *
     }
     /* the moving image's gradient, once, on its own grid (d/d index) */
     if (dim == 2)
-        b->numpy_gradient_2d_f32(mov->data, mov->shape, f->mgrad);
+        b->numpy_gradient_2d_f32(nthreads, mov->data, mov->shape, f->mgrad);
     else
-        b->numpy_gradient_3d_f32(mov->data, mov->shape, f->mgrad);
+        b->numpy_gradient_3d_f32(nthreads, mov->data, mov->shape, f->mgrad);
     j->mgrad = f->mgrad;
     return OMREG_OK;
 }
