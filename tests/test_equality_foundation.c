@@ -160,7 +160,7 @@ GRADIENT_CASE(gradient_3d_f32, float, f32, 3, shape3, g2w3, gradient_3d_f32, spa
     static void NAME(void **state)                                                             \
     {                                                                                          \
         (void)state;                                                                           \
-        static const size_t out_shape[3] = {8, 15, 12};                                        \
+        static const size_t out_shape[3] = {8, 15, 13};                                        \
         size_t nvox = 1, nout = 1;                                                             \
         for (int d = 0; d < DIM; ++d) {                                                        \
             nvox *= SHAPE[d];                                                                  \
