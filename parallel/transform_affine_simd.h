@@ -1,7 +1,7 @@
 /* The SIMD template of omreg_par_transform_affine_3d_{f64,f32} (parallel/
  * transform_affine.c; DIPY vector_fields.pyx transform_3d_affine,
- * trilinear), compiled once per ISA by parallel/transform_affine_<isa>.c
- * after its vector layer (simd_<isa>.h): V_W output voxels of a row per
+ * trilinear), included once per ISA by parallel/simd_<isa>.c after its
+ * vector layer: V_W output voxels of a row per
  * step, each lane the scalar kernel's arithmetic on its own voxel. The
  * mapped point is (a0 k + a1 i) + a2 j + a3, summed in affine_apply_3d's
  * order; the lookup is trilinear_simd.h's. Same split (one (slice, row)
@@ -34,9 +34,9 @@
 
 #else /* FLT: the type-generic body */
 
-static inline void SFX(transform_affine_3d_simd)(const FLT *img, const size_t img_shape[3],
-                                                 const size_t out_shape[3],
-                                                 const double *affine, FLT *out)
+void V_NAME(SFX(omreg_par_transform_affine_3d))(const FLT *img, const size_t img_shape[3],
+                                                const size_t out_shape[3],
+                                                const double *affine, FLT *out)
 {
     struct v_grid g;
     if (affine == NULL || !v_grid_init(&g, img_shape)) {

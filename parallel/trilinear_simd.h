@@ -1,6 +1,6 @@
 /* Trilinear lookups of V_W points at once, with the bits of interp_fast.h
- * (hence of DIPY's _interpolate_scalar_3d), for the SIMD templates; the
- * including file first includes its ISA's vector layer (simd_<isa>.h).
+ * (hence of DIPY's _interpolate_scalar_3d), for the SIMD templates (after the
+ * vector layer of parallel/simd_<isa>.c).
  * Per lane: the cell when all eight neighbours are inside (floor by
  * rounding down, plus +0.0 so that the floor of -0 is +0 as the
  * reference's integer floor converted back is; -1 < d < n, floor >= 0,
@@ -47,6 +47,17 @@ static inline int v_grid_init(struct v_grid *g, const size_t shape[3])
     for (int t = 0; t < 8; ++t)
         g->off[t] = off[t];
     return 1;
+}
+
+/* q = A x for the 3D affine a (4x4, row-major) at V_W points, each row
+ * summed in affine_apply_3d's order: ((a0 x0 + a1 x1) + a2 x2) + 1 a3 */
+static inline void v_affine_apply_3d(const double *a, const v_d x[3], v_d q[3])
+{
+    for (int r = 0; r < 3; ++r)
+        q[r] = v_add(v_add(v_add(v_mul(v_set1(a[r * 4 + 0]), x[0]),
+                                 v_mul(v_set1(a[r * 4 + 1]), x[1])),
+                           v_mul(v_set1(a[r * 4 + 2]), x[2])),
+                     v_set1(1 * a[r * 4 + 3]));
 }
 
 #define FLT double

@@ -16,7 +16,7 @@
 /* Sizes chosen odd and non-cubic; the point sets reach outside the grid. */
 static const size_t shape2[2] = {23, 17};
 static const size_t shape3[3] = {9, 13, 11};
-#define NPTS 2000
+#define NPTS 2003 /* not a multiple of any vector width: a scalar tail */
 
 /* an oblique, anisotropic grid-to-world affine and its inverse */
 static const double g2w3[16] = {0.9, 0.2, -0.1, -3.0, -0.15, 1.1, 0.05, 2.0,

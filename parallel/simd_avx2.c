@@ -1,17 +1,18 @@
-/* The AVX2 vector layer of the SIMD templates (parallel/<family>_simd.h): V_W
- * double lanes, a lane mask, 32-bit gather indices, and the few operations
- * the templates use, each one IEEE operation per lane (no FMA: compiled
- * with -mavx2 -mno-fma -ffp-contract=off). The AVX-512 layer
- * (simd_avx512.h) has the same names. */
-#ifndef OMREG_PARALLEL_SIMD_LAYER_H
-#define OMREG_PARALLEL_SIMD_LAYER_H
-
+/* The AVX2 variants (kernels/isa_list.h): this translation unit, compiled
+ * with -mavx2 -mno-fma -ffp-contract=off, is the vector layer (V_W double
+ * lanes, a lane mask, 32-bit gather indices, and the few operations the
+ * templates use, each one IEEE operation per lane, no FMA) followed by the
+ * family templates parallel/<family>_simd.h, which define the variants on
+ * it. simd_avx512.c has the same names on eight lanes. */
 #include <immintrin.h>
 #include <stdint.h>
 
 #define V_W 4
 #define V_ALL 0xFu
-#define V_NAME(k) k##_avx2 /* the variant's symbol (kernels/isa_list.h) */
+/* the variant's symbol (kernels/isa_list.h): V_NAME(SFX(name)) is name_f64_avx2 */
+#define V_CAT_(a, b) a##b
+#define V_CAT(a, b) V_CAT_(a, b)
+#define V_NAME(k) V_CAT(k, _avx2)
 
 typedef __m256d v_d;  /* V_W doubles */
 typedef __m256d v_m;  /* lane mask: all ones or zero per lane */
@@ -70,4 +71,6 @@ static inline v_d v_gather_f32(const float *base, v_i idx, v_m m)
 static inline v_d v_round_f32(v_d a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }
 static inline void v_store_f32(float *p, v_d a) { _mm_storeu_ps(p, _mm256_cvtpd_ps(a)); }
 
-#endif /* OMREG_PARALLEL_SIMD_LAYER_H */
+/* the variants (kernels/isa_list.h), each family's template on these lanes */
+#include "gradient_simd.h"
+#include "transform_affine_simd.h"

@@ -1,17 +1,17 @@
-/* The AVX-512 vector layer of the SIMD templates (parallel/<family>_simd.h): the
- * names of simd_avx2.h on eight lanes with mask registers and masked
- * gathers. Compiled with -mavx512f/vl/dq/bw and -ffp-contract=off, without
+/* The AVX-512 variants (kernels/isa_list.h): the vector layer of
+ * simd_avx2.c on eight lanes with mask registers and masked gathers,
+ * followed by the family templates parallel/<family>_simd.h. Compiled with -mavx512f/vl/dq/bw and -ffp-contract=off, without
  * -mno-fma (it would switch AVX-512F off again in clang; no FMA intrinsic is
  * used and ctest library_has_no_fma checks the objects). */
-#ifndef OMREG_PARALLEL_SIMD_LAYER_H
-#define OMREG_PARALLEL_SIMD_LAYER_H
-
 #include <immintrin.h>
 #include <stdint.h>
 
 #define V_W 8
 #define V_ALL 0xFFu
-#define V_NAME(k) k##_avx512 /* the variant's symbol (kernels/isa_list.h) */
+/* the variant's symbol (kernels/isa_list.h): V_NAME(SFX(name)) is name_f64_avx512 */
+#define V_CAT_(a, b) a##b
+#define V_CAT(a, b) V_CAT_(a, b)
+#define V_NAME(k) V_CAT(k, _avx512)
 
 typedef __m512d v_d;   /* V_W doubles */
 typedef __mmask8 v_m;  /* lane mask */
@@ -63,4 +63,6 @@ static inline v_d v_gather_f32(const float *base, v_i idx, v_m m)
 static inline v_d v_round_f32(v_d a) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(a)); }
 static inline void v_store_f32(float *p, v_d a) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(a)); }
 
-#endif /* OMREG_PARALLEL_SIMD_LAYER_H */
+/* the variants (kernels/isa_list.h), each family's template on these lanes */
+#include "gradient_simd.h"
+#include "transform_affine_simd.h"
