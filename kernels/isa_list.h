@@ -30,4 +30,10 @@ OMREG_ISA_VARIANT(sparse_gradient_3d_f64, avx512)
 OMREG_ISA_VARIANT(sparse_gradient_3d_f32, avx2)
 OMREG_ISA_VARIANT(sparse_gradient_3d_f32, avx512)
 
+/* warping an image through a displacement field (parallel/warp_simd.h) */
+OMREG_ISA_VARIANT(warp_linear_3d_f64, avx2)
+OMREG_ISA_VARIANT(warp_linear_3d_f64, avx512)
+OMREG_ISA_VARIANT(warp_linear_3d_f32, avx2)
+OMREG_ISA_VARIANT(warp_linear_3d_f32, avx512)
+
 #undef OMREG_ISA_VARIANT

@@ -74,3 +74,4 @@ static inline void v_store_f32(float *p, v_d a) { _mm_storeu_ps(p, _mm256_cvtpd_
 /* the variants (kernels/isa_list.h), each family's template on these lanes */
 #include "gradient_simd.h"
 #include "transform_affine_simd.h"
+#include "warp_simd.h"

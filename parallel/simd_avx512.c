@@ -66,3 +66,4 @@ static inline void v_store_f32(float *p, v_d a) { _mm256_storeu_ps(p, _mm512_cvt
 /* the variants (kernels/isa_list.h), each family's template on these lanes */
 #include "gradient_simd.h"
 #include "transform_affine_simd.h"
+#include "warp_simd.h"
