@@ -43,15 +43,15 @@ static inline unsigned SFX(v_gradient_point_3d)(const FLT *img, const struct v_g
                                                 const v_d x[3], v_d gr[3])
 {
     unsigned inside = V_ALL;
-    v_d dx[3] = {x[0], x[1], x[2]}, q[3], lo, hi;
+    v_d dx[3] = {x[0], x[1], x[2]}, q[3], lo, hi = v_zero();
     for (int p = 0; p < 3; ++p) {
         const v_d h = v_set1(0.5 * spacing[p]);
         const v_d xm = v_sub(x[p], h), xp = v_add(x[p], h);
         dx[p] = xm;
-        v_affine_apply_3d(w2g, dx, q);
+        v_affine_apply_3d(w2g, dx, 1, q);
         const unsigned okm = SFX(v_interp_3d)(img, g, q, V_ALL, &lo);
         dx[p] = v_select(v_from_bits(okm), xm, xp); /* a failed lane stays at x - h */
-        v_affine_apply_3d(w2g, dx, q);
+        v_affine_apply_3d(w2g, dx, 1, q);
         const unsigned ok = okm != 0 ? SFX(v_interp_3d)(img, g, q, okm, &hi) & okm : 0;
         const v_m okv = v_from_bits(ok);
         gr[p] = v_zero_unless(okv, SFX(v_round)(v_div(v_sub(hi, lo), v_set1(spacing[p]))));
@@ -81,7 +81,7 @@ void V_NAME(SFX(omreg_par_gradient_3d))(const FLT *img, const size_t img_shape[3
                                         const double *out_grid2world, FLT *out, int *inside)
 {
     struct v_grid g;
-    if (!v_grid_init(&g, img_shape)) {
+    if (!v_grid_init(&g, img_shape, 1)) {
         SFX(omreg_par_gradient_3d)(img, img_shape, img_world2grid, img_spacing, out_shape,
                                    out_grid2world, out, inside);
         return;
@@ -95,7 +95,7 @@ void V_NAME(SFX(omreg_par_gradient_3d))(const FLT *img, const size_t img_shape[3
             const v_d at[3] = {v_set1((double)k), v_set1((double)i),
                                v_add(v_set1((double)j), v_lanes())};
             v_d x[3], gr[3];
-            v_affine_apply_3d(out_grid2world, at, x);
+            v_affine_apply_3d(out_grid2world, at, 1, x);
             const unsigned in =
                 SFX(v_gradient_point_3d)(img, &g, img_world2grid, img_spacing, x, gr);
             SFX(v_gradient_store)(gr, in, out, inside, row * ncols + j);
@@ -118,7 +118,7 @@ void V_NAME(SFX(omreg_par_sparse_gradient_3d))(const FLT *img, const size_t img_
                                                int *inside)
 {
     struct v_grid g;
-    if (!v_grid_init(&g, img_shape)) {
+    if (!v_grid_init(&g, img_shape, 1)) {
         SFX(omreg_par_sparse_gradient_3d)(img, img_shape, img_world2grid, img_spacing, points,
                                           n, out, inside);
         return;

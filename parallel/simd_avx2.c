@@ -4,6 +4,7 @@
  * templates use, each one IEEE operation per lane, no FMA) followed by the
  * family templates parallel/<family>_simd.h, which define the variants on
  * it. simd_avx512.c has the same names on eight lanes. */
+#include "vector_fields_fp_guard.h" /* first: the scalar tails of compose_simd.h */
 #include <immintrin.h>
 #include <stdint.h>
 
@@ -72,6 +73,7 @@ static inline v_d v_round_f32(v_d a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)
 static inline void v_store_f32(float *p, v_d a) { _mm_storeu_ps(p, _mm256_cvtpd_ps(a)); }
 
 /* the variants (kernels/isa_list.h), each family's template on these lanes */
+#include "compose_simd.h"
 #include "gradient_simd.h"
 #include "transform_affine_simd.h"
 #include "warp_simd.h"

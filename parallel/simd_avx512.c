@@ -3,6 +3,7 @@
  * followed by the family templates parallel/<family>_simd.h. Compiled with -mavx512f/vl/dq/bw and -ffp-contract=off, without
  * -mno-fma (it would switch AVX-512F off again in clang; no FMA intrinsic is
  * used and ctest library_has_no_fma checks the objects). */
+#include "vector_fields_fp_guard.h" /* first: the scalar tails of compose_simd.h */
 #include <immintrin.h>
 #include <stdint.h>
 
@@ -64,6 +65,7 @@ static inline v_d v_round_f32(v_d a) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(a)
 static inline void v_store_f32(float *p, v_d a) { _mm256_storeu_ps(p, _mm512_cvtpd_ps(a)); }
 
 /* the variants (kernels/isa_list.h), each family's template on these lanes */
+#include "compose_simd.h"
 #include "gradient_simd.h"
 #include "transform_affine_simd.h"
 #include "warp_simd.h"

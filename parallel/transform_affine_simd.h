@@ -39,7 +39,7 @@ void V_NAME(SFX(omreg_par_transform_affine_3d))(const FLT *img, const size_t img
                                                 const double *affine, FLT *out)
 {
     struct v_grid g;
-    if (affine == NULL || !v_grid_init(&g, img_shape)) {
+    if (affine == NULL || !v_grid_init(&g, img_shape, 1)) {
         SFX(omreg_par_transform_affine_3d)(img, img_shape, out_shape, affine, out);
         return;
     }

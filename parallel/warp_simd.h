@@ -40,7 +40,7 @@ void V_NAME(SFX(omreg_par_warp_linear_3d))(const FLT *img, const size_t img_shap
                                            FLT *out)
 {
     struct v_grid g;
-    if (!v_grid_init(&g, img_shape)) {
+    if (!v_grid_init(&g, img_shape, 1)) {
         SFX(omreg_par_warp_linear_3d)(img, img_shape, field, field_shape, affine_idx_in,
                                       affine_idx_out, affine_disp, out_shape, out);
         return;
