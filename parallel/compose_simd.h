@@ -47,11 +47,8 @@ static inline unsigned SFX(v_compose_point_3d)(const FLT *d1v, const FLT *d2,
                                                const double *premult_disp, double t,
                                                const v_d x[3], FLT *comp)
 {
-    double a[3][V_W];
-    for (int l = 0; l < V_W; ++l)
-        for (int c = 0; c < 3; ++c)
-            a[c][l] = d1v[3 * l + c];
-    const v_d d1[3] = {v_load(a[0]), v_load(a[1]), v_load(a[2])}; /* dkk, dii, djj */
+    const v_d d1[3] = {SFX(v_load_component)(d1v, 0), SFX(v_load_component)(d1v, 1),
+                       SFX(v_load_component)(d1v, 2)}; /* dkk, dii, djj */
     v_d dk[3] = {d1[0], d1[1], d1[2]}, at[3] = {x[0], x[1], x[2]}, v[3];
     if (premult_disp)
         v_affine_apply_3d(premult_disp, d1, 0, dk);
@@ -61,6 +58,7 @@ static inline unsigned SFX(v_compose_point_3d)(const FLT *d1v, const FLT *d2,
         at[r] = v_add(at[r], dk[r]);
     const unsigned ok = SFX(v_interp_vector_3d)(d2, g2, at, V_ALL, v);
     const v_m okv = v_from_bits(ok);
+    double a[3][V_W];
     for (int c = 0; c < 3; ++c)
         v_store(a[c], v_zero_unless(okv, v_add(v_mul(v_set1(t), v[c]), d1[c])));
     for (int l = 0; l < V_W; ++l)

@@ -139,6 +139,14 @@ static inline v_d SFX(v_cell_sum)(const FLT *arr, const struct v_grid *g,
     return acc;
 }
 
+/* lanes c, c + 3, c + 6, ... of a 3-component interleaved array (component
+ * c of V_W consecutive vectors), widened to double */
+static inline v_d SFX(v_load_component)(const FLT *arr, int c)
+{
+    const v_i idx = v_to_index(v_mul(v_lanes(), v_set1(3)));
+    return SFX(v_gather)(arr + c, idx, v_all());
+}
+
 /* *val: the lookups at grid points (d[0], d[1], d[2]) (slice, row, column)
  * in the lanes of `want` (bits); returns the bits of those whose lookup is
  * inside (interp_scalar_3d's flag). Other lanes: value unspecified, bit 0. */
