@@ -36,14 +36,10 @@ OMREG_ISA_VARIANT(warp_linear_3d_f64, avx512)
 OMREG_ISA_VARIANT(warp_linear_3d_f32, avx2)
 OMREG_ISA_VARIANT(warp_linear_3d_f32, avx512)
 
-/* vector field composition and the inversion's residual pass
+/* vector field composition and the inversion's residual pass, float32 only
  * (parallel/compose_simd.h) */
-OMREG_ISA_VARIANT(compose_vector_fields_3d_f64, avx2)
-OMREG_ISA_VARIANT(compose_vector_fields_3d_f64, avx512)
 OMREG_ISA_VARIANT(compose_vector_fields_3d_f32, avx2)
 OMREG_ISA_VARIANT(compose_vector_fields_3d_f32, avx512)
-OMREG_ISA_VARIANT(invert_vector_field_residual_3d_f64, avx2)
-OMREG_ISA_VARIANT(invert_vector_field_residual_3d_f64, avx512)
 OMREG_ISA_VARIANT(invert_vector_field_residual_3d_f32, avx2)
 OMREG_ISA_VARIANT(invert_vector_field_residual_3d_f32, avx512)
 

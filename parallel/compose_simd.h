@@ -1,5 +1,5 @@
-/* The SIMD template of omreg_par_compose_vector_fields_3d_{f64,f32} and
- * omreg_par_invert_vector_field_residual_3d_{f64,f32} (parallel/compose.c,
+/* The SIMD template of omreg_par_compose_vector_fields_3d_f32 and
+ * omreg_par_invert_vector_field_residual_3d_f32 (parallel/compose.c,
  * parallel/invert.c; DIPY vector_fields.pyx _compose_vector_fields_3d and
  * the residual pass of invert_vector_field_fixed_point_3d, which is the
  * composition with premult_disp = the field's world2grid and t = 1),
@@ -11,8 +11,8 @@
  * scalar, one lane after the other in the reference's order, into the same
  * per-row scratch. Same split, same bits; the row's last ncols % V_W voxels
  * and fields of 2^31 elements or more take the scalar code. */
-/* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
- * double and SFX _f64, once with float and _f32; the part after #else is the body. */
+/* Instantiated here: under #ifndef FLT the file includes itself by name, with FLT
+ * float and SFX _f32 (below); the part after #else is the body. */
 #ifndef FLT
 #ifndef OMREG_PARALLEL_COMPOSE_SIMD_H
 #define OMREG_PARALLEL_COMPOSE_SIMD_H
@@ -23,12 +23,8 @@
 #define VECTOR_FIELDS_LOOKUP_3D SFX(fast_interp_vector_3d)
 #include "vector_fields_point.h"
 
-#define FLT double
-#define SFX(name) name##_f64
-#include "compose_simd.h"
-#undef FLT
-#undef SFX
-
+/* float32 only (SyN's fields): the float64 instance measured slower than
+ * the scalar kernel (README, ISA variants), so it is not built */
 #define FLT float
 #define SFX(name) name##_f32
 #include "compose_simd.h"
