@@ -134,7 +134,11 @@ static inline v_d SFX(v_cell_sum)(const FLT *arr, const struct v_grid *g,
     for (int t = 0; t < 8; ++t) {
         const v_d v = SFX(v_gather)(arr, v_index_add(cell->base, g->off[t]), cell->fast);
         const v_d term = v_mul(cell->w[t], v);
+#ifdef OMREG_CANARY_SIMD_WIDE_ACCUMULATOR
+        acc = t == 0 ? term : v_add(acc, term); /* planted (ci/canaries.tsv): no FLT rounding */
+#else
         acc = SFX(v_round)(t == 0 ? term : v_add(acc, term));
+#endif
     }
     return acc;
 }
