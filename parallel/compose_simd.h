@@ -63,8 +63,9 @@ static inline unsigned SFX(v_compose_point_3d)(const FLT *d1v, const FLT *d2,
     return ok;
 }
 
-void V_NAME(SFX(omreg_par_compose_vector_fields_3d))(const FLT *d1, const size_t shape1[3],
-                                                     const FLT *d2, const size_t shape2[3],
+void V_NAME(SFX(omreg_par_compose_vector_fields_3d))(int nthreads, const FLT *d1,
+                                                     const size_t shape1[3], const FLT *d2,
+                                                     const size_t shape2[3],
                                                      const double *premult_index,
                                                      const double *premult_disp,
                                                      double time_scaling, FLT *comp,
@@ -72,13 +73,12 @@ void V_NAME(SFX(omreg_par_compose_vector_fields_3d))(const FLT *d1, const size_t
 {
     struct v_grid g2;
     if (!v_grid_init(&g2, shape2, 3)) {
-        SFX(omreg_par_compose_vector_fields_3d)(d1, shape1, d2, shape2, premult_index,
-                                                premult_disp, time_scaling, comp, scratch,
-                                                stats);
+        SFX(omreg_par_compose_vector_fields_3d)(nthreads, d1, shape1, d2, shape2, premult_index,
+                                                premult_disp, time_scaling, comp, scratch, stats);
         return;
     }
     const size_t nr1 = shape1[1], nc1 = shape1[2], nrows = shape1[0] * shape1[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row) {
         const size_t k = row / nr1, i = row % nr1;
         double sum = 0, sum_sq = 0, max_nn = 0, cnt = 0;
@@ -121,20 +121,20 @@ void V_NAME(SFX(omreg_par_compose_vector_fields_3d))(const FLT *d1, const size_t
     compose_stats_combine(scratch, nrows, stats);
 }
 
-void V_NAME(SFX(omreg_par_invert_vector_field_residual_3d))(const FLT *d, const size_t shape[3],
+void V_NAME(SFX(omreg_par_invert_vector_field_residual_3d))(int nthreads, const FLT *d,
+                                                            const size_t shape[3],
                                                             const double *d_world2grid,
-                                                            const double spacing[3],
-                                                            const FLT *p, FLT *q,
-                                                            double *scratch, double out[2])
+                                                            const double spacing[3], const FLT *p,
+                                                            FLT *q, double *scratch, double out[2])
 {
     struct v_grid g;
     if (!v_grid_init(&g, shape, 3)) {
-        SFX(omreg_par_invert_vector_field_residual_3d)(d, shape, d_world2grid, spacing, p, q,
-                                                       scratch, out);
+        SFX(omreg_par_invert_vector_field_residual_3d)(nthreads, d, shape, d_world2grid, spacing, p,
+                                                       q, scratch, out);
         return;
     }
     const size_t nr = shape[1], nc = shape[2], nrows = shape[0] * shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row) {
         const size_t k = row / nr, i = row % nr;
         double error = 0, difmag = 0;

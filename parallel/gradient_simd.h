@@ -2,8 +2,9 @@
  * omreg_par_sparse_gradient_3d_{f64,f32} (parallel/gradient.c; DIPY
  * vector_fields.pyx _gradient_3d, _sparse_gradient_3d), included once per
  * ISA by parallel/simd_<isa>.c after its vector layer: V_W sample points
- * per step, each lane gradient_point.h's arithmetic on its own point, including DIPY's quirk (after a failed lookup the point
- * stays shifted for the later axes: a per-lane select). The lookups are
+ * per step, each lane gradient_point.h's arithmetic on its own point,
+ * including DIPY's quirk (after a failed lookup the point stays shifted
+ * for the later axes: a per-lane select). The lookups are
  * trilinear_simd.h's; g_p = (I(x + h_p) - I(x - h_p)) / spacing_p in
  * double, rounded once to FLT. Same split, same bits; the row's last
  * ncols % V_W points (n % V_W for point lists) and volumes of 2^31 voxels
@@ -79,19 +80,19 @@ static inline void SFX(v_gradient_store)(const v_d gr[3], unsigned in, FLT *out,
     }
 }
 
-void V_NAME(SFX(omreg_par_gradient_3d))(const FLT *img, const size_t img_shape[3],
-                                        const double *img_world2grid,
-                                        const double img_spacing[3], const size_t out_shape[3],
-                                        const double *out_grid2world, FLT *out, int *inside)
+void V_NAME(SFX(omreg_par_gradient_3d))(int nthreads, const FLT *img, const size_t img_shape[3],
+                                        const double *img_world2grid, const double img_spacing[3],
+                                        const size_t out_shape[3], const double *out_grid2world,
+                                        FLT *out, int *inside)
 {
     struct v_grid g;
     if (!v_grid_init(&g, img_shape, 1)) {
-        SFX(omreg_par_gradient_3d)(img, img_shape, img_world2grid, img_spacing, out_shape,
+        SFX(omreg_par_gradient_3d)(nthreads, img, img_shape, img_world2grid, img_spacing, out_shape,
                                    out_grid2world, out, inside);
         return;
     }
     const size_t nslices = out_shape[0], nrows = out_shape[1], ncols = out_shape[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nslices * nrows; ++row) {
         const size_t k = row / nrows, i = row % nrows;
         size_t j = 0;
@@ -115,20 +116,20 @@ void V_NAME(SFX(omreg_par_gradient_3d))(const FLT *img, const size_t img_shape[3
     }
 }
 
-void V_NAME(SFX(omreg_par_sparse_gradient_3d))(const FLT *img, const size_t img_shape[3],
+void V_NAME(SFX(omreg_par_sparse_gradient_3d))(int nthreads, const FLT *img,
+                                               const size_t img_shape[3],
                                                const double *img_world2grid,
-                                               const double img_spacing[3],
-                                               const double *points, size_t n, FLT *out,
-                                               int *inside)
+                                               const double img_spacing[3], const double *points,
+                                               size_t n, FLT *out, int *inside)
 {
     struct v_grid g;
     if (!v_grid_init(&g, img_shape, 1)) {
-        SFX(omreg_par_sparse_gradient_3d)(img, img_shape, img_world2grid, img_spacing, points,
-                                          n, out, inside);
+        SFX(omreg_par_sparse_gradient_3d)(nthreads, img, img_shape, img_world2grid, img_spacing,
+                                          points, n, out, inside);
         return;
     }
     const size_t nvec = n / V_W;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b <= nvec; ++b) {
         const size_t p0 = b * V_W;
         if (b < nvec) {

@@ -34,18 +34,19 @@
 
 #else /* FLT: the type-generic body */
 
-void V_NAME(SFX(omreg_par_transform_affine_3d))(const FLT *img, const size_t img_shape[3],
-                                                const size_t out_shape[3],
-                                                const double *affine, FLT *out)
+void V_NAME(SFX(omreg_par_transform_affine_3d))(int nthreads, const FLT *img,
+                                                const size_t img_shape[3],
+                                                const size_t out_shape[3], const double *affine,
+                                                FLT *out)
 {
     struct v_grid g;
     if (affine == NULL || !v_grid_init(&g, img_shape, 1)) {
-        SFX(omreg_par_transform_affine_3d)(img, img_shape, out_shape, affine, out);
+        SFX(omreg_par_transform_affine_3d)(nthreads, img, img_shape, out_shape, affine, out);
         return;
     }
     const size_t nrows = out_shape[1], ncols = out_shape[2];
     const size_t nlines = out_shape[0] * nrows;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t line = 0; line < nlines; ++line) {
         const size_t k = line / nrows, i = line % nrows;
         /* the first two terms of each row of A x, in affine_apply_3d's order */

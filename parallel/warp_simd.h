@@ -68,22 +68,21 @@ static inline void SFX(v_warp_position_3d)(const FLT *field, const struct v_grid
     }
 }
 
-void V_NAME(SFX(omreg_par_warp_linear_3d))(const FLT *img, const size_t img_shape[3],
+void V_NAME(SFX(omreg_par_warp_linear_3d))(int nthreads, const FLT *img, const size_t img_shape[3],
                                            const FLT *field, const size_t field_shape[3],
                                            const double *affine_idx_in,
-                                           const double *affine_idx_out,
-                                           const double *affine_disp, const size_t out_shape[3],
-                                           FLT *out)
+                                           const double *affine_idx_out, const double *affine_disp,
+                                           const size_t out_shape[3], FLT *out)
 {
     struct v_grid g, gf;
     if (!v_grid_init(&g, img_shape, 1) || !v_grid_init(&gf, field_shape, 3)) {
-        SFX(omreg_par_warp_linear_3d)(img, img_shape, field, field_shape, affine_idx_in,
+        SFX(omreg_par_warp_linear_3d)(nthreads, img, img_shape, field, field_shape, affine_idx_in,
                                       affine_idx_out, affine_disp, out_shape, out);
         return;
     }
     const size_t nrows = out_shape[1], ncols = out_shape[2];
     const size_t nlines = out_shape[0] * nrows;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t line = 0; line < nlines; ++line) {
         const size_t k = line / nrows, i = line % nrows;
         FLT *o = out + line * ncols;
