@@ -1,12 +1,13 @@
-/* Argument checks shared by the serial public entry points (interpolate,
- * gradient, resample, stats): each records a message naming the calling
- * function and returns the status the public headers document. O(1) work:
- * entry points never loop over voxels or points. */
+/* The one set of argument checks of the checked public entry points (the
+ * api/ room) and of the drivers' public functions that validate images
+ * (registration/syn's diffeomap, the SSD V-cycle): each check records a
+ * message naming the calling function and returns the status the public
+ * headers document. O(1) work: entry points never loop over voxels or
+ * points. */
 #ifndef OMREG_CORE_API_CHECK_H
 #define OMREG_CORE_API_CHECK_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "alloc.h"
 #include "backend.h"
@@ -18,64 +19,62 @@
 enum api_kind { API_SCALAR, API_FIELD, API_ANY };
 
 /* backend and img non-NULL (EINVAL); img scalar / field as required (ESHAPE). */
-static inline omreg_status api_check_image(const char *fn, const omreg_backend *backend,
-                                           const omreg_image *img, enum api_kind kind)
-{
-    OMREG_RETURN_IF(backend == NULL, OMREG_EINVAL, "%s: backend is NULL", fn);
-    OMREG_RETURN_IF(img == NULL, OMREG_EINVAL, "%s: image is NULL", fn);
-    OMREG_RETURN_IF(kind == API_SCALAR && img->ncomp != 1, OMREG_ESHAPE,
-                    "%s: expected a scalar image, got a %d-component field", fn, img->ncomp);
-    OMREG_RETURN_IF(kind == API_FIELD && img->ncomp != img->ndim, OMREG_ESHAPE,
-                    "%s: expected a %d-component field, got a scalar image", fn, img->ndim);
-    return OMREG_OK;
-}
+omreg_status api_check_image(const char *fn, const omreg_backend *backend,
+                             const omreg_image *img, enum api_kind kind);
+
+/* img (NULL allowed when optional) is of `kind` on ref's grid and dtype
+ * (EINVAL for a missing one, else ESHAPE); ref_name names ref in the
+ * messages. */
+omreg_status api_check_like(const char *fn, const char *what, const omreg_backend *backend,
+                            const omreg_image *ref, const char *ref_name,
+                            const omreg_image *img, enum api_kind kind, int optional);
 
 /* An output grid shape of ndim axes: non-NULL (EINVAL), no zero axis
  * (ESHAPE), and voxels * ncomp * elem_size bytes fit size_t (EOVERFLOW). */
-static inline omreg_status api_check_shape(const char *fn, int ndim, const size_t *shape,
-                                           size_t ncomp, size_t elem_size)
-{
-    OMREG_RETURN_IF(shape == NULL, OMREG_EINVAL, "%s: out_shape is NULL", fn);
-    size_t bytes = ncomp * elem_size;
-    for (int d = 0; d < ndim; ++d)
-        OMREG_RETURN_IF(shape[d] == 0, OMREG_ESHAPE, "%s: out_shape axis %d has size 0", fn, d);
-    for (int d = 0; d < ndim; ++d)
-        OMREG_RETURN_IF(omreg_size_mul(&bytes, bytes, shape[d]) != OMREG_OK, OMREG_EOVERFLOW,
-                        "%s: the output of %d axes does not fit size_t (axis %d: %zu)", fn, ndim,
-                        d, shape[d]);
-    return OMREG_OK;
-}
+omreg_status api_check_shape(const char *fn, int ndim, const size_t *shape, size_t ncomp,
+                             size_t elem_size);
+
+/* ndim 2 or 3 (ESHAPE). */
+omreg_status api_check_ndim(const char *fn, int ndim);
+
+/* dtype OMREG_F64 or OMREG_F32 (EINVAL). */
+omreg_status api_check_dtype(const char *fn, omreg_dtype dtype);
 
 /* A (ndim+1)x(ndim+1) affine: finite (ENONFINITE), last row (0, ..., 0, 1)
  * (ESINGULAR) and invertible (ESINGULAR). The inverse goes to inv when it
  * is not NULL. */
-static inline omreg_status api_check_affine(const char *fn, const char *what, int ndim,
-                                            const double *a, double *inv)
-{
-    double scratch[16];
-    OMREG_RETURN_IF(!omreg_mat_is_finite(ndim + 1, a), OMREG_ENONFINITE,
-                    "%s: %s has a non-finite entry", fn, what);
-    OMREG_RETURN_IF(!omreg_affine_is_valid(ndim, a), OMREG_ESINGULAR,
-                    "%s: %s's last row is not (0, ..., 0, 1)", fn, what);
-    omreg_status st = omreg_mat_inverse(ndim + 1, a, inv ? inv : scratch);
-    OMREG_RETURN_IF(st != OMREG_OK, st, "%s: %s is not invertible", fn, what);
-    return OMREG_OK;
-}
+omreg_status api_check_affine(const char *fn, const char *what, int ndim, const double *a,
+                              double *inv);
+
+/* DIPY's is_valid_affine: None (NULL) or every entry finite (ENONFINITE);
+ * the last row is not read and nothing is inverted. */
+omreg_status api_check_finite_affine(const char *fn, const char *what, int ndim,
+                                     const double *a);
 
 /* n points of `per_point` values: n * per_point * max(sizeof(double),
  * elem_size) bytes must fit size_t (EOVERFLOW), so every index the kernel
  * forms is representable. */
-static inline omreg_status api_check_points(const char *fn, size_t n, size_t per_point,
-                                            size_t elem_size)
-{
-    size_t bytes;
-    size_t widest = elem_size > sizeof(double) ? elem_size : sizeof(double);
-    omreg_status st = omreg_size_mul(&bytes, n, per_point);
-    if (st == OMREG_OK)
-        st = omreg_size_mul(&bytes, bytes, widest);
-    OMREG_RETURN_IF(st != OMREG_OK, st, "%s: %zu points x %zu values overflow size_t", fn, n,
-                    per_point);
-    return OMREG_OK;
-}
+omreg_status api_check_points(const char *fn, size_t n, size_t per_point, size_t elem_size);
+
+/* The SSD linear system's inputs (include/omreg/sumsqdiff.h): delta
+ * (scalar), sigmasq (optional scalar), gradient (field), target (optional
+ * field), lambda finite and >= 0, and out (a field on the same grid,
+ * written by the call, named out_name) overlapping none of them. */
+omreg_status api_check_ssd_system(const char *fn, const omreg_backend *backend,
+                                  const omreg_image *delta, const omreg_image *sigmasq,
+                                  const omreg_image *gradient, const omreg_image *target,
+                                  double lambda, const char *out_name, const omreg_image *out);
+
+/* img's data in bytes (fits size_t: checked when the image was created). */
+size_t api_image_bytes(const omreg_image *img);
+
+/* [a, a+na) and [b, b+nb) share a byte. */
+int api_overlaps(const void *a, size_t na, const void *b, size_t nb);
+
+/* The data of two images share a byte (either may be NULL: no). */
+int api_images_overlap(const omreg_image *a, const omreg_image *b);
+
+/* Same ndim and shape (dtype and ncomp not compared). */
+int api_same_shape(const omreg_image *a, const omreg_image *b);
 
 #endif

@@ -108,4 +108,60 @@ void omreg_ssd_demons_step_run(const omreg_run_ctx *ctx, const omreg_image *delt
                                const omreg_image *gradient, double sigma_sq_x, omreg_image *out,
                                double *scratch, double *energy);
 
+/* omreg_quantize_positive's outputs besides the labels and its block
+ * scratch, for images of v's voxel count and dtype and num_levels
+ * classes (init checks the sizes: EOVERFLOW, ENOMEM). */
+typedef struct omreg_quantize_workspace {
+    size_t nvox;
+    int num_levels;
+    omreg_dtype dtype;
+    void *levels; /* num_levels values of dtype */
+    int *hist;    /* num_levels */
+    double *range_scratch;
+    int *hist_scratch;
+} omreg_quantize_workspace;
+
+omreg_status omreg_quantize_workspace_init(omreg_quantize_workspace *ws, const omreg_image *v,
+                                           int num_levels);
+void omreg_quantize_workspace_free(omreg_quantize_workspace *ws);
+/* omreg_quantize_positive into labels (one int per voxel), ws->levels and
+ * ws->hist; OMREG_ENONFINITE (recorded as the public function does) for a
+ * +Inf voxel. */
+omreg_status omreg_quantize_positive_run(const omreg_run_ctx *ctx, const omreg_image *v,
+                                         int num_levels, int *labels,
+                                         omreg_quantize_workspace *ws);
+
+/* omreg_compute_masked_class_stats's outputs (means, variances: num_labels
+ * values of dtype), class counts and block scratch for images of v's
+ * voxel count and dtype. */
+typedef struct omreg_class_stats_workspace {
+    size_t nvox;
+    int num_labels;
+    omreg_dtype dtype;
+    void *means, *variances;
+    int *counts; /* num_labels + 1: the last counts labels out of range */
+    void *sum_scratch;
+    int *count_scratch;
+} omreg_class_stats_workspace;
+
+omreg_status omreg_class_stats_workspace_init(omreg_class_stats_workspace *ws,
+                                              const omreg_image *v, int num_labels);
+void omreg_class_stats_workspace_free(omreg_class_stats_workspace *ws);
+/* omreg_compute_masked_class_stats into ws->means and ws->variances;
+ * OMREG_EINVAL (recorded as the public function does) for a masked label
+ * outside [0, num_labels). */
+omreg_status omreg_compute_masked_class_stats_run(const omreg_run_ctx *ctx, const int *mask,
+                                                  const omreg_image *v, int num_labels,
+                                                  const int *labels,
+                                                  omreg_class_stats_workspace *ws);
+
+/* omreg_compute_em_demons_step into step (a field of delta_field's grid
+ * and dtype), with scratch of omreg_reduce_blocks(voxels) doubles; energy
+ * may be NULL. */
+void omreg_compute_em_demons_step_run(const omreg_run_ctx *ctx,
+                                      const omreg_image *delta_field,
+                                      const omreg_image *sigma_sq_field,
+                                      const omreg_image *gradient_moving, double sigma_sq_x,
+                                      omreg_image *step, double *scratch, double *energy);
+
 #endif

@@ -10,7 +10,6 @@
 
 #include "omreg/affine.h"
 #include "omreg/crosscorr.h"
-#include "omreg/expectmax.h"
 #include "omreg/smooth.h"
 
 omreg_status omreg_gaussian_filter_threads(const omreg_backend *backend, int nthreads,
@@ -31,12 +30,5 @@ omreg_status omreg_affine_map_transform_threads(const omreg_backend *b, int nthr
                                                 const omreg_image *image, const size_t *shape,
                                                 const double *grid2world, int nearest,
                                                 omreg_image **out);
-omreg_status omreg_quantize_positive_threads(const omreg_backend *backend, int nthreads,
-                                             const omreg_image *v, int num_levels, int **labels,
-                                             void **levels, int **hist);
-omreg_status omreg_compute_masked_class_stats_threads(const omreg_backend *backend, int nthreads,
-                                                      const int *mask, const omreg_image *v,
-                                                      int num_labels, const int *labels,
-                                                      void **means, void **variances);
 
 #endif

@@ -9,16 +9,6 @@
 #include "kernels_crosscorr.h"
 #include "omreg/crosscorr.h"
 
-static int same_grid(const omreg_image *a, const omreg_image *b)
-{
-    if (a->ndim != b->ndim)
-        return 0;
-    for (int k = 0; k < a->ndim; ++k)
-        if (a->shape[k] != b->shape[k])
-            return 0;
-    return 1;
-}
-
 /* Scratch of the sliding-window kernels, in doubles (2D: one ring buffer
  * per thread of the run). */
 static omreg_status sliding_scratch(const char *fn, const omreg_run_ctx *ctx,
@@ -107,7 +97,7 @@ omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, i
     OMREG_RETURN_IF(moving_img == NULL || factors == NULL, OMREG_EINVAL,
                     "%s: moving_img and factors must not be NULL", fn);
     OMREG_FORWARD(api_check_image(fn, backend, moving_img, API_SCALAR));
-    OMREG_RETURN_IF(!same_grid(static_img, moving_img), OMREG_ESHAPE,
+    OMREG_RETURN_IF(!api_same_shape(static_img, moving_img), OMREG_ESHAPE,
                     "%s: static and moving images differ in ndim or shape", fn);
     OMREG_RETURN_IF(static_img->dtype != moving_img->dtype, OMREG_ESHAPE,
                     "%s: static and moving images differ in dtype", fn);

@@ -74,10 +74,11 @@ omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_ima
 {
     static const char fn[] = "omreg_ssd_demons_step";
     OMREG_FORWARD(api_check_image(fn, backend, delta, API_SCALAR));
-    OMREG_FORWARD(ssd_check_like(fn, "gradient", backend, delta, gradient, API_FIELD, 0));
-    OMREG_FORWARD(ssd_check_like(fn, "out", backend, delta, out, API_FIELD, 0));
-    OMREG_RETURN_IF(ssd_overlap(out, delta) || ssd_overlap(out, gradient), OMREG_EINVAL,
-                    "%s: out overlaps delta or gradient", fn);
+    OMREG_FORWARD(
+        api_check_like(fn, "gradient", backend, delta, "delta", gradient, API_FIELD, 0));
+    OMREG_FORWARD(api_check_like(fn, "out", backend, delta, "delta", out, API_FIELD, 0));
+    OMREG_RETURN_IF(api_images_overlap(out, delta) || api_images_overlap(out, gradient),
+                    OMREG_EINVAL, "%s: out overlaps delta or gradient", fn);
     OMREG_RETURN_IF(!isfinite(sigma_sq_x), OMREG_ENONFINITE, "%s: sigma_sq_x is not finite",
                     fn);
     OMREG_RETURN_IF(!(sigma_sq_x > 0), OMREG_EINVAL, "%s: sigma_sq_x = %g is not positive", fn,
@@ -97,7 +98,7 @@ omreg_status omreg_ssd_iterate_residual_displacement_field(
 {
     static const char fn[] = "omreg_ssd_iterate_residual_displacement_field";
     OMREG_FORWARD(
-        ssd_check_system(fn, backend, delta, sigmasq, gradient, target, lambda, "disp", disp));
+        api_check_ssd_system(fn, backend, delta, sigmasq, gradient, target, lambda, "disp", disp));
     double *scratch = NULL, step;
     OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
     const struct ssd_system s = ssd_system_of(delta, sigmasq, gradient, target, lambda);
@@ -115,11 +116,11 @@ omreg_status omreg_ssd_compute_residual_displacement_field(
     const omreg_image *disp, omreg_image *residual, double *sqnorm)
 {
     static const char fn[] = "omreg_ssd_compute_residual_displacement_field";
-    OMREG_FORWARD(ssd_check_system(fn, backend, delta, sigmasq, gradient, target, lambda,
-                                   "residual", residual));
-    OMREG_FORWARD(ssd_check_like(fn, "disp", backend, delta, disp, API_FIELD, 0));
-    OMREG_RETURN_IF(ssd_overlap(residual, disp), OMREG_EINVAL, "%s: residual overlaps disp",
-                    fn);
+    OMREG_FORWARD(api_check_ssd_system(fn, backend, delta, sigmasq, gradient, target, lambda,
+                                       "residual", residual));
+    OMREG_FORWARD(api_check_like(fn, "disp", backend, delta, "delta", disp, API_FIELD, 0));
+    OMREG_RETURN_IF(api_images_overlap(residual, disp), OMREG_EINVAL,
+                    "%s: residual overlaps disp", fn);
     double *scratch = NULL, sq;
     OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
     const struct ssd_system s = ssd_system_of(delta, sigmasq, gradient, target, lambda);

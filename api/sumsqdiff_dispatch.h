@@ -1,81 +1,14 @@
 /* Shared by the SSD entry points (api/sumsqdiff_api.c) and the V-cycle
- * driver (registration/syn/ssd_vcycle.c): argument checks of include/omreg/sumsqdiff.h
- * and the dispatch of one call to the table slot of its ndim and dtype
+ * driver (registration/syn/ssd_vcycle.c), whose checks are api_check.h's:
+ * the scratch and the dispatch of one call to the table slot of its ndim and dtype
  * (kernels_sumsqdiff.h). O(1) work: every voxel loop is a table call. */
 #ifndef OMREG_CORE_SUMSQDIFF_DISPATCH_H
 #define OMREG_CORE_SUMSQDIFF_DISPATCH_H
-
-#include <math.h>
-#include <stdint.h>
 
 #include "api_check.h"
 #include "api_run.h"
 #include "kernels_sumsqdiff.h"
 #include "omreg/sumsqdiff.h"
-
-/* ---- checks ------------------------------------------------------------ */
-
-static inline size_t ssd_image_bytes(const omreg_image *f)
-{
-    /* fits size_t: checked when the image was created */
-    return omreg_image_voxels(f) * (size_t)f->ncomp * omreg_dtype_size(f->dtype);
-}
-
-/* The byte ranges of two images intersect (either may be NULL: no). */
-static inline int ssd_overlap(const omreg_image *a, const omreg_image *b)
-{
-    if (a == NULL || b == NULL)
-        return 0;
-    uintptr_t pa = (uintptr_t)a->data, pb = (uintptr_t)b->data;
-    return pa < pb + ssd_image_bytes(b) && pb < pa + ssd_image_bytes(a);
-}
-
-/* img (NULL allowed when optional) is of `kind` on delta's grid and dtype. */
-static inline omreg_status ssd_check_like(const char *fn, const char *what,
-                                          const omreg_backend *backend, const omreg_image *delta,
-                                          const omreg_image *img, enum api_kind kind,
-                                          int optional)
-{
-    if (img == NULL && optional)
-        return OMREG_OK;
-    OMREG_RETURN_IF(img == NULL, OMREG_EINVAL, "%s: %s is NULL", fn, what);
-    OMREG_FORWARD(api_check_image(fn, backend, img, kind));
-    OMREG_RETURN_IF(img->ndim != delta->ndim, OMREG_ESHAPE, "%s: %s is %dD but delta is %dD", fn,
-                    what, img->ndim, delta->ndim);
-    for (int d = 0; d < delta->ndim; ++d)
-        OMREG_RETURN_IF(img->shape[d] != delta->shape[d], OMREG_ESHAPE,
-                        "%s: %s's axis %d has %zu voxels, delta's %zu", fn, what, d,
-                        img->shape[d], delta->shape[d]);
-    OMREG_RETURN_IF(img->dtype != delta->dtype, OMREG_ESHAPE,
-                    "%s: %s and delta have different dtypes", fn, what);
-    return OMREG_OK;
-}
-
-/* The linear system's inputs: delta (scalar), sigmasq (optional scalar),
- * gradient (field), target (optional field), lambda finite and >= 0, and
- * out (a field on the same grid, written by the call) overlapping none of
- * them. */
-static inline omreg_status ssd_check_system(const char *fn, const omreg_backend *backend,
-                                            const omreg_image *delta,
-                                            const omreg_image *sigmasq,
-                                            const omreg_image *gradient,
-                                            const omreg_image *target, double lambda,
-                                            const char *out_name, const omreg_image *out)
-{
-    OMREG_FORWARD(api_check_image(fn, backend, delta, API_SCALAR));
-    OMREG_FORWARD(ssd_check_like(fn, "sigmasq", backend, delta, sigmasq, API_SCALAR, 1));
-    OMREG_FORWARD(ssd_check_like(fn, "gradient", backend, delta, gradient, API_FIELD, 0));
-    OMREG_FORWARD(ssd_check_like(fn, "target", backend, delta, target, API_FIELD, 1));
-    OMREG_FORWARD(ssd_check_like(fn, out_name, backend, delta, out, API_FIELD, 0));
-    OMREG_RETURN_IF(!isfinite(lambda), OMREG_ENONFINITE, "%s: lambda is not finite", fn);
-    OMREG_RETURN_IF(lambda < 0, OMREG_EINVAL, "%s: lambda = %g is negative", fn, lambda);
-    const omreg_image *in[4] = {delta, sigmasq, gradient, target};
-    static const char *const names[4] = {"delta", "sigmasq", "gradient", "target"};
-    for (int q = 0; q < 4; ++q)
-        OMREG_RETURN_IF(ssd_overlap(out, in[q]), OMREG_EINVAL, "%s: %s overlaps %s", fn,
-                        out_name, names[q]);
-    return OMREG_OK;
-}
 
 /* Scratch doubles of one call on delta's grid. */
 static inline omreg_status ssd_alloc_scratch(const omreg_image *delta, double **scratch)

@@ -6,7 +6,6 @@
  * calls the residual and step kernels through the table so both backends
  * run the same iteration and stopping rule. */
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,39 +13,6 @@
 #include "api_run.h"
 #include "kernels_vector_fields.h"
 #include "omreg/vector_fields.h"
-
-/* DIPY's is_valid_affine: None or all entries finite (nothing is inverted). */
-static omreg_status check_affine(const char *fn, const char *what, int ndim, const double *a)
-{
-    if (a == NULL)
-        return OMREG_OK;
-    OMREG_RETURN_IF(!omreg_mat_is_finite(ndim + 1, a), OMREG_ENONFINITE,
-                    "%s: %s has a non-finite entry", fn, what);
-    return OMREG_OK;
-}
-
-static size_t field_bytes(const omreg_image *f)
-{
-    /* fits size_t: checked when the image was created */
-    return omreg_image_voxels(f) * (size_t)f->ncomp * omreg_dtype_size(f->dtype);
-}
-
-/* Byte ranges [a, a+na) and [b, b+nb) intersect. */
-static int overlap(const void *a, size_t na, const void *b, size_t nb)
-{
-    uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
-    return pa < pb + nb && pb < pa + na;
-}
-
-static int same_grid(const omreg_image *a, const omreg_image *b)
-{
-    if (a->ndim != b->ndim)
-        return 0;
-    for (int k = 0; k < a->ndim; ++k)
-        if (a->shape[k] != b->shape[k])
-            return 0;
-    return 1;
-}
 
 void omreg_compose_vector_fields_run(const omreg_run_ctx *ctx, const omreg_image *d1,
                                      const omreg_image *d2, const double *premult_index,
@@ -93,15 +59,16 @@ omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omr
                     d2->ndim);
     OMREG_RETURN_IF(d2->dtype != d1->dtype || comp->dtype != d1->dtype, OMREG_ESHAPE,
                     "%s: d1, d2 and comp must have the same dtype", fn);
-    OMREG_RETURN_IF(!same_grid(comp, d1), OMREG_ESHAPE, "%s: comp's shape differs from d1's",
-                    fn);
-    const size_t nbytes = field_bytes(d1);
-    OMREG_RETURN_IF(overlap(comp->data, nbytes, d2->data, field_bytes(d2)), OMREG_EINVAL,
-                    "%s: comp overlaps d2", fn);
-    OMREG_RETURN_IF(comp->data != d1->data && overlap(comp->data, nbytes, d1->data, nbytes),
+    OMREG_RETURN_IF(!api_same_shape(comp, d1), OMREG_ESHAPE,
+                    "%s: comp's shape differs from d1's", fn);
+    const size_t nbytes = api_image_bytes(d1);
+    OMREG_RETURN_IF(api_overlaps(comp->data, nbytes, d2->data, api_image_bytes(d2)),
+                    OMREG_EINVAL, "%s: comp overlaps d2", fn);
+    OMREG_RETURN_IF(comp->data != d1->data &&
+                        api_overlaps(comp->data, nbytes, d1->data, nbytes),
                     OMREG_EINVAL, "%s: comp partially overlaps d1", fn);
-    OMREG_FORWARD(check_affine(fn, "premult_index", ndim, premult_index));
-    OMREG_FORWARD(check_affine(fn, "premult_disp", ndim, premult_disp));
+    OMREG_FORWARD(api_check_finite_affine(fn, "premult_index", ndim, premult_index));
+    OMREG_FORWARD(api_check_finite_affine(fn, "premult_disp", ndim, premult_disp));
     OMREG_RETURN_IF(!isfinite(time_scaling), OMREG_ENONFINITE, "%s: time_scaling is not finite",
                     fn);
 
@@ -199,7 +166,7 @@ omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
     OMREG_RETURN_IF(spacing == NULL || out == NULL, OMREG_EINVAL,
                     "%s: spacing and out must not be NULL", fn);
     const int ndim = d->ndim;
-    OMREG_FORWARD(check_affine(fn, "d_world2grid", ndim, d_world2grid));
+    OMREG_FORWARD(api_check_finite_affine(fn, "d_world2grid", ndim, d_world2grid));
     for (int k = 0; k < ndim; ++k) {
         OMREG_RETURN_IF(!isfinite(spacing[k]), OMREG_ENONFINITE, "%s: spacing[%d] is not finite",
                         fn, k);
@@ -210,11 +177,11 @@ omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
     OMREG_RETURN_IF(!isfinite(tolerance), OMREG_ENONFINITE, "%s: tolerance is not finite", fn);
     if (start) {
         OMREG_FORWARD(api_check_image(fn, backend, start, API_FIELD));
-        OMREG_RETURN_IF(!same_grid(start, d) || start->dtype != d->dtype, OMREG_ESHAPE,
+        OMREG_RETURN_IF(!api_same_shape(start, d) || start->dtype != d->dtype, OMREG_ESHAPE,
                         "%s: start's shape or dtype differs from d's", fn);
     }
 
-    const size_t nbytes = field_bytes(d);
+    const size_t nbytes = api_image_bytes(d);
     const size_t nrows = omreg_vf_rows(ndim, d->shape);
     omreg_image *p = NULL;
     void *q = NULL, *scratch = NULL;
@@ -262,9 +229,9 @@ omreg_status omreg_simplify_warp_function(const omreg_backend *backend, const om
                             "%s: without affine_idx_in, out_shape must equal d's shape "
                             "(axis %d: %zu vs %zu)",
                             fn, k, out_shape[k], d->shape[k]);
-    OMREG_FORWARD(check_affine(fn, "affine_idx_in", ndim, affine_idx_in));
-    OMREG_FORWARD(check_affine(fn, "affine_idx_out", ndim, affine_idx_out));
-    OMREG_FORWARD(check_affine(fn, "affine_disp", ndim, affine_disp));
+    OMREG_FORWARD(api_check_finite_affine(fn, "affine_idx_in", ndim, affine_idx_in));
+    OMREG_FORWARD(api_check_finite_affine(fn, "affine_idx_out", ndim, affine_idx_out));
+    OMREG_FORWARD(api_check_finite_affine(fn, "affine_disp", ndim, affine_disp));
 
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, ndim, d->dtype, NULL));
@@ -311,7 +278,7 @@ omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_ima
 {
     static const char fn[] = "omreg_reorient_vector_field";
     OMREG_FORWARD(api_check_image(fn, backend, d, API_FIELD));
-    OMREG_FORWARD(check_affine(fn, "affine", d->ndim, affine));
+    OMREG_FORWARD(api_check_finite_affine(fn, "affine", d->ndim, affine));
     if (affine == NULL) /* DIPY returns early on None */
         return OMREG_OK;
     const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);

@@ -12,39 +12,6 @@
 #include "api_run.h"
 #include "omreg/warp.h"
 
-/* DIPY's is_valid_affine: None (NULL) or finite; the last row is not read. */
-static omreg_status check_affine(const char *fn, const char *what, int ndim, const double *a)
-{
-    OMREG_RETURN_IF(a != NULL && !omreg_mat_is_finite(ndim + 1, a), OMREG_ENONFINITE,
-                    "%s: %s has a non-finite entry", fn, what);
-    return OMREG_OK;
-}
-
-static omreg_status check_dtype(const char *fn, omreg_dtype dtype)
-{
-    OMREG_RETURN_IF(dtype != OMREG_F64 && dtype != OMREG_F32, OMREG_EINVAL,
-                    "%s: unknown dtype %d", fn, (int)dtype);
-    return OMREG_OK;
-}
-
-static omreg_status check_ndim(const char *fn, int ndim)
-{
-    OMREG_RETURN_IF(ndim != 2 && ndim != 3, OMREG_ESHAPE, "%s: ndim %d is not 2 or 3", fn, ndim);
-    return OMREG_OK;
-}
-
-/* true when [a, a+na) and [b, b+nb) share a byte */
-static int overlaps(const void *a, size_t na, const void *b, size_t nb)
-{
-    uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
-    return na > 0 && nb > 0 && pa < pb + nb && pb < pa + na;
-}
-
-static size_t image_bytes(const omreg_image *im)
-{
-    return omreg_image_voxels(im) * (size_t)im->ncomp * omreg_dtype_size(im->dtype);
-}
-
 void omreg_warp_run(const omreg_run_ctx *ctx, const omreg_image *image, const omreg_image *field,
                     const double *affine_idx_in, const double *affine_idx_out,
                     const double *affine_disp, omreg_warp_interp interp, omreg_image *res)
@@ -91,9 +58,9 @@ omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
     if (out_shape == NULL)
         out_shape = field->shape; /* DIPY: out_shape None -> d1's shape */
     OMREG_FORWARD(api_check_shape(fn, ndim, out_shape, 1, omreg_dtype_size(image->dtype)));
-    OMREG_FORWARD(check_affine(fn, "affine_idx_in", ndim, affine_idx_in));
-    OMREG_FORWARD(check_affine(fn, "affine_idx_out", ndim, affine_idx_out));
-    OMREG_FORWARD(check_affine(fn, "affine_disp", ndim, affine_disp));
+    OMREG_FORWARD(api_check_finite_affine(fn, "affine_idx_in", ndim, affine_idx_in));
+    OMREG_FORWARD(api_check_finite_affine(fn, "affine_idx_out", ndim, affine_idx_out));
+    OMREG_FORWARD(api_check_finite_affine(fn, "affine_disp", ndim, affine_disp));
     if (affine_idx_in == NULL)
         for (int d = 0; d < ndim; ++d)
             OMREG_RETURN_IF(field->shape[d] < out_shape[d], OMREG_ESHAPE,
@@ -120,14 +87,14 @@ omreg_status omreg_warp_coordinates(const omreg_backend *backend, const omreg_im
                     "%s: points or out is NULL", fn);
     const int ndim = field->ndim;
     OMREG_FORWARD(api_check_points(fn, n, (size_t)ndim, sizeof(double)));
-    OMREG_FORWARD(check_affine(fn, "in2world", ndim, in2world));
-    OMREG_FORWARD(check_affine(fn, "world2out", ndim, world2out));
-    OMREG_FORWARD(check_affine(fn, "field_world2grid", ndim, field_world2grid));
+    OMREG_FORWARD(api_check_finite_affine(fn, "in2world", ndim, in2world));
+    OMREG_FORWARD(api_check_finite_affine(fn, "world2out", ndim, world2out));
+    OMREG_FORWARD(api_check_finite_affine(fn, "field_world2grid", ndim, field_world2grid));
     const size_t bytes = n * (size_t)ndim * sizeof(double);
-    OMREG_RETURN_IF(out != points && overlaps(out, bytes, points, bytes), OMREG_EINVAL,
+    OMREG_RETURN_IF(out != points && api_overlaps(out, bytes, points, bytes), OMREG_EINVAL,
                     "%s: out partially overlaps points", fn);
-    OMREG_RETURN_IF(overlaps(out, bytes, field->data, image_bytes(field)), OMREG_EINVAL,
-                    "%s: out overlaps the field", fn);
+    OMREG_RETURN_IF(api_overlaps(out, bytes, field->data, api_image_bytes(field)),
+                    OMREG_EINVAL, "%s: out overlaps the field", fn);
     if (n == 0)
         return OMREG_OK;
 
@@ -246,16 +213,16 @@ omreg_status omreg_create_random_displacement(const omreg_backend *backend, int 
     static const char fn[] = "omreg_create_random_displacement";
     OMREG_RETURN_IF(backend == NULL || from_shape == NULL || to_shape == NULL || out == NULL,
                     OMREG_EINVAL, "%s: NULL argument", fn);
-    OMREG_FORWARD(check_ndim(fn, ndim));
-    OMREG_FORWARD(check_dtype(fn, dtype));
+    OMREG_FORWARD(api_check_ndim(fn, ndim));
+    OMREG_FORWARD(api_check_dtype(fn, dtype));
     OMREG_FORWARD(api_check_shape(fn, ndim, from_shape, (size_t)ndim, sizeof(double)));
     for (int d = 0; d < ndim; ++d)
         OMREG_RETURN_IF(to_shape[d] < 3 || to_shape[d] > (size_t)INT_MAX, OMREG_EINVAL,
                         "%s: to_shape[%d] = %zu is not in 3..INT_MAX (targets avoid the "
                         "border voxels)",
                         fn, d, to_shape[d]);
-    OMREG_FORWARD(check_affine(fn, "from_grid2world", ndim, from_grid2world));
-    OMREG_FORWARD(check_affine(fn, "to_grid2world", ndim, to_grid2world));
+    OMREG_FORWARD(api_check_finite_affine(fn, "from_grid2world", ndim, from_grid2world));
+    OMREG_FORWARD(api_check_finite_affine(fn, "to_grid2world", ndim, to_grid2world));
 
     omreg_image *res = NULL;
     int *ints = int_field;
@@ -300,8 +267,8 @@ omreg_status omreg_create_harmonic_fields(const omreg_backend *backend, int ndim
     static const char fn[] = "omreg_create_harmonic_fields";
     OMREG_RETURN_IF(backend == NULL || shape == NULL || d == NULL || inv == NULL, OMREG_EINVAL,
                     "%s: NULL argument", fn);
-    OMREG_FORWARD(check_ndim(fn, ndim));
-    OMREG_FORWARD(check_dtype(fn, dtype));
+    OMREG_FORWARD(api_check_ndim(fn, ndim));
+    OMREG_FORWARD(api_check_dtype(fn, dtype));
     OMREG_FORWARD(api_check_shape(fn, ndim, shape, (size_t)ndim, sizeof(double)));
     OMREG_RETURN_IF(!isfinite(b) || !isfinite(m), OMREG_ENONFINITE, "%s: b or m is not finite",
                     fn);
@@ -337,7 +304,7 @@ static omreg_status create_ball(const char *fn, const omreg_backend *backend, in
 {
     OMREG_RETURN_IF(backend == NULL || shape == NULL || out == NULL, OMREG_EINVAL,
                     "%s: NULL argument", fn);
-    OMREG_FORWARD(check_dtype(fn, dtype));
+    OMREG_FORWARD(api_check_dtype(fn, dtype));
     OMREG_FORWARD(api_check_shape(fn, ndim, shape, 1, sizeof(double)));
 
     omreg_image *res = NULL;

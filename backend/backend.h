@@ -7,7 +7,6 @@
 #define OMREG_CORE_BACKEND_H
 
 #include "kernels.h"
-#include "deflate_chunk.h"
 #include "omreg/backend.h"
 
 struct omreg_backend {

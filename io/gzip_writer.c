@@ -1,5 +1,5 @@
-/* Chunked gzip writer (gzip_writer.h); the deflating is a backend kernel
- * (base/deflate_chunk.h), the rest is serial. Format: RFC 1952 member header,
+/* Chunked gzip writer (gzip_writer.h); the deflating is one of io's
+ * deflate kernels (deflate_chunk.h), the rest is serial. Format: RFC 1952 member header,
  * the chunks' raw deflate streams back to back (each non-final one ends
  * with a sync flush, an empty stored block, so the next starts on a byte
  * boundary), CRC-32 and length mod 2^32 of the whole input. */

@@ -22,9 +22,10 @@ enum { OMREG_GZ_CHUNK = 1 << 20, OMREG_GZ_ROUND = 16 };
 typedef struct omreg_gz_writer omreg_gz_writer;
 
 /* Starts a gzip stream on fd (not closed on failure here). path: for
- * messages. level: zlib's 1..9. deflate: a backend's deflate_chunks and
- * its thread count, or fn NULL to deflate chunk by chunk on the calling
- * thread (same bytes). */
+ * messages. level: zlib's 1..9. deflate: omreg_ref_deflate_chunks or
+ * omreg_par_deflate_chunks (io/deflate_chunk.h) and the thread count it
+ * runs with, or fn NULL to deflate chunk by chunk on the calling thread
+ * (same bytes). */
 omreg_status omreg_gz_writer_open(omreg_gz_writer **out, int fd, const char *path, int level,
                                   omreg_deflater deflate);
 

@@ -4,8 +4,8 @@
  * chunked gzip writer, into a temporary file renamed into place. Nothing
  * here prints or touches nifticlib's global state. The entry points that
  * take a backend (omreg_nifti_write_with, ..._array_with, ..._array_intent)
- * are api/nifti_write_api.c: they pick the backend's deflate kernel and
- * call the functions of io/nifti_write.h. */
+ * are io/nifti_write_with.c: they pick io's deflate kernel for the backend
+ * and call the functions of io/nifti_write.h. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>

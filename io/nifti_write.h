@@ -1,6 +1,6 @@
 /* The NIfTI writer with its deflate kernel chosen by the caller: what
- * api/nifti_write_api.c calls after picking a backend's deflate_chunks, so
- * that io/ never sees the backend table. */
+ * io/nifti_write_with.c calls after picking io's serial or parallel deflate
+ * kernel for a backend. */
 #ifndef OMREG_IO_NIFTI_WRITE_H
 #define OMREG_IO_NIFTI_WRITE_H
 

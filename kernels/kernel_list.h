@@ -15,13 +15,8 @@
  * checks a whole registration), per-thread scratch is sized for it, and the
  * reference ignores it. Results do not depend on it.
  *
- * OMREG_BASE_KERNEL(k): a kernel whose contract lives in base/ because io/
- * shares it (base/deflate_chunk.h declares omreg_ref_k and omreg_par_k
- * beside the typedef); it expands as OMREG_KERNEL unless the user defines
- * it. Both macros are undefined at the end of the list. */
-#ifndef OMREG_BASE_KERNEL
-#define OMREG_BASE_KERNEL(k) OMREG_KERNEL(k)
-#endif
+ * OMREG_KERNEL is undefined at the end of the list. The gzip writer's
+ * deflate kernels are no slot: io/ owns them (io/deflate_chunk.h). */
 
 /* interpolation (kernels_interpolate.h) */
 OMREG_KERNEL(interpolate_scalar_2d_f64)
@@ -224,8 +219,4 @@ OMREG_KERNEL(syn_zero_boundary_f32)
 OMREG_KERNEL(syn_max_norm_f32)
 OMREG_KERNEL(syn_scale_f32)
 
-/* gzip output: independent chunks of one round (base/deflate_chunk.h) */
-OMREG_BASE_KERNEL(deflate_chunks)
-
 #undef OMREG_KERNEL
-#undef OMREG_BASE_KERNEL

@@ -27,7 +27,6 @@
 #include "kernels_warp.h"
 
 #define OMREG_KERNEL(k) omreg_##k##_fn omreg_ref_##k, omreg_par_##k;
-#define OMREG_BASE_KERNEL(k) /* declared in base/ beside its typedef */
 #include "kernel_list.h"
 
 /* the SIMD variants of the parallel definitions (isa_list.h) */

@@ -43,6 +43,17 @@ static inline void compose_stats_combine(const double *scratch, size_t nrows, do
     stats[2] = sqrt(std_norm / cnt - mean_norm * mean_norm);
 }
 
+/* A voxel's squared norm into its row's partials {sum nn, sum nn^2,
+ * max nn, count} (compose_stats_combine's order). */
+static inline void compose_stats_add(double part[4], double nn)
+{
+    part[0] += nn;
+    part[1] += nn * nn;
+    part[3] += 1;
+    if (part[2] < nn)
+        part[2] = nn;
+}
+
 /* Inversion residual {sum |q|, max |q|} from the row partials in block
  * order (max is exact, so only the sum depends on the order). */
 static inline void invert_residual_combine(const double *scratch, size_t nrows, double out[2])
@@ -163,6 +174,43 @@ static inline double SFX(compose_sqnorm_3d)(const FLT *c)
     return nn;
 }
 
+/* The composition's block, one grid row: row i (2D) or (k, i) (3D), of nc1
+ * voxels starting at voxel `row` * nc1, composed into comp, and the row's
+ * partials, from 0, into s (OMREG_COMPOSE_SCRATCH_PER_ROW doubles). Both
+ * backends run it; they differ only in the loop over rows. */
+static inline void SFX(compose_row_2d)(const FLT *d1, const FLT *d2, ptrdiff_t nr2,
+                                       ptrdiff_t nc2, const double *premult_index,
+                                       const double *premult_disp, double t, size_t i,
+                                       size_t nc1, FLT *comp, double *s)
+{
+    double part[4] = {0, 0, 0, 0};
+    for (size_t j = 0; j < nc1; ++j) {
+        size_t v = 2 * (i * nc1 + j);
+        if (SFX(compose_point_2d)(&d1[v], d2, nr2, nc2, premult_index, premult_disp, t,
+                                  (double)i, (double)j, &comp[v]))
+            compose_stats_add(part, SFX(compose_sqnorm_2d)(&comp[v]));
+    }
+    for (int q = 0; q < 4; ++q)
+        s[q] = part[q];
+}
+
+static inline void SFX(compose_row_3d)(const FLT *d1, const FLT *d2, ptrdiff_t ns2,
+                                       ptrdiff_t nr2, ptrdiff_t nc2,
+                                       const double *premult_index,
+                                       const double *premult_disp, double t, size_t k,
+                                       size_t i, size_t row, size_t nc1, FLT *comp, double *s)
+{
+    double part[4] = {0, 0, 0, 0};
+    for (size_t j = 0; j < nc1; ++j) {
+        size_t v = 3 * (row * nc1 + j);
+        if (SFX(compose_point_3d)(&d1[v], d2, ns2, nr2, nc2, premult_index, premult_disp, t,
+                                  (double)k, (double)i, (double)j, &comp[v]))
+            compose_stats_add(part, SFX(compose_sqnorm_3d)(&comp[v]));
+    }
+    for (int q = 0; q < 4; ++q)
+        s[q] = part[q];
+}
+
 /* |q| in units of voxels: sqrt(sum_c (q_c / spacing_c)^2), in double */
 static inline double SFX(residual_norm_2d)(const FLT *q, const double *spacing)
 {
@@ -174,6 +222,50 @@ static inline double SFX(residual_norm_3d)(const FLT *q, const double *spacing)
 {
     double a = q[0] / spacing[0], b = q[1] / spacing[1], c = q[2] / spacing[2];
     return sqrt(a * a + b * b + c * c);
+}
+
+/* The inversion residual's block, one grid row: row i (2D) or (k, i) (3D)
+ * of nc voxels starting at voxel `row` * nc: q = p o d there (DIPY's
+ * _compose_vector_fields(p, d, None, w2g, 1.0)) and the row's partials
+ * {sum |q|, max |q|}, from 0, into s. Both backends run it; they differ
+ * only in the loop over rows. */
+static inline void SFX(invert_residual_row_2d)(const FLT *d, ptrdiff_t nr, ptrdiff_t nc,
+                                               const double *d_world2grid,
+                                               const double spacing[2], const FLT *p,
+                                               size_t i, FLT *q, double *s)
+{
+    double error = 0, difmag = 0;
+    for (size_t j = 0; j < (size_t)nc; ++j) {
+        size_t v = 2 * (i * (size_t)nc + j);
+        (void)SFX(compose_point_2d)(&p[v], d, nr, nc, NULL, d_world2grid, 1.0, (double)i,
+                                    (double)j, &q[v]);
+        double mag = SFX(residual_norm_2d)(&q[v], spacing);
+        error += mag;
+        if (difmag < mag)
+            difmag = mag;
+    }
+    s[0] = error;
+    s[1] = difmag;
+}
+
+static inline void SFX(invert_residual_row_3d)(const FLT *d, ptrdiff_t ns, ptrdiff_t nr,
+                                               ptrdiff_t nc, const double *d_world2grid,
+                                               const double spacing[3], const FLT *p,
+                                               size_t k, size_t i, size_t row, FLT *q,
+                                               double *s)
+{
+    double error = 0, difmag = 0;
+    for (size_t j = 0; j < (size_t)nc; ++j) {
+        size_t v = 3 * (row * (size_t)nc + j);
+        (void)SFX(compose_point_3d)(&p[v], d, ns, nr, nc, NULL, d_world2grid, 1.0, (double)k,
+                                    (double)i, (double)j, &q[v]);
+        double mag = SFX(residual_norm_3d)(&q[v], spacing);
+        error += mag;
+        if (difmag < mag)
+            difmag = mag;
+    }
+    s[0] = error;
+    s[1] = difmag;
 }
 
 /* p -= s * q, each component rounded to FLT once */

@@ -38,26 +38,9 @@ void SFX(omreg_par_compose_vector_fields_2d)(int nthreads, const FLT *d1, const 
     const size_t nr1 = shape1[0], nc1 = shape1[1];
     const ptrdiff_t nr2 = (ptrdiff_t)shape2[0], nc2 = (ptrdiff_t)shape2[1];
 #pragma omp parallel for num_threads(nthreads) schedule(runtime)
-    for (size_t i = 0; i < nr1; ++i) {
-        double sum = 0, sum_sq = 0, max_nn = 0, cnt = 0;
-        for (size_t j = 0; j < nc1; ++j) {
-            size_t v = 2 * (i * nc1 + j);
-            if (SFX(compose_point_2d)(&d1[v], d2, nr2, nc2, premult_index, premult_disp,
-                                      time_scaling, (double)i, (double)j, &comp[v])) {
-                double nn = SFX(compose_sqnorm_2d)(&comp[v]);
-                sum += nn;
-                sum_sq += nn * nn;
-                cnt += 1;
-                if (max_nn < nn)
-                    max_nn = nn;
-            }
-        }
-        double *s = scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * i;
-        s[0] = sum;
-        s[1] = sum_sq;
-        s[2] = max_nn;
-        s[3] = cnt;
-    }
+    for (size_t i = 0; i < nr1; ++i)
+        SFX(compose_row_2d)(d1, d2, nr2, nc2, premult_index, premult_disp, time_scaling, i,
+                            nc1, comp, scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * i);
     compose_stats_combine(scratch, nr1, stats);
 }
 
@@ -71,28 +54,10 @@ void SFX(omreg_par_compose_vector_fields_3d)(int nthreads, const FLT *d1, const 
     const ptrdiff_t ns2 = (ptrdiff_t)shape2[0], nr2 = (ptrdiff_t)shape2[1],
                     nc2 = (ptrdiff_t)shape2[2];
 #pragma omp parallel for num_threads(nthreads) schedule(runtime)
-    for (size_t row = 0; row < nrows; ++row) {
-        const size_t k = row / nr1, i = row % nr1;
-        double sum = 0, sum_sq = 0, max_nn = 0, cnt = 0;
-        for (size_t j = 0; j < nc1; ++j) {
-            size_t v = 3 * (row * nc1 + j);
-            if (SFX(compose_point_3d)(&d1[v], d2, ns2, nr2, nc2, premult_index, premult_disp,
-                                      time_scaling, (double)k, (double)i, (double)j,
-                                      &comp[v])) {
-                double nn = SFX(compose_sqnorm_3d)(&comp[v]);
-                sum += nn;
-                sum_sq += nn * nn;
-                cnt += 1;
-                if (max_nn < nn)
-                    max_nn = nn;
-            }
-        }
-        double *s = scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * row;
-        s[0] = sum;
-        s[1] = sum_sq;
-        s[2] = max_nn;
-        s[3] = cnt;
-    }
+    for (size_t row = 0; row < nrows; ++row)
+        SFX(compose_row_3d)(d1, d2, ns2, nr2, nc2, premult_index, premult_disp, time_scaling,
+                            row / nr1, row % nr1, row, nc1, comp,
+                            scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * row);
     compose_stats_combine(scratch, nrows, stats);
 }
 

@@ -38,20 +38,9 @@ void SFX(omreg_par_invert_vector_field_residual_2d)(int nthreads, const FLT *d,
 {
     const size_t nr = shape[0], nc = shape[1];
 #pragma omp parallel for num_threads(nthreads) schedule(runtime)
-    for (size_t i = 0; i < nr; ++i) {
-        double error = 0, difmag = 0;
-        for (size_t j = 0; j < nc; ++j) {
-            size_t v = 2 * (i * nc + j);
-            (void)SFX(compose_point_2d)(&p[v], d, (ptrdiff_t)nr, (ptrdiff_t)nc, NULL,
-                                        d_world2grid, 1.0, (double)i, (double)j, &q[v]);
-            double mag = SFX(residual_norm_2d)(&q[v], spacing);
-            error += mag;
-            if (difmag < mag)
-                difmag = mag;
-        }
-        scratch[OMREG_INVERT_SCRATCH_PER_ROW * i] = error;
-        scratch[OMREG_INVERT_SCRATCH_PER_ROW * i + 1] = difmag;
-    }
+    for (size_t i = 0; i < nr; ++i)
+        SFX(invert_residual_row_2d)(d, (ptrdiff_t)nr, (ptrdiff_t)nc, d_world2grid, spacing, p,
+                                    i, q, scratch + OMREG_INVERT_SCRATCH_PER_ROW * i);
     invert_residual_combine(scratch, nr, out);
 }
 
@@ -63,22 +52,10 @@ void SFX(omreg_par_invert_vector_field_residual_3d)(int nthreads, const FLT *d,
 {
     const size_t ns = shape[0], nr = shape[1], nc = shape[2], nrows = ns * nr;
 #pragma omp parallel for num_threads(nthreads) schedule(runtime)
-    for (size_t row = 0; row < nrows; ++row) {
-        const size_t k = row / nr, i = row % nr;
-        double error = 0, difmag = 0;
-        for (size_t j = 0; j < nc; ++j) {
-            size_t v = 3 * (row * nc + j);
-            (void)SFX(compose_point_3d)(&p[v], d, (ptrdiff_t)ns, (ptrdiff_t)nr, (ptrdiff_t)nc,
-                                        NULL, d_world2grid, 1.0, (double)k, (double)i,
-                                        (double)j, &q[v]);
-            double mag = SFX(residual_norm_3d)(&q[v], spacing);
-            error += mag;
-            if (difmag < mag)
-                difmag = mag;
-        }
-        scratch[OMREG_INVERT_SCRATCH_PER_ROW * row] = error;
-        scratch[OMREG_INVERT_SCRATCH_PER_ROW * row + 1] = difmag;
-    }
+    for (size_t row = 0; row < nrows; ++row)
+        SFX(invert_residual_row_3d)(d, (ptrdiff_t)ns, (ptrdiff_t)nr, (ptrdiff_t)nc,
+                                    d_world2grid, spacing, p, row / nr, row % nr, row, q,
+                                    scratch + OMREG_INVERT_SCRATCH_PER_ROW * row);
     invert_residual_combine(scratch, nrows, out);
 }
 

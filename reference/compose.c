@@ -32,28 +32,10 @@ void SFX(omreg_ref_compose_vector_fields_2d)(int nthreads, const FLT *d1, const 
 {
     (void)nthreads;
     const size_t nr1 = shape1[0], nc1 = shape1[1];
-    for (size_t i = 0; i < nr1; ++i) {
-        /* block = row i: its partials start from 0 */
-        double sum = 0, sum_sq = 0, max_nn = 0, cnt = 0;
-        for (size_t j = 0; j < nc1; ++j) {
-            size_t v = 2 * (i * nc1 + j);
-            if (SFX(compose_point_2d)(&d1[v], d2, (ptrdiff_t)shape2[0], (ptrdiff_t)shape2[1],
-                                      premult_index, premult_disp, time_scaling, (double)i,
-                                      (double)j, &comp[v])) {
-                double nn = SFX(compose_sqnorm_2d)(&comp[v]);
-                sum += nn;
-                sum_sq += nn * nn;
-                cnt += 1;
-                if (max_nn < nn)
-                    max_nn = nn;
-            }
-        }
-        double *s = scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * i;
-        s[0] = sum;
-        s[1] = sum_sq;
-        s[2] = max_nn;
-        s[3] = cnt;
-    }
+    for (size_t i = 0; i < nr1; ++i) /* block = row i */
+        SFX(compose_row_2d)(d1, d2, (ptrdiff_t)shape2[0], (ptrdiff_t)shape2[1], premult_index,
+                            premult_disp, time_scaling, i, nc1, comp,
+                            scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * i);
     compose_stats_combine(scratch, nr1, stats);
 }
 
@@ -66,28 +48,12 @@ void SFX(omreg_ref_compose_vector_fields_3d)(int nthreads, const FLT *d1, const 
     (void)nthreads;
     const size_t ns1 = shape1[0], nr1 = shape1[1], nc1 = shape1[2];
     for (size_t k = 0; k < ns1; ++k)
-        for (size_t i = 0; i < nr1; ++i) {
-            /* block = row (k, i): its partials start from 0 */
-            double sum = 0, sum_sq = 0, max_nn = 0, cnt = 0;
-            for (size_t j = 0; j < nc1; ++j) {
-                size_t v = 3 * ((k * nr1 + i) * nc1 + j);
-                if (SFX(compose_point_3d)(&d1[v], d2, (ptrdiff_t)shape2[0],
-                                          (ptrdiff_t)shape2[1], (ptrdiff_t)shape2[2],
-                                          premult_index, premult_disp, time_scaling,
-                                          (double)k, (double)i, (double)j, &comp[v])) {
-                    double nn = SFX(compose_sqnorm_3d)(&comp[v]);
-                    sum += nn;
-                    sum_sq += nn * nn;
-                    cnt += 1;
-                    if (max_nn < nn)
-                        max_nn = nn;
-                }
-            }
-            double *s = scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * (k * nr1 + i);
-            s[0] = sum;
-            s[1] = sum_sq;
-            s[2] = max_nn;
-            s[3] = cnt;
+        for (size_t i = 0; i < nr1; ++i) { /* block = row (k, i) */
+            const size_t row = k * nr1 + i;
+            SFX(compose_row_3d)(d1, d2, (ptrdiff_t)shape2[0], (ptrdiff_t)shape2[1],
+                                (ptrdiff_t)shape2[2], premult_index, premult_disp,
+                                time_scaling, k, i, row, nc1, comp,
+                                scratch + OMREG_COMPOSE_SCRATCH_PER_ROW * row);
         }
     compose_stats_combine(scratch, ns1 * nr1, stats);
 }

@@ -32,21 +32,9 @@ void SFX(omreg_ref_invert_vector_field_residual_2d)(int nthreads, const FLT *d,
 {
     (void)nthreads;
     const size_t nr = shape[0], nc = shape[1];
-    for (size_t i = 0; i < nr; ++i) {
-        double error = 0, difmag = 0; /* row i's partials */
-        for (size_t j = 0; j < nc; ++j) {
-            size_t v = 2 * (i * nc + j);
-            /* q = p o d: DIPY's _compose_vector_fields_2d(p, d, None, w2g, 1.0) */
-            (void)SFX(compose_point_2d)(&p[v], d, (ptrdiff_t)nr, (ptrdiff_t)nc, NULL,
-                                        d_world2grid, 1.0, (double)i, (double)j, &q[v]);
-            double mag = SFX(residual_norm_2d)(&q[v], spacing);
-            error += mag;
-            if (difmag < mag)
-                difmag = mag;
-        }
-        scratch[OMREG_INVERT_SCRATCH_PER_ROW * i] = error;
-        scratch[OMREG_INVERT_SCRATCH_PER_ROW * i + 1] = difmag;
-    }
+    for (size_t i = 0; i < nr; ++i) /* block = row i */
+        SFX(invert_residual_row_2d)(d, (ptrdiff_t)nr, (ptrdiff_t)nc, d_world2grid, spacing, p,
+                                    i, q, scratch + OMREG_INVERT_SCRATCH_PER_ROW * i);
     invert_residual_combine(scratch, nr, out);
 }
 
@@ -59,20 +47,11 @@ void SFX(omreg_ref_invert_vector_field_residual_3d)(int nthreads, const FLT *d,
     (void)nthreads;
     const size_t ns = shape[0], nr = shape[1], nc = shape[2];
     for (size_t k = 0; k < ns; ++k)
-        for (size_t i = 0; i < nr; ++i) {
-            double error = 0, difmag = 0; /* row (k, i)'s partials */
-            for (size_t j = 0; j < nc; ++j) {
-                size_t v = 3 * ((k * nr + i) * nc + j);
-                (void)SFX(compose_point_3d)(&p[v], d, (ptrdiff_t)ns, (ptrdiff_t)nr,
-                                            (ptrdiff_t)nc, NULL, d_world2grid, 1.0, (double)k,
-                                            (double)i, (double)j, &q[v]);
-                double mag = SFX(residual_norm_3d)(&q[v], spacing);
-                error += mag;
-                if (difmag < mag)
-                    difmag = mag;
-            }
-            scratch[OMREG_INVERT_SCRATCH_PER_ROW * (k * nr + i)] = error;
-            scratch[OMREG_INVERT_SCRATCH_PER_ROW * (k * nr + i) + 1] = difmag;
+        for (size_t i = 0; i < nr; ++i) { /* block = row (k, i) */
+            const size_t row = k * nr + i;
+            SFX(invert_residual_row_3d)(d, (ptrdiff_t)ns, (ptrdiff_t)nr, (ptrdiff_t)nc,
+                                        d_world2grid, spacing, p, k, i, row, q,
+                                        scratch + OMREG_INVERT_SCRATCH_PER_ROW * row);
         }
     invert_residual_combine(scratch, ns * nr, out);
 }

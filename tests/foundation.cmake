@@ -46,3 +46,22 @@ set_tests_properties(layout_include_rules PROPERTIES LABELS unit)
 add_test(NAME library_has_no_fma
   COMMAND ${CMAKE_COMMAND} -DLIBRARY=$<TARGET_FILE:omreg> -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/check_no_fma.cmake)
 set_tests_properties(library_has_no_fma PROPERTIES LABELS unit)
+# io/ is its own target: the numerics archives need neither zlib, libpng,
+# nifticlib nor any io/ symbol. The second run feeds it io's own archive as
+# numerics, which it must reject (the check can fail).
+set(_numerics_archives)
+foreach(t IN LISTS OMREG_NUMERICS_TARGETS)
+  list(APPEND _numerics_archives $<TARGET_FILE:${t}>)
+endforeach()
+set(_io_archives $<TARGET_FILE:omreg_io> $<TARGET_FILE:omreg_io_parallel>)
+add_test(NAME numerics_has_no_io_symbols
+  COMMAND ${CMAKE_COMMAND} "-DNUMERICS=$<JOIN:${_numerics_archives},|>"
+          "-DIO=$<JOIN:${_io_archives},|>"
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/check_numerics_no_io.cmake)
+add_test(NAME numerics_has_no_io_symbols_rejects_io
+  COMMAND ${CMAKE_COMMAND} "-DNUMERICS=$<JOIN:${_numerics_archives},|>|$<TARGET_FILE:omreg_io_parallel>"
+          "-DIO=$<TARGET_FILE:omreg_io>"
+          -P ${CMAKE_CURRENT_SOURCE_DIR}/scripts/check_numerics_no_io.cmake)
+set_tests_properties(numerics_has_no_io_symbols PROPERTIES LABELS unit)
+set_tests_properties(numerics_has_no_io_symbols_rejects_io PROPERTIES LABELS unit
+  PASS_REGULAR_EXPRESSION "the numerics need io's libraries:.*io_parallel.*deflate")

@@ -9,7 +9,7 @@ foreach(group robustness e2e)
     ENVIRONMENT "OMP_NUM_THREADS=2;OMP_SCHEDULE=static")
 endforeach()
 
-# The chunked gzip writer's deflate kernel (io/gzip_writer.c,
-# base/deflate_chunk.h): parallel vs reference over the matrix, and zlib
+# The chunked gzip writer's deflate kernels (io/gzip_writer.c,
+# io/deflate_chunk.h): parallel vs reference over the matrix, and zlib
 # reading back what the writer streamed.
 omreg_add_test(test_equality_deflate SOURCES test_equality_deflate.c LABELS equality MATRIX)

@@ -1,4 +1,5 @@
-/* The chunked gzip output: deflate_chunks parallel vs reference, bitwise,
+/* The chunked gzip output: io's deflate kernels (io/deflate_chunk.h, no
+ * backend slot) parallel vs reference, bitwise,
  * and the writer's stream read back by zlib itself. ctest runs this binary
  * over the thread x schedule matrix; a race or a chunk landing in the
  * wrong slot changes the compressed bytes, the CRCs or the inflated data.
@@ -46,13 +47,13 @@ static void kernel_case(size_t fill, size_t n, int final)
     omreg_eq_output(&eq, "deflate_chunks statuses", want_rc, got_rc, n);
     omreg_eq_scratch(&eq, got, n * bound); /* compared below, up to each length */
     omreg_eq_reference(&eq);
-    ref->deflate_chunks(omreg_backend_threads(ref, 0), raw, fill, chunk, n, 1, final, want, bound,
-                        want_len, want_crc, want_rc);
+    omreg_ref_deflate_chunks(1, raw, fill, chunk, n, 1, final, want, bound, want_len, want_crc,
+                             want_rc);
     for (size_t k = 0; k < n; ++k)
         assert_int_equal(want_rc[k], Z_OK);
     OMREG_EQ_PARALLEL(&eq) {
-        par->deflate_chunks(omreg_backend_threads(par, 0), raw, fill, chunk, n, 1, final, got,
-                            bound, got_len, got_crc, got_rc);
+        omreg_par_deflate_chunks(omreg_io_max_threads(), raw, fill, chunk, n, 1, final, got,
+                                 bound, got_len, got_crc, got_rc);
         for (size_t k = 0; k < n; ++k) {
             assert_int_equal(got_len[k], want_len[k]);
             assert_memory_equal(got + k * bound, want + k * bound, want_len[k]);
@@ -73,7 +74,7 @@ static void chunks_equal_reference(void **state)
 
 /* Writes `total` bytes through the writer in pieces of `piece` bytes and
  * inflates the file with zlib (which checks the CRC and length). */
-static void writer_round_trip(const omreg_backend *backend, size_t total, size_t piece)
+static void writer_round_trip(omreg_deflater deflate, size_t total, size_t piece)
 {
     unsigned char *data = test_bytes(total + 1, 99);
     char path[64];
@@ -81,13 +82,8 @@ static void writer_round_trip(const omreg_backend *backend, size_t total, size_t
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     assert_true(fd >= 0);
     omreg_gz_writer *w = NULL;
-    assert_int_equal(
-        omreg_gz_writer_open_sized(
-            &w, fd, path, 1,
-            backend ? (omreg_deflater){backend->deflate_chunks, omreg_backend_threads(backend, 0)}
-                    : (omreg_deflater){NULL, 1},
-            CHUNK, NROUND),
-        OMREG_OK);
+    assert_int_equal(omreg_gz_writer_open_sized(&w, fd, path, 1, deflate, CHUNK, NROUND),
+                     OMREG_OK);
     for (size_t at = 0; at < total; at += piece)
         assert_int_equal(omreg_gz_writer_write(w, data + at, total - at < piece ? total - at
                                                                                 : piece),
@@ -111,10 +107,12 @@ static void writer_round_trip(const omreg_backend *backend, size_t total, size_t
 static void writer_streams_inflate(void **state)
 {
     (void)state;
-    writer_round_trip(par, 0, 1);                          /* only the final empty block */
-    writer_round_trip(par, (size_t)ROUND, 1u << 20);        /* ends exactly on a round */
-    writer_round_trip(par, 3 * (size_t)ROUND + 1, 50000);   /* one byte into a fourth round */
-    writer_round_trip(NULL, 2 * (size_t)ROUND + 777, 3333); /* serial path, odd pieces */
+    const omreg_deflater par_deflate = {omreg_par_deflate_chunks, omreg_io_max_threads()};
+    const omreg_deflater serial = {NULL, 1};
+    writer_round_trip(par_deflate, 0, 1);                         /* only the final empty block */
+    writer_round_trip(par_deflate, (size_t)ROUND, 1u << 20);      /* ends exactly on a round */
+    writer_round_trip(par_deflate, 3 * (size_t)ROUND + 1, 50000); /* one byte into a 4th round */
+    writer_round_trip(serial, 2 * (size_t)ROUND + 777, 3333);     /* serial path, odd pieces */
 }
 
 /* A NIfTI file of three 1 MiB chunks: the same bytes from the serial

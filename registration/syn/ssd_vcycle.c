@@ -243,7 +243,7 @@ omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, int n, int k, const omreg
     static const char fn[] = "omreg_ssd_v_cycle";
     const omreg_backend *backend = ctx->backend;
     OMREG_FORWARD(
-        ssd_check_system(fn, backend, delta, sigmasq, gradient, target, lambda, "disp", disp));
+        api_check_ssd_system(fn, backend, delta, sigmasq, gradient, target, lambda, "disp", disp));
     OMREG_RETURN_IF(n < 0 || n > OMREG_SSD_MAX_LEVELS, OMREG_EINVAL,
                     "%s: n = %d levels is outside [0, %d]", fn, n, OMREG_SSD_MAX_LEVELS);
     OMREG_RETURN_IF(k < 0, OMREG_EINVAL, "%s: k = %d iterations is negative", fn, k);

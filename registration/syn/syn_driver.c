@@ -351,7 +351,6 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
 {
     const syn_level *sl = &s->static_ss->levels[s->level];
     const syn_level *ml = &s->moving_ss->levels[s->level];
-    omreg_diffeomap *moving_inv = NULL, *static_inv = NULL;
     syn_metric *m = s->metric;
     omreg_status st;
 #define TRY(expr)                                                                              \
@@ -364,22 +363,14 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
                                    sl->affine, s->wstatic);
     omreg_dm_transform_inverse_run(&s->ctx, s->moving_to_ref, ml->image, OMREG_WARP_LINEAR,
                                    sl->affine, s->wmoving);
+    /* DIPY passes moving_to_ref.inverse() (static_to_ref.inverse()); the
+     * metric gets the maps themselves and warps through their inverses */
     syn_metric_set_moving(m, s->wmoving, sl->affine, sl->spacing, s->static_direction);
-    if (m->ops->use_moving_image_dynamics) {
-        TRY(omreg_diffeomap_inverse(s->moving_to_ref, &moving_inv));
-        TRY(m->ops->use_moving_image_dynamics(m, ml->image, moving_inv));
-    }
+    if (m->ops->use_moving_image_dynamics)
+        TRY(m->ops->use_moving_image_dynamics(m, ml->image, s->moving_to_ref));
     syn_metric_set_static(m, s->wstatic, sl->affine, sl->spacing, s->static_direction);
-    if (m->ops->use_static_image_dynamics) {
-        TRY(omreg_diffeomap_inverse(s->static_to_ref, &static_inv));
-        TRY(m->ops->use_static_image_dynamics(m, sl->image, static_inv));
-    }
-    /* the metrics use the inverse maps only inside use_*_image_dynamics;
-     * dropping them now leaves the maps sole owners of their fields, which
-     * the inversions below then update in place */
-    omreg_diffeomap_free(moving_inv);
-    omreg_diffeomap_free(static_inv);
-    moving_inv = static_inv = NULL;
+    if (m->ops->use_static_image_dynamics)
+        TRY(m->ops->use_static_image_dynamics(m, sl->image, s->static_to_ref));
     TRY(m->ops->initialize_iteration(m));
 
     TRY(m->ops->compute_forward(m, s->fw));
@@ -405,8 +396,6 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
 done:
     m->ops->free_iteration(m);
     m->static_image = m->moving_image = NULL;
-    omreg_diffeomap_free(moving_inv);
-    omreg_diffeomap_free(static_inv);
     return st;
 }
 

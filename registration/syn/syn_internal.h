@@ -55,15 +55,17 @@ typedef struct syn_metric syn_metric;
 /* DIPY's SimilarityMetric interface. compute_forward / compute_backward
  * write the step into step, a float32 field of the static image's grid
  * from the driver's per-level workspace (its contents on entry are
- * unspecified). transformation may be NULL (DIPY's None).
- * use_*_image_dynamics are NULL for a metric without image dynamics
- * (DIPY's no-op): the driver then builds no inverse map for them. */
+ * unspecified). use_*_image_dynamics get DIPY's transformation as the map
+ * whose inverse it is (DIPY passes to_ref.inverse(); transforming through
+ * it is to_ref's transform_inverse, so no inverse map is built); to_ref
+ * may be NULL (DIPY's None). They are NULL for a metric without image
+ * dynamics (DIPY's no-op). */
 typedef struct syn_metric_ops {
     const char *name;
     omreg_status (*use_static_image_dynamics)(syn_metric *m, const omreg_image *original,
-                                              const omreg_diffeomap *transformation);
+                                              const omreg_diffeomap *to_ref);
     omreg_status (*use_moving_image_dynamics)(syn_metric *m, const omreg_image *original,
-                                              const omreg_diffeomap *transformation);
+                                              const omreg_diffeomap *to_ref);
     omreg_status (*initialize_iteration)(syn_metric *m);
     omreg_status (*compute_forward)(syn_metric *m, omreg_image *step);
     omreg_status (*compute_backward)(syn_metric *m, omreg_image *step);
@@ -126,6 +128,10 @@ size_t syn_metric_min_axis(const omreg_syn_metric_options *opt);
  * components: the one there when it has that grid (contents unchanged),
  * else a new one (the old one freed). The metrics' per-level buffers. */
 omreg_status syn_level_field(omreg_image **slot, const omreg_image *like, int ncomp);
+/* grad = numpy.gradient(image) (a float32 image) into *grad sized by
+ * syn_level_field (a workspace buffer: reused while the grid stays). */
+omreg_status syn_numpy_gradient(const omreg_run_ctx *ctx, const omreg_image *image,
+                                omreg_image **grad);
 /* grad = numpy.gradient(image) / spacing, reoriented by direction (DIPY:
  * gradient(...); g /= spacing; reorient_vector_field(g, direction)), for a
  * float32 image and a non-NULL direction, into *grad sized by

@@ -134,15 +134,22 @@ omreg_status syn_level_field(omreg_image **slot, const omreg_image *like, int nc
     return omreg_image_create(slot, like->ndim, like->shape, ncomp, OMREG_F32, like->grid2world);
 }
 
+omreg_status syn_numpy_gradient(const omreg_run_ctx *ctx, const omreg_image *image,
+                                omreg_image **grad)
+{
+    OMREG_FORWARD(syn_level_field(grad, image, image->ndim));
+    numpy_gradient_run(ctx, image, *grad);
+    return OMREG_OK;
+}
+
 omreg_status syn_physical_gradient(const omreg_run_ctx *ctx, const omreg_image *image,
                                    const double *spacing, const double *direction,
                                    omreg_image **grad)
 {
     const omreg_backend *b = ctx->backend;
     const int nthreads = ctx->nthreads;
-    OMREG_FORWARD(syn_level_field(grad, image, image->ndim));
+    OMREG_FORWARD(syn_numpy_gradient(ctx, image, grad));
     omreg_image *g = *grad;
-    numpy_gradient_run(ctx, image, g);
     /* float32 field /= float64 spacing array: numpy divides in double */
     b->syn_divide_spacing_f32(nthreads, g->data, omreg_image_voxels(g), g->ndim, spacing);
     omreg_reorient_vector_field_run(ctx, g, direction);

@@ -1,6 +1,6 @@
 # cmake -DCC_JSON=<build>/compile_commands.json -P check_reference_flags.cmake
-# Fails when a library source outside parallel/ is compiled with OpenMP
-# enabled: then a stray `#pragma omp` in reference/ would build silently (the
+# Fails when a library source outside parallel/ and io/parallel/ is compiled
+# with OpenMP enabled (io/parallel/x.c does not match the pattern below): then a stray `#pragma omp` in reference/ would build silently (the
 # reference must stay serial, DESIGN.md) and the other rooms would need the
 # OpenMP runtime.
 file(READ "${CC_JSON}" json)

@@ -1,6 +1,8 @@
-/* Parallel deflate kernel (base/deflate_chunk.h): the chunks are independent
+/* io's parallel deflate kernel (io/deflate_chunk.h): the chunks are independent
  * (each has its own zlib stream and output slot), so they are shared out;
  * the bytes of each do not depend on which thread made them. */
+#include <omp.h>
+
 #include "deflate_chunk.h"
 
 void omreg_par_deflate_chunks(int nthreads, const unsigned char *raw, size_t fill, size_t chunk,
@@ -10,4 +12,9 @@ void omreg_par_deflate_chunks(int nthreads, const unsigned char *raw, size_t fil
 #pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t k = 0; k < n; ++k)
         omreg_deflate_chunk(raw, fill, chunk, n, level, final, out, bound, out_len, crc, rc, k);
+}
+
+int omreg_io_max_threads(void)
+{
+    return omp_get_max_threads();
 }

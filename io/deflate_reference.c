@@ -1,5 +1,5 @@
-/* Reference deflate kernel (base/deflate_chunk.h): the chunks one after the
- * other. */
+/* io's serial deflate kernel (io/deflate_chunk.h): the chunks one after
+ * the other. */
 #include "deflate_chunk.h"
 
 void omreg_ref_deflate_chunks(int nthreads, const unsigned char *raw, size_t fill, size_t chunk,

@@ -1,20 +1,24 @@
-/* The NIfTI entry points that take a backend: the backend only supplies the
- * deflate kernel of the chunked gzip writer, so each picks
- * backend->deflate_chunks and the call's thread count (NULL backend: the
- * serial path) and calls io/'s
- * writer (io/nifti_write.h), which never sees the backend table. */
+/* The NIfTI entry points that take a backend: the backend only says
+ * whether the gzip writer deflates on the OpenMP team, so each picks io's
+ * serial or parallel deflate kernel (io/deflate_chunk.h; a NULL backend:
+ * the serial path of the writer) and calls io's writer
+ * (io/nifti_write.h). The backend is known only through the public
+ * omreg/backend.h: io never sees the table. */
 #include <stddef.h>
 
-#include "backend.h"
 #include "nifti_write.h"
+#include "omreg/backend.h"
 #include "omreg/nifti.h"
 
-/* the backend's kernel on the call's thread count (omreg_backend_threads) */
+/* io's kernel for the backend: serial for the reference, else the OpenMP
+ * one on OpenMP's current count (the parallel table's default count) */
 static omreg_deflater deflate_of(const omreg_backend *backend)
 {
     if (backend == NULL)
         return (omreg_deflater){NULL, 1};
-    return (omreg_deflater){backend->deflate_chunks, omreg_backend_threads(backend, 0)};
+    if (backend == omreg_backend_reference())
+        return (omreg_deflater){omreg_ref_deflate_chunks, 1};
+    return (omreg_deflater){omreg_par_deflate_chunks, omreg_io_max_threads()};
 }
 
 omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,

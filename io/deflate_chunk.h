@@ -1,11 +1,11 @@
 /* The chunked raw deflate of the gzip writer (io/gzip_writer.h): n
  * independent chunks of one round, each deflated on its own. A compression
- * primitive, not numerics: it lives in base/ because io/ (the serial path),
- * the deflate kernels (reference/deflate.c, parallel/deflate.c) and the
- * backend table's deflate_chunks slot all use it, and base/ is the one room
- * all three may include. */
-#ifndef OMREG_BASE_DEFLATE_CHUNK_H
-#define OMREG_BASE_DEFLATE_CHUNK_H
+ * primitive, not numerics: io/ owns it with its own serial / OpenMP pair
+ * (io/deflate_reference.c, io/parallel/deflate.c; tests/
+ * test_equality_deflate.c holds them bitwise equal), so zlib stays out of
+ * the numerics' rooms and backend table. */
+#ifndef OMREG_IO_DEFLATE_CHUNK_H
+#define OMREG_IO_DEFLATE_CHUNK_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -30,10 +30,14 @@ typedef struct omreg_deflater {
     int nthreads;
 } omreg_deflater;
 
-/* The backends' deflate kernels (slot deflate_chunks): the chunks one after
- * the other, or shared out on the OpenMP team; the same bytes. */
+/* io's two deflate kernels: the chunks one after the other
+ * (io/deflate_reference.c), or shared out on the OpenMP team
+ * (io/parallel/deflate.c); the same bytes. */
 omreg_deflate_chunks_fn omreg_ref_deflate_chunks;
 omreg_deflate_chunks_fn omreg_par_deflate_chunks;
+/* OpenMP's current thread count (omp_get_max_threads), the count the
+ * parallel kernel runs with when the caller fixes none. */
+int omreg_io_max_threads(void);
 
 /* Input bytes of chunk k: [k chunk, min((k + 1) chunk, fill)), empty past fill. */
 static inline size_t omreg_deflate_chunk_len(size_t fill, size_t chunk, size_t k)
