@@ -33,6 +33,7 @@
 #include "nifti2.h"
 #include "omreg/image.h"
 #include "omreg/nifti.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 
 /* Quaternion fields of the written header: nibabel derives them with an
  * eigen-decomposition (mat2quat), nifticlib with its closed form; both give
@@ -238,6 +239,37 @@ static void check_affine(const char *what, const omreg_image *img, const double 
     }
 }
 
+/* omreg_nifti_read_array: nibabel's full shape (trailing axes kept), its
+ * array in C order (the same values as the image reader) and its 4x4. */
+static void read_array_matches(const read_case *c, omreg_dtype dtype, const omreg_npy *data,
+                               const omreg_npy *data32, const omreg_npy *aff)
+{
+    int nd = 0;
+    size_t shape[7];
+    void *raw = NULL;
+    double a4[16];
+    omreg_status st = omreg_nifti_read_array(nifti_fixture(c->file), dtype, &nd, shape, &raw, a4);
+    if (st != OMREG_OK)
+        fail_msg("%s (array): %s: %s", c->file, omreg_status_str(st), omreg_last_error());
+    assert_int_equal(nd, data->ndim);
+    for (int d = 0; d < 7; ++d)
+        assert_int_equal(shape[d], d < nd ? data->shape[d] : 1);
+    if (dtype == OMREG_F64)
+        assert_true(omreg_test_same_f64(c->name, raw, data->data, data->count));
+    else
+        assert_true(omreg_test_same_f32(c->name, raw, data32->data, data32->count));
+    if (c->kind == AFF_QFORM) {
+        double scale = 0.0;
+        for (int e = 0; e < 16; ++e)
+            scale = fmax(scale, fabs(((const double *)aff->data)[e]));
+        assert_true(omreg_test_close_f64("array affine", a4, aff->data, 16, QFORM_RTOL,
+                                         QFORM_RTOL * scale));
+    } else {
+        assert_true(omreg_test_same_f64("array affine", a4, aff->data, 16));
+    }
+    free(raw);
+}
+
 static void read_matches_nibabel(void **state)
 {
     const read_case *c = *state;
@@ -270,6 +302,7 @@ static void read_matches_nibabel(void **state)
                                             data32.count));
         check_affine(c->name, img, aff.data, c->kind);
         omreg_image_free(img);
+        read_array_matches(c, dtype, &data, &data32, &aff);
     }
     omreg_npy_free(&data);
     omreg_npy_free(&data32);
@@ -661,7 +694,9 @@ static const char *stderr_log;
 static void capture_stderr(void)
 {
     fflush(stderr);
-    stderr_log = tmp_path("stderr.log");
+    static char log[512]; /* not tmp_path's: callers hold paths from it */
+    snprintf(log, sizeof log, "%s/stderr.log", tmpdir);
+    stderr_log = log;
     int fd = open(stderr_log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     assert_true(fd >= 0);
     saved_stderr = dup(2);
@@ -679,9 +714,41 @@ static size_t release_stderr(void)
     return (size_t)st.st_size;
 }
 
-/* Read path with both dtypes: expect `want`, *out untouched, message names
- * the file. */
-static void expect_read(const char *path, omreg_status want)
+/* The array reader shares the image reader's checks, except its shape
+ * rule (any 1 to 7 axes): the same status, outputs untouched, the file
+ * named, nothing printed. */
+static void expect_read_array(const char *path, omreg_status want)
+{
+    for (int dt = 0; dt < 2; ++dt) {
+        int nd = -7;
+        size_t shape[7] = {77};
+        void *raw = &nd;
+        double a4[16] = {-7.0};
+        omreg_clear_error();
+        capture_stderr();
+        omreg_status st = omreg_nifti_read_array(path, dt ? OMREG_F64 : OMREG_F32, &nd, shape,
+                                                 &raw, a4);
+        size_t printed = release_stderr();
+        if (st != want)
+            fail_msg("%s (array): got %s (%s), expected %s", path, omreg_status_str(st),
+                     omreg_last_error(), omreg_status_str(want));
+        if (printed)
+            fail_msg("%s: the library printed %zu bytes to stderr", path, printed);
+        if (want == OMREG_OK) {
+            assert_ptr_not_equal(raw, &nd);
+            free(raw);
+            continue;
+        }
+        assert_true(nd == -7 && shape[0] == 77 && raw == &nd && a4[0] == -7.0);
+        if (strstr(omreg_last_error(), path) == NULL)
+            fail_msg("message \"%s\" does not name %s", omreg_last_error(), path);
+    }
+}
+
+/* Read path with both dtypes, as an image and as an array: expect `want`
+ * from the image reader, `want_array` from the array reader, *out
+ * untouched, message names the file. */
+static void expect_read2(const char *path, omreg_status want, omreg_status want_array)
 {
     for (int dt = 0; dt < 2; ++dt) {
         omreg_image *sentinel = (omreg_image *)&saved_stderr, *out = sentinel;
@@ -703,6 +770,13 @@ static void expect_read(const char *path, omreg_status want)
         if (strstr(omreg_last_error(), path) == NULL)
             fail_msg("message \"%s\" does not name %s", omreg_last_error(), path);
     }
+    expect_read_array(path, want_array);
+}
+
+/* Both readers refuse alike, but for a shape only images refuse. */
+static void expect_read(const char *path, omreg_status want)
+{
+    expect_read2(path, want, want == OMREG_ESHAPE ? OMREG_OK : want);
 }
 
 /* Bytes of a fixture, to damage. */
@@ -721,12 +795,18 @@ static blob fixture_blob(const char *file)
 static void put(blob *x, size_t off, const void *v, size_t size) { memcpy(x->b + off, v, size); }
 
 /* Write the damaged bytes to a file named after the case and read it. */
-static void expect_blob(const blob *x, size_t len, const char *name, omreg_status want)
+static void expect_blob2(const blob *x, size_t len, const char *name, omreg_status want,
+                         omreg_status want_array)
 {
     const char *p = tmp_path(name);
     spit(p, x->b, len);
-    expect_read(p, want);
+    expect_read2(p, want, want_array);
     unlink(p);
+}
+
+static void expect_blob(const blob *x, size_t len, const char *name, omreg_status want)
+{
+    expect_blob2(x, len, name, want, want == OMREG_ESHAPE ? OMREG_OK : want);
 }
 
 #define N1OFF(field) offsetof(nifti_1_header, field)
@@ -825,10 +905,11 @@ static void robust_header_fields(void **state)
     expect_blob(&x, x.n, "bad_inter.nii", OMREG_EFORMAT);
     RESET();
 
-    /* sform used but singular / non-finite */
+    /* sform used but singular (no image grid; an array keeps nibabel's
+     * affine, zeros included) / non-finite (refused by both) */
     float zeros[12] = {0};
     put(&x, N1OFF(srow_x), zeros, sizeof zeros);
-    expect_blob(&x, x.n, "sform_zero.nii", OMREG_EFORMAT);
+    expect_blob2(&x, x.n, "sform_zero.nii", OMREG_EFORMAT, OMREG_OK);
     RESET();
     float nanf_ = NAN;
     put(&x, N1OFF(srow_y) + 4, &nanf_, 4);
@@ -959,6 +1040,46 @@ static void robust_gzip(void **state)
     free(raw);
 }
 
+/* Each allocation of either reader failing in turn (test hook): ENOMEM,
+ * the outputs untouched, until a run needs no more allocations. */
+static void robust_allocation(void **state)
+{
+    (void)state;
+    const char *files[] = {"sform_f32.nii", "sform_f32_gz.nii.gz", "fourd.nii"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; ++f)
+        for (int array = 0; array < 2; ++array) {
+            if (!array && f == 2)
+                continue; /* 4D: not an image */
+            const char *path = nifti_fixture(files[f]);
+            int failures = 0;
+            for (long n = 1;; ++n) {
+                omreg_image *img = (omreg_image *)&saved_stderr;
+                int nd = -7;
+                void *raw = &nd;
+                size_t shape[7];
+                double a4[16];
+                long before = omreg_testing_alloc_count();
+                omreg_testing_fail_alloc_at(n);
+                omreg_status st = array ? omreg_nifti_read_array(path, OMREG_F64, &nd, shape,
+                                                                 &raw, a4)
+                                        : omreg_nifti_read(path, OMREG_F64, &img);
+                long made = omreg_testing_alloc_count() - before;
+                omreg_testing_fail_alloc_at(0);
+                if (made < n) { /* the hook did not fire: the whole read ran */
+                    assert_int_equal(st, OMREG_OK);
+                    array ? free(raw) : omreg_image_free(img);
+                    break;
+                }
+                if (st != OMREG_ENOMEM)
+                    fail_msg("%s (%s), allocation %ld failing: got %s", files[f],
+                             array ? "array" : "image", n, omreg_status_str(st));
+                assert_true(img == (omreg_image *)&saved_stderr && raw == &nd && nd == -7);
+                ++failures;
+            }
+            assert_true(failures >= 2); /* the output and the read buffer at least */
+        }
+}
+
 static void robust_shapes(void **state)
 {
     (void)state;
@@ -1040,6 +1161,7 @@ int main(int argc, char **argv)
             cmocka_unit_test(robust_missing_and_empty), cmocka_unit_test(robust_header_fields),
             cmocka_unit_test(robust_nifti2),            cmocka_unit_test(robust_big_endian),
             cmocka_unit_test(robust_gzip),              cmocka_unit_test(robust_shapes),
+            cmocka_unit_test(robust_allocation),
         };
         return cmocka_run_group_tests_name("nifti robustness", tests, setup_tmpdir,
                                            teardown_tmpdir);
