@@ -602,6 +602,8 @@ static void write_rejects_bad_arguments(void **state)
     a[14] = 0.5;
     assert_int_equal(omreg_nifti_write_array(p, 3, shape, OMREG_F64, data, a), OMREG_ESINGULAR);
     assert_int_equal(omreg_nifti_write(p, NULL), OMREG_EINVAL);
+    assert_int_equal(omreg_nifti_write_array("x", 3, shape, OMREG_F64, data, a), OMREG_EINVAL);
+    assert_non_null(strstr(omreg_last_error(), "must end in .nii"));
     struct stat st;
     assert_int_equal(stat(p, &st), -1);
     assert_int_equal(count_temp_files(tmpdir), 0);
@@ -679,6 +681,40 @@ static void failed_write_leaves_target(void **state)
         omreg_image_free(img);
         unlink(target);
     }
+    /* no byte may be written: the gzip writer fails on its own header */
+    for (int gz = 0; gz < 2; ++gz) {
+        const char *target = tmp_path(names[gz]);
+        struct rlimit lim = saved;
+        lim.rlim_cur = 0;
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        omreg_status s = omreg_nifti_write_array(target, 3, shape, OMREG_F32, data, a);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+        assert_int_equal(s, OMREG_EIO);
+        assert_non_null(strstr(omreg_last_error(), target));
+        struct stat st2;
+        assert_int_equal(stat(target, &st2), -1);
+        assert_int_equal(count_temp_files(tmpdir), 0);
+    }
+    /* a .nii.gz whose first full round of chunks (16 x 1 MiB) cannot be
+     * flushed: the failure comes before the close, from inside the stream */
+    const size_t tall[3] = {64, 64, 1040}; /* 17 MB of float32 zeros */
+    float *zeros = omreg_test_alloc(64 * 64 * 1040, sizeof(float));
+    const char *target = tmp_path("round.nii.gz");
+    spit(target, old, sizeof old);
+    struct rlimit lim = saved;
+    lim.rlim_cur = 10; /* the gzip header only */
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    omreg_status s = omreg_nifti_write_array(target, 3, tall, OMREG_F32, zeros, a);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    assert_int_equal(s, OMREG_EIO);
+    assert_non_null(strstr(omreg_last_error(), target));
+    size_t len;
+    unsigned char *now = slurp(target, &len);
+    assert_int_equal(len, sizeof old);
+    assert_memory_equal(now, old, sizeof old);
+    free(now);
+    assert_int_equal(count_temp_files(tmpdir), 0);
+    free(zeros);
     signal(SIGXFSZ, old_handler);
     free(data);
 }
@@ -1078,6 +1114,39 @@ static void robust_allocation(void **state)
             }
             assert_true(failures >= 2); /* the output and the read buffer at least */
         }
+    /* the writers: ENOMEM, the target's old bytes kept, no temporary left */
+    const size_t shape[3] = {3, 4, 5};
+    const double data[60] = {1.5}, a[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    const char old[] = "previous contents";
+    const char *names[2] = {"alloc.nii", "alloc.nii.gz"};
+    for (int gz = 0; gz < 2; ++gz) {
+        const char *target = tmp_path(names[gz]);
+        spit(target, old, sizeof old);
+        int failures = 0;
+        for (long n = 1;; ++n) {
+            long before = omreg_testing_alloc_count();
+            omreg_testing_fail_alloc_at(n);
+            omreg_status st = omreg_nifti_write_array(target, 3, shape, OMREG_F64, data, a);
+            long made = omreg_testing_alloc_count() - before;
+            omreg_testing_fail_alloc_at(0);
+            if (made < n) {
+                assert_int_equal(st, OMREG_OK);
+                break;
+            }
+            if (st != OMREG_ENOMEM)
+                fail_msg("%s, allocation %ld failing: got %s", names[gz], n, omreg_status_str(st));
+            size_t len;
+            unsigned char *now = slurp(target, &len);
+            assert_int_equal(len, sizeof old);
+            assert_memory_equal(now, old, sizeof old);
+            free(now);
+            assert_int_equal(count_temp_files(tmpdir), 0);
+            ++failures;
+        }
+        /* the buffer; with gzip also the writer and its two buffers */
+        assert_true(failures >= (gz ? 4 : 1));
+        unlink(target);
+    }
 }
 
 static void robust_shapes(void **state)
