@@ -630,6 +630,38 @@ static void write_to_missing_directory(void **state)
     assert_int_equal(count_temp_files(tmpdir), 0);
 }
 
+/* Write float32 `data` of `shape` to target under RLIMIT_FSIZE = limit
+ * bytes: EIO naming the target, no temporary left, and the target holds
+ * what it held (`old` bytes when `existing`, else nothing). */
+static void write_under_limit(const char *target, rlim_t limit, int existing,
+                              const size_t shape[3], const float *data)
+{
+    static const char old[] = "previous contents";
+    static const double a[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    if (existing)
+        spit(target, old, sizeof old);
+    struct rlimit saved, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    lim = saved;
+    lim.rlim_cur = limit;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    omreg_status s = omreg_nifti_write_array(target, 3, shape, OMREG_F32, data, a);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    assert_int_equal(s, OMREG_EIO);
+    assert_non_null(strstr(omreg_last_error(), target));
+    if (existing) {
+        size_t len;
+        unsigned char *now = slurp(target, &len);
+        assert_int_equal(len, sizeof old);
+        assert_memory_equal(now, old, sizeof old);
+        free(now);
+    } else {
+        struct stat st;
+        assert_int_equal(stat(target, &st), -1);
+    }
+    assert_int_equal(count_temp_files(tmpdir), 0);
+}
+
 /* A failure after the temporary file exists: the existing target keeps its
  * bytes and the temporary file is removed. Two ways: the target is a
  * directory (rename fails), and RLIMIT_FSIZE cuts the write short. */
@@ -652,27 +684,11 @@ static void failed_write_leaves_target(void **state)
     rmdir(dir);
 
     /* the file size limit stops the write half way */
-    const char old[] = "previous contents";
     const char *names[2] = {"limited.nii", "limited.nii.gz"};
     void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
-    struct rlimit saved;
-    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
     for (int gz = 0; gz < 2; ++gz) {
         const char *target = tmp_path(names[gz]);
-        spit(target, old, sizeof old);
-        struct rlimit lim = saved;
-        lim.rlim_cur = 64 * 1024;
-        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-        omreg_status s = omreg_nifti_write_array(target, 3, shape, OMREG_F32, data, a);
-        assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
-        assert_int_equal(s, OMREG_EIO);
-        assert_non_null(strstr(omreg_last_error(), target));
-        size_t len;
-        unsigned char *now = slurp(target, &len);
-        assert_int_equal(len, sizeof old);
-        assert_memory_equal(now, old, sizeof old);
-        free(now);
-        assert_int_equal(count_temp_files(tmpdir), 0);
+        write_under_limit(target, 64 * 1024, 1, shape, data);
         /* without the limit the same call replaces the file */
         assert_int_equal(omreg_nifti_write_array(target, 3, shape, OMREG_F32, data, a), OMREG_OK);
         omreg_image *img = NULL;
@@ -682,38 +698,13 @@ static void failed_write_leaves_target(void **state)
         unlink(target);
     }
     /* no byte may be written: the gzip writer fails on its own header */
-    for (int gz = 0; gz < 2; ++gz) {
-        const char *target = tmp_path(names[gz]);
-        struct rlimit lim = saved;
-        lim.rlim_cur = 0;
-        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-        omreg_status s = omreg_nifti_write_array(target, 3, shape, OMREG_F32, data, a);
-        assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
-        assert_int_equal(s, OMREG_EIO);
-        assert_non_null(strstr(omreg_last_error(), target));
-        struct stat st2;
-        assert_int_equal(stat(target, &st2), -1);
-        assert_int_equal(count_temp_files(tmpdir), 0);
-    }
+    for (int gz = 0; gz < 2; ++gz)
+        write_under_limit(tmp_path(names[gz]), 0, 0, shape, data);
     /* a .nii.gz whose first full round of chunks (16 x 1 MiB) cannot be
      * flushed: the failure comes before the close, from inside the stream */
     const size_t tall[3] = {64, 64, 1040}; /* 17 MB of float32 zeros */
     float *zeros = omreg_test_alloc(64 * 64 * 1040, sizeof(float));
-    const char *target = tmp_path("round.nii.gz");
-    spit(target, old, sizeof old);
-    struct rlimit lim = saved;
-    lim.rlim_cur = 10; /* the gzip header only */
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-    omreg_status s = omreg_nifti_write_array(target, 3, tall, OMREG_F32, zeros, a);
-    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
-    assert_int_equal(s, OMREG_EIO);
-    assert_non_null(strstr(omreg_last_error(), target));
-    size_t len;
-    unsigned char *now = slurp(target, &len);
-    assert_int_equal(len, sizeof old);
-    assert_memory_equal(now, old, sizeof old);
-    free(now);
-    assert_int_equal(count_temp_files(tmpdir), 0);
+    write_under_limit(tmp_path("round.nii.gz"), 10, 1, tall, zeros); /* the gzip header only */
     free(zeros);
     signal(SIGXFSZ, old_handler);
     free(data);
