@@ -142,6 +142,11 @@ static void shapes_and_options(void **state)
     EXPECT(OMREG_ESHAPE, s, m, mask2, NULL, &o, NULL);
     EXPECT(OMREG_EINVAL, NULL, m, NULL, NULL, &o, NULL);
     EXPECT(OMREG_EINVAL, s, m, NULL, NULL, NULL, NULL);
+    /* valid, but one sample per 10^6 voxels leaves none on 2520 voxels */
+    omreg_affine_options sparse = quick();
+    sparse.sampling_proportion = 1e-6;
+    EXPECT(OMREG_EINVAL, s, m, NULL, NULL, &sparse, NULL);
+    assert_non_null(strstr(omreg_last_error(), "leaves no sample on a 2520-voxel grid"));
     struct {
         const char *what;
         void (*set)(omreg_affine_options *);
