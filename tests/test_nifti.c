@@ -49,6 +49,9 @@
 
 static char tmpdir[64];
 
+#define N1OFF(field) offsetof(nifti_1_header, field)
+#define N2OFF(field) offsetof(nifti_2_header, field)
+
 static const char *tmp_path(const char *name)
 {
     static char path[4][512];
@@ -577,6 +580,75 @@ static void round_trip(void **state)
     assert_int_equal(count_temp_files(tmpdir), 0);
 }
 
+/* Read a patched copy of sform_f32.nii as float64 (image reader). */
+static omreg_image *read_patched(const unsigned char *file, size_t len, size_t off,
+                                 const void *v, size_t size)
+{
+    unsigned char *b = omreg_test_alloc(len, 1);
+    memcpy(b, file, len);
+    memcpy(b + off, v, size);
+    spit(tmp_path("patched.nii"), b, len);
+    free(b);
+    omreg_image *img = NULL;
+    omreg_status st = omreg_nifti_read(tmp_path("patched.nii"), OMREG_F64, &img);
+    if (st != OMREG_OK)
+        fail_msg("patched at %zu: %s (%s)", off, omreg_status_str(st), omreg_last_error());
+    return img;
+}
+
+/* nibabel's header fixes on load (checked with nibabel 5 on patched copies
+ * of sform_f32.nii): a zero or non-finite scl_slope means no scaling,
+ * whatever scl_inter holds; a qform_code or sform_code outside 0..5 counts
+ * as 0 (here both codes unused: the base affine); a quaternion with
+ * b^2 + c^2 + d^2 just over 1 (within 3 float32 eps) has a = 0: b = 1 is
+ * the half turn about x, R = diag(1, -1, -1). */
+static void header_fixes_like_nibabel(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *file = slurp(nifti_fixture("sform_f32.nii"), &len);
+    omreg_image *plain = NULL;
+    assert_int_equal(omreg_nifti_read(nifti_fixture("sform_f32.nii"), OMREG_F64, &plain),
+                     OMREG_OK);
+    const size_t nvox = omreg_image_voxels(plain);
+    const float scl[3][2] = {{0.0f, 7.0f}, {NAN, NAN}, {INFINITY, 3.0f}};
+    for (int k = 0; k < 3; ++k) {
+        omreg_image *img = read_patched(file, len, N1OFF(scl_slope), scl[k], sizeof scl[k]);
+        assert_true(omreg_test_same_f64("unscaled", omreg_image_cdata(img),
+                                        omreg_image_cdata(plain), nvox));
+        omreg_image_free(img);
+    }
+
+    const int16_t none[2] = {0, 0};
+    omreg_image *base = read_patched(file, len, N1OFF(qform_code), none, sizeof none);
+    const int16_t codes[3][2] = {{9, 0}, {0, 9}, {-1, 0}};
+    for (int k = 0; k < 3; ++k) {
+        omreg_image *img = read_patched(file, len, N1OFF(qform_code), codes[k], sizeof codes[k]);
+        assert_true(omreg_test_same_f64("base affine", omreg_image_grid2world(img),
+                                        omreg_image_grid2world(base), 16));
+        omreg_image_free(img);
+    }
+    omreg_image_free(base);
+
+    nifti_1_header h;
+    memcpy(&h, file, sizeof h);
+    h.qform_code = 1;
+    h.sform_code = 0;
+    h.quatern_b = 1.0000001f; /* b^2 - 1 = 2.4e-7 < 3 * 2^-23 */
+    h.quatern_c = h.quatern_d = 0.0f;
+    h.qoffset_x = 10.0f;
+    h.qoffset_y = 20.0f;
+    h.qoffset_z = 30.0f;
+    omreg_image *img = read_patched(file, len, 0, &h, sizeof h);
+    const double qfac = h.pixdim[0] < 0 ? -1.0 : 1.0;
+    const double want[16] = {h.pixdim[1], 0, 0, 10, 0, -(double)h.pixdim[2], 0, 20,
+                             0, 0, -(double)h.pixdim[3] * qfac, 30, 0, 0, 0, 1};
+    check_affine("half turn", img, want, AFF_QFORM);
+    omreg_image_free(img);
+    omreg_image_free(plain);
+    free(file);
+}
+
 static void write_rejects_bad_arguments(void **state)
 {
     (void)state;
@@ -836,8 +908,6 @@ static void expect_blob(const blob *x, size_t len, const char *name, omreg_statu
     expect_blob2(x, len, name, want, want == OMREG_ESHAPE ? OMREG_OK : want);
 }
 
-#define N1OFF(field) offsetof(nifti_1_header, field)
-#define N2OFF(field) offsetof(nifti_2_header, field)
 
 static void robust_missing_and_empty(void **state)
 {
@@ -1234,7 +1304,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s [unit|robustness|e2e]\n", argv[0]);
         return 2;
     }
-    struct CMUnitTest tests[N_READ_CASES + 10];
+    struct CMUnitTest tests[N_READ_CASES + 11];
     size_t n = 0;
     for (size_t c = 0; c < N_READ_CASES; ++c) {
         struct CMUnitTest t = cmocka_unit_test_prestate(read_matches_nibabel,
@@ -1247,6 +1317,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(base_affine_is_centred),
         cmocka_unit_test(qform_is_rotation),
         cmocka_unit_test(read_2d_variants),
+        cmocka_unit_test(header_fixes_like_nibabel),
         cmocka_unit_test(write_matches_nibabel),
         cmocka_unit_test(round_trip),
         cmocka_unit_test(write_rejects_bad_arguments),
