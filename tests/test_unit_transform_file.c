@@ -285,6 +285,23 @@ static void elastix_field_file(void **state)
     assert_int_equal(omreg_elastix_field_parse(elastix_worked, 3, &name), OMREG_EUNSUPPORTED);
     free(text);
     assert_int_equal(omreg_elastix_field_format("a\"b", &g, &text), OMREG_EINVAL);
+    /* grids that name no image: an empty axis, a zero spacing; nothing written */
+    const double eye[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    for (int k = 0; k < 2; ++k) {
+        omreg_elastix_grid bad = test_grid(3);
+        if (k == 0)
+            bad.shape[1] = 0;
+        else
+            bad.grid2world[2] = bad.grid2world[6] = bad.grid2world[10] = 0.0; /* z column */
+        const omreg_status want = k == 0 ? OMREG_EINVAL : OMREG_ESINGULAR;
+        text = NULL;
+        assert_int_equal(omreg_elastix_field_format("w.nii.gz", &bad, &text), want);
+        assert_null(text);
+        assert_int_equal(omreg_elastix_affine_format(3, eye, &bad, NULL, &text), want);
+        assert_null(text);
+        if (k == 0)
+            assert_non_null(strstr(omreg_last_error(), "axis 1 has size 0"));
+    }
 }
 
 static void detection(void **state)
