@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Coverage stage: the `coverage` preset (clang --coverage -O0; gcc's gcov
-# drops lines inside OpenMP regions, TOOLING.md), the test suite, then
+# drops lines inside OpenMP regions, TOOLING.md), the test suite (and its
+# equality tests again under each ISA but the CPU's best), then
 # `llvm-cov-14 gcov` (coverage/llvm-gcov.sh) + lcov with branch data, kept to
 # the library's rooms (LIBRARY_ROOMS below), an HTML report in
 # <build>/html, and the summary. Fails when line coverage is below OMREG_COVERAGE_MIN_LINES
-# (default 90 %).
+# (default 98 %: issue 13 keeps the library at the 98 % it had; the floor
+# the issue allows is 90 %).
 # The determinism matrix entries are skipped by default (OMREG_COVERAGE_CTEST_ARGS,
 # default "-LE determinism"): they rerun the same binaries as the plain
 # entries, which run at OMP_NUM_THREADS=2.
@@ -12,7 +14,7 @@ set -euo pipefail
 # shellcheck source=ci/lib.sh
 . "$(dirname "$0")/../ci/lib.sh"
 
-MIN_LINES=${OMREG_COVERAGE_MIN_LINES:-90}
+MIN_LINES=${OMREG_COVERAGE_MIN_LINES:-98}
 read -r -a CTEST_ARGS <<<"${OMREG_COVERAGE_CTEST_ARGS--LE determinism}"
 BUILD=$OMREG_BUILD_ROOT/coverage
 GCOV_TOOL=$OMREG_SOURCE_DIR/coverage/llvm-gcov.sh
