@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Coverage stage: the `coverage` preset (clang --coverage -O0; gcc's gcov
-# drops lines inside OpenMP regions, TOOLING.md), the test suite, then
+# drops lines inside OpenMP regions, TOOLING.md), the test suite (and its
+# equality tests again under each ISA but the CPU's best), then
 # `llvm-cov-14 gcov` (coverage/llvm-gcov.sh) + lcov with branch data, kept to
 # the library's rooms (LIBRARY_ROOMS below), an HTML report in
 # <build>/html, and the summary. Fails when line coverage is below OMREG_COVERAGE_MIN_LINES
-# (default 90 %).
+# (default 98 %: issue 13 keeps the library at the 98 % it had; the floor
+# the issue allows is 90 %).
 # The determinism matrix entries are skipped by default (OMREG_COVERAGE_CTEST_ARGS,
 # default "-LE determinism"): they rerun the same binaries as the plain
 # entries, which run at OMP_NUM_THREADS=2.
@@ -12,7 +14,7 @@ set -euo pipefail
 # shellcheck source=ci/lib.sh
 . "$(dirname "$0")/../ci/lib.sh"
 
-MIN_LINES=${OMREG_COVERAGE_MIN_LINES:-90}
+MIN_LINES=${OMREG_COVERAGE_MIN_LINES:-98}
 read -r -a CTEST_ARGS <<<"${OMREG_COVERAGE_CTEST_ARGS--LE determinism}"
 BUILD=$OMREG_BUILD_ROOT/coverage
 GCOV_TOOL=$OMREG_SOURCE_DIR/coverage/llvm-gcov.sh
@@ -32,6 +34,22 @@ LIBRARY_ROOMS=(base/\* kernels/\* reference/\* parallel/\* backend/\* api/\* reg
 tests_ok=1
 ctest --test-dir "$BUILD" -j "$OMREG_JOBS" --no-tests=error --output-on-failure "${CTEST_ARGS[@]}" ||
     tests_ok=0
+# The suite above ran the CPU's best ISA only; the SIMD variants of the
+# other ISAs (kernels/isa_list.h) are library code too, which the `isa`
+# stage tests: their equality tests again with OMREG_ISA forced to each ISA
+# this CPU has but its best (the command refuses, exit 2, an ISA it lacks).
+isas=()
+for isa in baseline avx2 avx512; do
+    if OMREG_ISA=$isa "$BUILD/omreg" affine --help >/dev/null 2>&1; then
+        isas+=("$isa")
+    fi
+done
+# (the last one is the CPU's best, the table the suite ran)
+for ((i = 0; i + 1 < ${#isas[@]}; ++i)); do
+    omreg_log "coverage: equality tests with OMREG_ISA=${isas[i]}"
+    OMREG_ISA=${isas[i]} ctest --test-dir "$BUILD" -j "$OMREG_JOBS" --no-tests=error \
+        --output-on-failure -L equality -LE determinism || tests_ok=0
+done
 
 # (lcov 1.16 loads geninfo twice: drop its "Subroutine ... redefined" noise)
 lcov --quiet "${RC[@]}" --gcov-tool "$GCOV_TOOL" --capture --directory "$BUILD" \

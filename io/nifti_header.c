@@ -269,28 +269,17 @@ static omreg_status qform_affine(const char *path, const struct header *h, doubl
     } else {
         w = sqrt(w2);
     }
-    double r[3][3];
+    /* quat2mat's Nq: 1 (w from fillpositive) or b^2 + c^2 + d^2 > 1 (w = 0),
+     * never below its eps, so its identity branch has no counterpart here */
     double nq = w * w + x * x + y * y + z * z;
-    if (nq < DBL_EPSILON) {
-        for (int i = 0; i < 3; ++i)
-            for (int j = 0; j < 3; ++j)
-                r[i][j] = i == j ? 1.0 : 0.0;
-    } else {
-        double s = 2.0 / nq;
-        double X = x * s, Y = y * s, Z = z * s;
-        double wX = w * X, wY = w * Y, wZ = w * Z;
-        double xX = x * X, xY = x * Y, xZ = x * Z;
-        double yY = y * Y, yZ = y * Z, zZ = z * Z;
-        r[0][0] = 1.0 - (yY + zZ);
-        r[0][1] = xY - wZ;
-        r[0][2] = xZ + wY;
-        r[1][0] = xY + wZ;
-        r[1][1] = 1.0 - (xX + zZ);
-        r[1][2] = yZ - wX;
-        r[2][0] = xZ - wY;
-        r[2][1] = yZ + wX;
-        r[2][2] = 1.0 - (xX + yY);
-    }
+    double s = 2.0 / nq;
+    double X = x * s, Y = y * s, Z = z * s;
+    double wX = w * X, wY = w * Y, wZ = w * Z;
+    double xX = x * X, xY = x * Y, xZ = x * Z;
+    double yY = y * Y, yZ = y * Z, zZ = z * Z;
+    const double r[3][3] = {{1.0 - (yY + zZ), xY - wZ, xZ + wY},
+                            {xY + wZ, 1.0 - (xX + zZ), yZ - wX},
+                            {xZ - wY, yZ + wX, 1.0 - (xX + yY)}};
     const double vox[3] = {h->pixdim[1], h->pixdim[2], h->pixdim[3] * h->pixdim[0]};
     for (int i = 0; i < 3; ++i) {
         for (int j = 0; j < 3; ++j)

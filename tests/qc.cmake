@@ -6,3 +6,7 @@ omreg_add_test(test_unit_qc SOURCES test_unit_qc.c LABELS unit)
 # insighttoolkit5-examples): runs the built `omreg`.
 omreg_add_test(test_qc_cli SOURCES test_qc_cli.c LABELS e2e TIMEOUT 300)
 target_link_libraries(test_qc_cli PRIVATE omreg_test_cli)
+# The PNG reader (io/png_io.c) on gray, low-bit, 16-bit, alpha, palette and
+# colour files libpng's writer encodes in the test, and on damaged files.
+omreg_add_test(test_unit_png SOURCES test_unit_png.c LABELS unit robustness)
+target_link_libraries(test_unit_png PRIVATE PNG::PNG)

@@ -33,6 +33,7 @@
 #include "nifti2.h"
 #include "omreg/image.h"
 #include "omreg/nifti.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 
 /* Quaternion fields of the written header: nibabel derives them with an
  * eigen-decomposition (mat2quat), nifticlib with its closed form; both give
@@ -47,6 +48,9 @@
 #define QFORM_RTOL (2 * DBL_EPSILON)
 
 static char tmpdir[64];
+
+#define N1OFF(field) offsetof(nifti_1_header, field)
+#define N2OFF(field) offsetof(nifti_2_header, field)
 
 static const char *tmp_path(const char *name)
 {
@@ -238,6 +242,37 @@ static void check_affine(const char *what, const omreg_image *img, const double 
     }
 }
 
+/* omreg_nifti_read_array: nibabel's full shape (trailing axes kept), its
+ * array in C order (the same values as the image reader) and its 4x4. */
+static void read_array_matches(const read_case *c, omreg_dtype dtype, const omreg_npy *data,
+                               const omreg_npy *data32, const omreg_npy *aff)
+{
+    int nd = 0;
+    size_t shape[7];
+    void *raw = NULL;
+    double a4[16];
+    omreg_status st = omreg_nifti_read_array(nifti_fixture(c->file), dtype, &nd, shape, &raw, a4);
+    if (st != OMREG_OK)
+        fail_msg("%s (array): %s: %s", c->file, omreg_status_str(st), omreg_last_error());
+    assert_int_equal(nd, data->ndim);
+    for (int d = 0; d < 7; ++d)
+        assert_int_equal(shape[d], d < nd ? data->shape[d] : 1);
+    if (dtype == OMREG_F64)
+        assert_true(omreg_test_same_f64(c->name, raw, data->data, data->count));
+    else
+        assert_true(omreg_test_same_f32(c->name, raw, data32->data, data32->count));
+    if (c->kind == AFF_QFORM) {
+        double scale = 0.0;
+        for (int e = 0; e < 16; ++e)
+            scale = fmax(scale, fabs(((const double *)aff->data)[e]));
+        assert_true(omreg_test_close_f64("array affine", a4, aff->data, 16, QFORM_RTOL,
+                                         QFORM_RTOL * scale));
+    } else {
+        assert_true(omreg_test_same_f64("array affine", a4, aff->data, 16));
+    }
+    free(raw);
+}
+
 static void read_matches_nibabel(void **state)
 {
     const read_case *c = *state;
@@ -270,6 +305,7 @@ static void read_matches_nibabel(void **state)
                                             data32.count));
         check_affine(c->name, img, aff.data, c->kind);
         omreg_image_free(img);
+        read_array_matches(c, dtype, &data, &data32, &aff);
     }
     omreg_npy_free(&data);
     omreg_npy_free(&data32);
@@ -544,6 +580,75 @@ static void round_trip(void **state)
     assert_int_equal(count_temp_files(tmpdir), 0);
 }
 
+/* Read a patched copy of sform_f32.nii as float64 (image reader). */
+static omreg_image *read_patched(const unsigned char *file, size_t len, size_t off,
+                                 const void *v, size_t size)
+{
+    unsigned char *b = omreg_test_alloc(len, 1);
+    memcpy(b, file, len);
+    memcpy(b + off, v, size);
+    spit(tmp_path("patched.nii"), b, len);
+    free(b);
+    omreg_image *img = NULL;
+    omreg_status st = omreg_nifti_read(tmp_path("patched.nii"), OMREG_F64, &img);
+    if (st != OMREG_OK)
+        fail_msg("patched at %zu: %s (%s)", off, omreg_status_str(st), omreg_last_error());
+    return img;
+}
+
+/* nibabel's header fixes on load (checked with nibabel 5 on patched copies
+ * of sform_f32.nii): a zero or non-finite scl_slope means no scaling,
+ * whatever scl_inter holds; a qform_code or sform_code outside 0..5 counts
+ * as 0 (here both codes unused: the base affine); a quaternion with
+ * b^2 + c^2 + d^2 just over 1 (within 3 float32 eps) has a = 0: b = 1 is
+ * the half turn about x, R = diag(1, -1, -1). */
+static void header_fixes_like_nibabel(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *file = slurp(nifti_fixture("sform_f32.nii"), &len);
+    omreg_image *plain = NULL;
+    assert_int_equal(omreg_nifti_read(nifti_fixture("sform_f32.nii"), OMREG_F64, &plain),
+                     OMREG_OK);
+    const size_t nvox = omreg_image_voxels(plain);
+    const float scl[3][2] = {{0.0f, 7.0f}, {NAN, NAN}, {INFINITY, 3.0f}};
+    for (int k = 0; k < 3; ++k) {
+        omreg_image *img = read_patched(file, len, N1OFF(scl_slope), scl[k], sizeof scl[k]);
+        assert_true(omreg_test_same_f64("unscaled", omreg_image_cdata(img),
+                                        omreg_image_cdata(plain), nvox));
+        omreg_image_free(img);
+    }
+
+    const int16_t none[2] = {0, 0};
+    omreg_image *base = read_patched(file, len, N1OFF(qform_code), none, sizeof none);
+    const int16_t codes[3][2] = {{9, 0}, {0, 9}, {-1, 0}};
+    for (int k = 0; k < 3; ++k) {
+        omreg_image *img = read_patched(file, len, N1OFF(qform_code), codes[k], sizeof codes[k]);
+        assert_true(omreg_test_same_f64("base affine", omreg_image_grid2world(img),
+                                        omreg_image_grid2world(base), 16));
+        omreg_image_free(img);
+    }
+    omreg_image_free(base);
+
+    nifti_1_header h;
+    memcpy(&h, file, sizeof h);
+    h.qform_code = 1;
+    h.sform_code = 0;
+    h.quatern_b = 1.0000001f; /* b^2 - 1 = 2.4e-7 < 3 * 2^-23 */
+    h.quatern_c = h.quatern_d = 0.0f;
+    h.qoffset_x = 10.0f;
+    h.qoffset_y = 20.0f;
+    h.qoffset_z = 30.0f;
+    omreg_image *img = read_patched(file, len, 0, &h, sizeof h);
+    const double qfac = h.pixdim[0] < 0 ? -1.0 : 1.0;
+    const double want[16] = {h.pixdim[1], 0, 0, 10, 0, -(double)h.pixdim[2], 0, 20,
+                             0, 0, -(double)h.pixdim[3] * qfac, 30, 0, 0, 0, 1};
+    check_affine("half turn", img, want, AFF_QFORM);
+    omreg_image_free(img);
+    omreg_image_free(plain);
+    free(file);
+}
+
 static void write_rejects_bad_arguments(void **state)
 {
     (void)state;
@@ -569,6 +674,8 @@ static void write_rejects_bad_arguments(void **state)
     a[14] = 0.5;
     assert_int_equal(omreg_nifti_write_array(p, 3, shape, OMREG_F64, data, a), OMREG_ESINGULAR);
     assert_int_equal(omreg_nifti_write(p, NULL), OMREG_EINVAL);
+    assert_int_equal(omreg_nifti_write_array("x", 3, shape, OMREG_F64, data, a), OMREG_EINVAL);
+    assert_non_null(strstr(omreg_last_error(), "must end in .nii"));
     struct stat st;
     assert_int_equal(stat(p, &st), -1);
     assert_int_equal(count_temp_files(tmpdir), 0);
@@ -595,6 +702,38 @@ static void write_to_missing_directory(void **state)
     assert_int_equal(count_temp_files(tmpdir), 0);
 }
 
+/* Write float32 `data` of `shape` to target under RLIMIT_FSIZE = limit
+ * bytes: EIO naming the target, no temporary left, and the target holds
+ * what it held (`old` bytes when `existing`, else nothing). */
+static void write_under_limit(const char *target, rlim_t limit, int existing,
+                              const size_t shape[3], const float *data)
+{
+    static const char old[] = "previous contents";
+    static const double a[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    if (existing)
+        spit(target, old, sizeof old);
+    struct rlimit saved, lim;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    lim = saved;
+    lim.rlim_cur = limit;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    omreg_status s = omreg_nifti_write_array(target, 3, shape, OMREG_F32, data, a);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+    assert_int_equal(s, OMREG_EIO);
+    assert_non_null(strstr(omreg_last_error(), target));
+    if (existing) {
+        size_t len;
+        unsigned char *now = slurp(target, &len);
+        assert_int_equal(len, sizeof old);
+        assert_memory_equal(now, old, sizeof old);
+        free(now);
+    } else {
+        struct stat st;
+        assert_int_equal(stat(target, &st), -1);
+    }
+    assert_int_equal(count_temp_files(tmpdir), 0);
+}
+
 /* A failure after the temporary file exists: the existing target keeps its
  * bytes and the temporary file is removed. Two ways: the target is a
  * directory (rename fails), and RLIMIT_FSIZE cuts the write short. */
@@ -617,27 +756,11 @@ static void failed_write_leaves_target(void **state)
     rmdir(dir);
 
     /* the file size limit stops the write half way */
-    const char old[] = "previous contents";
     const char *names[2] = {"limited.nii", "limited.nii.gz"};
     void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
-    struct rlimit saved;
-    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
     for (int gz = 0; gz < 2; ++gz) {
         const char *target = tmp_path(names[gz]);
-        spit(target, old, sizeof old);
-        struct rlimit lim = saved;
-        lim.rlim_cur = 64 * 1024;
-        assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-        omreg_status s = omreg_nifti_write_array(target, 3, shape, OMREG_F32, data, a);
-        assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
-        assert_int_equal(s, OMREG_EIO);
-        assert_non_null(strstr(omreg_last_error(), target));
-        size_t len;
-        unsigned char *now = slurp(target, &len);
-        assert_int_equal(len, sizeof old);
-        assert_memory_equal(now, old, sizeof old);
-        free(now);
-        assert_int_equal(count_temp_files(tmpdir), 0);
+        write_under_limit(target, 64 * 1024, 1, shape, data);
         /* without the limit the same call replaces the file */
         assert_int_equal(omreg_nifti_write_array(target, 3, shape, OMREG_F32, data, a), OMREG_OK);
         omreg_image *img = NULL;
@@ -646,6 +769,15 @@ static void failed_write_leaves_target(void **state)
         omreg_image_free(img);
         unlink(target);
     }
+    /* no byte may be written: the gzip writer fails on its own header */
+    for (int gz = 0; gz < 2; ++gz)
+        write_under_limit(tmp_path(names[gz]), 0, 0, shape, data);
+    /* a .nii.gz whose first full round of chunks (16 x 1 MiB) cannot be
+     * flushed: the failure comes before the close, from inside the stream */
+    const size_t tall[3] = {64, 64, 1040}; /* 17 MB of float32 zeros */
+    float *zeros = omreg_test_alloc(64 * 64 * 1040, sizeof(float));
+    write_under_limit(tmp_path("round.nii.gz"), 10, 1, tall, zeros); /* the gzip header only */
+    free(zeros);
     signal(SIGXFSZ, old_handler);
     free(data);
 }
@@ -661,7 +793,9 @@ static const char *stderr_log;
 static void capture_stderr(void)
 {
     fflush(stderr);
-    stderr_log = tmp_path("stderr.log");
+    static char log[512]; /* not tmp_path's: callers hold paths from it */
+    snprintf(log, sizeof log, "%s/stderr.log", tmpdir);
+    stderr_log = log;
     int fd = open(stderr_log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     assert_true(fd >= 0);
     saved_stderr = dup(2);
@@ -679,9 +813,41 @@ static size_t release_stderr(void)
     return (size_t)st.st_size;
 }
 
-/* Read path with both dtypes: expect `want`, *out untouched, message names
- * the file. */
-static void expect_read(const char *path, omreg_status want)
+/* The array reader shares the image reader's checks, except its shape
+ * rule (any 1 to 7 axes): the same status, outputs untouched, the file
+ * named, nothing printed. */
+static void expect_read_array(const char *path, omreg_status want)
+{
+    for (int dt = 0; dt < 2; ++dt) {
+        int nd = -7;
+        size_t shape[7] = {77};
+        void *raw = &nd;
+        double a4[16] = {-7.0};
+        omreg_clear_error();
+        capture_stderr();
+        omreg_status st = omreg_nifti_read_array(path, dt ? OMREG_F64 : OMREG_F32, &nd, shape,
+                                                 &raw, a4);
+        size_t printed = release_stderr();
+        if (st != want)
+            fail_msg("%s (array): got %s (%s), expected %s", path, omreg_status_str(st),
+                     omreg_last_error(), omreg_status_str(want));
+        if (printed)
+            fail_msg("%s: the library printed %zu bytes to stderr", path, printed);
+        if (want == OMREG_OK) {
+            assert_ptr_not_equal(raw, &nd);
+            free(raw);
+            continue;
+        }
+        assert_true(nd == -7 && shape[0] == 77 && raw == &nd && a4[0] == -7.0);
+        if (strstr(omreg_last_error(), path) == NULL)
+            fail_msg("message \"%s\" does not name %s", omreg_last_error(), path);
+    }
+}
+
+/* Read path with both dtypes, as an image and as an array: expect `want`
+ * from the image reader, `want_array` from the array reader, *out
+ * untouched, message names the file. */
+static void expect_read2(const char *path, omreg_status want, omreg_status want_array)
 {
     for (int dt = 0; dt < 2; ++dt) {
         omreg_image *sentinel = (omreg_image *)&saved_stderr, *out = sentinel;
@@ -703,6 +869,13 @@ static void expect_read(const char *path, omreg_status want)
         if (strstr(omreg_last_error(), path) == NULL)
             fail_msg("message \"%s\" does not name %s", omreg_last_error(), path);
     }
+    expect_read_array(path, want_array);
+}
+
+/* Both readers refuse alike, but for a shape only images refuse. */
+static void expect_read(const char *path, omreg_status want)
+{
+    expect_read2(path, want, want == OMREG_ESHAPE ? OMREG_OK : want);
 }
 
 /* Bytes of a fixture, to damage. */
@@ -721,16 +894,20 @@ static blob fixture_blob(const char *file)
 static void put(blob *x, size_t off, const void *v, size_t size) { memcpy(x->b + off, v, size); }
 
 /* Write the damaged bytes to a file named after the case and read it. */
-static void expect_blob(const blob *x, size_t len, const char *name, omreg_status want)
+static void expect_blob2(const blob *x, size_t len, const char *name, omreg_status want,
+                         omreg_status want_array)
 {
     const char *p = tmp_path(name);
     spit(p, x->b, len);
-    expect_read(p, want);
+    expect_read2(p, want, want_array);
     unlink(p);
 }
 
-#define N1OFF(field) offsetof(nifti_1_header, field)
-#define N2OFF(field) offsetof(nifti_2_header, field)
+static void expect_blob(const blob *x, size_t len, const char *name, omreg_status want)
+{
+    expect_blob2(x, len, name, want, want == OMREG_ESHAPE ? OMREG_OK : want);
+}
+
 
 static void robust_missing_and_empty(void **state)
 {
@@ -825,10 +1002,11 @@ static void robust_header_fields(void **state)
     expect_blob(&x, x.n, "bad_inter.nii", OMREG_EFORMAT);
     RESET();
 
-    /* sform used but singular / non-finite */
+    /* sform used but singular (no image grid; an array keeps nibabel's
+     * affine, zeros included) / non-finite (refused by both) */
     float zeros[12] = {0};
     put(&x, N1OFF(srow_x), zeros, sizeof zeros);
-    expect_blob(&x, x.n, "sform_zero.nii", OMREG_EFORMAT);
+    expect_blob2(&x, x.n, "sform_zero.nii", OMREG_EFORMAT, OMREG_OK);
     RESET();
     float nanf_ = NAN;
     put(&x, N1OFF(srow_y) + 4, &nanf_, 4);
@@ -959,6 +1137,79 @@ static void robust_gzip(void **state)
     free(raw);
 }
 
+/* Each allocation of either reader failing in turn (test hook): ENOMEM,
+ * the outputs untouched, until a run needs no more allocations. */
+static void robust_allocation(void **state)
+{
+    (void)state;
+    const char *files[] = {"sform_f32.nii", "sform_f32_gz.nii.gz", "fourd.nii"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; ++f)
+        for (int array = 0; array < 2; ++array) {
+            if (!array && f == 2)
+                continue; /* 4D: not an image */
+            const char *path = nifti_fixture(files[f]);
+            int failures = 0;
+            for (long n = 1;; ++n) {
+                omreg_image *img = (omreg_image *)&saved_stderr;
+                int nd = -7;
+                void *raw = &nd;
+                size_t shape[7];
+                double a4[16];
+                long before = omreg_testing_alloc_count();
+                omreg_testing_fail_alloc_at(n);
+                omreg_status st = array ? omreg_nifti_read_array(path, OMREG_F64, &nd, shape,
+                                                                 &raw, a4)
+                                        : omreg_nifti_read(path, OMREG_F64, &img);
+                long made = omreg_testing_alloc_count() - before;
+                omreg_testing_fail_alloc_at(0);
+                if (made < n) { /* the hook did not fire: the whole read ran */
+                    assert_int_equal(st, OMREG_OK);
+                    array ? free(raw) : omreg_image_free(img);
+                    break;
+                }
+                if (st != OMREG_ENOMEM)
+                    fail_msg("%s (%s), allocation %ld failing: got %s", files[f],
+                             array ? "array" : "image", n, omreg_status_str(st));
+                assert_true(img == (omreg_image *)&saved_stderr && raw == &nd && nd == -7);
+                ++failures;
+            }
+            assert_true(failures >= 2); /* the output and the read buffer at least */
+        }
+    /* the writers: ENOMEM, the target's old bytes kept, no temporary left */
+    const size_t shape[3] = {3, 4, 5};
+    const double data[60] = {1.5}, a[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    const char old[] = "previous contents";
+    const char *names[2] = {"alloc.nii", "alloc.nii.gz"};
+    for (int gz = 0; gz < 2; ++gz) {
+        const char *target = tmp_path(names[gz]);
+        spit(target, old, sizeof old);
+        int failures = 0;
+        for (long n = 1;; ++n) {
+            long before = omreg_testing_alloc_count();
+            omreg_testing_fail_alloc_at(n);
+            omreg_status st = omreg_nifti_write_array(target, 3, shape, OMREG_F64, data, a);
+            long made = omreg_testing_alloc_count() - before;
+            omreg_testing_fail_alloc_at(0);
+            if (made < n) {
+                assert_int_equal(st, OMREG_OK);
+                break;
+            }
+            if (st != OMREG_ENOMEM)
+                fail_msg("%s, allocation %ld failing: got %s", names[gz], n, omreg_status_str(st));
+            size_t len;
+            unsigned char *now = slurp(target, &len);
+            assert_int_equal(len, sizeof old);
+            assert_memory_equal(now, old, sizeof old);
+            free(now);
+            assert_int_equal(count_temp_files(tmpdir), 0);
+            ++failures;
+        }
+        /* the buffer; with gzip also the writer and its two buffers */
+        assert_true(failures >= (gz ? 4 : 1));
+        unlink(target);
+    }
+}
+
 static void robust_shapes(void **state)
 {
     (void)state;
@@ -1040,6 +1291,7 @@ int main(int argc, char **argv)
             cmocka_unit_test(robust_missing_and_empty), cmocka_unit_test(robust_header_fields),
             cmocka_unit_test(robust_nifti2),            cmocka_unit_test(robust_big_endian),
             cmocka_unit_test(robust_gzip),              cmocka_unit_test(robust_shapes),
+            cmocka_unit_test(robust_allocation),
         };
         return cmocka_run_group_tests_name("nifti robustness", tests, setup_tmpdir,
                                            teardown_tmpdir);
@@ -1052,7 +1304,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s [unit|robustness|e2e]\n", argv[0]);
         return 2;
     }
-    struct CMUnitTest tests[N_READ_CASES + 10];
+    struct CMUnitTest tests[N_READ_CASES + 11];
     size_t n = 0;
     for (size_t c = 0; c < N_READ_CASES; ++c) {
         struct CMUnitTest t = cmocka_unit_test_prestate(read_matches_nibabel,
@@ -1065,6 +1317,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(base_affine_is_centred),
         cmocka_unit_test(qform_is_rotation),
         cmocka_unit_test(read_2d_variants),
+        cmocka_unit_test(header_fixes_like_nibabel),
         cmocka_unit_test(write_matches_nibabel),
         cmocka_unit_test(round_trip),
         cmocka_unit_test(write_rejects_bad_arguments),

@@ -2,7 +2,9 @@
  * masks and options (issue 7): the exact status, a message, *result
  * untouched; an all-zero mask is ignored as DIPY ignores it (the result is
  * bitwise the unmasked one); allocation failure at every call returns
- * OMREG_ENOMEM and leaks nothing (Valgrind runs this binary).
+ * OMREG_ENOMEM and leaks nothing (Valgrind runs this binary); the
+ * pipeline's initialisation stages give their hand-computed matrix and an
+ * unknown stage is refused.
  *
  * DIPY 1.6 on NaN/Inf voxels (checked with /usr/bin/python3): the
  * (x - min) / (max - min) normalisation turns the image into NaN, with a
@@ -142,6 +144,11 @@ static void shapes_and_options(void **state)
     EXPECT(OMREG_ESHAPE, s, m, mask2, NULL, &o, NULL);
     EXPECT(OMREG_EINVAL, NULL, m, NULL, NULL, &o, NULL);
     EXPECT(OMREG_EINVAL, s, m, NULL, NULL, NULL, NULL);
+    /* valid, but one sample per 10^6 voxels leaves none on 2520 voxels */
+    omreg_affine_options sparse = quick();
+    sparse.sampling_proportion = 1e-6;
+    EXPECT(OMREG_EINVAL, s, m, NULL, NULL, &sparse, NULL);
+    assert_non_null(strstr(omreg_last_error(), "leaves no sample on a 2520-voxel grid"));
     struct {
         const char *what;
         void (*set)(omreg_affine_options *);
@@ -314,6 +321,54 @@ static void tiny_gzip_claiming_huge_dims(void **state)
     omreg_image_free(img);
 }
 
+/* The pipeline's initialisation stages alone: their matrix, worked out
+ * by hand (DIPY: the moving centre minus the static one, unit grids with
+ * origins (5, -3, 2) and (-1, 4, 0)), and no evaluation; an unknown stage
+ * is refused with *result untouched. */
+static void pipeline_initialisations(void **state)
+{
+    (void)state;
+    const size_t sm[3] = {10, 12, 9};
+    omreg_image *s = blob(3, S3, 0.0), *m = NULL;
+    assert_int_equal(omreg_image_create(&m, 3, sm, 1, OMREG_F64, NULL), OMREG_OK);
+    const double so[3] = {5, -3, 2}, mo[3] = {-1, 4, 0};
+    for (int d = 0; d < 3; ++d) {
+        s->grid2world[4 * d + 3] = so[d];
+        m->grid2world[4 * d + 3] = mo[d];
+    }
+    /* centres: origin + shape / 2 */
+    const double centres[16] = {1, 0, 0, (-1 + 5.0) - (5 + 7.0),  0, 1, 0, (4 + 6.0) - (-3 + 7.5),
+                                0, 0, 1, (0 + 4.5) - (2 + 6.0),    0, 0, 0, 1};
+    const double origins[16] = {1, 0, 0, -6, 0, 1, 0, 7, 0, 0, 1, -2, 0, 0, 0, 1};
+    const struct {
+        omreg_affine_stage stage;
+        const double *want;
+    } cases[] = {{OMREG_STAGE_GEOMETRIC_CENTERS, centres}, {OMREG_STAGE_ORIGINS, origins}};
+    omreg_affine_options o = quick();
+    const double start[16] = {2, 0, 0, 1, 0, 2, 0, 1, 0, 0, 2, 1, 0, 0, 0, 1}; /* replaced */
+    for (int c = 0; c < 2; ++c) {
+        omreg_affine_pipeline_step step = {cases[c].stage, OMREG_TRANSFORM_TRANSLATION};
+        omreg_affine_result res;
+        memset(&res, 0x5A, sizeof res);
+        assert_int_equal(omreg_affine_pipeline(omreg_backend_reference(), s, m, NULL, NULL, &step,
+                                               1, start, &o, &res),
+                         OMREG_OK);
+        assert_true(omreg_test_same_f64("initial affine", res.affine, cases[c].want, 16));
+        assert_int_equal(res.evaluations, 0);
+    }
+    omreg_affine_pipeline_step bad = {(omreg_affine_stage)99, OMREG_TRANSFORM_TRANSLATION};
+    omreg_affine_result res, before;
+    memset(&res, 0x5A, sizeof res);
+    before = res;
+    assert_int_equal(omreg_affine_pipeline(omreg_backend_reference(), s, m, NULL, NULL, &bad, 1,
+                                           NULL, &o, &res),
+                     OMREG_EINVAL);
+    assert_non_null(strstr(omreg_last_error(), "unknown stage 99"));
+    assert_memory_equal(&res, &before, sizeof res);
+    omreg_image_free(s);
+    omreg_image_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +378,7 @@ int main(void)
         cmocka_unit_test(masks_without_overlap),
         cmocka_unit_test(allocation_failures),
         cmocka_unit_test(tiny_gzip_claiming_huge_dims),
+        cmocka_unit_test(pipeline_initialisations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

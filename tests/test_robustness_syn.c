@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 #include "image_internal.h"
 #include "omreg/diffeomap.h"
 #include "omreg/syn.h"
@@ -189,12 +190,85 @@ static void numpy_gradient_input(void **state)
     omreg_image_free(field);
 }
 
+/* Each allocation of a small registration failing in turn (test hook):
+ * OMREG_ENOMEM, *out and *info untouched, until a run needs no more; that
+ * run gives the unhooked run's map, bit for bit (a failed run leaves no
+ * state behind). Every metric, and SSD's Gauss-Newton V-cycle, 2D and 3D. */
+static void allocation_failures(void **state)
+{
+    (void)state;
+    const size_t s2[2] = {20, 18}, s3[3] = {12, 11, 10};
+    const struct {
+        omreg_syn_metric_type metric;
+        omreg_syn_step_type step;
+        int dim;
+    } cases[] = {
+        {OMREG_SYN_CC, OMREG_SYN_STEP_DEMONS, 2},         {OMREG_SYN_SSD, OMREG_SYN_STEP_DEMONS, 2},
+        {OMREG_SYN_SSD, OMREG_SYN_STEP_GAUSS_NEWTON, 2},  {OMREG_SYN_EM, OMREG_SYN_STEP_GAUSS_NEWTON, 2},
+        {OMREG_SYN_SSD, OMREG_SYN_STEP_GAUSS_NEWTON, 3},  {OMREG_SYN_CC, OMREG_SYN_STEP_DEMONS, 3},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
+        const size_t *shape = cases[c].dim == 2 ? s2 : s3;
+        omreg_image *st = ramp(cases[c].dim, shape, 1, OMREG_F64);
+        omreg_image *mv = ramp(cases[c].dim, shape, 1, OMREG_F64);
+        double *m = mv->data;
+        for (size_t v = 0; v < omreg_image_voxels(mv); ++v)
+            m[v] += 0.5 * sin(0.3 * (double)v);
+        omreg_syn_options o = omreg_syn_default_options(cases[c].metric);
+        o.metric.step_type = cases[c].step;
+        o.nlevels = 2;
+        o.level_iters[0] = 2;
+        o.level_iters[1] = 2;
+        o.threads = 1;
+        o.metric.radius = 2; /* CC's window fits the coarse 3D grid */
+        omreg_diffeomap *want = NULL;
+        omreg_status r0 = omreg_syn_register(omreg_backend_reference(), st, mv, NULL, &o, &want,
+                                             NULL);
+        if (r0 != OMREG_OK)
+            fail_msg("case %zu: %s (%s)", c, omreg_status_str(r0), omreg_last_error());
+        int failures = 0;
+        for (long n = 1;; ++n) {
+            omreg_diffeomap *map = SENTINEL;
+            omreg_syn_info info, before;
+            memset(&info, 0x5A, sizeof info);
+            before = info;
+            long count = omreg_testing_alloc_count();
+            omreg_testing_fail_alloc_at(n);
+            omreg_status r = omreg_syn_register(omreg_backend_reference(), st, mv, NULL, &o,
+                                                &map, &info);
+            long made = omreg_testing_alloc_count() - count;
+            omreg_testing_fail_alloc_at(0);
+            if (made < n) { /* the hook did not fire */
+                if (r != OMREG_OK)
+                    fail_msg("case %zu, %ld allocations: %s (%s)", c, made, omreg_status_str(r),
+                             omreg_last_error());
+                const omreg_image *got = omreg_diffeomap_forward(map);
+                const omreg_image *ref = omreg_diffeomap_forward(want);
+                assert_true(omreg_test_same_f32("forward field", got->data, ref->data,
+                                                omreg_image_voxels(ref) * (size_t)ref->ncomp));
+                omreg_diffeomap_free(map);
+                break;
+            }
+            if (r != OMREG_ENOMEM)
+                fail_msg("case %zu, allocation %ld failing: %s (%s)", c, n, omreg_status_str(r),
+                         omreg_last_error());
+            assert_ptr_equal(map, SENTINEL);
+            assert_memory_equal(&info, &before, sizeof info);
+            ++failures;
+        }
+        assert_true(failures >= 10);
+        omreg_diffeomap_free(want);
+        omreg_image_free(st);
+        omreg_image_free(mv);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(null_arguments), cmocka_unit_test(bad_images),
         cmocka_unit_test(bad_prealign),   cmocka_unit_test(bad_options),
-        cmocka_unit_test(numpy_gradient_input),
+        cmocka_unit_test(numpy_gradient_input), cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

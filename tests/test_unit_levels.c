@@ -5,7 +5,9 @@
  *   and the evaluations it spent; a zero budget must spend none;
  * - the isotropic scale space: each level's grid shape, scaling and sigmas;
  * - SyN: the progress callback's max_iter per level and the iterations each
- *   level ran (too few for opt_tol to stop a level early). */
+ *   level ran (too few for opt_tol to stop a level early);
+ * - the scale spaces refuse a level with an empty axis and fail cleanly
+ *   when any allocation fails. */
 #include "omreg_test.h"
 
 #include <math.h>
@@ -16,6 +18,7 @@
 #include "omreg/image.h"
 #include "omreg/scalespace.h"
 #include "omreg/syn.h"
+#include "alloc.h" /* omreg_testing_fail_alloc_at */
 #include "phantom.h"
 
 #define NLEVELS 3
@@ -137,6 +140,64 @@ static int syn_progress(void *ctx, const omreg_syn_progress *p)
 
 /* SyN level_iters {4, 1, 2} coarsest first: too few iterations for the
  * energy-derivative window to fill, so every level runs its budget. */
+/* A level with an empty axis is refused (ESHAPE, *out untouched): the
+ * isotropic space's floor(6 / 8) and the anisotropic one's
+ * floor(6 / 2^4 + 0.5) on the short axis (floor(6 / 2^3 + 0.5) = 1 fits). Then every allocation of both
+ * builds failing in turn: ENOMEM, *out untouched, until one needs no more. */
+static void scale_space_refusals(void **state)
+{
+    (void)state;
+    const size_t shape[3] = {20, 6, 10};
+    omreg_image *img = NULL;
+    assert_int_equal(omreg_image_create(&img, 3, shape, 1, OMREG_F64, NULL), OMREG_OK);
+    omreg_test_fill_uniform_f64(omreg_image_data(img), omreg_image_voxels(img), 3u, 0.0, 1.0);
+    const int factors[2] = {8, 1};
+    const double sigmas[2] = {1.0, 0.0};
+    omreg_scale_space *sentinel = (omreg_scale_space *)&img, *ss = sentinel;
+    assert_int_equal(omreg_scale_space_isotropic(omreg_test_backend(), img, 2, factors, sigmas, &ss),
+                     OMREG_ESHAPE);
+    assert_non_null(strstr(omreg_last_error(), "level 1 has an empty axis 1"));
+    assert_ptr_equal(ss, sentinel);
+    assert_int_equal(omreg_scale_space_anisotropic(omreg_test_backend(), img, 5, 0.2, &ss),
+                     OMREG_ESHAPE);
+    assert_non_null(strstr(omreg_last_error(), "level 4 has an empty axis 1"));
+    assert_ptr_equal(ss, sentinel);
+    /* one level fewer fits */
+    assert_int_equal(omreg_scale_space_anisotropic(omreg_test_backend(), img, 4, 0.2, &ss),
+                     OMREG_OK);
+    assert_int_equal(omreg_scale_space_domain_shape(ss, 3)[1], 1);
+    omreg_scale_space_free(ss);
+
+    const int ok_factors[2] = {2, 1};
+    for (int aniso = 0; aniso < 2; ++aniso) {
+        int failures = 0;
+        for (long n = 1;; ++n) {
+            ss = sentinel;
+            long before = omreg_testing_alloc_count();
+            omreg_testing_fail_alloc_at(n);
+            omreg_status st =
+                aniso ? omreg_scale_space_anisotropic(omreg_test_backend(), img, 2, 0.2, &ss)
+                      : omreg_scale_space_isotropic(omreg_test_backend(), img, 2, ok_factors,
+                                                    sigmas, &ss);
+            long made = omreg_testing_alloc_count() - before;
+            omreg_testing_fail_alloc_at(0);
+            if (made < n) {
+                assert_int_equal(st, OMREG_OK);
+                assert_int_equal(omreg_scale_space_levels(ss), 2);
+                omreg_scale_space_free(ss);
+                break;
+            }
+            if (st != OMREG_ENOMEM)
+                fail_msg("%s, allocation %ld failing: %s", aniso ? "anisotropic" : "isotropic",
+                         n, omreg_status_str(st));
+            assert_ptr_equal(ss, sentinel);
+            ++failures;
+        }
+        assert_true(failures >= 3); /* the space and each level's image */
+    }
+    omreg_image_free(img);
+}
+
 static void syn_level_iters_coarsest_first(void **state)
 {
     (void)state;
@@ -177,6 +238,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(affine_level_iters_coarsest_first),
         cmocka_unit_test(scale_space_settings_coarsest_first),
+        cmocka_unit_test(scale_space_refusals),
         cmocka_unit_test(syn_level_iters_coarsest_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

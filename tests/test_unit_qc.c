@@ -8,7 +8,7 @@
  *   (neurological) or left (radiological), anterior up in the axial panel
  *   and on the left in the sagittal one, superior up; the same volume
  *   stored in another voxel order (axes swapped, one reversed) draws the
- *   same picture;
+ *   same picture; an oblique grid's panel is black outside the grid;
  * - the percentile window: one huge voxel does not blank the picture;
  * - grids that differ are refused, float32-rounded affines accepted;
  * - a failed allocation anywhere returns OMREG_ENOMEM and leaks nothing;
@@ -168,6 +168,39 @@ static void anisotropic_orientation(void **state)
         assert_true(omreg_qc_picture_edge_score(pic) == 1.0);
         omreg_qc_picture_free(pic);
     }
+    omreg_image_free(img);
+}
+
+/* A grid turned 45 degrees about z: the axial panel is drawn on the
+ * world-aligned box around the turned square, so its corners lie outside
+ * the grid and must be black, while its centre shows the slice's grey (a
+ * ramp along z only: the axial slice is one value, mid-window). The axial
+ * panel (28 mm tall) is the tallest: it starts at the picture's top row. */
+static void oblique_grid_outside_is_black(void **state)
+{
+    (void)state;
+    const size_t shape[3] = {20, 20, 9};
+    const double h = sqrt(0.5);
+    const double g2w[16] = {h, -h, 0, 0, h, h, 0, -14, 0, 0, 1, -4, 0, 0, 0, 1};
+    omreg_image *img = NULL;
+    assert_int_equal(omreg_image_create(&img, 3, shape, 1, OMREG_F64, g2w), OMREG_OK);
+    double *v = img->data;
+    for (size_t i = 0; i < omreg_image_voxels(img); ++i)
+        v[i] = 100.0 + (double)(i % shape[2]);
+    omreg_qc_options o = omreg_qc_default_options();
+    o.low_percentile = 0.0;
+    o.high_percentile = 100.0;
+    omreg_qc_picture *pic = render(img, img, o);
+    const unsigned char *rgb = omreg_qc_picture_rgb(pic);
+    const size_t w = omreg_qc_picture_width(pic), ht = omreg_qc_picture_height(pic);
+    assert_int_equal(rgb[0] | rgb[1] | rgb[2], 0);         /* top-left corner */
+    const size_t last = ((ht - 1) * w) * 3;                 /* bottom-left corner */
+    assert_int_equal(rgb[last] | rgb[last + 1] | rgb[last + 2], 0);
+    /* centre of the axial panel (it spans about ht pixels across too):
+     * z = 4 of 0..8, half way through the window */
+    const int g = grey_at(pic, ht / 2, ht / 2);
+    assert_true(g >= 120 && g <= 135);
+    omreg_qc_picture_free(pic);
     omreg_image_free(img);
 }
 
@@ -393,6 +426,7 @@ int main(void)
         cmocka_unit_test(edge_strength_of_a_step),
         cmocka_unit_test(anisotropic_orientation),
         cmocka_unit_test(storage_order_does_not_matter),
+        cmocka_unit_test(oblique_grid_outside_is_black),
         cmocka_unit_test(percentile_window),
         cmocka_unit_test(grids_must_match),
         cmocka_unit_test(failures_leave_nothing),

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "omreg/image.h"
@@ -284,6 +285,23 @@ static void elastix_field_file(void **state)
     assert_int_equal(omreg_elastix_field_parse(elastix_worked, 3, &name), OMREG_EUNSUPPORTED);
     free(text);
     assert_int_equal(omreg_elastix_field_format("a\"b", &g, &text), OMREG_EINVAL);
+    /* grids that name no image: an empty axis, a zero spacing; nothing written */
+    const double eye[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
+    for (int k = 0; k < 2; ++k) {
+        omreg_elastix_grid bad = test_grid(3);
+        if (k == 0)
+            bad.shape[1] = 0;
+        else
+            bad.grid2world[2] = bad.grid2world[6] = bad.grid2world[10] = 0.0; /* z column */
+        const omreg_status want = k == 0 ? OMREG_EINVAL : OMREG_ESINGULAR;
+        text = NULL;
+        assert_int_equal(omreg_elastix_field_format("w.nii.gz", &bad, &text), want);
+        assert_null(text);
+        assert_int_equal(omreg_elastix_affine_format(3, eye, &bad, NULL, &text), want);
+        assert_null(text);
+        if (k == 0)
+            assert_non_null(strstr(omreg_last_error(), "axis 1 has size 0"));
+    }
 }
 
 static void detection(void **state)
@@ -297,7 +315,17 @@ static void detection(void **state)
     /* a "(Transform" inside a later non-elastix line does not count */
     assert_int_equal(omreg_transform_format_detect("1 2 3\n(Transform \"AffineTransform\")\n"),
                      OMREG_TRANSFORM_MATRIX);
+    /* blank lines may hold spaces, tabs and CRs */
+    assert_int_equal(omreg_transform_format_detect(" \t\r\n\t\n#Insight Transform File V1.0\n"),
+                     OMREG_TRANSFORM_ITK);
+    /* elastix comments and entries alone, the last line unterminated, with
+     * no (Transform ...): a matrix file's parser will refuse it */
+    assert_int_equal(omreg_transform_format_detect("// elastix?\n(Metric \"AdvancedMI\")"),
+                     OMREG_TRANSFORM_MATRIX);
+    assert_int_equal(omreg_transform_format_detect(NULL), OMREG_TRANSFORM_MATRIX);
     assert_string_equal(omreg_transform_format_name(OMREG_TRANSFORM_ELASTIX), "elastix");
+    assert_string_equal(omreg_transform_format_name(OMREG_TRANSFORM_ITK), "itk");
+    assert_string_equal(omreg_transform_format_name(OMREG_TRANSFORM_MATRIX), "matrix");
 }
 
 /* Each bad file gets its status and a message naming the problem. */
@@ -339,6 +367,10 @@ static void malformed_and_unsupported(void **state)
                "Parameters: 1 0 0 0 1 0 0 0 1 0 0 0\n",
                3, OMREG_EFORMAT, "FixedParameters");
     expect_itk("1 0 0 0\n0 1 0 0\n0 0 1 0\n0 0 0 1\n", 3, OMREG_EFORMAT, "not an ITK");
+    /* a number glued to a unit is not a number */
+    expect_itk("#Insight Transform File V1.0\nTransform: AffineTransform_double_3_3\n"
+               "Parameters: 1 0 0 0 1 0 0 0 1 0 0 1.5mm\nFixedParameters: 0 0 0\n",
+               3, OMREG_EFORMAT, "12 finite numbers");
 
     expect_elastix("(Transform \"BSplineTransform\")\n(TransformParameters 0 0 0 0 0 0)\n", 3,
                    OMREG_EUNSUPPORTED, "BSplineTransform");
@@ -452,8 +484,21 @@ static void text_file_limits(void **state)
     assert_int_equal(omreg_text_file_read(path, 100, &text), OMREG_EFORMAT);
     assert_null(text);
     assert_int_equal(omreg_text_file_read(path, 2, &text), OMREG_EFORMAT);
+    /* the whole text, NUL-terminated, when it fits */
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "1 2\n3 4\n", 8), 8);
+    close(fd);
+    assert_int_equal(omreg_text_file_read(path, 8, &text), OMREG_OK);
+    assert_string_equal(text, "1 2\n3 4\n");
+    free(text);
+    text = NULL;
     unlink(path);
     assert_int_equal(omreg_text_file_read(path, 100, &text), OMREG_EIO);
+    /* a directory opens but cannot be read */
+    assert_int_equal(omreg_text_file_read("/tmp", 100, &text), OMREG_EIO);
+    assert_non_null(strstr(omreg_last_error(), "/tmp: read error"));
+    assert_null(text);
 }
 
 int main(void)
