@@ -60,6 +60,7 @@ OMREG_KERNEL(parzen_joint)
 OMREG_KERNEL(parzen_gradient_dense_2d)
 OMREG_KERNEL(parzen_gradient_dense_3d)
 OMREG_KERNEL(parzen_gradient_sparse)
+OMREG_KERNEL(parzen_cubic_spline)
 
 /* warping, pyramid field resampling, test-input generators (kernels_warp.h,
  * kernels_resample_field.h, kernels_field_generators.h) */

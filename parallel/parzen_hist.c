@@ -269,3 +269,12 @@ void omreg_par_parzen_gradient_sparse(int dim, const double *points, size_t n,
     gradient_blocks(&src, n, sval, mval, mgradient, NULL, NULL, g, nparams, jacobian, ctx,
                     scratch, nthreads, joint_grad);
 }
+
+/* elementwise: any split of i gives the reference's values */
+void omreg_par_parzen_cubic_spline(int nthreads, const double *x, size_t n, int derivative,
+                                   double *out)
+{
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
+    for (size_t i = 0; i < n; ++i)
+        out[i] = derivative ? parzen_cubic_spline_derivative(x[i]) : parzen_cubic_spline(x[i]);
+}
