@@ -11,6 +11,7 @@
 
 #include "api_check.h"
 #include "omreg/parzenhist.h"
+#include "parzen_point.h"
 #include "transform_point.h"
 
 omreg_status omreg_parzen_setup(int nbins, double smin, double smax, double mmin, double mmax,
@@ -35,6 +36,16 @@ omreg_status omreg_parzen_setup(int nbins, double smin, double smax, double mmin
     g.mmin = (g.mdelta != 0 ? mmin / g.mdelta : 0.0) - OMREG_PARZEN_PADDING;
     *geom = g;
     return OMREG_OK;
+}
+
+double omreg_parzen_bin_normalize(double x, double min, double delta)
+{
+    return parzen_bin_normalize(x, min, delta);
+}
+
+ptrdiff_t omreg_parzen_bin_index(double normalized, int nbins, int padding)
+{
+    return parzen_bin_index(normalized, nbins, padding);
 }
 
 /* A geometry the kernels can use: the 5-bin window needs padding 2. */

@@ -68,6 +68,21 @@ static omreg_parzen_geometry geometry_of(const char *name, int nbins)
     assert_true(omreg_test_same_f64("geometry", got, want.data, 4));
     omreg_npy_free(&ranges);
     omreg_npy_free(&want);
+    if (nbins == NBINS_DENSE) { /* bin_normalize_static, bin_index */
+        omreg_npy x, norm, idx;
+        load(name, "binx", OMREG_NPY_F64, &x);
+        load(name, "binnorm", OMREG_NPY_F64, &norm);
+        load(name, "binidx", OMREG_NPY_I64, &idx);
+        for (size_t i = 0; i < x.count; ++i) {
+            double v = omreg_parzen_bin_normalize(((const double *)x.data)[i], g.smin, g.sdelta);
+            assert_true(omreg_test_same_f64("bin_normalize", &v, (const double *)norm.data + i, 1));
+            assert_int_equal(omreg_parzen_bin_index(v, nbins, g.padding),
+                             ((const int64_t *)idx.data)[i]);
+        }
+        omreg_npy_free(&x);
+        omreg_npy_free(&norm);
+        omreg_npy_free(&idx);
+    }
     return g;
 }
 
@@ -328,6 +343,10 @@ static void statuses(void **state)
     assert_int_equal(omreg_parzen_setup(8, 3, 3, 5, 5, &g), OMREG_OK);
     assert_true(g.sdelta == 0 && g.smin == -2 && g.mdelta == 0 && g.mmin == -2);
 
+    assert_int_equal(omreg_parzen_bin_index(NAN, 8, 2), 2);
+    assert_int_equal(omreg_parzen_bin_index(1e300, 8, 2), 5);
+    assert_int_equal(omreg_parzen_bin_index(-1e300, 8, 2), 2);
+    assert_true(omreg_parzen_bin_normalize(5, -2, 0) == 0);
     assert_int_equal(omreg_parzen_setup(8, 0, 1, 0, 1, &g), OMREG_OK);
     double s2[6] = {0, 0.2, 0.4, 0.6, 0.8, 1}, s3[8] = {0};
     size_t sh2[2] = {2, 3}, sh2b[2] = {3, 2}, sh3[3] = {2, 2, 2};

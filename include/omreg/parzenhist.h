@@ -48,6 +48,16 @@ typedef struct omreg_parzen_geometry {
 OMREG_API omreg_status omreg_parzen_setup(int nbins, double smin, double smax, double mmin,
                                           double mmax, omreg_parzen_geometry *geom);
 
+/** Continuous bin of intensity x: x / delta - min, 0 when delta is 0
+ * (bin_normalize_static / _moving with the geometry's smin, sdelta or
+ * mmin, mdelta). */
+OMREG_API double omreg_parzen_bin_normalize(double x, double min, double delta);
+
+/** Integer bin of a normalized intensity (bin_index): truncated toward
+ * zero and clamped to [padding, nbins - 1 - padding]; a NaN gives
+ * padding. */
+OMREG_API ptrdiff_t omreg_parzen_bin_index(double normalized, int nbins, int padding);
+
 /** Joint PDF of two images on the same grid (update_pdfs_dense): static
  * and moving are float64 scalar images of the same shape (2D or 3D);
  * smask and mmask (one int per voxel, C order, may be NULL) exclude voxels
