@@ -59,14 +59,19 @@ def _same(arr, nd, dtype, name):
     return a
 
 
-def _f64(a, nd, name):
-    """A double[:, ...] argument of nd axes (Cython: that rank, float64)."""
+def _typed(a, nd, dtype, ctype, name):
+    """A typed-memoryview argument (double[:, ...], int[:, ...]) of nd axes:
+    Cython's ValueError for another rank or dtype; C-contiguous."""
     a = np.asarray(a)
     if a.ndim != nd:
         raise ValueError(f"Buffer has wrong number of dimensions (expected {nd}, got {a.ndim})")
-    if a.dtype != np.float64:
-        raise ValueError(f"Buffer dtype mismatch for {name}, expected 'double' but got {a.dtype}")
+    if a.dtype != dtype:
+        raise ValueError(f"Buffer dtype mismatch for {name}, expected '{ctype}' but got {a.dtype}")
     return np.ascontiguousarray(a)
+
+
+def _f64(a, nd, name):
+    return _typed(a, nd, np.float64, "double", name)
 
 
 class _Img:
@@ -532,12 +537,7 @@ def _make_quantize(dim):
 
 
 def _ints(a, dim, name):
-    a = np.asarray(a)
-    if a.ndim != dim:
-        raise ValueError(f"Buffer has wrong number of dimensions (expected {dim}, got {a.ndim})")
-    if a.dtype != np.intc:
-        raise ValueError(f"Buffer dtype mismatch for {name}, expected 'int' but got {a.dtype}")
-    return np.ascontiguousarray(a)
+    return _typed(a, dim, np.intc, "int", name)
 
 
 def _make_class_stats(dim):

@@ -100,15 +100,9 @@ def _mask(m, shape, name):
     """An int[:, :] / int[:, :, :] mask (None: no mask) as int32 C order."""
     if m is None:
         return None, ffi.NULL
-    a = np.asarray(m)
-    if a.ndim != len(shape):
-        raise ValueError(f"Buffer has wrong number of dimensions (expected {len(shape)}, "
-                         f"got {a.ndim})")
-    if a.dtype != np.intc:
-        raise ValueError(f"Buffer dtype mismatch for {name}, expected 'int' but got {a.dtype}")
+    a = _ints(m, len(shape), name)
     if a.shape != tuple(shape):     # DIPY reads out of bounds
         raise ValueError(f"{name} has shape {a.shape}, the images {tuple(shape)}")
-    a = np.ascontiguousarray(a)
     return a, ffi.from_buffer("int[]", a)
 
 
