@@ -274,7 +274,11 @@ void omreg_par_parzen_gradient_sparse(int dim, const double *points, size_t n,
 void omreg_par_parzen_cubic_spline(int nthreads, const double *x, size_t n, int derivative,
                                    double *out)
 {
+    size_t end = n;
+#ifdef OMREG_CANARY_PARZEN_SPLINE_DROP_LAST
+    end = n - 1; /* planted (ci/canaries.tsv): the last value left unwritten */
+#endif
 #pragma omp parallel for num_threads(nthreads) schedule(runtime)
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = 0; i < end; ++i)
         out[i] = derivative ? parzen_cubic_spline_derivative(x[i]) : parzen_cubic_spline(x[i]);
 }
