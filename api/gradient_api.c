@@ -22,19 +22,20 @@ static void dense_run(const omreg_backend *b, const omreg_image *img, const doub
                       const double *spacing, const size_t *out_shape, const double *out_g2w,
                       void *out, int *inside)
 {
+    const int nt = omreg_backend_threads(b, 0);
     if (img->ndim == 2) {
         if (img->dtype == OMREG_F64)
-            b->gradient_2d_f64(img->data, img->shape, w2g, spacing, out_shape, out_g2w, out,
+            b->gradient_2d_f64(nt, img->data, img->shape, w2g, spacing, out_shape, out_g2w, out,
                                inside);
         else
-            b->gradient_2d_f32(img->data, img->shape, w2g, spacing, out_shape, out_g2w, out,
+            b->gradient_2d_f32(nt, img->data, img->shape, w2g, spacing, out_shape, out_g2w, out,
                                inside);
     } else {
         if (img->dtype == OMREG_F64)
-            b->gradient_3d_f64(img->data, img->shape, w2g, spacing, out_shape, out_g2w, out,
+            b->gradient_3d_f64(nt, img->data, img->shape, w2g, spacing, out_shape, out_g2w, out,
                                inside);
         else
-            b->gradient_3d_f32(img->data, img->shape, w2g, spacing, out_shape, out_g2w, out,
+            b->gradient_3d_f32(nt, img->data, img->shape, w2g, spacing, out_shape, out_g2w, out,
                                inside);
     }
 }
@@ -44,19 +45,20 @@ static void sparse_run(const omreg_backend *b, const omreg_image *img, const dou
                        const double *spacing, const double *points, size_t n, void *out,
                        int *inside)
 {
+    const int nt = omreg_backend_threads(b, 0);
     if (img->ndim == 2) {
         if (img->dtype == OMREG_F64)
-            b->sparse_gradient_2d_f64(img->data, img->shape, w2g, spacing, points, n, out,
+            b->sparse_gradient_2d_f64(nt, img->data, img->shape, w2g, spacing, points, n, out,
                                       inside);
         else
-            b->sparse_gradient_2d_f32(img->data, img->shape, w2g, spacing, points, n, out,
+            b->sparse_gradient_2d_f32(nt, img->data, img->shape, w2g, spacing, points, n, out,
                                       inside);
     } else {
         if (img->dtype == OMREG_F64)
-            b->sparse_gradient_3d_f64(img->data, img->shape, w2g, spacing, points, n, out,
+            b->sparse_gradient_3d_f64(nt, img->data, img->shape, w2g, spacing, points, n, out,
                                       inside);
         else
-            b->sparse_gradient_3d_f32(img->data, img->shape, w2g, spacing, points, n, out,
+            b->sparse_gradient_3d_f32(nt, img->data, img->shape, w2g, spacing, points, n, out,
                                       inside);
     }
 }

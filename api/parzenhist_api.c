@@ -81,7 +81,7 @@ static omreg_status check_pair(const char *fn, const omreg_backend *backend,
 static omreg_status scratch_alloc(double **scratch, int nthreads, size_t partial)
 {
     size_t count;
-    OMREG_FORWARD(omreg_size_mul(&count, (size_t)nthreads + 1, partial));
+    OMREG_FORWARD(omreg_size_mul(&count, omreg_parzen_partials(nthreads), partial));
     *scratch = omreg_calloc(count, sizeof(double), "Parzen histogram scratch");
     return *scratch ? OMREG_OK : omreg_calloc_failure();
 }
@@ -101,11 +101,11 @@ omreg_status omreg_parzen_joint_dense(const omreg_backend *backend,
     double *scratch;
     OMREG_FORWARD(scratch_alloc(&scratch, nthreads, omreg_parzen_joint_partial(geom->nbins)));
     /* DIPY: 2D divides by the counted voxels, 3D by the window weights */
-    backend->parzen_joint(static_img->data, moving_img->data, smask, mmask,
+    backend->parzen_joint(nthreads, static_img->data, moving_img->data, smask, mmask,
                           omreg_image_voxels(static_img), geom,
                           static_img->ndim == 2 ? OMREG_PARZEN_NORM_BY_COUNT
                                                 : OMREG_PARZEN_NORM_BY_WEIGHT,
-                          scratch, nthreads, joint, smarginal, mmarginal);
+                          scratch, joint, smarginal, mmarginal);
     free(scratch);
     return OMREG_OK;
 }
@@ -123,8 +123,8 @@ omreg_status omreg_parzen_joint_sparse(const omreg_backend *backend,
     int nthreads = omreg_backend_threads(backend, 0);
     double *scratch;
     OMREG_FORWARD(scratch_alloc(&scratch, nthreads, omreg_parzen_joint_partial(geom->nbins)));
-    backend->parzen_joint(sval, mval, NULL, NULL, n, geom, OMREG_PARZEN_NORM_BY_WEIGHT, scratch,
-                          nthreads, joint, smarginal, mmarginal);
+    backend->parzen_joint(nthreads, sval, mval, NULL, NULL, n, geom, OMREG_PARZEN_NORM_BY_WEIGHT,
+                          scratch, joint, smarginal, mmarginal);
     free(scratch);
     return OMREG_OK;
 }
@@ -171,20 +171,20 @@ omreg_status omreg_parzen_gradient_dense(const omreg_backend *backend,
             free(scratch);
             return omreg_calloc_failure();
         }
-        backend->convert_f32_to_f64(mgradient->data, ngrad, grad64);
+        backend->convert_f32_to_f64(nthreads, mgradient->data, ngrad, grad64);
         grad = grad64;
     }
     struct omreg_transform_jacobian_ctx ctx = {type, dim, theta};
     if (dim == 2)
-        backend->parzen_gradient_dense_2d(static_img->shape, grid2world, static_img->data,
-                                          moving_img->data, grad, smask, mmask, geom, nparams,
-                                          omreg_transform_jacobian_cb, &ctx, scratch, nthreads,
-                                          joint_grad);
+        backend->parzen_gradient_dense_2d(nthreads, static_img->shape, grid2world,
+                                          static_img->data, moving_img->data, grad, smask, mmask,
+                                          geom, nparams, omreg_transform_jacobian_cb, &ctx,
+                                          scratch, joint_grad);
     else
-        backend->parzen_gradient_dense_3d(static_img->shape, grid2world, static_img->data,
-                                          moving_img->data, grad, smask, mmask, geom, nparams,
-                                          omreg_transform_jacobian_cb, &ctx, scratch, nthreads,
-                                          joint_grad);
+        backend->parzen_gradient_dense_3d(nthreads, static_img->shape, grid2world,
+                                          static_img->data, moving_img->data, grad, smask, mmask,
+                                          geom, nparams, omreg_transform_jacobian_cb, &ctx,
+                                          scratch, joint_grad);
     free(grad64);
     free(scratch);
     return OMREG_OK;
@@ -212,8 +212,8 @@ omreg_status omreg_parzen_gradient_sparse(const omreg_backend *backend,
     OMREG_FORWARD(scratch_alloc(&scratch, nthreads,
                                 omreg_parzen_gradient_partial(geom->nbins, nparams)));
     struct omreg_transform_jacobian_ctx ctx = {type, dim, theta};
-    backend->parzen_gradient_sparse(dim, points, n, sval, mval, mgradient, geom, nparams,
-                                    omreg_transform_jacobian_cb, &ctx, scratch, nthreads,
+    backend->parzen_gradient_sparse(nthreads, dim, points, n, sval, mval, mgradient, geom,
+                                    nparams, omreg_transform_jacobian_cb, &ctx, scratch,
                                     joint_grad);
     free(scratch);
     return OMREG_OK;
@@ -289,7 +289,8 @@ omreg_status omreg_sample_domain_regular(const omreg_backend *backend, int dim,
         out = omreg_calloc(count * (size_t)dim, sizeof(double), "samples");
         if (out == NULL)
             return omreg_calloc_failure();
-        backend->sample_domain_regular(dim, shape, k, grid2world, seed, sigma, count, out);
+        backend->sample_domain_regular(omreg_backend_threads(backend, 0), dim, shape, k,
+                                       grid2world, seed, sigma, count, out);
     }
     *points = out;
     *m = count;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "api_check.h"
+#include "api_run.h"
 #include "kernels_sumsqdiff.h"
 #include "omreg/sumsqdiff.h"
 
@@ -115,69 +116,75 @@ static inline struct ssd_system ssd_system_of(const omreg_image *delta, const om
     return s;
 }
 
-static inline void ssd_call_iterate(const omreg_backend *b, const struct ssd_system *s,
+static inline void ssd_call_iterate(const omreg_run_ctx *ctx, const struct ssd_system *s,
                                     void *disp, double *scratch, double *max_step)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (s->ndim == 2) {
         if (s->dtype == OMREG_F64)
-            b->iterate_residual_displacement_field_ssd_2d_f64(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
-                max_step);
+            b->iterate_residual_displacement_field_ssd_2d_f64(nthreads, s->delta, s->sigmasq,
+                                                              s->grad, s->target, s->shape,
+                                                              s->lambda, disp, scratch, max_step);
         else
-            b->iterate_residual_displacement_field_ssd_2d_f32(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
-                max_step);
+            b->iterate_residual_displacement_field_ssd_2d_f32(nthreads, s->delta, s->sigmasq,
+                                                              s->grad, s->target, s->shape,
+                                                              s->lambda, disp, scratch, max_step);
     } else {
         if (s->dtype == OMREG_F64)
-            b->iterate_residual_displacement_field_ssd_3d_f64(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
-                max_step);
+            b->iterate_residual_displacement_field_ssd_3d_f64(nthreads, s->delta, s->sigmasq,
+                                                              s->grad, s->target, s->shape,
+                                                              s->lambda, disp, scratch, max_step);
         else
-            b->iterate_residual_displacement_field_ssd_3d_f32(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
-                max_step);
+            b->iterate_residual_displacement_field_ssd_3d_f32(nthreads, s->delta, s->sigmasq,
+                                                              s->grad, s->target, s->shape,
+                                                              s->lambda, disp, scratch, max_step);
     }
 }
 
-static inline void ssd_call_residual(const omreg_backend *b, const struct ssd_system *s,
+static inline void ssd_call_residual(const omreg_run_ctx *ctx, const struct ssd_system *s,
                                      const void *disp, void *residual, double *scratch,
                                      double *sqnorm)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (s->ndim == 2) {
         if (s->dtype == OMREG_F64)
             b->compute_residual_displacement_field_ssd_2d_f64(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, residual,
-                scratch, sqnorm);
+                nthreads, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp,
+                residual, scratch, sqnorm);
         else
             b->compute_residual_displacement_field_ssd_2d_f32(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, residual,
-                scratch, sqnorm);
+                nthreads, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp,
+                residual, scratch, sqnorm);
     } else {
         if (s->dtype == OMREG_F64)
             b->compute_residual_displacement_field_ssd_3d_f64(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, residual,
-                scratch, sqnorm);
+                nthreads, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp,
+                residual, scratch, sqnorm);
         else
             b->compute_residual_displacement_field_ssd_3d_f32(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, residual,
-                scratch, sqnorm);
+                nthreads, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp,
+                residual, scratch, sqnorm);
     }
 }
 
-static inline void ssd_call_energy(const omreg_backend *b, int ndim, omreg_dtype dt,
+static inline void ssd_call_energy(const omreg_run_ctx *ctx, int ndim, omreg_dtype dt,
                                    const void *delta, const size_t *shape, double *scratch,
                                    double *energy)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (ndim == 2) {
         if (dt == OMREG_F64)
-            b->compute_energy_ssd_2d_f64(delta, shape, scratch, energy);
+            b->compute_energy_ssd_2d_f64(nthreads, delta, shape, scratch, energy);
         else
-            b->compute_energy_ssd_2d_f32(delta, shape, scratch, energy);
+            b->compute_energy_ssd_2d_f32(nthreads, delta, shape, scratch, energy);
     } else {
         if (dt == OMREG_F64)
-            b->compute_energy_ssd_3d_f64(delta, shape, scratch, energy);
+            b->compute_energy_ssd_3d_f64(nthreads, delta, shape, scratch, energy);
         else
-            b->compute_energy_ssd_3d_f32(delta, shape, scratch, energy);
+            b->compute_energy_ssd_3d_f32(nthreads, delta, shape, scratch, energy);
     }
 }
 
