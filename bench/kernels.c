@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "backend.h"
+#include "omreg/parzenhist.h"
 #include "transform_point.h"
 
 #define MAX_VARIANTS 16
@@ -114,15 +115,13 @@ static void smooth_field(const size_t shape[3], double amp, double phase, double
 static const double identity4[16] = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
 static const double unit_spacing[3] = {1, 1, 1};
 
-static void histogram_axis(const double *v, size_t n, int nbins, double *mn, double *delta)
+static void value_range(const double *v, size_t n, double *lo, double *hi)
 {
-    double lo = v[0], hi = v[0];
+    *lo = *hi = v[0];
     for (size_t i = 1; i < n; ++i) {
-        lo = v[i] < lo ? v[i] : lo;
-        hi = v[i] > hi ? v[i] : hi;
+        *lo = v[i] < *lo ? v[i] : *lo;
+        *hi = v[i] > *hi ? v[i] : *hi;
     }
-    *delta = (hi - lo) / (nbins - 4);
-    *mn = lo / *delta - 2; /* DIPY's padding 2 */
 }
 
 static void bench_init(bench *b)
@@ -150,10 +149,13 @@ static void bench_init(bench *b)
     ref->precompute_cc_factors_3d_f64(omreg_backend_threads(ref, 0), b->img, b->img2, b->shape,
                                       b->radius, cc_scratch, b->factors);
     free(cc_scratch);
-    b->geom.nbins = NBINS;
-    b->geom.padding = 2;
-    histogram_axis(b->img, n, NBINS, &b->geom.smin, &b->geom.sdelta);
-    histogram_axis(b->img2, n, NBINS, &b->geom.mmin, &b->geom.mdelta);
+    double slo, shi, mlo, mhi;
+    value_range(b->img, n, &slo, &shi);
+    value_range(b->img2, n, &mlo, &mhi);
+    if (omreg_parzen_setup(NBINS, slo, shi, mlo, mhi, &b->geom) != OMREG_OK) {
+        fprintf(stderr, "bench: %s\n", omreg_last_error());
+        exit(1);
+    }
     /* scratch: the largest any kernel below asks for at max_threads */
     size_t nb = (size_t)b->max_threads + 1, rows = b->shape[0] * b->shape[1];
     size_t need = omreg_parzen_partials(b->max_threads) * omreg_parzen_gradient_partial(NBINS, 12);

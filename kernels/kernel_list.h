@@ -61,6 +61,7 @@ OMREG_KERNEL(parzen_joint)
 OMREG_KERNEL(parzen_gradient_dense_2d)
 OMREG_KERNEL(parzen_gradient_dense_3d)
 OMREG_KERNEL(parzen_gradient_sparse)
+OMREG_KERNEL(parzen_cubic_spline)
 
 /* fast mode's stochastic Mattes MI (kernels_fast_mi.h) */
 OMREG_KERNEL(fast_mi_samples_2d)

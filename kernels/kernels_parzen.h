@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "omreg/parzenhist.h"
+
 #define OMREG_PARZEN_BLOCK ((size_t)16384)
 
 /* The parallel kernel fills this many blocks (or nthreads, if more) before
@@ -23,15 +25,8 @@
  * depends on it, never the bits. */
 #define OMREG_PARZEN_ROUND 16
 
-/* Histogram geometry from ParzenJointHistogram.setup: intensity x maps to
- * the continuous bin x / delta - min (min already divided by delta and
- * shifted by padding). */
-typedef struct omreg_parzen_geometry {
-    int nbins;
-    int padding;
-    double smin, sdelta;
-    double mmin, mdelta;
-} omreg_parzen_geometry;
+/* omreg_parzen_geometry: the histogram geometry of
+ * ParzenJointHistogram.setup (omreg/parzenhist.h). */
 
 /* How the joint PDF is normalised. DIPY's dense 2D path divides by the
  * number of valid samples, its dense 3D and sparse paths by the sum of all
@@ -102,5 +97,12 @@ typedef void omreg_parzen_gradient_sparse_fn(int nthreads, int dim, const double
                                              const omreg_parzen_geometry *geom, int nparams,
                                              omreg_jacobian_cb *jacobian, const void *jac_ctx,
                                              double *scratch, double *joint_grad);
+
+/* The cubic B-spline window (derivative == 0) or its derivative at n
+ * values: out[i] = parzen_cubic_spline(x[i]) (parzen_point.h), DIPY's
+ * cubic_spline / cubic_spline_derivative. Elementwise: the parallel loop
+ * splits i over at most nthreads threads. */
+typedef void omreg_parzen_cubic_spline_fn(int nthreads, const double *x, size_t n, int derivative,
+                                          double *out);
 
 #endif

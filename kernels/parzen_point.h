@@ -13,15 +13,16 @@ static inline double parzen_bin_normalize(double x, double mn, double delta)
     return x / delta - mn;
 }
 
-/* integer bin, truncated toward zero and clamped to [padding, nbins-1-padding] */
+/* integer bin: normalized truncated toward zero, clamped to [padding,
+ * nbins-1-padding]. The clamp is tested on the double, so no value is cast
+ * out of range: a NaN takes the first bin, as DIPY's cast gives on x86-64. */
 static inline ptrdiff_t parzen_bin_index(double normalized, int nbins, int padding)
 {
-    ptrdiff_t bin = (ptrdiff_t)normalized;
-    if (bin < padding)
+    if (!(normalized >= padding))
         return padding;
-    if (bin > nbins - 1 - padding)
+    if (normalized >= nbins - padding)
         return nbins - 1 - padding;
-    return bin;
+    return (ptrdiff_t)normalized;
 }
 
 /* cubic B-spline: (4 - 6x^2 + 3|x|^3)/6 on |x|<1, (8 - 12|x| + 6x^2 - |x|^3)/6 on |x|<2 */

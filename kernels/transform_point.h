@@ -351,4 +351,19 @@ static inline int omreg_transform_jacobian_unchecked(omreg_transform_type type, 
     }
 }
 
+/* The Parzen gradient kernels' Jacobian callback (omreg_jacobian_cb of
+ * kernels_parzen.h) for a transform of `type` at parameters `params`:
+ * ctx points at one of these. Pure, so kernels may call it concurrently. */
+struct omreg_transform_jacobian_ctx {
+    omreg_transform_type type;
+    int dim;
+    const double *params;
+};
+
+static inline int omreg_transform_jacobian_cb(const void *ctx, const double *x, double *J)
+{
+    const struct omreg_transform_jacobian_ctx *c = ctx;
+    return omreg_transform_jacobian_unchecked(c->type, c->dim, c->params, x, J);
+}
+
 #endif

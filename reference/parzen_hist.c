@@ -140,3 +140,11 @@ void omreg_ref_parzen_gradient_sparse(int nthreads, int dim, const double *point
     }
     parzen_gradient_finish(total, g->nbins, nparams, g->mdelta, joint_grad);
 }
+
+void omreg_ref_parzen_cubic_spline(int nthreads, const double *x, size_t n, int derivative,
+                                   double *out)
+{
+    (void)nthreads;
+    for (size_t i = 0; i < n; ++i)
+        out[i] = derivative ? parzen_cubic_spline_derivative(x[i]) : parzen_cubic_spline(x[i]);
+}

@@ -1,5 +1,6 @@
 /* Parallel vs reference, bitwise, for the Parzen joint histogram and its
- * parameter gradient (dense 2D/3D with masks, sparse 2D/3D). Inputs span
+ * parameter gradient (dense 2D/3D with masks, sparse 2D/3D), and the
+ * cubic spline window and its derivative. Inputs span
  * several OMREG_PARZEN_BLOCK blocks with intensities of mixed magnitude, so
  * a race or a partial added out of block order changes the bits. Shared
  * harness (tests/support/equality.h): reference once, parallel twice into
@@ -189,6 +190,33 @@ static void gradient_sparse_3d_rounds(void **state)
                    (2 * OMREG_PARZEN_ROUND + 1) * OMREG_PARZEN_BLOCK + 4321);
 }
 
+/* The spline window and its derivative at values spanning both pieces, the
+ * breakpoints and beyond: elementwise, so a parallel split that skips or
+ * shifts an index leaves a poisoned or wrong element. */
+static void cubic_spline_values(void **state)
+{
+    (void)state;
+    const size_t n = 10007;
+    double *x = omreg_test_alloc(n, sizeof(double));
+    double *r = omreg_test_alloc(n, sizeof(double)), *p = omreg_test_alloc(n, sizeof(double));
+    for (size_t i = 0; i < n; ++i)
+        x[i] = -2.5 + 5.0 * omreg_random_uniform(11, i);
+    x[0] = -2.0, x[1] = -1.0, x[2] = 0.0, x[3] = 1.0, x[4] = 2.0;
+    const int nt = omreg_backend_threads(par, 0);
+    for (int derivative = 0; derivative <= 1; ++derivative) {
+        omreg_eq eq = {0};
+        omreg_eq_output(&eq, derivative ? "spline derivative" : "spline", r, p, n);
+        omreg_eq_reference(&eq);
+        ref->parzen_cubic_spline(1, x, n, derivative, r);
+        OMREG_EQ_PARALLEL(&eq) {
+            par->parzen_cubic_spline(nt, x, n, derivative, p);
+        }
+    }
+    free(x);
+    free(r);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +228,7 @@ int main(void)
         cmocka_unit_test(gradient_sparse_3d_affine),
         cmocka_unit_test(gradient_sparse_2d_translation),
         cmocka_unit_test(gradient_sparse_3d_rounds),
+        cmocka_unit_test(cubic_spline_values),
     };
     return OMREG_EQ_RUN_TESTS(tests);
 }

@@ -48,6 +48,36 @@ OMREG_API omreg_status omreg_sparse_gradient(const omreg_backend *backend, const
                                              const double *points, size_t n, void *out,
                                              int *inside);
 
+/** omreg_gradient with the image's geometry given, DIPY's gradient(img,
+ * img_world2grid, img_spacing, out_shape, out_grid2world): img's own
+ * grid2world is ignored; img_world2grid ((ndim+1)^2, row-major; only its
+ * first ndim rows are read) maps world points to img's grid, img_spacing
+ * (ndim entries) are the voxel sizes used as the difference steps. Both
+ * matrices need only be finite (DIPY's is_valid_affine), not invertible.
+ * The caller's out (voxels(out_shape) * ndim values of img's element type,
+ * C order, component last) and inside (one int per output voxel) receive
+ * the results; nothing is allocated. Returns OMREG_EINVAL (NULL argument),
+ * OMREG_ESHAPE (img is a field; an out_shape axis is 0), OMREG_ENONFINITE
+ * (a non-finite matrix entry) or OMREG_EOVERFLOW; out and inside are
+ * untouched on failure. */
+OMREG_API omreg_status omreg_gradient_w2g(const omreg_backend *backend, const omreg_image *img,
+                                          const double *img_world2grid, const double *img_spacing,
+                                          const size_t *out_shape, const double *out_grid2world,
+                                          void *out, int *inside);
+
+/** omreg_sparse_gradient with the image's geometry given, DIPY's
+ * sparse_gradient(img, img_world2grid, img_spacing, sample_points):
+ * img_world2grid and img_spacing as in omreg_gradient_w2g; points, out,
+ * inside and n as in omreg_sparse_gradient. Returns OMREG_EINVAL (NULL
+ * argument), OMREG_ESHAPE (img is a field), OMREG_ENONFINITE
+ * (img_world2grid) or OMREG_EOVERFLOW; out and inside are untouched on
+ * failure. */
+OMREG_API omreg_status omreg_sparse_gradient_w2g(const omreg_backend *backend,
+                                                 const omreg_image *img,
+                                                 const double *img_world2grid,
+                                                 const double *img_spacing, const double *points,
+                                                 size_t n, void *out, int *inside);
+
 #ifdef __cplusplus
 }
 #endif

@@ -274,6 +274,47 @@ omreg_status omreg_transform_from_name(const char *name, int dim, omreg_transfor
 omreg_status omreg_transform_nparams(omreg_transform_type type, int dim, int *nparams);
 omreg_status omreg_transform_identity_params(omreg_transform_type type, int dim, double *params);
 
+typedef struct omreg_parzen_geometry {
+    int nbins;
+    int padding;
+    double smin, sdelta;
+    double mmin, mdelta;
+} omreg_parzen_geometry;
+#define OMREG_PARZEN_PADDING ...
+omreg_status omreg_parzen_setup(int nbins, double smin, double smax, double mmin, double mmax,
+    omreg_parzen_geometry *geom);
+double omreg_parzen_bin_normalize(double x, double min, double delta);
+ptrdiff_t omreg_parzen_bin_index(double normalized, int nbins, int padding);
+omreg_status omreg_parzen_joint_dense(const omreg_backend *backend,
+    const omreg_parzen_geometry *geom, const omreg_image *static_img,
+    const omreg_image *moving_img, const int *smask, const int *mmask, double *joint,
+    double *smarginal, double *mmarginal);
+omreg_status omreg_parzen_joint_sparse(const omreg_backend *backend,
+    const omreg_parzen_geometry *geom, const double *sval, const double *mval, size_t n,
+    double *joint, double *smarginal, double *mmarginal);
+omreg_status omreg_parzen_gradient_dense(const omreg_backend *backend,
+    const omreg_parzen_geometry *geom, omreg_transform_type type, const double *theta,
+    const omreg_image *static_img, const omreg_image *moving_img, const double *grid2world,
+    const omreg_image *mgradient, const int *smask, const int *mmask, double *joint_grad);
+omreg_status omreg_parzen_gradient_sparse(const omreg_backend *backend,
+    const omreg_parzen_geometry *geom, omreg_transform_type type, int dim, const double *theta,
+    const double *sval, const double *mval, const double *points, const double *mgradient,
+    size_t n, double *joint_grad);
+omreg_status omreg_parzen_mi(const double *joint, size_t nrows, size_t ncols,
+    const double *joint_grad, int nparams, const double *smarginal, const double *mmarginal,
+    double *mi_grad, double *mi);
+omreg_status omreg_parzen_cubic_spline(const omreg_backend *backend, const double *x, size_t n,
+    int derivative, double *out);
+omreg_status omreg_sample_domain_regular(const omreg_backend *backend, int dim,
+    const size_t *shape, size_t k, const double *grid2world, double sigma, uint64_t seed,
+    double **points, size_t *m);
+omreg_status omreg_gradient_w2g(const omreg_backend *backend, const omreg_image *img,
+    const double *img_world2grid, const double *img_spacing, const size_t *out_shape,
+    const double *out_grid2world, void *out, int *inside);
+omreg_status omreg_sparse_gradient_w2g(const omreg_backend *backend, const omreg_image *img,
+    const double *img_world2grid, const double *img_spacing, const double *points, size_t n,
+    void *out, int *inside);
+
 extern "Python" int _omreg_affine_progress(void *, const omreg_affine_progress *);
 extern "Python" int _omreg_syn_progress(void *, const omreg_syn_progress *);
 """
@@ -285,8 +326,10 @@ SOURCE = r"""
 #include "omreg/crosscorr.h"
 #include "omreg/diffeomap.h"
 #include "omreg/expectmax.h"
+#include "omreg/gradient.h"
 #include "omreg/image.h"
 #include "omreg/interpolate.h"
+#include "omreg/parzenhist.h"
 #include "omreg/resample.h"
 #include "omreg/status.h"
 #include "omreg/sumsqdiff.h"

@@ -26,6 +26,7 @@
 #include "image_internal.h"
 #include "mi_metric.h"
 #include "omreg/matrix.h"
+#include "omreg/parzenhist.h"
 #include "transform_point.h"
 
 #define FAST_DEFAULT_SAMPLES 2048
@@ -176,7 +177,9 @@ static int fast_level_evaluate(fast_level *f, const double *params, int t, doubl
     if (!(count > 0))
         return 0;
     omreg_fast_mi_factor(f->joint, f->mmarg, f->geom.nbins, f->factor);
-    *mi = omreg_parzen_mi(f->joint, NULL, f->smarg, f->mmarg, f->geom.nbins, 0, NULL);
+    /* arguments valid by construction; the MI value alone */
+    omreg_parzen_mi(f->joint, (size_t)f->geom.nbins, (size_t)f->geom.nbins, NULL, 0, f->smarg,
+                    f->mmarg, NULL, mi);
     f->b->fast_mi_gradient(f->nthreads, f->sval, f->mval, f->valid, f->prod, f->n, &f->geom,
                            f->nparams, f->factor, count, f->scratch, grad);
     return 1;

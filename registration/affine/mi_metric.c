@@ -1,6 +1,7 @@
-/* MutualInformationMetric for one level (DIPY imaffine.py) and
- * compute_parzen_mi (parzenhist.pyx). O(parameters) logic here; voxel loops
- * through the backend table. */
+/* MutualInformationMetric for one level (DIPY imaffine.py): the histogram
+ * geometry, MI and Jacobian callback are the public Parzen API's
+ * (api/parzenhist_api.c). O(parameters) logic here; voxel loops through the
+ * backend table. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,33 +11,8 @@
 #include "image_internal.h"
 #include "mi_metric.h"
 #include "omreg/matrix.h"
+#include "omreg/parzenhist.h"
 #include "transform_point.h"
-
-#define PARZEN_PADDING 2
-
-double omreg_parzen_mi(const double *joint, const double *joint_grad, const double *smarg,
-                       const double *mmarg, int nbins, int nparams, double *mi_grad)
-{
-    const double epsilon = 2.2204460492503131e-016;
-    double metric_value = 0;
-    if (mi_grad)
-        memset(mi_grad, 0, sizeof(double) * (size_t)nparams);
-    for (int i = 0; i < nbins; ++i)
-        for (int j = 0; j < nbins; ++j) {
-            double p = joint[i * nbins + j];
-            if (p < epsilon || mmarg[j] < epsilon)
-                continue;
-            /* MI = sum p_ij log(p_ij / (p_i p_j)); dMI = sum dp_ij log(p_ij / p_j) */
-            double factor = log(p / mmarg[j]);
-            if (mi_grad && joint_grad)
-                for (int k = 0; k < nparams; ++k)
-                    mi_grad[k] += joint_grad[((size_t)i * (size_t)nbins + (size_t)j) *
-                                                 (size_t)nparams + (size_t)k] * factor;
-            if (smarg[i] > epsilon)
-                metric_value += p * (factor - log(smarg[i]));
-        }
-    return metric_value;
-}
 
 void mi_metric_free(mi_metric *m)
 {
@@ -58,16 +34,6 @@ void mi_metric_free(mi_metric *m)
     free(m->mmarg);
     free(m->joint_grad);
     memset(m, 0, sizeof *m);
-}
-
-/* ParzenJointHistogram.setup: delta = range / (nbins - 2 padding) (0 when
- * the denominator is 0), min = min / delta - padding (0 - padding when
- * delta is 0). */
-static void histogram_axis(double lo, double hi, int nbins, double *mn, double *delta)
-{
-    double denominator = nbins - 2 * PARZEN_PADDING;
-    *delta = denominator != 0 ? (hi - lo) / denominator : 0.0;
-    *mn = (*delta != 0 ? lo / *delta : 0.0) - PARZEN_PADDING;
 }
 
 static omreg_status alloc_doubles(double **p, size_t n, const char *what)
@@ -139,10 +105,7 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nt
         st = omreg_fail(OMREG_ESHAPE, "mutual information: a mask selects no voxel");
         goto fail;
     }
-    m->geom.nbins = nbins;
-    m->geom.padding = PARZEN_PADDING;
-    histogram_axis(srange[0], srange[1], nbins, &m->geom.smin, &m->geom.sdelta);
-    histogram_axis(mrange[0], mrange[1], nbins, &m->geom.mmin, &m->geom.mdelta);
+    TRY(omreg_parzen_setup(nbins, srange[0], srange[1], mrange[0], mrange[1], &m->geom));
 
     if (!m->sparse) {
         m->nsamples = m->nstatic;
@@ -217,13 +180,6 @@ void mi_metric_set_samples(mi_metric *m, const double *samples, const omreg_imag
                                      m->static_vals, m->inside);
 }
 
-static int metric_jacobian(const void *ctx, const double *x, double *J)
-{
-    const double *const *p = ctx; /* {params, &type-and-dim} */
-    const int *td = (const int *)p[1];
-    return omreg_transform_jacobian_unchecked((omreg_transform_type)td[0], td[1], p[0], x, J);
-}
-
 omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, double *g)
 {
     mi_metric *m = metric;
@@ -293,24 +249,24 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
             b->sparse_gradient_3d_f64(nthreads, m->moving, m->mshape, m->moving_w2g,
                                       m->moving_spacing, m->pts, m->nsamples, m->mgrad, m->inside);
     }
-    int td[2] = {(int)m->type, dim};
-    const void *ctx[2] = {params, td};
+    struct omreg_transform_jacobian_ctx jac = {m->type, dim, params};
+    const void *ctx = &jac;
     if (!m->sparse && dim == 2)
         b->parzen_gradient_dense_2d(nthreads, m->sshape, static2prealigned, m->static_vals,
                                     m->mvals, m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL,
-                                    &m->geom, m->nparams, metric_jacobian, ctx, m->scratch,
-                                    m->joint_grad);
+                                    &m->geom, m->nparams, omreg_transform_jacobian_cb, ctx,
+                                    m->scratch, m->joint_grad);
     else if (!m->sparse)
         b->parzen_gradient_dense_3d(nthreads, m->sshape, static2prealigned, m->static_vals,
                                     m->mvals, m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL,
-                                    &m->geom, m->nparams, metric_jacobian, ctx, m->scratch,
-                                    m->joint_grad);
+                                    &m->geom, m->nparams, omreg_transform_jacobian_cb, ctx,
+                                    m->scratch, m->joint_grad);
     else
         b->parzen_gradient_sparse(nthreads, dim, m->samples_prealigned, m->nsamples, m->static_vals,
-                                  m->mvals, m->mgrad, &m->geom, m->nparams, metric_jacobian, ctx,
-                                  m->scratch, m->joint_grad);
-    m->mi = omreg_parzen_mi(m->joint, m->joint_grad, m->smarg, m->mmarg, m->nbins, m->nparams,
-                            m->mi_grad);
+                                  m->mvals, m->mgrad, &m->geom, m->nparams,
+                                  omreg_transform_jacobian_cb, ctx, m->scratch, m->joint_grad);
+    omreg_parzen_mi(m->joint, (size_t)m->nbins, (size_t)m->nbins, m->joint_grad, m->nparams,
+                    m->smarg, m->mmarg, m->mi_grad, &m->mi); /* arguments valid by setup */
     *f = -m->mi;
     for (int k = 0; k < m->nparams; ++k)
         g[k] = -m->mi_grad[k];

@@ -65,9 +65,4 @@ void mi_metric_set_samples(mi_metric *m, const double *samples, const omreg_imag
 
 void mi_metric_free(mi_metric *m);
 
-/* compute_parzen_mi: MI of the joint PDF and, when joint_grad and
- * mi_grad are given, its gradient (n parameters). */
-double omreg_parzen_mi(const double *joint, const double *joint_grad, const double *smarg,
-                       const double *mmarg, int nbins, int nparams, double *mi_grad);
-
 #endif

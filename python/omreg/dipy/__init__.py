@@ -6,39 +6,37 @@
     omreg.dipy.unpatch()
 
 patch() replaces the compiled functions of dipy.align.vector_fields,
-crosscorr, sumsqdiff, expectmax and dipy.core.interpolation by the wrappers
-of omreg.dipy._kernels, in those modules and wherever another loaded dipy
-module imported the same function by name (dipy.align.imaffine imports
-interpolate_scalar_{2,3}d). DIPY's Python drivers stay DIPY's. The backend
+crosscorr, sumsqdiff, expectmax, parzenhist and dipy.core.interpolation by
+the wrappers of omreg.dipy._kernels, in those modules and wherever another
+loaded dipy module imported the same function by name (dipy.align.imaffine
+imports interpolate_scalar_{2,3}d, sample_domain_regular and
+compute_parzen_mi), and the methods of parzenhist.ParzenJointHistogram on
+the class (their Cython bodies cannot be redirected). DIPY's Python drivers stay DIPY's. The backend
 is omreg.config's (or patch(backend=...)); the parallel kernels use OpenMP's
 thread count (OMP_NUM_THREADS). GAPS lists what stays DIPY's and why.
 """
 import importlib
 import sys
 
-from . import _kernels
+from . import _kernels, _parzen
 from ._kernels import CALLS, FALLBACKS
 
 # DIPY functions omreg's public C API cannot serve yet: (function, why, issue 16 item)
 GAPS = (
-    ("dipy.align.parzenhist: ParzenJointHistogram, compute_parzen_mi, cubic_spline, "
-     "cubic_spline_derivative, sample_domain_regular",
-     "no public Parzen / mutual-information API (include/omreg/parzenhist.h)", "4a"),
     ("dipy.align.sumsqdiff: iterate_residual_displacement_field_ssd_{2,3}d",
      "omreg sweeps red-black, DIPY lexicographically (no DIPY-order sweep in the API)", "4b"),
-    ("dipy.align.vector_fields: gradient, sparse_gradient",
-     "omreg_gradient reads the image's own grid2world; DIPY's takes world2grid and spacing "
-     "as given", "4c"),
     ("dipy.align.vector_fields: warp_{2,3}d_nn, transform_{2,3}d_affine_nn; "
      "dipy.core.interpolation: interpolate_scalar_nn_{2,3}d (integer images only)",
      "omreg images are float32/float64: integer images go to DIPY's kernel", "4d"),
     ("dipy.align.vector_fields: transform_{2,3}d_affine[_nn] (singular matrix only)",
      "omreg_transform_affine requires an invertible matrix: DIPY's kernel serves it", "4d"),
-    ("dipy.align.transforms: the C-level methods of the regtransforms (called by parzenhist's "
-     "Cython); param_to_matrix / jacobian with NaN or infinite values",
-     "the Cython calls cannot be redirected from Python; omreg's transforms reject "
-     "non-finite values while imaffine relies on a NaN matrix: DIPY's method serves them",
-     "4a, 4d"),
+    ("dipy.align.transforms: param_to_matrix / jacobian with NaN or infinite values",
+     "omreg's transforms reject non-finite values while imaffine relies on a NaN matrix: "
+     "DIPY's method serves them", "4d"),
+    ("dipy.align.parzenhist: ParzenJointHistogram with a constant image (or nbins <= 4), "
+     "or with a Transform that is none of DIPY's 14 classes",
+     "DIPY's setup divides by a zero range (NaN geometry) where omreg_parzen_setup defines "
+     "one; an unknown Transform has no omreg type: DIPY's methods serve them", "-"),
     ("dipy.align.vector_fields: is_valid_affine; dipy.core.interpolation: interp_rbf, "
      "trilinear_interp, map_coordinates_trilinear_iso, nearestneighbor_interpolate, "
      "trilinear_interpolate4d, Interpolator classes",
@@ -78,6 +76,16 @@ def patch(backend=None):
             if hit is not None and hit[0] is val:
                 _patched.append((mod, attr, val))
                 setattr(mod, attr, hit[1])
+    # methods of DIPY's Python classes whose bodies call Cython cdef kernels
+    # (ParzenJointHistogram): replaced on the class, so every instance,
+    # imaffine's included, takes them
+    for path, name, repl in _parzen.methods():
+        modname, clsname = path.split(":")
+        cls = getattr(importlib.import_module(modname), clsname)
+        orig = cls.__dict__[name]
+        _kernels.ORIGINAL[f"{path}.{name}"] = orig
+        _patched.append((cls, name, orig))
+        setattr(cls, name, repl)
     # the transform objects every DIPY module shares through the dict
     from dipy.align import transforms
     for key, obj in list(transforms.regtransforms.items()):

@@ -59,6 +59,21 @@ def _same(arr, nd, dtype, name):
     return a
 
 
+def _typed(a, nd, dtype, ctype, name):
+    """A typed-memoryview argument (double[:, ...], int[:, ...]) of nd axes:
+    Cython's ValueError for another rank or dtype; C-contiguous."""
+    a = np.asarray(a)
+    if a.ndim != nd:
+        raise ValueError(f"Buffer has wrong number of dimensions (expected {nd}, got {a.ndim})")
+    if a.dtype != dtype:
+        raise ValueError(f"Buffer dtype mismatch for {name}, expected '{ctype}' but got {a.dtype}")
+    return np.ascontiguousarray(a)
+
+
+def _f64(a, nd, name):
+    return _typed(a, nd, np.float64, "double", name)
+
+
 class _Img:
     """An omreg_image borrowing a C-contiguous copy (or the array itself)."""
 
@@ -522,12 +537,7 @@ def _make_quantize(dim):
 
 
 def _ints(a, dim, name):
-    a = np.asarray(a)
-    if a.ndim != dim:
-        raise ValueError(f"Buffer has wrong number of dimensions (expected {dim}, got {a.ndim})")
-    if a.dtype != np.intc:
-        raise ValueError(f"Buffer dtype mismatch for {name}, expected 'int' but got {a.dtype}")
-    return np.ascontiguousarray(a)
+    return _typed(a, dim, np.intc, "int", name)
 
 
 def _make_class_stats(dim):
@@ -570,13 +580,11 @@ def _make_em_demons(dim):
 
 # ---- dipy.align.transforms ------------------------------------------------------
 
+TRANSFORM_KEYS = {}     # DIPY Transform class -> (name, dim), filled by transform_class
+
+
 def _theta(theta):
-    a = np.asarray(theta)
-    if a.ndim != 1:
-        raise ValueError(f"Buffer has wrong number of dimensions (expected 1, got {a.ndim})")
-    if a.dtype != np.float64:
-        raise ValueError(f"Buffer dtype mismatch, expected 'double' but got {a.dtype}")
-    return np.ascontiguousarray(a)
+    return _f64(theta, 1, "theta")
 
 
 def transform_class(cls, name, dim):
@@ -590,6 +598,7 @@ def transform_class(cls, name, dim):
     _check(lib.omreg_transform_from_name(name.encode(), dim, ttype), "omreg_transform_from_name")
     ttype = ttype[0]
     key = f"dipy.align.transforms:{name}{dim}D"
+    TRANSFORM_KEYS[cls] = (name, dim)
 
     class OmregTransform(cls):
         def param_to_matrix(self, theta):
@@ -634,10 +643,12 @@ def transform_class(cls, name, dim):
     return OmregTransform
 
 
+
 # ---- the table: (module, name) -> replacement ----------------------------------
 
 def replacements():
     """[(module name, attribute, replacement)] for every routed kernel."""
+    from . import _parzen
     vf, ip, cc, ssd, em = ("dipy.align.vector_fields", "dipy.core.interpolation",
                            "dipy.align.crosscorr", "dipy.align.sumsqdiff", "dipy.align.expectmax")
     t = []
@@ -677,6 +688,12 @@ def replacements():
             (em, f"compute_masked_class_stats_{dim}d", _make_class_stats(dim)),
             (em, f"compute_em_demons_step_{dim}d", _make_em_demons(dim)),
         ]
+    ph = "dipy.align.parzenhist"
+    t += [(vf, "gradient", _parzen.gradient), (vf, "sparse_gradient", _parzen.sparse_gradient),
+          (ph, "compute_parzen_mi", _parzen.compute_parzen_mi),
+          (ph, "cubic_spline", _parzen.spline(0)),
+          (ph, "cubic_spline_derivative", _parzen.spline(1)),
+          (ph, "sample_domain_regular", _parzen.sample_domain_regular)]
     t += [(vf, "create_circle", create_circle), (vf, "create_sphere", create_sphere),
           (ssd, "solve_2d_symmetric_positive_definite", solve_2d_symmetric_positive_definite),
           (ssd, "solve_3d_symmetric_positive_definite", solve_3d_symmetric_positive_definite)]
