@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "api_check.h"
+#include "backend.h"
 #include "kernels_sumsqdiff.h"
 #include "omreg/sumsqdiff.h"
 
@@ -90,17 +91,30 @@ static inline omreg_status ssd_alloc_scratch(const omreg_image *delta, double **
 /* ---- dispatch ---------------------------------------------------------- */
 
 /* One linear system on one grid, as raw buffers (delta may be NULL when
- * target is given, sigmasq and target may be NULL). */
+ * target is given, sigmasq and target may be NULL), with the order of its
+ * sweeps and their thread count (>= 1). */
 struct ssd_system {
     int ndim;
     omreg_dtype dtype;
     const size_t *shape;
     const void *delta, *sigmasq, *grad, *target;
     double lambda;
+    omreg_ssd_order order;
+    int nthreads;
 };
 
-/* The system of checked images (sigmasq and target may be NULL). */
-static inline struct ssd_system ssd_system_of(const omreg_image *delta, const omreg_image *sigmasq,
+static inline omreg_status ssd_check_order(const char *fn, omreg_ssd_order order)
+{
+    OMREG_RETURN_IF((int)order < 0 || order >= OMREG_SSD_ORDER_COUNT, OMREG_EINVAL,
+                    "%s: unknown Gauss-Seidel order %d", fn, (int)order);
+    return OMREG_OK;
+}
+
+/* The system of checked images (sigmasq and target may be NULL); the
+ * sweeps run in `order` on the backend's default thread count. */
+static inline struct ssd_system ssd_system_of(const omreg_backend *backend,
+                                              omreg_ssd_order order, const omreg_image *delta,
+                                              const omreg_image *sigmasq,
                                               const omreg_image *gradient,
                                               const omreg_image *target, double lambda)
 {
@@ -111,13 +125,46 @@ static inline struct ssd_system ssd_system_of(const omreg_image *delta, const om
                                  .sigmasq = sigmasq ? sigmasq->data : NULL,
                                  .grad = gradient->data,
                                  .target = target ? target->data : NULL,
-                                 .lambda = lambda};
+                                 .lambda = lambda,
+                                 .order = order,
+                                 .nthreads = omreg_backend_threads(backend, 0)};
     return s;
 }
 
+/* One sweep of DIPY's lexicographic order. */
+static inline void ssd_call_iterate_lex(const omreg_backend *b, const struct ssd_system *s,
+                                        void *disp, double *scratch, double *max_step)
+{
+    const int t = s->nthreads;
+    if (s->ndim == 2) {
+        if (s->dtype == OMREG_F64)
+            b->iterate_residual_displacement_field_ssd_lex_2d_f64(
+                t, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
+                max_step);
+        else
+            b->iterate_residual_displacement_field_ssd_lex_2d_f32(
+                t, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
+                max_step);
+    } else {
+        if (s->dtype == OMREG_F64)
+            b->iterate_residual_displacement_field_ssd_lex_3d_f64(
+                t, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
+                max_step);
+        else
+            b->iterate_residual_displacement_field_ssd_lex_3d_f32(
+                t, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
+                max_step);
+    }
+}
+
+/* One sweep in s->order. */
 static inline void ssd_call_iterate(const omreg_backend *b, const struct ssd_system *s,
                                     void *disp, double *scratch, double *max_step)
 {
+    if (s->order == OMREG_SSD_ORDER_LEXICOGRAPHIC) {
+        ssd_call_iterate_lex(b, s, disp, scratch, max_step);
+        return;
+    }
     if (s->ndim == 2) {
         if (s->dtype == OMREG_F64)
             b->iterate_residual_displacement_field_ssd_2d_f64(

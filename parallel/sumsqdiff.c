@@ -12,6 +12,9 @@
  *   orders colour 0 before colour 1 as in the reference; inside a colour
  *   no voxel reads another's output (its neighbours have the other
  *   colour), so the order of rows is immaterial;
+ * - the lexicographic sweep: wavefronts of blocks that depend only on
+ *   the previous wavefront (see the kernels below), so every voxel reads
+ *   the values the raster order gives it; its maximum is exact;
  * - pointwise kernels (demons field, residual field) write each
  *   voxel once from inputs no other iteration writes.
  * The sweep and residual run on every grid of the V-cycle, down
@@ -26,6 +29,10 @@
 
 /* grids below this run on one thread */
 #define SSD_PARALLEL_MIN_VOXELS ((size_t)4096)
+/* columns per block of the 2D lexicographic wavefront (any width gives the
+ * same bits; it trades parallelism, nc / width blocks per wavefront,
+ * against barriers, nr + nc / width per sweep) */
+#define SSD_LEX_BLOCK_COLS ((size_t)32)
 
 #define FLT double
 #define SFX(name) name##_f64
@@ -169,6 +176,75 @@ void SFX(omreg_par_iterate_residual_displacement_field_ssd_3d)(
 #pragma omp barrier
         SFX(par_sweep_colour_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch,
                                  1);
+    }
+    *max_step = sqrt(ssd_max_rows(scratch, ns * nr));
+}
+
+/* DIPY's lexicographic sweep along wavefronts. 2D: the grid is cut into
+ * blocks of one row by SSD_LEX_BLOCK_COLS columns, and block (i, b) runs in
+ * wavefront w = i + b, its cells in raster order. Its cells read (i-1, j)
+ * and (i, j-1) from wavefront w-1 or from itself (new values), (i+1, j)
+ * and (i, j+1) from wavefront w+1 or from itself (old values): exactly the
+ * values the raster order gives them, and no other block of wavefront w
+ * writes or reads a cell of it (those blocks lie in other rows, over other
+ * columns). The `omp for` barrier closes each wavefront. Row i's maximum
+ * change accumulates in scratch[i], one block after the other. */
+void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_2d)(
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[2], double lambda, FLT *disp, double *scratch, double *max_step)
+{
+    const size_t nr = shape[0], nc = shape[1];
+#ifdef OMREG_CANARY_SSD_LEX_DROP_LAST_BLOCK
+    /* planted (ci/canaries.tsv): rounds the block count down, so a last
+     * partial block of columns is never swept */
+    const size_t nb = nc / SSD_LEX_BLOCK_COLS > 0 ? nc / SSD_LEX_BLOCK_COLS : 1;
+#else
+    const size_t nb = (nc + SSD_LEX_BLOCK_COLS - 1) / SSD_LEX_BLOCK_COLS;
+#endif
+#pragma omp parallel num_threads(nthreads) if (nr * nc >= SSD_PARALLEL_MIN_VOXELS)
+    for (size_t w = 0; w + 1 < nr + nb; ++w) {
+        const size_t i_lo = w + 1 > nb ? w + 1 - nb : 0, i_hi = w < nr - 1 ? w : nr - 1;
+#pragma omp for schedule(runtime)
+        for (size_t i = i_lo; i <= i_hi; ++i) {
+            const size_t b = w - i, j_end = (b + 1) * SSD_LEX_BLOCK_COLS;
+            double m = b == 0 ? 0 : scratch[OMREG_SSD_SCRATCH_PER_ROW * i];
+            for (size_t j = b * SSD_LEX_BLOCK_COLS; j < nc && j < j_end; ++j) {
+                double opt = SFX(ssd_gs_point_2d)(delta, sigmasq, grad, target, nr, nc, lambda,
+                                                  i, j, disp);
+                if (m < opt)
+                    m = opt;
+            }
+            scratch[OMREG_SSD_SCRATCH_PER_ROW * i] = m;
+        }
+    }
+    *max_step = sqrt(ssd_max_rows(scratch, nr));
+}
+
+/* 3D: whole grid rows (k, i) in wavefront w = k + i, each row's cells in
+ * raster order. A cell reads rows (k-1, i) and (k, i-1) (wavefront w-1,
+ * new), (k+1, i) and (k, i+1) (w+1, old) and its own row: the raster
+ * order's values; the rows of one wavefront are not neighbours of each
+ * other. Row (k, i)'s maximum change goes to scratch[k nr + i]. */
+void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_3d)(
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[3], double lambda, FLT *disp, double *scratch, double *max_step)
+{
+    const size_t ns = shape[0], nr = shape[1], nc = shape[2];
+#pragma omp parallel num_threads(nthreads) if (ns * nr * nc >= SSD_PARALLEL_MIN_VOXELS)
+    for (size_t w = 0; w + 1 < ns + nr; ++w) {
+        const size_t k_lo = w + 1 > nr ? w + 1 - nr : 0, k_hi = w < ns - 1 ? w : ns - 1;
+#pragma omp for schedule(runtime)
+        for (size_t k = k_lo; k <= k_hi; ++k) {
+            const size_t i = w - k;
+            double m = 0;
+            for (size_t j = 0; j < nc; ++j) {
+                double opt = SFX(ssd_gs_point_3d)(delta, sigmasq, grad, target, ns, nr, nc,
+                                                  lambda, k, i, j, disp, NULL);
+                if (m < opt)
+                    m = opt;
+            }
+            scratch[OMREG_SSD_SCRATCH_PER_ROW * (k * nr + i)] = m;
+        }
     }
     *max_step = sqrt(ssd_max_rows(scratch, ns * nr));
 }

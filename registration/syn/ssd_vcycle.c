@@ -196,7 +196,9 @@ static void v_cycle(const omreg_backend *b, omreg_ssd_workspace *ws, int l, int 
                                    .sigmasq = sys->sigmasq ? c->sigmasq : NULL,
                                    .grad = c->grad,
                                    .target = c->target,
-                                   .lambda = sys->lambda * 0.25};
+                                   .lambda = sys->lambda * 0.25,
+                                   .order = sys->order,
+                                   .nthreads = sys->nthreads};
     v_cycle(b, ws, l + 1, n - 1, k, &sub, c->disp);
 
     /* prolong and add it: displacement += resample(sub_displacement) */
@@ -211,7 +213,7 @@ static void v_cycle(const omreg_backend *b, omreg_ssd_workspace *ws, int l, int 
         ssd_call_iterate(b, sys, disp, ws->scratch, &step);
 }
 
-omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, int n, int k,
+omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, omreg_ssd_order order, int n, int k,
                                const omreg_image *delta, const omreg_image *sigmasq,
                                const omreg_image *gradient, const omreg_image *target,
                                double lambda, omreg_image *disp,
@@ -223,6 +225,7 @@ omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, int n, int k,
     OMREG_RETURN_IF(n < 0 || n > OMREG_SSD_MAX_LEVELS, OMREG_EINVAL,
                     "%s: n = %d levels is outside [0, %d]", fn, n, OMREG_SSD_MAX_LEVELS);
     OMREG_RETURN_IF(k < 0, OMREG_EINVAL, "%s: k = %d iterations is negative", fn, k);
+    OMREG_FORWARD(ssd_check_order(fn, order));
     omreg_ssd_workspace *ws = workspace;
     if (ws) {
         int fits = ws->ndim == delta->ndim && ws->dtype == delta->dtype && ws->levels >= n &&
@@ -238,7 +241,8 @@ omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, int n, int k,
                                                  sigmasq != NULL));
     }
 
-    const struct ssd_system sys = ssd_system_of(delta, sigmasq, gradient, target, lambda);
+    const struct ssd_system sys =
+        ssd_system_of(backend, order, delta, sigmasq, gradient, target, lambda);
     v_cycle(backend, ws, 0, n, k, &sys, disp->data);
     /* DIPY returns the energy of delta (which the cycle does not change) */
     double e;

@@ -216,8 +216,8 @@ static omreg_status gauss_newton_step(syn_metric *m, em_state *s, int forward, o
     memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
     omreg_status st = workspace(m, s, m->levels_below);
     if (st == OMREG_OK)
-        st = omreg_ssd_v_cycle(m->b, m->levels_below, m->opt.inner_iter, delta, sigma_sq,
-                               gradient, NULL, m->opt.smooth, d, s->ws, &energy);
+        st = omreg_ssd_v_cycle(m->b, m->opt.gs_order, m->levels_below, m->opt.inner_iter, delta,
+                               sigma_sq, gradient, NULL, m->opt.smooth, d, s->ws, &energy);
     omreg_image_free(delta);
     if (st != OMREG_OK)
         return st;

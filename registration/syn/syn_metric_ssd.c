@@ -96,8 +96,8 @@ static omreg_status step(syn_metric *m, int forward, omreg_image *d)
     if (m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON) {
         st = workspace(m, s, m->levels_below);
         if (st == OMREG_OK)
-            st = omreg_ssd_v_cycle(m->b, m->levels_below, m->opt.inner_iter, delta, NULL,
-                                   gradient, NULL, m->opt.smooth, d, s->ws, &energy);
+            st = omreg_ssd_v_cycle(m->b, m->opt.gs_order, m->levels_below, m->opt.inner_iter,
+                                   delta, NULL, gradient, NULL, m->opt.smooth, d, s->ws, &energy);
     } else {
         st = demons_scratch(s, delta);
         if (st == OMREG_OK) {
