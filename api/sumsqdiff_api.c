@@ -109,9 +109,9 @@ omreg_status omreg_ssd_order_from_name(const char *name, omreg_ssd_order *order)
 }
 
 omreg_status omreg_ssd_iterate_residual_displacement_field(
-    const omreg_backend *backend, omreg_ssd_order order, const omreg_image *delta, const omreg_image *sigmasq,
-    const omreg_image *gradient, const omreg_image *target, double lambda, omreg_image *disp,
-    double *max_step)
+    const omreg_backend *backend, omreg_ssd_order order, const omreg_image *delta,
+    const omreg_image *sigmasq, const omreg_image *gradient, const omreg_image *target,
+    double lambda, omreg_image *disp, double *max_step)
 {
     static const char fn[] = "omreg_ssd_iterate_residual_displacement_field";
     OMREG_FORWARD(

@@ -315,8 +315,8 @@ static void sweep_case(int dim)
     omreg_image *U = make(dim, shape, dim, OMREG_F64, u),
                 *R = make(dim, shape, dim, OMREG_F64, NULL);
     double step = -1;
-    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(omreg_test_backend(), RB, D, NULL,
-                                                                   G, NULL, lambda, U, &step),
+    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(omreg_test_backend(), RB, D,
+                                                                   NULL, G, NULL, lambda, U, &step),
                      OMREG_OK);
     /* the largest change, recomputed from the fields */
     double maxsq = 0;
@@ -481,11 +481,11 @@ static void v_cycles_reduce_the_residual(void **state)
             omreg_image *w = make(dim, pr.shape, dim, dt, NULL);
             const double r0 = residual_norm(be, &pr, LAMBDA, u);
             /* one V-cycle vs the same number of finest-grid sweeps (2k) */
-            assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(dim), INNER_ITER, pr.delta, NULL,
-                                               pr.grad, NULL, LAMBDA, u, NULL, NULL),
+            assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(dim), INNER_ITER, pr.delta,
+                                               NULL, pr.grad, NULL, LAMBDA, u, NULL, NULL),
                              OMREG_OK);
-            assert_int_equal(omreg_ssd_v_cycle(be, order, 0, 2 * INNER_ITER, pr.delta, NULL, pr.grad, NULL,
-                                               LAMBDA, w, NULL, NULL),
+            assert_int_equal(omreg_ssd_v_cycle(be, order, 0, 2 * INNER_ITER, pr.delta, NULL,
+                                               pr.grad, NULL, LAMBDA, w, NULL, NULL),
                              OMREG_OK);
             double r = residual_norm(be, &pr, LAMBDA, u);
             const double r_sweeps = residual_norm(be, &pr, LAMBDA, w);
@@ -494,8 +494,9 @@ static void v_cycles_reduce_the_residual(void **state)
                    2 * INNER_ITER, r_sweeps / r0);
             assert_true(r < 0.5 * r_sweeps); /* the coarse grids do real work */
             for (int cycle = 2; cycle <= 3; ++cycle) {
-                assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(dim), INNER_ITER, pr.delta,
-                                                   NULL, pr.grad, NULL, LAMBDA, u, NULL, NULL),
+                assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(dim), INNER_ITER,
+                                                   pr.delta, NULL, pr.grad, NULL, LAMBDA, u, NULL,
+                                                   NULL),
                                  OMREG_OK);
                 const double rn = residual_norm(be, &pr, LAMBDA, u);
                 assert_true(rn < 0.7 * r);
@@ -512,8 +513,8 @@ static void run_cycles(const omreg_backend *be, omreg_ssd_order order, const str
                        omreg_ssd_workspace *ws, int cycles, omreg_image *u)
 {
     for (int c = 0; c < cycles; ++c)
-        assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(pr->dim), INNER_ITER, pr->delta, NULL,
-                                           pr->grad, NULL, LAMBDA, u, ws, NULL),
+        assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(pr->dim), INNER_ITER, pr->delta,
+                                           NULL, pr->grad, NULL, LAMBDA, u, ws, NULL),
                          OMREG_OK);
 }
 
@@ -595,10 +596,12 @@ static void entry_points_reject_bad_arguments(void **state)
     assert_int_equal(
         omreg_ssd_iterate_residual_displacement_field(be, LEX, d, NULL, g, NULL, INFINITY, u, NULL),
         OMREG_ENONFINITE);
-    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(be, LEX, d, g, g, NULL, 1, u, NULL),
-                     OMREG_ESHAPE); /* sigmasq must be scalar */
-    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(be, LEX, d, NULL, g, g, 1, g, NULL),
-                     OMREG_EINVAL); /* disp overlaps its inputs */
+    assert_int_equal(
+        omreg_ssd_iterate_residual_displacement_field(be, LEX, d, g, g, NULL, 1, u, NULL),
+        OMREG_ESHAPE); /* sigmasq must be scalar */
+    assert_int_equal(
+        omreg_ssd_iterate_residual_displacement_field(be, LEX, d, NULL, g, g, 1, g, NULL),
+        OMREG_EINVAL); /* disp overlaps its inputs */
     assert_int_equal(
         omreg_ssd_compute_residual_displacement_field(be, d, NULL, g, NULL, 1, u, u, NULL),
         OMREG_EINVAL); /* residual overlaps disp */
@@ -629,11 +632,13 @@ static void entry_points_reject_bad_arguments(void **state)
     /* workspaces that do not fit: too shallow, no sigmasq room, other grid */
     omreg_ssd_workspace *ws = NULL;
     assert_int_equal(omreg_ssd_workspace_create(&ws, 2, shape, OMREG_F64, 1, false), OMREG_OK);
-    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 2, 2, d, NULL, g, NULL, 1, u, ws, NULL), OMREG_EINVAL);
+    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 2, 2, d, NULL, g, NULL, 1, u, ws, NULL),
+                     OMREG_EINVAL);
     assert_int_equal(omreg_ssd_v_cycle(be, LEX, 1, 2, d, s, g, NULL, 1, u, ws, NULL), OMREG_EINVAL);
     omreg_ssd_workspace_free(ws);
     assert_int_equal(omreg_ssd_workspace_create(&ws, 2, other, OMREG_F64, 1, true), OMREG_OK);
-    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 1, 2, d, NULL, g, NULL, 1, u, ws, NULL), OMREG_EINVAL);
+    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 1, 2, d, NULL, g, NULL, 1, u, ws, NULL),
+                     OMREG_EINVAL);
     omreg_ssd_workspace_free(ws);
     assert_int_equal(omreg_ssd_workspace_create(&ws, 4, shape, OMREG_F64, 1, false), OMREG_EINVAL);
     assert_int_equal(omreg_ssd_workspace_create(&ws, 2, other, OMREG_F64, 99, false), OMREG_EINVAL);

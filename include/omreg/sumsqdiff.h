@@ -95,8 +95,9 @@ OMREG_API omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const
  * OMREG_ENONFINITE (lambda) or OMREG_ENOMEM; disp is untouched on
  * failure. */
 OMREG_API omreg_status omreg_ssd_iterate_residual_displacement_field(const omreg_backend *backend,
-    omreg_ssd_order order, const omreg_image *delta, const omreg_image *sigmasq, const omreg_image *gradient,
-    const omreg_image *target, double lambda, omreg_image *disp, double *max_step);
+    omreg_ssd_order order, const omreg_image *delta, const omreg_image *sigmasq,
+    const omreg_image *gradient, const omreg_image *target, double lambda, omreg_image *disp,
+    double *max_step);
 
 /** Residual of the system at disp (DIPY
  * compute_residual_displacement_field_ssd_{2,3}d) into the caller's field
@@ -129,8 +130,9 @@ OMREG_API omreg_status omreg_ssd_workspace_create(omreg_ssd_workspace **out, int
 OMREG_API void omreg_ssd_workspace_free(omreg_ssd_workspace *workspace);
 
 /** One multigrid V-cycle (DIPY metrics.v_cycle_{2,3}d) from disp, in
- * place: k sweeps in the given order (DIPY's: lexicographic), then (n > 0) the residual is restricted to
- * the half-size grid (downsample_displacement_field; gradient and sigmasq
+ * place: k sweeps in the given order (DIPY's: lexicographic), then
+ * (n > 0) the residual is restricted to the half-size grid
+ * (downsample_displacement_field; gradient and sigmasq
  * by downsample_{displacement,scalar}_field), a V-cycle of n - 1 levels
  * with lambda / 4 solves for the correction from zero, which is
  * prolonged back (resample_displacement_field, factors 1/2) and added,
@@ -139,7 +141,7 @@ OMREG_API void omreg_ssd_workspace_free(omreg_ssd_workspace *workspace);
  * created for delta's ndim, shape and dtype with levels >= n and, when
  * sigmasq is given, with_sigmasq. SSDMetric's Gauss-Newton step is
  * n = levels below, k = inner_iter (10), lambda = smooth (4), sigmasq and
- * target NULL, disp zero. DIPY allocates the coarse displacement as
+ * target NULL, disp zero, DIPY's order. DIPY allocates the coarse displacement as
  * float32 (so its float64 V-cycle fails); omreg keeps disp's dtype at
  * every level, and skips DIPY's coarse copies of delta, which only feed
  * energies it discards. Returns OMREG_EINVAL (NULL backend, delta,
