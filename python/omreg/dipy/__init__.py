@@ -24,8 +24,6 @@ GAPS = (
     ("dipy.align.parzenhist: ParzenJointHistogram, compute_parzen_mi, cubic_spline, "
      "cubic_spline_derivative, sample_domain_regular",
      "no public Parzen / mutual-information API (include/omreg/parzenhist.h)", "4a"),
-    ("dipy.align.sumsqdiff: iterate_residual_displacement_field_ssd_{2,3}d",
-     "omreg sweeps red-black, DIPY lexicographically (no DIPY-order sweep in the API)", "4b"),
     ("dipy.align.vector_fields: gradient, sparse_gradient",
      "omreg_gradient reads the image's own grid2world; DIPY's takes world2grid and spacing "
      "as given", "4c"),

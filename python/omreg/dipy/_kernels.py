@@ -491,6 +491,31 @@ def _make_ssd_residual(dim):
     return residual
 
 
+def _make_ssd_iterate(dim):
+    def iterate(delta_field, sigmasq_field, grad, target, lambda_param, displacement_field):
+        """One Gauss-Seidel sweep in DIPY's (lexicographic) order, in place;
+        returns the largest change."""
+        de = _first(delta_field, dim)
+        sq = None if sigmasq_field is None else _Img(_same(sigmasq_field, dim, de.dtype,
+                                                           "sigmasq_field"), dim, False)
+        g = _same(grad, dim + 1, de.dtype, "grad")
+        t = None if target is None else _Img(_same(target, dim + 1, de.dtype, "target"), dim,
+                                             True)
+        u = _same(displacement_field, dim + 1, de.dtype, "displacement_field")
+        if not u.flags.writeable:
+            raise ValueError("buffer source array is read-only")
+        ui = _Img(u, dim, True)
+        step = ffi.new("double *")
+        _check(lib.omreg_ssd_iterate_residual_displacement_field(
+            _backend(), lib.OMREG_SSD_ORDER_LEXICOGRAPHIC, _Img(de, dim, False).ptr,
+            sq.ptr if sq else ffi.NULL, _Img(g, dim, True).ptr, t.ptr if t else ffi.NULL,
+            float(lambda_param), ui.ptr, step),
+            f"iterate_residual_displacement_field_ssd_{dim}d")
+        _back(u, ui)
+        return step[0]
+    return iterate
+
+
 # ---- dipy.align.expectmax ------------------------------------------------------
 
 def _carray(p, n, dtype):
@@ -673,6 +698,7 @@ def replacements():
             (ssd, f"compute_energy_ssd_{dim}d", _make_ssd_energy(dim)),
             (ssd, f"compute_ssd_demons_step_{dim}d", _make_ssd_demons(dim)),
             (ssd, f"compute_residual_displacement_field_ssd_{dim}d", _make_ssd_residual(dim)),
+            (ssd, f"iterate_residual_displacement_field_ssd_{dim}d", _make_ssd_iterate(dim)),
             (em, f"quantize_positive_{dim}d", _make_quantize(dim)),
             (em, f"compute_masked_class_stats_{dim}d", _make_class_stats(dim)),
             (em, f"compute_em_demons_step_{dim}d", _make_em_demons(dim)),
