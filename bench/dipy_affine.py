@@ -5,7 +5,7 @@ with the same options and DIPY's own classes, on the same files.
     /usr/bin/python3 bench/dipy_affine.py STATIC MOVING --out-affine FILE
         [--pipeline com,translation,rigid,affine] [--nbins 32]
         [--level-iters 10000,1000,100] [--sigmas 3,1,0] [--factors 4,2,1]
-        [--sampling-proportion P] [--timing FILE]
+        [--sampling-proportion P] [--timing FILE] [--omreg-kernels]
 
 Images: NIfTI read with nibabel (get_fdata, float64; a 2D NIfTI's grid is
 the in-plane rows and columns of its affine, as omreg reads it) or PNG read
@@ -28,6 +28,7 @@ import dipy  # noqa: E402
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from dipy_load import load  # noqa: E402
+import dipy_patch  # noqa: E402
 from dipy.align.imaffine import (AffineRegistration, MutualInformationMetric,  # noqa: E402
                                  transform_centers_of_mass, transform_geometric_centers,
                                  transform_origins)
@@ -59,7 +60,9 @@ def main():
     ap.add_argument('--factors', type=ints, default=[4, 2, 1])
     ap.add_argument('--sampling-proportion', type=float, default=None)
     ap.add_argument('--timing')
+    dipy_patch.add_argument(ap)
     a = ap.parse_args()
+    patch_s = dipy_patch.patch(a)
 
     static, sg = load(a.static)
     moving, mg = load(a.moving)
@@ -97,7 +100,8 @@ def main():
         with open(a.timing, 'w') as f:
             json.dump({'startup_s': T_IMPORTED - T_START, 'load_s': t_loaded - T_IMPORTED,
                        'register_s': t_done - t_loaded, 'run_s': t_end - T_IMPORTED,
-                       'dipy_version': dipy.__version__}, f)
+                       'dipy_version': dipy.__version__, 'patch_s': patch_s,
+                       **dipy_patch.counts(a)}, f)
 
 
 if __name__ == '__main__':

@@ -6,7 +6,7 @@ sigma_diff 2, step_length 0.25, ss_sigma_factor 0.2, opt_tol 1e-5,
 inv_iter 20, inv_tol 1e-3, no prealign), on the same files.
 
     /usr/bin/python3 bench/dipy_syn.py STATIC MOVING --out-field FILE
-        [--cc-radius 4] [--level-iters 10,10,5] [--timing FILE]
+        [--cc-radius 4] [--level-iters 10,10,5] [--timing FILE] [--omreg-kernels]
 
 Images: NIfTI read with nibabel (get_fdata, float64, as omreg reads them;
 the registration casts them to float32 as DIPY does). The field file is
@@ -31,6 +31,7 @@ import dipy  # noqa: E402
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from dipy_load import load  # noqa: E402
+import dipy_patch  # noqa: E402
 from dipy.align.imwarp import SymmetricDiffeomorphicRegistration  # noqa: E402
 from dipy.align.metrics import CCMetric  # noqa: E402
 
@@ -46,7 +47,9 @@ def main():
     ap.add_argument('--level-iters', type=lambda t: [int(v) for v in t.split(',')],
                     default=[10, 10, 5])
     ap.add_argument('--timing')
+    dipy_patch.add_argument(ap)
     a = ap.parse_args()
+    patch_s = dipy_patch.patch(a)
 
     static, sg = load(a.static)
     moving, mg = load(a.moving)
@@ -72,7 +75,8 @@ def main():
         with open(a.timing, 'w') as f:
             json.dump({'startup_s': T_IMPORTED - T_START, 'load_s': t_loaded - T_IMPORTED,
                        'register_s': t_done - t_loaded, 'run_s': t_end - T_IMPORTED,
-                       'dipy_version': dipy.__version__}, f)
+                       'dipy_version': dipy.__version__, 'patch_s': patch_s,
+                       **dipy_patch.counts(a)}, f)
 
 
 if __name__ == '__main__':

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sourced by ci/python.sh and ci/dipy.sh: omreg_python_env installs the Python
-# package as a user does and sets
-#   work    a temporary folder (removed at exit)
+# Sourced by ci/python.sh, ci/dipy.sh and bench/python-venv.sh:
+# omreg_python_env TAG [DIR] installs the Python package as a user does and sets
+#   work    a temporary folder (removed at exit), or DIR (made anew, kept)
 #   prefix  `cmake --install` of the gcc build (libgomp) in $work/prefix
 #   py      the python of a venv (--system-site-packages: Debian's numpy,
 #           cffi, nibabel, dipy, pytest) holding README's
@@ -14,12 +14,18 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 omreg_python_env() {
-    local tag=$1 build=$OMREG_BUILD_ROOT/default libdir ext libs
+    local tag=$1 keep=${2:-} build=$OMREG_BUILD_ROOT/default libdir ext libs
     omreg_build default
     libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$build/CMakeCache.txt")
-    work=$(mktemp -d "${TMPDIR:-/tmp}/omreg-$tag.XXXXXX")
-    # shellcheck disable=SC2064  # $work is expanded now, on purpose
-    trap "rm -rf '$work'" EXIT
+    if [[ -n $keep ]]; then  # a folder that stays (bench/python-venv.sh), made anew
+        work=$keep
+        rm -rf "$work"
+        mkdir -p "$work"
+    else
+        work=$(mktemp -d "${TMPDIR:-/tmp}/omreg-$tag.XXXXXX")
+        # shellcheck disable=SC2064  # $work is expanded now, on purpose
+        trap "rm -rf '$work'" EXIT
+    fi
     prefix=$work/prefix
     cmake --install "$build" --prefix "$prefix" >"$work/install.log"
 
