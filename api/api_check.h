@@ -49,14 +49,23 @@ static inline omreg_status api_check_shape(const char *fn, int ndim, const size_
 /* A (ndim+1)x(ndim+1) affine: finite (ENONFINITE), last row (0, ..., 0, 1)
  * (ESINGULAR) and invertible (ESINGULAR). The inverse goes to inv when it
  * is not NULL. */
-static inline omreg_status api_check_affine(const char *fn, const char *what, int ndim,
-                                            const double *a, double *inv)
+/* a is finite with the last row (0, ..., 0, 1); it may be singular (DIPY's
+ * is_valid_affine, for the maps that only apply a: affine resampling). */
+static inline omreg_status api_check_affine_applied(const char *fn, const char *what, int ndim,
+                                                    const double *a)
 {
-    double scratch[16];
     OMREG_RETURN_IF(!omreg_mat_is_finite(ndim + 1, a), OMREG_ENONFINITE,
                     "%s: %s has a non-finite entry", fn, what);
     OMREG_RETURN_IF(!omreg_affine_is_valid(ndim, a), OMREG_ESINGULAR,
                     "%s: %s's last row is not (0, ..., 0, 1)", fn, what);
+    return OMREG_OK;
+}
+
+static inline omreg_status api_check_affine(const char *fn, const char *what, int ndim,
+                                            const double *a, double *inv)
+{
+    double scratch[16];
+    OMREG_FORWARD(api_check_affine_applied(fn, what, ndim, a));
     omreg_status st = omreg_mat_inverse(ndim + 1, a, inv ? inv : scratch);
     OMREG_RETURN_IF(st != OMREG_OK, st, "%s: %s is not invertible", fn, what);
     return OMREG_OK;

@@ -24,7 +24,9 @@
 #include <string.h>
 
 #include "backend.h"
+#include "omreg/image.h"
 #include "omreg/matrix.h"
+#include "omreg/resample.h"
 
 /* The two tables every case runs through: the one under test (parallel
  * unless OMREG_BACKEND=reference) and the reference explicitly. */
@@ -226,13 +228,32 @@ GRADIENT_CASE(gradient_3d_f32, float, f32, OMREG_NPY_F32, 3, gradient_3d_f32,
 
 /* ---- affine resampling --------------------------------------------------
  * fixtures per <shape>_<affine>: transform<d>d_<case>_affine (grid-to-grid,
- * absent for "none" = DIPY's affine=None, passed as NULL), and
+ * absent for "none" = DIPY's affine=None, passed as NULL; "singular" has
+ * two proportional rows and also goes through omreg_transform_affine), and
  * transform_{lin,nn}_<d>d_<dt>_<case>_out whose shape is DIPY's ref_shape
  * (larger than the image on the first and last axes, smaller on the
  * second). */
 
-static const char *const transform_tags[] = {"none", "rot", "half"};
-#define NTRANSFORMS 3
+static const char *const transform_tags[] = {"none", "rot", "half", "singular"};
+#define NTRANSFORMS 4
+#define SINGULAR_TRANSFORM 3
+
+/* The public entry point on a singular affine (DIPY applies it as any
+ * other): the same bytes as DIPY's. */
+static void transform_api_case(const omreg_backend *b, const omreg_npy *img, int dim,
+                               omreg_dtype dt, const double *aff, int nearest,
+                               const omreg_npy *want, const char *what)
+{
+    omreg_image *in = NULL, *res = NULL;
+    assert_int_equal(omreg_image_wrap(&in, img->data, dim, img->shape, 1, dt, NULL), OMREG_OK);
+    assert_int_equal(omreg_transform_affine(b, in, want->shape, aff, nearest, &res), OMREG_OK);
+    if (dt == OMREG_F64)
+        assert_true(omreg_test_same_f64(what, omreg_image_cdata(res), want->data, want->count));
+    else
+        assert_true(omreg_test_same_f32(what, omreg_image_cdata(res), want->data, want->count));
+    omreg_image_free(res);
+    omreg_image_free(in);
+}
 
 #define TRANSFORM_CASE(NAME, FLT, T, NPYT, DIM, KIND, SLOT)                                    \
     static void NAME(void **state)                                                             \
@@ -258,6 +279,10 @@ static const char *const transform_tags[] = {"none", "rot", "half"};
                     tables[b]->SLOT(img.data, img.shape, want.shape,                           \
                                     a > 0 ? (const double *)aff.data : NULL, out);             \
                     assert_true(omreg_test_same_##T(what[0], out, want.data, want.count));     \
+                    if (a == SINGULAR_TRANSFORM)                                               \
+                        transform_api_case(tables[b], &img, DIM,                               \
+                                           sizeof(FLT) == 8 ? OMREG_F64 : OMREG_F32, aff.data, \
+                                           KIND[0] == 'n', &want, what[0]);                    \
                 }                                                                              \
                 free(out);                                                                     \
                 omreg_npy_free(&img);                                                          \

@@ -30,8 +30,6 @@ GAPS = (
     ("dipy.align.vector_fields: warp_{2,3}d_nn, transform_{2,3}d_affine_nn; "
      "dipy.core.interpolation: interpolate_scalar_nn_{2,3}d (integer images only)",
      "omreg images are float32/float64: integer images go to DIPY's kernel", "4d"),
-    ("dipy.align.vector_fields: transform_{2,3}d_affine[_nn] (singular matrix only)",
-     "omreg_transform_affine requires an invertible matrix: DIPY's kernel serves it", "4d"),
     ("dipy.align.transforms: the C-level methods of the regtransforms (called by parzenhist's "
      "Cython); param_to_matrix / jacobian with NaN or infinite values",
      "the Cython calls cannot be redirected from Python; omreg's transforms reject "

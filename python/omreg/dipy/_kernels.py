@@ -271,15 +271,10 @@ def _make_transform_affine(dim, nearest, key):
             return _dipy(key, volume, ref_shape, affine)
         v = _first(v, dim)
         A = _aff(affine, dim, "Invalid affine transform matrix")
-        if A != ffi.NULL and abs(np.linalg.det(np.asarray(affine)[:dim, :dim])) == 0:
-            # a singular matrix: omreg_transform_affine requires an
-            # invertible one (GAPS)
-            return _dipy(key, volume, ref_shape, affine)
+        # a singular matrix is applied as DIPY applies it
         out = ffi.new("omreg_image **")
         st = lib.omreg_transform_affine(_backend(), _Img(v, dim, False).ptr,
                                         _shape(ref_shape, dim), A, int(nearest), out)
-        if st == lib.OMREG_ESINGULAR:
-            return _dipy(key, volume, ref_shape, affine)
         _check(st, f"transform_{dim}d_affine{'_nn' if nearest else ''}")
         return _take(out)
     return transform
