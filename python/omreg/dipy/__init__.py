@@ -31,10 +31,8 @@ GAPS = (
      "dipy.core.interpolation: interpolate_scalar_nn_{2,3}d (integer images only)",
      "omreg images are float32/float64: integer images go to DIPY's kernel", "4d"),
     ("dipy.align.transforms: the C-level methods of the regtransforms (called by parzenhist's "
-     "Cython); param_to_matrix / jacobian with NaN or infinite values",
-     "the Cython calls cannot be redirected from Python; omreg's transforms reject "
-     "non-finite values while imaffine relies on a NaN matrix: DIPY's method serves them",
-     "4a, 4d"),
+     "Cython)",
+     "the Cython calls cannot be redirected from Python", "4a"),
     ("dipy.align.vector_fields: is_valid_affine; dipy.core.interpolation: interp_rbf, "
      "trilinear_interp, map_coordinates_trilinear_iso, nearestneighbor_interpolate, "
      "trilinear_interpolate4d, Interpolator classes",
