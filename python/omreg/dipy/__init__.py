@@ -28,8 +28,9 @@ GAPS = (
      "omreg_gradient reads the image's own grid2world; DIPY's takes world2grid and spacing "
      "as given", "4c"),
     ("dipy.align.vector_fields: warp_{2,3}d_nn, transform_{2,3}d_affine_nn; "
-     "dipy.core.interpolation: interpolate_scalar_nn_{2,3}d (integer images only)",
-     "omreg images are float32/float64: integer images go to DIPY's kernel", "4d"),
+     "dipy.core.interpolation: interpolate_scalar_nn_{2,3}d (int16 and complex images only)",
+     "int32 / int64 images run on omreg viewed as float32 / float64 (the nearest lookups move "
+     "bits); no float type of int16's width, and complex is not an image type", "4d"),
     ("dipy.align.transforms: the C-level methods of the regtransforms (called by parzenhist's "
      "Cython)",
      "the Cython calls cannot be redirected from Python", "4a"),

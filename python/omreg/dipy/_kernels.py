@@ -59,6 +59,22 @@ def _same(arr, nd, dtype, name):
     return a
 
 
+# Integer images on the nearest-neighbour kernels: those kernels move values
+# bit for bit (no arithmetic on them; outside is 0, whose bits are integer
+# 0), so an int32 / int64 image viewed as float32 / float64 comes out as
+# DIPY's integer result. Other integer widths (int16) stay DIPY's.
+_BITS = {np.dtype(np.int32): np.dtype(np.float32), np.dtype(np.int64): np.dtype(np.float64)}
+
+
+def _as_bits(a):
+    """(a viewed as the float type of its width, its own dtype), or None."""
+    a = np.asarray(a)
+    ft = _BITS.get(a.dtype)
+    if ft is None:
+        return None
+    return np.ascontiguousarray(a).view(ft), a.dtype
+
+
 class _Img:
     """An omreg_image borrowing a C-contiguous copy (or the array itself)."""
 
@@ -239,9 +255,13 @@ def _make_warp(dim, nearest, key):
     def warp(volume, d1, affine_idx_in=None, affine_idx_out=None, affine_disp=None,
              out_shape=None):
         v = np.asarray(volume)
+        itype = None
         if nearest and v.dtype not in _FLOAT:
-            # integer images: no omreg API (GAPS)
-            return _dipy(key, volume, d1, affine_idx_in, affine_idx_out, affine_disp, out_shape)
+            bits = _as_bits(v) if v.ndim == dim else None
+            if bits is None:   # int16, complex: DIPY's (GAPS)
+                return _dipy(key, volume, d1, affine_idx_in, affine_idx_out, affine_disp,
+                             out_shape)
+            v, itype = bits
         v = _first(v, dim)
         f = np.asarray(d1)
         if f.dtype not in _FLOAT or f.ndim != dim + 1:
@@ -260,15 +280,20 @@ def _make_warp(dim, nearest, key):
                               A, B, C, shape,
                               lib.OMREG_WARP_NEAREST if nearest else lib.OMREG_WARP_LINEAR, out),
                f"warp_{dim}d{'_nn' if nearest else ''}")
-        return _take(out)
+        res = _take(out)
+        return res if itype is None else res.view(itype)
     return warp
 
 
 def _make_transform_affine(dim, nearest, key):
     def transform(volume, ref_shape, affine=None):
         v = np.asarray(volume)
+        itype = None
         if nearest and v.dtype not in _FLOAT:
-            return _dipy(key, volume, ref_shape, affine)
+            bits = _as_bits(v) if v.ndim == dim else None
+            if bits is None:   # int16, complex: DIPY's (GAPS)
+                return _dipy(key, volume, ref_shape, affine)
+            v, itype = bits
         v = _first(v, dim)
         A = _aff(affine, dim, "Invalid affine transform matrix")
         # a singular matrix is applied as DIPY applies it
@@ -276,7 +301,8 @@ def _make_transform_affine(dim, nearest, key):
         st = lib.omreg_transform_affine(_backend(), _Img(v, dim, False).ptr,
                                         _shape(ref_shape, dim), A, int(nearest), out)
         _check(st, f"transform_{dim}d_affine{'_nn' if nearest else ''}")
-        return _take(out)
+        res = _take(out)
+        return res if itype is None else res.view(itype)
     return transform
 
 
@@ -345,8 +371,12 @@ def create_sphere(nslices, nrows, ncols, radius):
 def _make_interpolate(dim, field, nearest, key):
     def interpolate(image, locations):
         a = np.asarray(image)
+        itype = None
         if nearest and a.dtype not in _FLOAT:
-            return _dipy(key, image, locations)
+            bits = _as_bits(a) if a.ndim == dim else None
+            if bits is None:   # int16, complex: DIPY's (GAPS)
+                return _dipy(key, image, locations)
+            a, itype = bits
         a = _first(a, dim + (1 if field else 0))
         loc = np.asarray(locations)
         if dim == 3 and not field and not nearest:
@@ -364,6 +394,8 @@ def _make_interpolate(dim, field, nearest, key):
                                      ffi.from_buffer("double[]", loc), n, int(nearest),
                                      ffi.from_buffer(ctype, out), ffi.from_buffer("int[]", inside)),
                "interpolate")
+        if itype is not None:
+            out = out.view(itype)
         return out, inside.astype(np.int32, copy=False)
     return interpolate
 
