@@ -7,10 +7,10 @@
  *   L the graph Laplacian, evaluated independently in long double;
  * - a red-black sweep leaves the colour it updated last exactly solved
  *   (zero residual there) and reports the largest change it made;
- * - V-cycles reduce the residual, and faster than plain sweeps;
+ * - V-cycles reduce the residual, and faster than plain sweeps, in either
+ *   Gauss-Seidel order;
  * - red-black vs DIPY's raster-order (lexicographic) sweep inside the
- *   V-cycle (the lexicographic sweep runs through a copy of the reference
- *   table): SSDMetric's Gauss-Newton problem (lambda 4, inner_iter 10) on
+ *   V-cycle (OMREG_SSD_ORDER_LEXICOGRAPHIC, same backend): SSDMetric's Gauss-Newton problem (lambda 4, inner_iter 10) on
  *   a blob image pair warped by a smooth field, 2D 40x40 (3 levels below)
  *   and 3D 16^3 (2 levels below), float64 and float32, from u = 0.
  *   Measured (gcc 12 and clang 14, both backends; the test prints them;
