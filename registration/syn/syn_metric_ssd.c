@@ -4,8 +4,8 @@
  * other way round. 'demons': compute_ssd_demons_step with sigma_reg_2 =
  * sum(spacing^2) / dim, then Gaussian smoothing by `smooth`;
  * 'gauss_newton': a V-cycle of levels_below levels and inner_iter sweeps
- * with lambda = smooth from a zero displacement (red-black sweeps, see
- * omreg/sumsqdiff.h). The energy is the step's sum of squared
+ * with lambda = smooth from a zero displacement (sweeps in the options'
+ * gs_order, DIPY's lexicographic one by default; omreg/sumsqdiff.h). The energy is the step's sum of squared
  * differences. */
 #include <stdbool.h>
 #include <stdlib.h>
