@@ -3,6 +3,7 @@
  * transform_{2,3}d_affine[_nn] through the backend table. */
 #include <string.h>
 
+#include "api_threads.h"
 #include "backend.h"
 #include "error.h"
 #include "image_internal.h"
@@ -12,6 +13,16 @@
 omreg_status omreg_affine_map_transform(const omreg_backend *b, const double *affine, int inverse,
                                         const omreg_image *image, const size_t *shape,
                                         const double *grid2world, int nearest, omreg_image **out)
+{
+    return omreg_affine_map_transform_threads(b, 0, affine, inverse, image, shape, grid2world,
+                                              nearest, out);
+}
+
+omreg_status omreg_affine_map_transform_threads(const omreg_backend *b, int nthreads,
+                                                const double *affine, int inverse,
+                                                const omreg_image *image, const size_t *shape,
+                                                const double *grid2world, int nearest,
+                                                omreg_image **out)
 {
     OMREG_RETURN_IF(b == NULL || image == NULL || shape == NULL || out == NULL, OMREG_EINVAL,
                     "affine transform: NULL argument");
@@ -44,29 +55,30 @@ omreg_status omreg_affine_map_transform(const omreg_backend *b, const double *af
     omreg_image *res = NULL, *src64 = NULL;
     OMREG_FORWARD(omreg_image_create(&res, dim, shape, 1, dtype, grid2world));
     const void *src = image->data;
+    nthreads = omreg_backend_threads(b, nthreads); /* the call's count, read once */
     if (!nearest && image->dtype == OMREG_F32) { /* linear works on image.astype(float64) */
         omreg_status st = omreg_image_create(&src64, dim, image->shape, 1, OMREG_F64, NULL);
         if (st != OMREG_OK) {
             omreg_image_free(res);
             return st;
         }
-        b->convert_f32_to_f64(image->data, omreg_image_voxels(image), src64->data);
+        b->convert_f32_to_f64(nthreads, image->data, omreg_image_voxels(image), src64->data);
         src = src64->data;
     }
     if (dim == 2) {
         if (!nearest)
-            b->transform_affine_2d_f64(src, image->shape, shape, comp, res->data);
+            b->transform_affine_2d_f64(nthreads, src, image->shape, shape, comp, res->data);
         else if (dtype == OMREG_F64)
-            b->transform_affine_nn_2d_f64(src, image->shape, shape, comp, res->data);
+            b->transform_affine_nn_2d_f64(nthreads, src, image->shape, shape, comp, res->data);
         else
-            b->transform_affine_nn_2d_f32(src, image->shape, shape, comp, res->data);
+            b->transform_affine_nn_2d_f32(nthreads, src, image->shape, shape, comp, res->data);
     } else {
         if (!nearest)
-            b->transform_affine_3d_f64(src, image->shape, shape, comp, res->data);
+            b->transform_affine_3d_f64(nthreads, src, image->shape, shape, comp, res->data);
         else if (dtype == OMREG_F64)
-            b->transform_affine_nn_3d_f64(src, image->shape, shape, comp, res->data);
+            b->transform_affine_nn_3d_f64(nthreads, src, image->shape, shape, comp, res->data);
         else
-            b->transform_affine_nn_3d_f32(src, image->shape, shape, comp, res->data);
+            b->transform_affine_nn_3d_f32(nthreads, src, image->shape, shape, comp, res->data);
     }
     omreg_image_free(src64);
     *out = res;

@@ -19,19 +19,16 @@ static int same_grid(const omreg_image *a, const omreg_image *b)
     return 1;
 }
 
-/* Scratch of the sliding-window kernels, in doubles (*nbuffers: 2D ring
- * buffers, one per thread of the backend). */
-static omreg_status sliding_scratch(const char *fn, const omreg_backend *backend, int nthreads,
-                                    const omreg_image *img, size_t radius, size_t *count,
-                                    int *nbuffers)
+/* Scratch of the sliding-window kernels, in doubles (2D: one ring buffer
+ * per thread of the run). */
+static omreg_status sliding_scratch(const char *fn, const omreg_run_ctx *ctx,
+                                    const omreg_image *img, size_t radius, size_t *count)
 {
-    *nbuffers = 1;
     if (img->ndim == 2) {
-        *nbuffers = omreg_backend_threads(backend, nthreads);
-        OMREG_RETURN_IF(*nbuffers < 1, OMREG_EINVAL, "%s: backend reports %d threads", fn,
-                        *nbuffers);
+        OMREG_RETURN_IF(ctx->nthreads < 1, OMREG_EINVAL, "%s: backend reports %d threads", fn,
+                        ctx->nthreads);
         /* radius <= OMREG_CC_MAX_RADIUS: the buffer size cannot overflow */
-        OMREG_RETURN_IF(omreg_size_mul(count, omreg_cc_scratch_2d(radius), (size_t)*nbuffers) !=
+        OMREG_RETURN_IF(omreg_size_mul(count, omreg_cc_scratch_2d(radius), (size_t)ctx->nthreads) !=
                             OMREG_OK,
                         OMREG_EOVERFLOW, "%s: scratch size overflows", fn);
         return OMREG_OK;
@@ -47,21 +44,19 @@ static omreg_status sliding_scratch(const char *fn, const omreg_backend *backend
     return OMREG_OK;
 }
 
-omreg_status omreg_cc_factors_scratch(const omreg_backend *backend, int nthreads,
-                                      const omreg_image *static_img, size_t radius,
-                                      size_t *count, int *nbuffers)
+omreg_status omreg_cc_factors_scratch(const omreg_run_ctx *ctx, const omreg_image *static_img,
+                                      size_t radius, size_t *count)
 {
     *count = 0;
-    return sliding_scratch("omreg_cc_precompute_factors", backend, nthreads, static_img, radius,
-                           count, nbuffers);
+    return sliding_scratch("omreg_cc_precompute_factors", ctx, static_img, radius, count);
 }
 
-void omreg_cc_precompute_factors_run(const omreg_backend *backend,
-                                     const omreg_image *static_img,
+void omreg_cc_precompute_factors_run(const omreg_run_ctx *ctx, const omreg_image *static_img,
                                      const omreg_image *moving_img, size_t radius,
-                                     omreg_cc_method method, double *scratch, int nbuffers,
-                                     void *out)
+                                     omreg_cc_method method, double *scratch, void *out)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     const int ndim = static_img->ndim;
     const omreg_dtype dt = static_img->dtype;
     const void *S = static_img->data, *M = moving_img->data;
@@ -69,28 +64,26 @@ void omreg_cc_precompute_factors_run(const omreg_backend *backend,
     if (method == OMREG_CC_SLIDING) {
         if (ndim == 2) {
             if (dt == OMREG_F64)
-                backend->precompute_cc_factors_2d_f64(S, M, shape, radius, scratch, nbuffers,
-                                                      out);
+                backend->precompute_cc_factors_2d_f64(nthreads, S, M, shape, radius, scratch, out);
             else
-                backend->precompute_cc_factors_2d_f32(S, M, shape, radius, scratch, nbuffers,
-                                                      out);
+                backend->precompute_cc_factors_2d_f32(nthreads, S, M, shape, radius, scratch, out);
         } else {
             if (dt == OMREG_F64)
-                backend->precompute_cc_factors_3d_f64(S, M, shape, radius, scratch, out);
+                backend->precompute_cc_factors_3d_f64(nthreads, S, M, shape, radius, scratch, out);
             else
-                backend->precompute_cc_factors_3d_f32(S, M, shape, radius, scratch, out);
+                backend->precompute_cc_factors_3d_f32(nthreads, S, M, shape, radius, scratch, out);
         }
     } else {
         if (ndim == 2) {
             if (dt == OMREG_F64)
-                backend->precompute_cc_factors_brute_2d_f64(S, M, shape, radius, out);
+                backend->precompute_cc_factors_brute_2d_f64(nthreads, S, M, shape, radius, out);
             else
-                backend->precompute_cc_factors_brute_2d_f32(S, M, shape, radius, out);
+                backend->precompute_cc_factors_brute_2d_f32(nthreads, S, M, shape, radius, out);
         } else {
             if (dt == OMREG_F64)
-                backend->precompute_cc_factors_brute_3d_f64(S, M, shape, radius, out);
+                backend->precompute_cc_factors_brute_3d_f64(nthreads, S, M, shape, radius, out);
             else
-                backend->precompute_cc_factors_brute_3d_f32(S, M, shape, radius, out);
+                backend->precompute_cc_factors_brute_3d_f32(nthreads, S, M, shape, radius, out);
         }
     }
 }
@@ -130,11 +123,10 @@ omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, i
                         omreg_size_mul(&nbytes, nbytes, omreg_dtype_size(dt)) != OMREG_OK,
                     OMREG_EOVERFLOW, "%s: the factors of %zu voxels overflow size_t", fn, nvox);
 
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
     size_t count = 0;
-    int nbuffers = 1;
     if (method == OMREG_CC_SLIDING)
-        OMREG_FORWARD(
-            sliding_scratch(fn, backend, nthreads, static_img, radius, &count, &nbuffers));
+        OMREG_FORWARD(sliding_scratch(fn, &ctx, static_img, radius, &count));
     void *out = omreg_calloc(nbytes, 1, "CC factors"), *mem = NULL;
     if (out == NULL)
         return omreg_calloc_failure();
@@ -145,17 +137,18 @@ omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, i
             return omreg_calloc_failure();
         }
     }
-    omreg_cc_precompute_factors_run(backend, static_img, moving_img, radius, method, mem,
-                                    nbuffers, out);
+    omreg_cc_precompute_factors_run(&ctx, static_img, moving_img, radius, method, mem, out);
     free(mem);
     *factors = out;
     return OMREG_OK;
 }
 
-void omreg_cc_step_run(const omreg_backend *backend, const omreg_image *grad,
-                       const void *factors, size_t radius, int backward, double *scratch,
-                       omreg_image *res, double *energy)
+void omreg_cc_step_run(const omreg_run_ctx *ctx, const omreg_image *grad, const void *factors,
+                       size_t radius, int backward, double *scratch, omreg_image *res,
+                       double *energy)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     const int ndim = grad->ndim;
     double e = 0;
     const void *g = grad->data;
@@ -164,34 +157,34 @@ void omreg_cc_step_run(const omreg_backend *backend, const omreg_image *grad,
     if (ndim == 2) {
         if (grad->dtype == OMREG_F64) {
             if (backward)
-                backend->compute_cc_backward_step_2d_f64(g, factors, shape, radius, scratch, o,
-                                                         &e);
+                backend->compute_cc_backward_step_2d_f64(nthreads, g, factors, shape, radius,
+                                                         scratch, o, &e);
             else
-                backend->compute_cc_forward_step_2d_f64(g, factors, shape, radius, scratch, o,
-                                                        &e);
+                backend->compute_cc_forward_step_2d_f64(nthreads, g, factors, shape, radius,
+                                                        scratch, o, &e);
         } else {
             if (backward)
-                backend->compute_cc_backward_step_2d_f32(g, factors, shape, radius, scratch, o,
-                                                         &e);
+                backend->compute_cc_backward_step_2d_f32(nthreads, g, factors, shape, radius,
+                                                         scratch, o, &e);
             else
-                backend->compute_cc_forward_step_2d_f32(g, factors, shape, radius, scratch, o,
-                                                        &e);
+                backend->compute_cc_forward_step_2d_f32(nthreads, g, factors, shape, radius,
+                                                        scratch, o, &e);
         }
     } else {
         if (grad->dtype == OMREG_F64) {
             if (backward)
-                backend->compute_cc_backward_step_3d_f64(g, factors, shape, radius, scratch, o,
-                                                         &e);
+                backend->compute_cc_backward_step_3d_f64(nthreads, g, factors, shape, radius,
+                                                         scratch, o, &e);
             else
-                backend->compute_cc_forward_step_3d_f64(g, factors, shape, radius, scratch, o,
-                                                        &e);
+                backend->compute_cc_forward_step_3d_f64(nthreads, g, factors, shape, radius,
+                                                        scratch, o, &e);
         } else {
             if (backward)
-                backend->compute_cc_backward_step_3d_f32(g, factors, shape, radius, scratch, o,
-                                                         &e);
+                backend->compute_cc_backward_step_3d_f32(nthreads, g, factors, shape, radius,
+                                                         scratch, o, &e);
             else
-                backend->compute_cc_forward_step_3d_f32(g, factors, shape, radius, scratch, o,
-                                                        &e);
+                backend->compute_cc_forward_step_3d_f32(nthreads, g, factors, shape, radius,
+                                                        scratch, o, &e);
         }
     }
     if (energy)
@@ -220,7 +213,8 @@ static omreg_status cc_step(const char *fn, const omreg_backend *backend,
         free(mem);
         return st;
     }
-    omreg_cc_step_run(backend, grad, factors, radius, backward, mem, res, energy);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    omreg_cc_step_run(&ctx, grad, factors, radius, backward, mem, res, energy);
     free(mem);
     *out = res;
     return OMREG_OK;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "api_check.h"
+#include "api_threads.h"
 #include "kernels_expectmax.h"
 #include "omreg/expectmax.h"
 
@@ -29,6 +30,13 @@ static void free_all(void **ptrs, int n)
 
 omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_image *v,
                                      int num_levels, int **labels, void **levels, int **hist)
+{
+    return omreg_quantize_positive_threads(backend, 0, v, num_levels, labels, levels, hist);
+}
+
+omreg_status omreg_quantize_positive_threads(const omreg_backend *backend, int nthreads,
+                                             const omreg_image *v, int num_levels, int **labels,
+                                             void **levels, int **hist)
 {
     static const char fn[] = "omreg_quantize_positive";
     OMREG_FORWARD(api_check_image(fn, backend, v, API_SCALAR));
@@ -61,20 +69,21 @@ omreg_status omreg_quantize_positive(const omreg_backend *backend, const omreg_i
 
     double range[2];
     const int ndim = v->ndim;
+    nthreads = omreg_backend_threads(backend, nthreads); /* the call's count, read once */
     if (v->dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->quantize_positive_2d_f64(v->data, v->shape, num_levels, mem[0], mem[1],
-                                              mem[2], mem[3], mem[4], range);
+            backend->quantize_positive_2d_f64(nthreads, v->data, v->shape, num_levels, mem[0],
+                                              mem[1], mem[2], mem[3], mem[4], range);
         else
-            backend->quantize_positive_3d_f64(v->data, v->shape, num_levels, mem[0], mem[1],
-                                              mem[2], mem[3], mem[4], range);
+            backend->quantize_positive_3d_f64(nthreads, v->data, v->shape, num_levels, mem[0],
+                                              mem[1], mem[2], mem[3], mem[4], range);
     } else {
         if (ndim == 2)
-            backend->quantize_positive_2d_f32(v->data, v->shape, num_levels, mem[0], mem[1],
-                                              mem[2], mem[3], mem[4], range);
+            backend->quantize_positive_2d_f32(nthreads, v->data, v->shape, num_levels, mem[0],
+                                              mem[1], mem[2], mem[3], mem[4], range);
         else
-            backend->quantize_positive_3d_f32(v->data, v->shape, num_levels, mem[0], mem[1],
-                                              mem[2], mem[3], mem[4], range);
+            backend->quantize_positive_3d_f32(nthreads, v->data, v->shape, num_levels, mem[0],
+                                              mem[1], mem[2], mem[3], mem[4], range);
     }
     free(mem[3]);
     free(mem[4]);
@@ -98,6 +107,15 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
                                               const omreg_image *v, int num_labels,
                                               const int *labels, void **means,
                                               void **variances)
+{
+    return omreg_compute_masked_class_stats_threads(backend, 0, mask, v, num_labels, labels,
+                                                    means, variances);
+}
+
+omreg_status omreg_compute_masked_class_stats_threads(const omreg_backend *backend, int nthreads,
+                                                      const int *mask, const omreg_image *v,
+                                                      int num_labels, const int *labels,
+                                                      void **means, void **variances)
 {
     static const char fn[] = "omreg_compute_masked_class_stats";
     OMREG_FORWARD(api_check_image(fn, backend, v, API_SCALAR));
@@ -131,24 +149,25 @@ omreg_status omreg_compute_masked_class_stats(const omreg_backend *backend, cons
     }
 
     const int ndim = v->ndim;
+    nthreads = omreg_backend_threads(backend, nthreads); /* the call's count, read once */
     if (v->dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->compute_masked_class_stats_2d_f64(mask, v->data, num_labels, labels,
-                                                       v->shape, mem[0], mem[1], mem[2],
-                                                       mem[3], mem[4]);
+            backend->compute_masked_class_stats_2d_f64(nthreads, mask, v->data, num_labels, labels,
+                                                       v->shape, mem[0], mem[1], mem[2], mem[3],
+                                                       mem[4]);
         else
-            backend->compute_masked_class_stats_3d_f64(mask, v->data, num_labels, labels,
-                                                       v->shape, mem[0], mem[1], mem[2],
-                                                       mem[3], mem[4]);
+            backend->compute_masked_class_stats_3d_f64(nthreads, mask, v->data, num_labels, labels,
+                                                       v->shape, mem[0], mem[1], mem[2], mem[3],
+                                                       mem[4]);
     } else {
         if (ndim == 2)
-            backend->compute_masked_class_stats_2d_f32(mask, v->data, num_labels, labels,
-                                                       v->shape, mem[0], mem[1], mem[2],
-                                                       mem[3], mem[4]);
+            backend->compute_masked_class_stats_2d_f32(nthreads, mask, v->data, num_labels, labels,
+                                                       v->shape, mem[0], mem[1], mem[2], mem[3],
+                                                       mem[4]);
         else
-            backend->compute_masked_class_stats_3d_f32(mask, v->data, num_labels, labels,
-                                                       v->shape, mem[0], mem[1], mem[2],
-                                                       mem[3], mem[4]);
+            backend->compute_masked_class_stats_3d_f32(nthreads, mask, v->data, num_labels, labels,
+                                                       v->shape, mem[0], mem[1], mem[2], mem[3],
+                                                       mem[4]);
     }
     const int bad = ((const int *)mem[2])[num_labels];
     free_all(mem + 2, 3);
@@ -210,20 +229,21 @@ omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
     }
     double e;
     const void *d = delta_field->data, *s = sigma_sq_field->data, *g = gradient_moving->data;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (delta_field->dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->compute_em_demons_step_2d_f64(d, s, g, delta_field->shape, sigma_sq_x,
-                                                   step->data, mem, &e);
+            backend->compute_em_demons_step_2d_f64(nthreads, d, s, g, delta_field->shape,
+                                                   sigma_sq_x, step->data, mem, &e);
         else
-            backend->compute_em_demons_step_3d_f64(d, s, g, delta_field->shape, sigma_sq_x,
-                                                   step->data, mem, &e);
+            backend->compute_em_demons_step_3d_f64(nthreads, d, s, g, delta_field->shape,
+                                                   sigma_sq_x, step->data, mem, &e);
     } else {
         if (ndim == 2)
-            backend->compute_em_demons_step_2d_f32(d, s, g, delta_field->shape, sigma_sq_x,
-                                                   step->data, mem, &e);
+            backend->compute_em_demons_step_2d_f32(nthreads, d, s, g, delta_field->shape,
+                                                   sigma_sq_x, step->data, mem, &e);
         else
-            backend->compute_em_demons_step_3d_f32(d, s, g, delta_field->shape, sigma_sq_x,
-                                                   step->data, mem, &e);
+            backend->compute_em_demons_step_3d_f32(nthreads, d, s, g, delta_field->shape,
+                                                   sigma_sq_x, step->data, mem, &e);
     }
     free(mem);
     *out = step;

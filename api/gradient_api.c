@@ -42,20 +42,21 @@ omreg_status omreg_gradient(const omreg_backend *backend, const omreg_image *img
     int *flags = mem;
 
     const size_t *s = field->shape;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (ndim == 2) {
         if (img->dtype == OMREG_F64)
-            backend->gradient_2d_f64(img->data, img->shape, w2g, spacing, s, out_grid2world,
-                                     field->data, flags);
+            backend->gradient_2d_f64(nthreads, img->data, img->shape, w2g, spacing, s,
+                                     out_grid2world, field->data, flags);
         else
-            backend->gradient_2d_f32(img->data, img->shape, w2g, spacing, s, out_grid2world,
-                                     field->data, flags);
+            backend->gradient_2d_f32(nthreads, img->data, img->shape, w2g, spacing, s,
+                                     out_grid2world, field->data, flags);
     } else {
         if (img->dtype == OMREG_F64)
-            backend->gradient_3d_f64(img->data, img->shape, w2g, spacing, s, out_grid2world,
-                                     field->data, flags);
+            backend->gradient_3d_f64(nthreads, img->data, img->shape, w2g, spacing, s,
+                                     out_grid2world, field->data, flags);
         else
-            backend->gradient_3d_f32(img->data, img->shape, w2g, spacing, s, out_grid2world,
-                                     field->data, flags);
+            backend->gradient_3d_f32(nthreads, img->data, img->shape, w2g, spacing, s,
+                                     out_grid2world, field->data, flags);
     }
 
     *out_field = field;
@@ -80,20 +81,21 @@ omreg_status omreg_sparse_gradient(const omreg_backend *backend, const omreg_ima
     if (n == 0)
         return OMREG_OK;
 
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (ndim == 2) {
         if (img->dtype == OMREG_F64)
-            backend->sparse_gradient_2d_f64(img->data, img->shape, w2g, spacing, points, n, out,
-                                            inside);
+            backend->sparse_gradient_2d_f64(nthreads, img->data, img->shape, w2g, spacing, points,
+                                            n, out, inside);
         else
-            backend->sparse_gradient_2d_f32(img->data, img->shape, w2g, spacing, points, n, out,
-                                            inside);
+            backend->sparse_gradient_2d_f32(nthreads, img->data, img->shape, w2g, spacing, points,
+                                            n, out, inside);
     } else {
         if (img->dtype == OMREG_F64)
-            backend->sparse_gradient_3d_f64(img->data, img->shape, w2g, spacing, points, n, out,
-                                            inside);
+            backend->sparse_gradient_3d_f64(nthreads, img->data, img->shape, w2g, spacing, points,
+                                            n, out, inside);
         else
-            backend->sparse_gradient_3d_f32(img->data, img->shape, w2g, spacing, points, n, out,
-                                            inside);
+            backend->sparse_gradient_3d_f32(nthreads, img->data, img->shape, w2g, spacing, points,
+                                            n, out, inside);
     }
     return OMREG_OK;
 }

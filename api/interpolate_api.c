@@ -19,6 +19,7 @@ omreg_status omreg_interpolate(const omreg_backend *backend, const omreg_image *
     if (n == 0)
         return OMREG_OK;
 
+    const int nthreads = omreg_backend_threads(backend, 0);
     const size_t *shape = img->shape;
     const int f64 = img->dtype == OMREG_F64;
     /* the vector and nn slots share the scalar slot's function type */
@@ -26,24 +27,24 @@ omreg_status omreg_interpolate(const omreg_backend *backend, const omreg_image *
         if (f64)
             (field     ? backend->interpolate_vector_2d_f64
              : nearest ? backend->interpolate_scalar_nn_2d_f64
-                       : backend->interpolate_scalar_2d_f64)(img->data, shape, locs, n, out,
-                                                              inside);
+                       : backend->interpolate_scalar_2d_f64)(nthreads, img->data, shape, locs, n,
+                                                             out, inside);
         else
             (field     ? backend->interpolate_vector_2d_f32
              : nearest ? backend->interpolate_scalar_nn_2d_f32
-                       : backend->interpolate_scalar_2d_f32)(img->data, shape, locs, n, out,
-                                                              inside);
+                       : backend->interpolate_scalar_2d_f32)(nthreads, img->data, shape, locs, n,
+                                                             out, inside);
     } else {
         if (f64)
             (field     ? backend->interpolate_vector_3d_f64
              : nearest ? backend->interpolate_scalar_nn_3d_f64
-                       : backend->interpolate_scalar_3d_f64)(img->data, shape, locs, n, out,
-                                                              inside);
+                       : backend->interpolate_scalar_3d_f64)(nthreads, img->data, shape, locs, n,
+                                                             out, inside);
         else
             (field     ? backend->interpolate_vector_3d_f32
              : nearest ? backend->interpolate_scalar_nn_3d_f32
-                       : backend->interpolate_scalar_3d_f32)(img->data, shape, locs, n, out,
-                                                              inside);
+                       : backend->interpolate_scalar_3d_f32)(nthreads, img->data, shape, locs, n,
+                                                             out, inside);
     }
     return OMREG_OK;
 }

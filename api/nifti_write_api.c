@@ -1,6 +1,7 @@
 /* The NIfTI entry points that take a backend: the backend only supplies the
  * deflate kernel of the chunked gzip writer, so each picks
- * backend->deflate_chunks (NULL backend: the serial path) and calls io/'s
+ * backend->deflate_chunks and the call's thread count (NULL backend: the
+ * serial path) and calls io/'s
  * writer (io/nifti_write.h), which never sees the backend table. */
 #include <stddef.h>
 
@@ -8,9 +9,12 @@
 #include "nifti_write.h"
 #include "omreg/nifti.h"
 
-static omreg_deflate_chunks_fn *deflate_of(const omreg_backend *backend)
+/* the backend's kernel on the call's thread count (omreg_backend_threads) */
+static omreg_deflater deflate_of(const omreg_backend *backend)
 {
-    return backend ? backend->deflate_chunks : NULL;
+    if (backend == NULL)
+        return (omreg_deflater){NULL, 1};
+    return (omreg_deflater){backend->deflate_chunks, omreg_backend_threads(backend, 0)};
 }
 
 omreg_status omreg_nifti_write_array_with(const omreg_backend *backend, const char *path,

@@ -18,24 +18,21 @@ omreg_status omreg_transform_affine(const omreg_backend *backend, const omreg_im
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, 1, img->dtype, NULL));
     const size_t *s = res->shape;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (ndim == 2) {
         if (img->dtype == OMREG_F64)
-            (nearest ? backend->transform_affine_nn_2d_f64
-                     : backend->transform_affine_2d_f64)(img->data, img->shape, s, grid_affine,
-                                                         res->data);
+            (nearest ? backend->transform_affine_nn_2d_f64 : backend->transform_affine_2d_f64)(
+                nthreads, img->data, img->shape, s, grid_affine, res->data);
         else
-            (nearest ? backend->transform_affine_nn_2d_f32
-                     : backend->transform_affine_2d_f32)(img->data, img->shape, s, grid_affine,
-                                                         res->data);
+            (nearest ? backend->transform_affine_nn_2d_f32 : backend->transform_affine_2d_f32)(
+                nthreads, img->data, img->shape, s, grid_affine, res->data);
     } else {
         if (img->dtype == OMREG_F64)
-            (nearest ? backend->transform_affine_nn_3d_f64
-                     : backend->transform_affine_3d_f64)(img->data, img->shape, s, grid_affine,
-                                                         res->data);
+            (nearest ? backend->transform_affine_nn_3d_f64 : backend->transform_affine_3d_f64)(
+                nthreads, img->data, img->shape, s, grid_affine, res->data);
         else
-            (nearest ? backend->transform_affine_nn_3d_f32
-                     : backend->transform_affine_3d_f32)(img->data, img->shape, s, grid_affine,
-                                                         res->data);
+            (nearest ? backend->transform_affine_nn_3d_f32 : backend->transform_affine_3d_f32)(
+                nthreads, img->data, img->shape, s, grid_affine, res->data);
     }
     *out = res;
     return OMREG_OK;

@@ -3,6 +3,7 @@
  * here for both backends, and the per-axis, per-component dispatch of the
  * gaussian_filter1d slots (scipy gaussian_filter: axis 0 first, each pass
  * reading the stored output of the previous one). */
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -88,28 +89,26 @@ void omreg_gaussian_weights(double sigma, size_t radius, double *weights, double
 }
 
 /* One pass of the backend's kernel along axis (all components). */
-static void filter_pass(const omreg_backend *backend, const omreg_image *img, const void *src,
-                        void *dst, int axis, const double *w, size_t radius,
-                        omreg_smooth_mode mode, double cval, double *scratch, int nbuffers)
+static void filter_pass(const omreg_run_ctx *ctx, const omreg_image *img, const void *src,
+                        void *dst, int axis, const double *w, size_t radius, omreg_smooth_mode mode,
+                        double cval, double *scratch)
 {
     const size_t ncomp = (size_t)img->ncomp;
     if (img->dtype == OMREG_F64)
-        backend->gaussian_filter1d_f64(src, dst, img->ndim, img->shape, ncomp, axis, w, radius,
-                                       mode, cval, scratch, nbuffers);
+        ctx->backend->gaussian_filter1d_f64(ctx->nthreads, src, dst, img->ndim, img->shape, ncomp,
+                                            axis, w, radius, mode, cval, scratch);
     else
-        backend->gaussian_filter1d_f32(src, dst, img->ndim, img->shape, ncomp, axis, w, radius,
-                                       mode, cval, scratch, nbuffers);
+        ctx->backend->gaussian_filter1d_f32(ctx->nthreads, src, dst, img->ndim, img->shape, ncomp,
+                                            axis, w, radius, mode, cval, scratch);
 }
 
 /* The line buffers a filter with these weights needs: *per_buffer doubles
- * per buffer (0: no axis to filter) and *nbuffers buffers, one per thread
- * of the run. */
-static omreg_status line_buffers(const omreg_backend *backend, int nthreads,
-                                 const omreg_image *in, const double *const weights[3],
-                                 const size_t radius[3], size_t *per_buffer, int *nbuffers)
+ * per buffer (0: no axis to filter), one buffer per thread of the run. */
+static omreg_status line_buffers(const omreg_run_ctx *ctx, const omreg_image *in,
+                                 const double *const weights[3], const size_t radius[3],
+                                 size_t *per_buffer)
 {
     *per_buffer = 0;
-    *nbuffers = 0;
     for (int a = 0; a < in->ndim; ++a) {
         if (weights[a] == NULL)
             continue;
@@ -123,17 +122,15 @@ static omreg_status line_buffers(const omreg_backend *backend, int nthreads,
     }
     if (*per_buffer == 0)
         return OMREG_OK;
-    *nbuffers = omreg_backend_threads(backend, nthreads);
-    OMREG_RETURN_IF(*nbuffers < 1, OMREG_EINVAL, "gaussian filter: backend reports %d threads",
-                    *nbuffers);
+    OMREG_RETURN_IF(ctx->nthreads < 1, OMREG_EINVAL, "gaussian filter: backend reports %d threads",
+                    ctx->nthreads);
     return OMREG_OK;
 }
 
 /* The passes, with the line buffers given (per_buffer == 0: a copy). */
-static void filter_run(const omreg_backend *backend, const omreg_image *in, omreg_image *out,
+static void filter_run(const omreg_run_ctx *ctx, const omreg_image *in, omreg_image *out,
                        const double *const weights[3], const size_t radius[3],
-                       omreg_smooth_mode mode, double cval, size_t per_buffer, double *scratch,
-                       int nbuffers)
+                       omreg_smooth_mode mode, double cval, size_t per_buffer, double *scratch)
 {
     if (per_buffer == 0) { /* scipy: output[...] = input[...] */
         if (out->data != in->data)
@@ -147,8 +144,7 @@ static void filter_run(const omreg_backend *backend, const omreg_image *in, omre
     for (int a = 0; a < in->ndim; ++a) {
         if (weights[a] == NULL)
             continue;
-        filter_pass(backend, in, src, out->data, a, weights[a], radius[a], mode, cval, scratch,
-                    nbuffers);
+        filter_pass(ctx, in, src, out->data, a, weights[a], radius[a], mode, cval, scratch);
         src = out->data; /* later axes read the stored output of this pass */
     }
 }
@@ -160,17 +156,17 @@ omreg_status omreg_gaussian_filter_weights(const omreg_backend *backend, int nth
                                            double cval)
 {
     /* scratch: one line buffer per thread, sized for the longest pass */
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
     size_t per_buffer, count = 0;
-    int nbuffers;
-    OMREG_FORWARD(line_buffers(backend, nthreads, in, weights, radius, &per_buffer, &nbuffers));
+    OMREG_FORWARD(line_buffers(&ctx, in, weights, radius, &per_buffer));
     double *scratch = NULL;
     if (per_buffer > 0) {
-        OMREG_FORWARD(omreg_size_mul(&count, per_buffer, (size_t)nbuffers));
+        OMREG_FORWARD(omreg_size_mul(&count, per_buffer, (size_t)ctx.nthreads));
         scratch = omreg_calloc(count, sizeof(double), "gaussian filter line buffers");
         if (scratch == NULL)
             return omreg_calloc_failure();
     }
-    filter_run(backend, in, out, weights, radius, mode, cval, per_buffer, scratch, nbuffers);
+    filter_run(&ctx, in, out, weights, radius, mode, cval, per_buffer, scratch);
     free(scratch);
     return OMREG_OK;
 }
@@ -286,20 +282,19 @@ omreg_status omreg_gaussian_filter_inplace_threads(const omreg_backend *backend,
     return st;
 }
 
-omreg_status omreg_smooth_workspace_init(omreg_smooth_workspace *ws,
-                                         const omreg_backend *backend, int nthreads,
+omreg_status omreg_smooth_workspace_init(omreg_smooth_workspace *ws, const omreg_run_ctx *ctx,
                                          const omreg_image *like, const double *sigmas,
                                          omreg_smooth_mode mode, double cval, double truncate)
 {
     static const char fn[] = "gaussian filter workspace";
     memset(ws, 0, sizeof *ws);
-    OMREG_FORWARD(prepare(fn, backend, like, sigmas, mode, cval, truncate, &ws->weights_mem,
+    OMREG_FORWARD(prepare(fn, ctx->backend, like, sigmas, mode, cval, truncate, &ws->weights_mem,
                           ws->weights, ws->radius));
-    omreg_status st = line_buffers(backend, nthreads, like, ws->weights, ws->radius,
-                                   &ws->per_buffer, &ws->nbuffers);
+    omreg_status st = line_buffers(ctx, like, ws->weights, ws->radius, &ws->per_buffer);
+    ws->nthreads = ctx->nthreads;
     size_t count = 0;
     if (st == OMREG_OK && ws->per_buffer > 0)
-        st = omreg_size_mul(&count, ws->per_buffer, (size_t)ws->nbuffers);
+        st = omreg_size_mul(&count, ws->per_buffer, (size_t)ws->nthreads);
     if (st == OMREG_OK && ws->per_buffer > 0) {
         ws->lines = omreg_calloc(count, sizeof(double), "gaussian filter line buffers");
         if (ws->lines == NULL)
@@ -317,10 +312,10 @@ void omreg_smooth_workspace_free(omreg_smooth_workspace *ws)
     memset(ws, 0, sizeof *ws);
 }
 
-void omreg_gaussian_filter_run(const omreg_backend *backend, const omreg_smooth_workspace *ws,
+void omreg_gaussian_filter_run(const omreg_run_ctx *ctx, const omreg_smooth_workspace *ws,
                                const omreg_image *in, omreg_image *out, omreg_smooth_mode mode,
                                double cval)
 {
-    filter_run(backend, in, out, ws->weights, ws->radius, mode, cval, ws->per_buffer, ws->lines,
-               ws->nbuffers);
+    assert(ctx->nthreads <= ws->nthreads || ws->per_buffer == 0); /* ws sized for the run */
+    filter_run(ctx, in, out, ws->weights, ws->radius, mode, cval, ws->per_buffer, ws->lines);
 }

@@ -17,10 +17,11 @@ omreg_status omreg_image_moments(const omreg_backend *backend, const omreg_image
     if (mem == NULL)
         return omreg_calloc_failure();
     double *scratch = mem, result[2];
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (img->dtype == OMREG_F64)
-        backend->image_moments_f64(img->data, n, scratch, result);
+        backend->image_moments_f64(nthreads, img->data, n, scratch, result);
     else
-        backend->image_moments_f32(img->data, n, scratch, result);
+        backend->image_moments_f32(nthreads, img->data, n, scratch, result);
     free(scratch);
     out[0] = result[0];
     out[1] = result[1];

@@ -37,32 +37,34 @@ omreg_status omreg_ssd_energy(const omreg_backend *backend, const omreg_image *d
     OMREG_RETURN_IF(energy == NULL, OMREG_EINVAL, "%s: energy is NULL", fn);
     double *scratch = NULL;
     OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
-    ssd_call_energy(backend, delta->ndim, delta->dtype, delta->data, delta->shape, scratch,
-                    energy);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    ssd_call_energy(&ctx, delta->ndim, delta->dtype, delta->data, delta->shape, scratch, energy);
     free(scratch);
     return OMREG_OK;
 }
 
-void omreg_ssd_demons_step_run(const omreg_backend *backend, const omreg_image *delta,
-                               const omreg_image *gradient, double sigma_sq_x,
-                               omreg_image *out, double *scratch, double *energy)
+void omreg_ssd_demons_step_run(const omreg_run_ctx *ctx, const omreg_image *delta,
+                               const omreg_image *gradient, double sigma_sq_x, omreg_image *out,
+                               double *scratch, double *energy)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     double e;
     const void *d = delta->data, *g = gradient->data;
     if (delta->ndim == 2) {
         if (delta->dtype == OMREG_F64)
-            backend->compute_ssd_demons_step_2d_f64(d, g, delta->shape, sigma_sq_x, out->data,
-                                                    scratch, &e);
+            backend->compute_ssd_demons_step_2d_f64(nthreads, d, g, delta->shape, sigma_sq_x,
+                                                    out->data, scratch, &e);
         else
-            backend->compute_ssd_demons_step_2d_f32(d, g, delta->shape, sigma_sq_x, out->data,
-                                                    scratch, &e);
+            backend->compute_ssd_demons_step_2d_f32(nthreads, d, g, delta->shape, sigma_sq_x,
+                                                    out->data, scratch, &e);
     } else {
         if (delta->dtype == OMREG_F64)
-            backend->compute_ssd_demons_step_3d_f64(d, g, delta->shape, sigma_sq_x, out->data,
-                                                    scratch, &e);
+            backend->compute_ssd_demons_step_3d_f64(nthreads, d, g, delta->shape, sigma_sq_x,
+                                                    out->data, scratch, &e);
         else
-            backend->compute_ssd_demons_step_3d_f32(d, g, delta->shape, sigma_sq_x, out->data,
-                                                    scratch, &e);
+            backend->compute_ssd_demons_step_3d_f32(nthreads, d, g, delta->shape, sigma_sq_x,
+                                                    out->data, scratch, &e);
     }
     if (energy)
         *energy = e;
@@ -84,7 +86,8 @@ omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_ima
                     sigma_sq_x);
     double *scratch = NULL;
     OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
-    omreg_ssd_demons_step_run(backend, delta, gradient, sigma_sq_x, out, scratch, energy);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    omreg_ssd_demons_step_run(&ctx, delta, gradient, sigma_sq_x, out, scratch, energy);
     free(scratch);
     return OMREG_OK;
 }
@@ -119,9 +122,9 @@ omreg_status omreg_ssd_iterate_residual_displacement_field(
     OMREG_FORWARD(ssd_check_order(fn, order));
     double *scratch = NULL, step;
     OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
-    const struct ssd_system s =
-        ssd_system_of(backend, order, delta, sigmasq, gradient, target, lambda);
-    ssd_call_iterate(backend, &s, disp->data, scratch, &step);
+    const struct ssd_system s = ssd_system_of(order, delta, sigmasq, gradient, target, lambda);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    ssd_call_iterate(&ctx, &s, disp->data, scratch, &step);
     free(scratch);
     if (max_step)
         *max_step = step;
@@ -142,9 +145,10 @@ omreg_status omreg_ssd_compute_residual_displacement_field(
     double *scratch = NULL, sq;
     OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
     /* the residual has no order */
-    const struct ssd_system s = ssd_system_of(backend, OMREG_SSD_ORDER_LEXICOGRAPHIC, delta,
-                                              sigmasq, gradient, target, lambda);
-    ssd_call_residual(backend, &s, disp->data, residual->data, scratch, &sq);
+    const struct ssd_system s =
+        ssd_system_of(OMREG_SSD_ORDER_LEXICOGRAPHIC, delta, sigmasq, gradient, target, lambda);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    ssd_call_residual(&ctx, &s, disp->data, residual->data, scratch, &sq);
     free(scratch);
     if (sqnorm)
         *sqnorm = sq;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "api_check.h"
-#include "backend.h"
+#include "api_run.h"
 #include "kernels_sumsqdiff.h"
 #include "omreg/sumsqdiff.h"
 
@@ -91,16 +91,14 @@ static inline omreg_status ssd_alloc_scratch(const omreg_image *delta, double **
 /* ---- dispatch ---------------------------------------------------------- */
 
 /* One linear system on one grid, as raw buffers (delta may be NULL when
- * target is given, sigmasq and target may be NULL), with the order of its
- * sweeps and their thread count (>= 1). */
+ * target is given, sigmasq and target may be NULL). */
 struct ssd_system {
     int ndim;
     omreg_dtype dtype;
     const size_t *shape;
     const void *delta, *sigmasq, *grad, *target;
     double lambda;
-    omreg_ssd_order order;
-    int nthreads;
+    omreg_ssd_order order; /* of its Gauss-Seidel sweeps */
 };
 
 static inline omreg_status ssd_check_order(const char *fn, omreg_ssd_order order)
@@ -110,10 +108,9 @@ static inline omreg_status ssd_check_order(const char *fn, omreg_ssd_order order
     return OMREG_OK;
 }
 
-/* The system of checked images (sigmasq and target may be NULL); the
- * sweeps run in `order` on the backend's default thread count. */
-static inline struct ssd_system ssd_system_of(const omreg_backend *backend,
-                                              omreg_ssd_order order, const omreg_image *delta,
+/* The system of checked images (sigmasq and target may be NULL), swept in
+ * `order`. */
+static inline struct ssd_system ssd_system_of(omreg_ssd_order order, const omreg_image *delta,
                                               const omreg_image *sigmasq,
                                               const omreg_image *gradient,
                                               const omreg_image *target, double lambda)
@@ -126,16 +123,16 @@ static inline struct ssd_system ssd_system_of(const omreg_backend *backend,
                                  .grad = gradient->data,
                                  .target = target ? target->data : NULL,
                                  .lambda = lambda,
-                                 .order = order,
-                                 .nthreads = omreg_backend_threads(backend, 0)};
+                                 .order = order};
     return s;
 }
 
 /* One sweep of DIPY's lexicographic order. */
-static inline void ssd_call_iterate_lex(const omreg_backend *b, const struct ssd_system *s,
+static inline void ssd_call_iterate_lex(const omreg_run_ctx *ctx, const struct ssd_system *s,
                                         void *disp, double *scratch, double *max_step)
 {
-    const int t = s->nthreads;
+    const omreg_backend *b = ctx->backend;
+    const int t = ctx->nthreads;
     if (s->ndim == 2) {
         if (s->dtype == OMREG_F64)
             b->iterate_residual_displacement_field_ssd_lex_2d_f64(
@@ -158,73 +155,79 @@ static inline void ssd_call_iterate_lex(const omreg_backend *b, const struct ssd
 }
 
 /* One sweep in s->order. */
-static inline void ssd_call_iterate(const omreg_backend *b, const struct ssd_system *s,
+static inline void ssd_call_iterate(const omreg_run_ctx *ctx, const struct ssd_system *s,
                                     void *disp, double *scratch, double *max_step)
 {
     if (s->order == OMREG_SSD_ORDER_LEXICOGRAPHIC) {
-        ssd_call_iterate_lex(b, s, disp, scratch, max_step);
+        ssd_call_iterate_lex(ctx, s, disp, scratch, max_step);
         return;
     }
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (s->ndim == 2) {
         if (s->dtype == OMREG_F64)
-            b->iterate_residual_displacement_field_ssd_2d_f64(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
-                max_step);
+            b->iterate_residual_displacement_field_ssd_2d_f64(nthreads, s->delta, s->sigmasq,
+                                                              s->grad, s->target, s->shape,
+                                                              s->lambda, disp, scratch, max_step);
         else
-            b->iterate_residual_displacement_field_ssd_2d_f32(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
-                max_step);
+            b->iterate_residual_displacement_field_ssd_2d_f32(nthreads, s->delta, s->sigmasq,
+                                                              s->grad, s->target, s->shape,
+                                                              s->lambda, disp, scratch, max_step);
     } else {
         if (s->dtype == OMREG_F64)
-            b->iterate_residual_displacement_field_ssd_3d_f64(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
-                max_step);
+            b->iterate_residual_displacement_field_ssd_3d_f64(nthreads, s->delta, s->sigmasq,
+                                                              s->grad, s->target, s->shape,
+                                                              s->lambda, disp, scratch, max_step);
         else
-            b->iterate_residual_displacement_field_ssd_3d_f32(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
-                max_step);
+            b->iterate_residual_displacement_field_ssd_3d_f32(nthreads, s->delta, s->sigmasq,
+                                                              s->grad, s->target, s->shape,
+                                                              s->lambda, disp, scratch, max_step);
     }
 }
 
-static inline void ssd_call_residual(const omreg_backend *b, const struct ssd_system *s,
+static inline void ssd_call_residual(const omreg_run_ctx *ctx, const struct ssd_system *s,
                                      const void *disp, void *residual, double *scratch,
                                      double *sqnorm)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (s->ndim == 2) {
         if (s->dtype == OMREG_F64)
             b->compute_residual_displacement_field_ssd_2d_f64(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, residual,
-                scratch, sqnorm);
+                nthreads, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp,
+                residual, scratch, sqnorm);
         else
             b->compute_residual_displacement_field_ssd_2d_f32(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, residual,
-                scratch, sqnorm);
+                nthreads, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp,
+                residual, scratch, sqnorm);
     } else {
         if (s->dtype == OMREG_F64)
             b->compute_residual_displacement_field_ssd_3d_f64(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, residual,
-                scratch, sqnorm);
+                nthreads, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp,
+                residual, scratch, sqnorm);
         else
             b->compute_residual_displacement_field_ssd_3d_f32(
-                s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, residual,
-                scratch, sqnorm);
+                nthreads, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp,
+                residual, scratch, sqnorm);
     }
 }
 
-static inline void ssd_call_energy(const omreg_backend *b, int ndim, omreg_dtype dt,
+static inline void ssd_call_energy(const omreg_run_ctx *ctx, int ndim, omreg_dtype dt,
                                    const void *delta, const size_t *shape, double *scratch,
                                    double *energy)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (ndim == 2) {
         if (dt == OMREG_F64)
-            b->compute_energy_ssd_2d_f64(delta, shape, scratch, energy);
+            b->compute_energy_ssd_2d_f64(nthreads, delta, shape, scratch, energy);
         else
-            b->compute_energy_ssd_2d_f32(delta, shape, scratch, energy);
+            b->compute_energy_ssd_2d_f32(nthreads, delta, shape, scratch, energy);
     } else {
         if (dt == OMREG_F64)
-            b->compute_energy_ssd_3d_f64(delta, shape, scratch, energy);
+            b->compute_energy_ssd_3d_f64(nthreads, delta, shape, scratch, energy);
         else
-            b->compute_energy_ssd_3d_f32(delta, shape, scratch, energy);
+            b->compute_energy_ssd_3d_f32(nthreads, delta, shape, scratch, energy);
     }
 }
 

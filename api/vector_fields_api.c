@@ -48,28 +48,30 @@ static int same_grid(const omreg_image *a, const omreg_image *b)
     return 1;
 }
 
-void omreg_compose_vector_fields_run(const omreg_backend *backend, const omreg_image *d1,
+void omreg_compose_vector_fields_run(const omreg_run_ctx *ctx, const omreg_image *d1,
                                      const omreg_image *d2, const double *premult_index,
                                      const double *premult_disp, double time_scaling,
                                      omreg_image *comp, double *scratch, double stats[3])
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     double st[3];
     const double *A = premult_index, *B = premult_disp;
     const double t = time_scaling;
     if (d1->ndim == 2) {
         if (d1->dtype == OMREG_F64)
-            backend->compose_vector_fields_2d_f64(d1->data, d1->shape, d2->data, d2->shape, A,
-                                                  B, t, comp->data, scratch, st);
+            backend->compose_vector_fields_2d_f64(nthreads, d1->data, d1->shape, d2->data,
+                                                  d2->shape, A, B, t, comp->data, scratch, st);
         else
-            backend->compose_vector_fields_2d_f32(d1->data, d1->shape, d2->data, d2->shape, A,
-                                                  B, t, comp->data, scratch, st);
+            backend->compose_vector_fields_2d_f32(nthreads, d1->data, d1->shape, d2->data,
+                                                  d2->shape, A, B, t, comp->data, scratch, st);
     } else {
         if (d1->dtype == OMREG_F64)
-            backend->compose_vector_fields_3d_f64(d1->data, d1->shape, d2->data, d2->shape, A,
-                                                  B, t, comp->data, scratch, st);
+            backend->compose_vector_fields_3d_f64(nthreads, d1->data, d1->shape, d2->data,
+                                                  d2->shape, A, B, t, comp->data, scratch, st);
         else
-            backend->compose_vector_fields_3d_f32(d1->data, d1->shape, d2->data, d2->shape, A,
-                                                  B, t, comp->data, scratch, st);
+            backend->compose_vector_fields_3d_f32(nthreads, d1->data, d1->shape, d2->data,
+                                                  d2->shape, A, B, t, comp->data, scratch, st);
     }
     if (stats)
         memcpy(stats, st, sizeof st);
@@ -108,55 +110,60 @@ omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omr
                                    "composition statistics scratch");
     if (scratch == NULL)
         return omreg_calloc_failure();
-    omreg_compose_vector_fields_run(backend, d1, d2, premult_index, premult_disp, time_scaling,
-                                    comp, scratch, stats);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    omreg_compose_vector_fields_run(&ctx, d1, d2, premult_index, premult_disp, time_scaling, comp,
+                                    scratch, stats);
     free(scratch);
     return OMREG_OK;
 }
 
 /* One residual pass (q = p o d, out = {sum |q|, max |q|}) on the table. */
-static void invert_residual(const omreg_backend *b, const omreg_image *d, const double *w2g,
+static void invert_residual(const omreg_run_ctx *ctx, const omreg_image *d, const double *w2g,
                             const double *spacing, const void *p, void *q, double *scratch,
                             double out[2])
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (d->ndim == 2) {
         if (d->dtype == OMREG_F64)
-            b->invert_vector_field_residual_2d_f64(d->data, d->shape, w2g, spacing, p, q,
+            b->invert_vector_field_residual_2d_f64(nthreads, d->data, d->shape, w2g, spacing, p, q,
                                                    scratch, out);
         else
-            b->invert_vector_field_residual_2d_f32(d->data, d->shape, w2g, spacing, p, q,
+            b->invert_vector_field_residual_2d_f32(nthreads, d->data, d->shape, w2g, spacing, p, q,
                                                    scratch, out);
     } else {
         if (d->dtype == OMREG_F64)
-            b->invert_vector_field_residual_3d_f64(d->data, d->shape, w2g, spacing, p, q,
+            b->invert_vector_field_residual_3d_f64(nthreads, d->data, d->shape, w2g, spacing, p, q,
                                                    scratch, out);
         else
-            b->invert_vector_field_residual_3d_f32(d->data, d->shape, w2g, spacing, p, q,
+            b->invert_vector_field_residual_3d_f32(nthreads, d->data, d->shape, w2g, spacing, p, q,
                                                    scratch, out);
     }
 }
 
 /* One step pass (p -= s(|q|) q) on the table. */
-static void invert_step(const omreg_backend *b, const omreg_image *d, const double *spacing,
+static void invert_step(const omreg_run_ctx *ctx, const omreg_image *d, const double *spacing,
                         double epsilon, double maxlen, const void *q, void *p)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (d->ndim == 2) {
         if (d->dtype == OMREG_F64)
-            b->invert_vector_field_step_2d_f64(d->shape, spacing, epsilon, maxlen, q, p);
+            b->invert_vector_field_step_2d_f64(nthreads, d->shape, spacing, epsilon, maxlen, q, p);
         else
-            b->invert_vector_field_step_2d_f32(d->shape, spacing, epsilon, maxlen, q, p);
+            b->invert_vector_field_step_2d_f32(nthreads, d->shape, spacing, epsilon, maxlen, q, p);
     } else {
         if (d->dtype == OMREG_F64)
-            b->invert_vector_field_step_3d_f64(d->shape, spacing, epsilon, maxlen, q, p);
+            b->invert_vector_field_step_3d_f64(nthreads, d->shape, spacing, epsilon, maxlen, q, p);
         else
-            b->invert_vector_field_step_3d_f32(d->shape, spacing, epsilon, maxlen, q, p);
+            b->invert_vector_field_step_3d_f32(nthreads, d->shape, spacing, epsilon, maxlen, q, p);
     }
 }
 
-void omreg_invert_fixed_point_run(const omreg_backend *backend, const omreg_image *d,
-                                  const double *d_world2grid, const double *spacing,
-                                  int max_iter, double tolerance, void *p, void *q,
-                                  double *scratch, int *iterations, double *error_out)
+void omreg_invert_fixed_point_run(const omreg_run_ctx *ctx, const omreg_image *d,
+                                  const double *d_world2grid, const double *spacing, int max_iter,
+                                  double tolerance, void *p, void *q, double *scratch,
+                                  int *iterations, double *error_out)
 {
     const int ndim = d->ndim;
     const size_t nvox = omreg_image_voxels(d);
@@ -166,11 +173,11 @@ void omreg_invert_fixed_point_run(const omreg_backend *backend, const omreg_imag
     while (iter < max_iter && tolerance < error && (ndim == 2 || 0.1 < difmag)) {
         const double epsilon = iter == 0 ? 0.75 : 0.5;
         double res[2];
-        invert_residual(backend, d, d_world2grid, spacing, p, q, scratch, res);
+        invert_residual(ctx, d, d_world2grid, spacing, p, q, scratch, res);
         error = res[0];
         difmag = res[1];
         const double maxlen = difmag * epsilon;
-        invert_step(backend, d, spacing, epsilon, maxlen, q, p);
+        invert_step(ctx, d, spacing, epsilon, maxlen, q, p);
         error /= (double)nvox;
         ++iter;
     }
@@ -225,8 +232,9 @@ omreg_status omreg_invert_vector_field_fixed_point(const omreg_backend *backend,
         memcpy(p->data, start->data, nbytes);
     int iter;
     double error;
-    omreg_invert_fixed_point_run(backend, d, d_world2grid, spacing, max_iter, tolerance, p->data,
-                                 q, scratch, &iter, &error);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    omreg_invert_fixed_point_run(&ctx, d, d_world2grid, spacing, max_iter, tolerance, p->data, q,
+                                 scratch, &iter, &error);
     free(q);
     free(scratch);
     *out = p;
@@ -261,38 +269,40 @@ omreg_status omreg_simplify_warp_function(const omreg_backend *backend, const om
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, ndim, d->dtype, NULL));
     const double *U = affine_idx_in, *V = affine_idx_out, *W = affine_disp;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (ndim == 2) {
         if (d->dtype == OMREG_F64)
-            backend->simplify_warp_function_2d_f64(d->data, d->shape, U, V, W, res->shape,
+            backend->simplify_warp_function_2d_f64(nthreads, d->data, d->shape, U, V, W, res->shape,
                                                    res->data);
         else
-            backend->simplify_warp_function_2d_f32(d->data, d->shape, U, V, W, res->shape,
+            backend->simplify_warp_function_2d_f32(nthreads, d->data, d->shape, U, V, W, res->shape,
                                                    res->data);
     } else {
         if (d->dtype == OMREG_F64)
-            backend->simplify_warp_function_3d_f64(d->data, d->shape, U, V, W, res->shape,
+            backend->simplify_warp_function_3d_f64(nthreads, d->data, d->shape, U, V, W, res->shape,
                                                    res->data);
         else
-            backend->simplify_warp_function_3d_f32(d->data, d->shape, U, V, W, res->shape,
+            backend->simplify_warp_function_3d_f32(nthreads, d->data, d->shape, U, V, W, res->shape,
                                                    res->data);
     }
     *out = res;
     return OMREG_OK;
 }
 
-void omreg_reorient_vector_field_run(const omreg_backend *backend, omreg_image *d,
-                                     const double *affine)
+void omreg_reorient_vector_field_run(const omreg_run_ctx *ctx, omreg_image *d, const double *affine)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (d->ndim == 2) {
         if (d->dtype == OMREG_F64)
-            backend->reorient_vector_field_2d_f64(d->data, d->shape, affine);
+            backend->reorient_vector_field_2d_f64(nthreads, d->data, d->shape, affine);
         else
-            backend->reorient_vector_field_2d_f32(d->data, d->shape, affine);
+            backend->reorient_vector_field_2d_f32(nthreads, d->data, d->shape, affine);
     } else {
         if (d->dtype == OMREG_F64)
-            backend->reorient_vector_field_3d_f64(d->data, d->shape, affine);
+            backend->reorient_vector_field_3d_f64(nthreads, d->data, d->shape, affine);
         else
-            backend->reorient_vector_field_3d_f32(d->data, d->shape, affine);
+            backend->reorient_vector_field_3d_f32(nthreads, d->data, d->shape, affine);
     }
 }
 
@@ -304,6 +314,7 @@ omreg_status omreg_reorient_vector_field(const omreg_backend *backend, omreg_ima
     OMREG_FORWARD(check_affine(fn, "affine", d->ndim, affine));
     if (affine == NULL) /* DIPY returns early on None */
         return OMREG_OK;
-    omreg_reorient_vector_field_run(backend, d, affine);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    omreg_reorient_vector_field_run(&ctx, d, affine);
     return OMREG_OK;
 }

@@ -45,11 +45,12 @@ static size_t image_bytes(const omreg_image *im)
     return omreg_image_voxels(im) * (size_t)im->ncomp * omreg_dtype_size(im->dtype);
 }
 
-void omreg_warp_run(const omreg_backend *backend, const omreg_image *image,
-                    const omreg_image *field, const double *affine_idx_in,
-                    const double *affine_idx_out, const double *affine_disp,
-                    omreg_warp_interp interp, omreg_image *res)
+void omreg_warp_run(const omreg_run_ctx *ctx, const omreg_image *image, const omreg_image *field,
+                    const double *affine_idx_in, const double *affine_idx_out,
+                    const double *affine_disp, omreg_warp_interp interp, omreg_image *res)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     const int ndim = image->ndim;
     const double *A = affine_idx_in, *B = affine_idx_out, *C = affine_disp;
     const size_t *is = image->shape, *fs = field->shape, *os = res->shape;
@@ -57,17 +58,17 @@ void omreg_warp_run(const omreg_backend *backend, const omreg_image *image,
     if (image->dtype == OMREG_F64) {
         if (ndim == 2)
             (nn ? backend->warp_nn_2d_f64 : backend->warp_linear_2d_f64)(
-                image->data, is, field->data, fs, A, B, C, os, res->data);
+                nthreads, image->data, is, field->data, fs, A, B, C, os, res->data);
         else
             (nn ? backend->warp_nn_3d_f64 : backend->warp_linear_3d_f64)(
-                image->data, is, field->data, fs, A, B, C, os, res->data);
+                nthreads, image->data, is, field->data, fs, A, B, C, os, res->data);
     } else {
         if (ndim == 2)
             (nn ? backend->warp_nn_2d_f32 : backend->warp_linear_2d_f32)(
-                image->data, is, field->data, fs, A, B, C, os, res->data);
+                nthreads, image->data, is, field->data, fs, A, B, C, os, res->data);
         else
             (nn ? backend->warp_nn_3d_f32 : backend->warp_linear_3d_f32)(
-                image->data, is, field->data, fs, A, B, C, os, res->data);
+                nthreads, image->data, is, field->data, fs, A, B, C, os, res->data);
     }
 }
 
@@ -102,8 +103,8 @@ omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
 
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, 1, image->dtype, NULL));
-    omreg_warp_run(backend, image, field, affine_idx_in, affine_idx_out, affine_disp, interp,
-                   res);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    omreg_warp_run(&ctx, image, field, affine_idx_in, affine_idx_out, affine_disp, interp, res);
     *out = res;
     return OMREG_OK;
 }
@@ -142,20 +143,21 @@ omreg_status omreg_warp_coordinates(const omreg_backend *backend, const omreg_im
         in2grid = product;
     }
     const size_t *fs = field->shape;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (field->dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->warp_coordinates_2d_f64(field->data, fs, in2world, in2grid, world2out,
-                                             points, n, out);
+            backend->warp_coordinates_2d_f64(nthreads, field->data, fs, in2world, in2grid,
+                                             world2out, points, n, out);
         else
-            backend->warp_coordinates_3d_f64(field->data, fs, in2world, in2grid, world2out,
-                                             points, n, out);
+            backend->warp_coordinates_3d_f64(nthreads, field->data, fs, in2world, in2grid,
+                                             world2out, points, n, out);
     } else {
         if (ndim == 2)
-            backend->warp_coordinates_2d_f32(field->data, fs, in2world, in2grid, world2out,
-                                             points, n, out);
+            backend->warp_coordinates_2d_f32(nthreads, field->data, fs, in2world, in2grid,
+                                             world2out, points, n, out);
         else
-            backend->warp_coordinates_3d_f32(field->data, fs, in2world, in2grid, world2out,
-                                             points, n, out);
+            backend->warp_coordinates_3d_f32(nthreads, field->data, fs, in2world, in2grid,
+                                             world2out, points, n, out);
     }
     return OMREG_OK;
 }
@@ -175,20 +177,21 @@ omreg_status omreg_downsample_field(const omreg_backend *backend, const omreg_im
     OMREG_FORWARD(omreg_image_create(&res, ndim, half, in->ncomp, in->dtype, NULL));
     const int vec = in->ncomp > 1;
     const size_t *s = in->shape;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (in->dtype == OMREG_F64) {
         if (ndim == 2)
             (vec ? backend->downsample_displacement_field_2d_f64
-                 : backend->downsample_scalar_field_2d_f64)(in->data, s, res->data);
+                 : backend->downsample_scalar_field_2d_f64)(nthreads, in->data, s, res->data);
         else
             (vec ? backend->downsample_displacement_field_3d_f64
-                 : backend->downsample_scalar_field_3d_f64)(in->data, s, res->data);
+                 : backend->downsample_scalar_field_3d_f64)(nthreads, in->data, s, res->data);
     } else {
         if (ndim == 2)
             (vec ? backend->downsample_displacement_field_2d_f32
-                 : backend->downsample_scalar_field_2d_f32)(in->data, s, res->data);
+                 : backend->downsample_scalar_field_2d_f32)(nthreads, in->data, s, res->data);
         else
             (vec ? backend->downsample_displacement_field_3d_f32
-                 : backend->downsample_scalar_field_3d_f32)(in->data, s, res->data);
+                 : backend->downsample_scalar_field_3d_f32)(nthreads, in->data, s, res->data);
     }
     *out = res;
     return OMREG_OK;
@@ -212,16 +215,21 @@ omreg_status omreg_resample_displacement_field(const omreg_backend *backend,
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, ndim, field->dtype, NULL));
     const size_t *s = field->shape, *os = res->shape;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (field->dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->resample_displacement_field_2d_f64(field->data, s, factors, os, res->data);
+            backend->resample_displacement_field_2d_f64(nthreads, field->data, s, factors, os,
+                                                        res->data);
         else
-            backend->resample_displacement_field_3d_f64(field->data, s, factors, os, res->data);
+            backend->resample_displacement_field_3d_f64(nthreads, field->data, s, factors, os,
+                                                        res->data);
     } else {
         if (ndim == 2)
-            backend->resample_displacement_field_2d_f32(field->data, s, factors, os, res->data);
+            backend->resample_displacement_field_2d_f32(nthreads, field->data, s, factors, os,
+                                                        res->data);
         else
-            backend->resample_displacement_field_3d_f32(field->data, s, factors, os, res->data);
+            backend->resample_displacement_field_3d_f32(nthreads, field->data, s, factors, os,
+                                                        res->data);
     }
     *out = res;
     return OMREG_OK;
@@ -262,16 +270,21 @@ omreg_status omreg_create_random_displacement(const omreg_backend *backend, int 
     }
     const size_t *s = res->shape;
     const double *F = from_grid2world, *T = to_grid2world;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->create_random_displacement_2d_f64(s, F, to_shape, T, seed, res->data, ints);
+            backend->create_random_displacement_2d_f64(nthreads, s, F, to_shape, T, seed, res->data,
+                                                       ints);
         else
-            backend->create_random_displacement_3d_f64(s, F, to_shape, T, seed, res->data, ints);
+            backend->create_random_displacement_3d_f64(nthreads, s, F, to_shape, T, seed, res->data,
+                                                       ints);
     } else {
         if (ndim == 2)
-            backend->create_random_displacement_2d_f32(s, F, to_shape, T, seed, res->data, ints);
+            backend->create_random_displacement_2d_f32(nthreads, s, F, to_shape, T, seed, res->data,
+                                                       ints);
         else
-            backend->create_random_displacement_3d_f32(s, F, to_shape, T, seed, res->data, ints);
+            backend->create_random_displacement_3d_f32(nthreads, s, F, to_shape, T, seed, res->data,
+                                                       ints);
     }
     if (ints != int_field)
         free(ints);
@@ -301,16 +314,17 @@ omreg_status omreg_create_harmonic_fields(const omreg_backend *backend, int ndim
         return st;
     }
     const size_t *s = rd->shape;
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (dtype == OMREG_F64) {
         if (ndim == 2)
-            backend->create_harmonic_fields_2d_f64(s, b, m, rd->data, ri->data);
+            backend->create_harmonic_fields_2d_f64(nthreads, s, b, m, rd->data, ri->data);
         else
-            backend->create_harmonic_fields_3d_f64(s, b, m, rd->data, ri->data);
+            backend->create_harmonic_fields_3d_f64(nthreads, s, b, m, rd->data, ri->data);
     } else {
         if (ndim == 2)
-            backend->create_harmonic_fields_2d_f32(s, b, m, rd->data, ri->data);
+            backend->create_harmonic_fields_2d_f32(nthreads, s, b, m, rd->data, ri->data);
         else
-            backend->create_harmonic_fields_3d_f32(s, b, m, rd->data, ri->data);
+            backend->create_harmonic_fields_3d_f32(nthreads, s, b, m, rd->data, ri->data);
     }
     *d = rd;
     *inv = ri;
@@ -328,12 +342,13 @@ static omreg_status create_ball(const char *fn, const omreg_backend *backend, in
 
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, shape, 1, dtype, NULL));
+    const int nthreads = omreg_backend_threads(backend, 0);
     if (dtype == OMREG_F64)
-        (ndim == 2 ? backend->create_circle_f64 : backend->create_sphere_f64)(res->shape, radius,
-                                                                              res->data);
+        (ndim == 2 ? backend->create_circle_f64 : backend->create_sphere_f64)(nthreads, res->shape,
+                                                                              radius, res->data);
     else
-        (ndim == 2 ? backend->create_circle_f32 : backend->create_sphere_f32)(res->shape, radius,
-                                                                              res->data);
+        (ndim == 2 ? backend->create_circle_f32 : backend->create_sphere_f32)(nthreads, res->shape,
+                                                                              radius, res->data);
     *out = res;
     return OMREG_OK;
 }

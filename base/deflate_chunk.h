@@ -16,11 +16,19 @@
  * fill). It is raw-deflated at zlib level `level` into out + k * bound,
  * ended by a sync flush, or by the final block when final and k == n - 1;
  * out_len[k] receives its size, crc[k] the CRC-32 of its input and rc[k]
- * zlib's status (Z_OK on success). */
-typedef void omreg_deflate_chunks_fn(const unsigned char *raw, size_t fill, size_t chunk,
-                                     size_t n, int level, int final, unsigned char *out,
-                                     size_t bound, size_t *out_len, unsigned long *crc,
-                                     int *rc);
+ * zlib's status (Z_OK on success). nthreads (>= 1): the team size of the
+ * parallel kernel; the reference ignores it. */
+typedef void omreg_deflate_chunks_fn(int nthreads, const unsigned char *raw, size_t fill,
+                                     size_t chunk, size_t n, int level, int final,
+                                     unsigned char *out, size_t bound, size_t *out_len,
+                                     unsigned long *crc, int *rc);
+
+/* A deflate kernel and the team size it runs with, as io/'s writers take
+ * it (fn NULL: chunk by chunk on the calling thread, nthreads unused). */
+typedef struct omreg_deflater {
+    omreg_deflate_chunks_fn *fn;
+    int nthreads;
+} omreg_deflater;
 
 /* The backends' deflate kernels (slot deflate_chunks): the chunks one after
  * the other, or shared out on the OpenMP team; the same bytes. */

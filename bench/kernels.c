@@ -144,11 +144,11 @@ static void bench_init(bench *b)
     smooth_field(b->shape, 2.0, 0.3, b->field);
     smooth_field(b->shape, 1.5, 1.1, b->field2);
     const struct omreg_backend *ref = omreg_backend_reference();
-    ref->gradient_3d_f64(b->img2, b->shape, identity4, unit_spacing, b->shape, identity4, b->grad,
-                         b->inside);
+    ref->gradient_3d_f64(omreg_backend_threads(ref, 0), b->img2, b->shape, identity4, unit_spacing,
+                         b->shape, identity4, b->grad, b->inside);
     double *cc_scratch = xcalloc(omreg_cc_scratch_3d(b->shape), sizeof(double));
-    ref->precompute_cc_factors_3d_f64(b->img, b->img2, b->shape, b->radius, cc_scratch,
-                                      b->factors);
+    ref->precompute_cc_factors_3d_f64(omreg_backend_threads(ref, 0), b->img, b->img2, b->shape,
+                                      b->radius, cc_scratch, b->factors);
     free(cc_scratch);
     b->geom.nbins = NBINS;
     b->geom.padding = 2;
@@ -156,7 +156,7 @@ static void bench_init(bench *b)
     histogram_axis(b->img2, n, NBINS, &b->geom.mmin, &b->geom.mdelta);
     /* scratch: the largest any kernel below asks for at max_threads */
     size_t nb = (size_t)b->max_threads + 1, rows = b->shape[0] * b->shape[1];
-    size_t need = nb * omreg_parzen_gradient_partial(NBINS, 12);
+    size_t need = omreg_parzen_partials(b->max_threads) * omreg_parzen_gradient_partial(NBINS, 12);
     size_t len = b->shape[0] > b->shape[1] ? b->shape[0] : b->shape[1];
     len = len > b->shape[2] ? len : b->shape[2];
     size_t smooth_radius = (size_t)(4.0 * b->sigma + 0.5);
@@ -213,8 +213,8 @@ typedef struct kernel {
 
 static void k_gradient(bench *b, const struct omreg_backend *be)
 {
-    be->gradient_3d_f64(b->img, b->shape, identity4, unit_spacing, b->shape, identity4, b->out,
-                        b->inside);
+    be->gradient_3d_f64(omreg_backend_threads(be, 0), b->img, b->shape, identity4, unit_spacing,
+                        b->shape, identity4, b->out, b->inside);
     b->out_bytes = 3 * b->n * sizeof(double);
 }
 
@@ -227,15 +227,16 @@ static void k_transform(bench *b, const struct omreg_backend *be)
                             0, c, -s, ci - c * ci + s * cj + 0.7,
                             0, s, c, cj - s * ci - c * cj - 1.2,
                             0, 0, 0, 1};
-    be->transform_affine_3d_f64(b->img, b->shape, b->shape, aff, b->out);
+    be->transform_affine_3d_f64(omreg_backend_threads(be, 0), b->img, b->shape, b->shape, aff,
+                                b->out);
     b->out_bytes = b->n * sizeof(double);
 }
 
 static void k_parzen_joint(bench *b, const struct omreg_backend *be)
 {
     double *joint = b->out, *sm = joint + NBINS * NBINS, *mm = sm + NBINS;
-    be->parzen_joint(b->img, b->img2, NULL, NULL, b->n, &b->geom, OMREG_PARZEN_NORM_BY_WEIGHT,
-                     b->scratch, omreg_backend_threads(be, 0), joint, sm, mm);
+    be->parzen_joint(omreg_backend_threads(be, 0), b->img, b->img2, NULL, NULL, b->n, &b->geom,
+                     OMREG_PARZEN_NORM_BY_WEIGHT, b->scratch, joint, sm, mm);
     b->out_bytes = (NBINS * NBINS + 2 * NBINS) * sizeof(double);
 }
 
@@ -250,9 +251,9 @@ static int affine_jacobian(const void *ctx, const double *x, double *J)
 
 static void k_parzen_gradient(bench *b, const struct omreg_backend *be)
 {
-    be->parzen_gradient_dense_3d(b->shape, identity4, b->img, b->img2, b->grad, NULL, NULL,
-                                 &b->geom, 12, affine_jacobian, NULL, b->scratch, omreg_backend_threads(be, 0),
-                                 b->out);
+    be->parzen_gradient_dense_3d(omreg_backend_threads(be, 0), b->shape, identity4, b->img, b->img2,
+                                 b->grad, NULL, NULL, &b->geom, 12, affine_jacobian, NULL,
+                                 b->scratch, b->out);
     b->out_bytes = NBINS * NBINS * 12 * sizeof(double);
 }
 
@@ -267,24 +268,24 @@ static void k_smooth(bench *b, const struct omreg_backend *be)
         exit(2);
     }
     omreg_gaussian_weights(b->sigma, radius, w, tmp);
-    int nbuf = omreg_backend_threads(be, 0);
+    const int nthreads = omreg_backend_threads(be, 0);
     for (int axis = 0; axis < 3; ++axis)
-        be->gaussian_filter1d_f64(axis == 0 ? b->img : b->out, b->out, 3, b->shape, 1, axis, w,
-                                  radius, OMREG_SMOOTH_REFLECT, 0.0, b->scratch, nbuf);
+        be->gaussian_filter1d_f64(nthreads, axis == 0 ? b->img : b->out, b->out, 3, b->shape, 1,
+                                  axis, w, radius, OMREG_SMOOTH_REFLECT, 0.0, b->scratch);
     b->out_bytes = b->n * sizeof(double);
 }
 
 static void k_warp(bench *b, const struct omreg_backend *be)
 {
-    be->warp_linear_3d_f64(b->img, b->shape, b->field, b->shape, NULL, NULL, NULL, b->shape,
-                           b->out);
+    be->warp_linear_3d_f64(omreg_backend_threads(be, 0), b->img, b->shape, b->field, b->shape, NULL,
+                           NULL, NULL, b->shape, b->out);
     b->out_bytes = b->n * sizeof(double);
 }
 
 static void k_compose(bench *b, const struct omreg_backend *be)
 {
-    be->compose_vector_fields_3d_f64(b->field, b->shape, b->field2, b->shape, NULL, NULL, 1.0,
-                                     b->out, b->scratch, b->aux);
+    be->compose_vector_fields_3d_f64(omreg_backend_threads(be, 0), b->field, b->shape, b->field2,
+                                     b->shape, NULL, NULL, 1.0, b->out, b->scratch, b->aux);
     /* the stats land in out's tail so they are compared too */
     memcpy(b->out + 3 * b->n, b->aux, 3 * sizeof(double));
     b->out_bytes = (3 * b->n + 3) * sizeof(double);
@@ -297,10 +298,10 @@ static void k_invert(bench *b, const struct omreg_backend *be)
     /* one fixed-point iteration of invert_vector_field_fixed_point_3d:
      * q = p o d with the error sums, then the step on p (p = b->work) */
     double r[2];
-    be->invert_vector_field_residual_3d_f64(b->field, b->shape, NULL, unit_spacing, b->work,
-                                            b->work2, b->scratch, r);
-    be->invert_vector_field_step_3d_f64(b->shape, unit_spacing, 0.5, 0.5 * r[1], b->work2,
-                                        b->work);
+    be->invert_vector_field_residual_3d_f64(omreg_backend_threads(be, 0), b->field, b->shape, NULL,
+                                            unit_spacing, b->work, b->work2, b->scratch, r);
+    be->invert_vector_field_step_3d_f64(omreg_backend_threads(be, 0), b->shape, unit_spacing, 0.5,
+                                        0.5 * r[1], b->work2, b->work);
     memcpy(b->out, b->work, 3 * b->n * sizeof(double));
     memcpy(b->out + 3 * b->n, r, sizeof r);
     b->out_bytes = (3 * b->n + 2) * sizeof(double);
@@ -308,22 +309,23 @@ static void k_invert(bench *b, const struct omreg_backend *be)
 
 static void k_cc_factors(bench *b, const struct omreg_backend *be)
 {
-    be->precompute_cc_factors_3d_f64(b->img, b->img2, b->shape, b->radius, b->scratch, b->out);
+    be->precompute_cc_factors_3d_f64(omreg_backend_threads(be, 0), b->img, b->img2, b->shape,
+                                     b->radius, b->scratch, b->out);
     b->out_bytes = 5 * b->n * sizeof(double);
 }
 
 static void k_cc_step(bench *b, const struct omreg_backend *be)
 {
-    be->compute_cc_forward_step_3d_f64(b->grad, b->factors, b->shape, b->radius, b->scratch,
-                                       b->out, b->aux);
+    be->compute_cc_forward_step_3d_f64(omreg_backend_threads(be, 0), b->grad, b->factors, b->shape,
+                                       b->radius, b->scratch, b->out, b->aux);
     memcpy(b->out + 3 * b->n, b->aux, sizeof(double));
     b->out_bytes = (3 * b->n + 1) * sizeof(double);
 }
 
 static void k_cc_backward_step(bench *b, const struct omreg_backend *be)
 {
-    be->compute_cc_backward_step_3d_f64(b->grad, b->factors, b->shape, b->radius, b->scratch,
-                                        b->out, b->aux);
+    be->compute_cc_backward_step_3d_f64(omreg_backend_threads(be, 0), b->grad, b->factors, b->shape,
+                                        b->radius, b->scratch, b->out, b->aux);
     memcpy(b->out + 3 * b->n, b->aux, sizeof(double));
     b->out_bytes = (3 * b->n + 1) * sizeof(double);
 }
@@ -341,25 +343,25 @@ static void k_smooth_f32(bench *b, const struct omreg_backend *be)
     }
     omreg_gaussian_weights(b->sigma, radius, w, tmp);
     float *out = (float *)b->out;
-    int nbuf = omreg_backend_threads(be, 0);
+    const int nthreads = omreg_backend_threads(be, 0);
     for (int axis = 0; axis < 3; ++axis)
-        be->gaussian_filter1d_f32(axis == 0 ? b->imgf : out, out, 3, b->shape, 1, axis, w,
-                                  radius, OMREG_SMOOTH_REFLECT, 0.0, b->scratch, nbuf);
+        be->gaussian_filter1d_f32(nthreads, axis == 0 ? b->imgf : out, out, 3, b->shape, 1, axis, w,
+                                  radius, OMREG_SMOOTH_REFLECT, 0.0, b->scratch);
     b->out_bytes = b->n * sizeof(float);
 }
 
 static void k_warp_f32(bench *b, const struct omreg_backend *be)
 {
-    be->warp_linear_3d_f32(b->imgf, b->shape, b->fieldf, b->shape, NULL, NULL, NULL, b->shape,
-                           (float *)b->out);
+    be->warp_linear_3d_f32(omreg_backend_threads(be, 0), b->imgf, b->shape, b->fieldf, b->shape,
+                           NULL, NULL, NULL, b->shape, (float *)b->out);
     b->out_bytes = b->n * sizeof(float);
 }
 
 static void k_compose_f32(bench *b, const struct omreg_backend *be)
 {
     float *out = (float *)b->out;
-    be->compose_vector_fields_3d_f32(b->fieldf, b->shape, b->field2f, b->shape, NULL, NULL,
-                                     0.25, out, b->scratch, b->aux);
+    be->compose_vector_fields_3d_f32(omreg_backend_threads(be, 0), b->fieldf, b->shape, b->field2f,
+                                     b->shape, NULL, NULL, 0.25, out, b->scratch, b->aux);
     memcpy(out + 3 * b->n, b->aux, 3 * sizeof(double));
     b->out_bytes = 3 * b->n * sizeof(float) + 3 * sizeof(double);
 }
@@ -369,10 +371,10 @@ static void k_invert_reset_f32(bench *b) { memset(b->workf, 0, 3 * b->n * sizeof
 static void k_invert_f32(bench *b, const struct omreg_backend *be)
 {
     double r[2];
-    be->invert_vector_field_residual_3d_f32(b->fieldf, b->shape, NULL, unit_spacing, b->workf,
-                                            b->work2f, b->scratch, r);
-    be->invert_vector_field_step_3d_f32(b->shape, unit_spacing, 0.5, 0.5 * r[1], b->work2f,
-                                        b->workf);
+    be->invert_vector_field_residual_3d_f32(omreg_backend_threads(be, 0), b->fieldf, b->shape, NULL,
+                                            unit_spacing, b->workf, b->work2f, b->scratch, r);
+    be->invert_vector_field_step_3d_f32(omreg_backend_threads(be, 0), b->shape, unit_spacing, 0.5,
+                                        0.5 * r[1], b->work2f, b->workf);
     float *out = (float *)b->out;
     memcpy(out, b->workf, 3 * b->n * sizeof(float));
     memcpy(out + 3 * b->n, r, sizeof r);
@@ -381,16 +383,16 @@ static void k_invert_f32(bench *b, const struct omreg_backend *be)
 
 static void k_cc_factors_f32(bench *b, const struct omreg_backend *be)
 {
-    be->precompute_cc_factors_3d_f32(b->imgf, b->img2f, b->shape, b->radius, b->scratch,
-                                     (float *)b->out);
+    be->precompute_cc_factors_3d_f32(omreg_backend_threads(be, 0), b->imgf, b->img2f, b->shape,
+                                     b->radius, b->scratch, (float *)b->out);
     b->out_bytes = 5 * b->n * sizeof(float);
 }
 
 static void k_cc_forward_f32(bench *b, const struct omreg_backend *be)
 {
     float *out = (float *)b->out;
-    be->compute_cc_forward_step_3d_f32(b->gradf, b->factorsf, b->shape, b->radius, b->scratch,
-                                       out, b->aux);
+    be->compute_cc_forward_step_3d_f32(omreg_backend_threads(be, 0), b->gradf, b->factorsf,
+                                       b->shape, b->radius, b->scratch, out, b->aux);
     memcpy(out + 3 * b->n, b->aux, sizeof(double));
     b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
 }
@@ -398,8 +400,8 @@ static void k_cc_forward_f32(bench *b, const struct omreg_backend *be)
 static void k_cc_backward_f32(bench *b, const struct omreg_backend *be)
 {
     float *out = (float *)b->out;
-    be->compute_cc_backward_step_3d_f32(b->gradf, b->factorsf, b->shape, b->radius, b->scratch,
-                                        out, b->aux);
+    be->compute_cc_backward_step_3d_f32(omreg_backend_threads(be, 0), b->gradf, b->factorsf,
+                                        b->shape, b->radius, b->scratch, out, b->aux);
     memcpy(out + 3 * b->n, b->aux, sizeof(double));
     b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
 }
@@ -407,8 +409,8 @@ static void k_cc_backward_f32(bench *b, const struct omreg_backend *be)
 static void k_ssd_demons_f32(bench *b, const struct omreg_backend *be)
 {
     float *out = (float *)b->out;
-    be->compute_ssd_demons_step_3d_f32(b->deltaf, b->gradf, b->shape, 1.0, out, b->scratch,
-                                       b->aux);
+    be->compute_ssd_demons_step_3d_f32(omreg_backend_threads(be, 0), b->deltaf, b->gradf, b->shape,
+                                       1.0, out, b->scratch, b->aux);
     memcpy(out + 3 * b->n, b->aux, sizeof(double));
     b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
 }
@@ -416,8 +418,9 @@ static void k_ssd_demons_f32(bench *b, const struct omreg_backend *be)
 /* one red-black Gauss-Seidel sweep of the V-cycle, from disp = 0 */
 static void k_ssd_gauss_seidel_f32(bench *b, const struct omreg_backend *be)
 {
-    be->iterate_residual_displacement_field_ssd_3d_f32(b->deltaf, NULL, b->gradf, NULL, b->shape,
-                                                       4.0, b->workf, b->scratch, b->aux);
+    be->iterate_residual_displacement_field_ssd_3d_f32(omreg_backend_threads(be, 0), b->deltaf,
+                                                       NULL, b->gradf, NULL, b->shape, 4.0,
+                                                       b->workf, b->scratch, b->aux);
     float *out = (float *)b->out;
     memcpy(out, b->workf, 3 * b->n * sizeof(float));
     memcpy(out + 3 * b->n, b->aux, sizeof(double));
@@ -440,8 +443,9 @@ static void k_ssd_gauss_seidel_lex_f32(bench *b, const struct omreg_backend *be)
 static void k_ssd_residual_f32(bench *b, const struct omreg_backend *be)
 {
     float *out = (float *)b->out;
-    be->compute_residual_displacement_field_ssd_3d_f32(b->deltaf, NULL, b->gradf, NULL, b->shape,
-                                                       4.0, b->fieldf, out, b->scratch, b->aux);
+    be->compute_residual_displacement_field_ssd_3d_f32(omreg_backend_threads(be, 0), b->deltaf,
+                                                       NULL, b->gradf, NULL, b->shape, 4.0,
+                                                       b->fieldf, out, b->scratch, b->aux);
     memcpy(out + 3 * b->n, b->aux, sizeof(double));
     b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
 }
@@ -449,8 +453,8 @@ static void k_ssd_residual_f32(bench *b, const struct omreg_backend *be)
 static void k_em_demons_f32(bench *b, const struct omreg_backend *be)
 {
     float *out = (float *)b->out;
-    be->compute_em_demons_step_3d_f32(b->deltaf, b->sigmasqf, b->gradf, b->shape, 1.0, out,
-                                      b->scratch, b->aux);
+    be->compute_em_demons_step_3d_f32(omreg_backend_threads(be, 0), b->deltaf, b->sigmasqf,
+                                      b->gradf, b->shape, 1.0, out, b->scratch, b->aux);
     memcpy(out + 3 * b->n, b->aux, sizeof(double));
     b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
 }
@@ -461,8 +465,8 @@ static void k_em_quantize_f32(bench *b, const struct omreg_backend *be)
     int *cls = (int *)b->out, *hist = cls + b->n;
     float *levels = (float *)(hist + EM_LEVELS);
     double range[2];
-    be->quantize_positive_3d_f32(b->imgf, b->shape, EM_LEVELS, cls, levels, hist, b->scratch,
-                                 b->ihist, range);
+    be->quantize_positive_3d_f32(omreg_backend_threads(be, 0), b->imgf, b->shape, EM_LEVELS, cls,
+                                 levels, hist, b->scratch, b->ihist, range);
     memcpy(levels + EM_LEVELS, range, sizeof range);
     b->out_bytes = b->n * sizeof(int) + EM_LEVELS * (sizeof(int) + sizeof(float)) + sizeof range;
 }

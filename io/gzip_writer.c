@@ -26,7 +26,7 @@ struct omreg_gz_writer {
     size_t bound;
     uLong crc;
     uint64_t total;
-    omreg_deflate_chunks_fn *deflate; /* NULL: chunk by chunk, here */
+    omreg_deflater deflate; /* fn NULL: chunk by chunk, here */
     size_t out_len[OMREG_GZ_ROUND];
     unsigned long chunk_crc[OMREG_GZ_ROUND];
     int chunk_rc[OMREG_GZ_ROUND];
@@ -63,9 +63,9 @@ static omreg_status flush_round(omreg_gz_writer *w, int final)
     size_t n = (w->fill + chunk - 1) / chunk;
     if (n == 0 && final)
         n = 1; /* an empty stream still needs its final block */
-    if (w->deflate)
-        w->deflate(w->raw, w->fill, chunk, n, w->level, final, w->out, w->bound, w->out_len,
-                   w->chunk_crc, w->chunk_rc);
+    if (w->deflate.fn)
+        w->deflate.fn(w->deflate.nthreads, w->raw, w->fill, chunk, n, w->level, final, w->out,
+                      w->bound, w->out_len, w->chunk_crc, w->chunk_rc);
     else
         for (size_t k = 0; k < n; ++k)
             omreg_deflate_chunk(w->raw, w->fill, chunk, n, w->level, final, w->out, w->bound,
@@ -85,15 +85,14 @@ static omreg_status flush_round(omreg_gz_writer *w, int final)
 }
 
 omreg_status omreg_gz_writer_open(omreg_gz_writer **out, int fd, const char *path, int level,
-                                  omreg_deflate_chunks_fn *deflate)
+                                  omreg_deflater deflate)
 {
     return omreg_gz_writer_open_sized(out, fd, path, level, deflate, OMREG_GZ_CHUNK,
                                       OMREG_GZ_ROUND);
 }
 
-omreg_status omreg_gz_writer_open_sized(omreg_gz_writer **out, int fd, const char *path,
-                                        int level, omreg_deflate_chunks_fn *deflate,
-                                        size_t chunk, size_t round)
+omreg_status omreg_gz_writer_open_sized(omreg_gz_writer **out, int fd, const char *path, int level,
+                                        omreg_deflater deflate, size_t chunk, size_t round)
 {
     OMREG_RETURN_IF(chunk == 0 || chunk > OMREG_GZ_CHUNK || round == 0 ||
                         round > OMREG_GZ_ROUND,

@@ -22,16 +22,16 @@ enum { OMREG_GZ_CHUNK = 1 << 20, OMREG_GZ_ROUND = 16 };
 typedef struct omreg_gz_writer omreg_gz_writer;
 
 /* Starts a gzip stream on fd (not closed on failure here). path: for
- * messages. level: zlib's 1..9. deflate: a backend's deflate_chunks, or
- * NULL to deflate chunk by chunk on the calling thread (same bytes). */
+ * messages. level: zlib's 1..9. deflate: a backend's deflate_chunks and
+ * its thread count, or fn NULL to deflate chunk by chunk on the calling
+ * thread (same bytes). */
 omreg_status omreg_gz_writer_open(omreg_gz_writer **out, int fd, const char *path, int level,
-                                  omreg_deflate_chunks_fn *deflate);
+                                  omreg_deflater deflate);
 
 /* The same with smaller chunks or rounds (tests: many rounds from little
  * data). chunk 1..OMREG_GZ_CHUNK, round 1..OMREG_GZ_ROUND. */
-omreg_status omreg_gz_writer_open_sized(omreg_gz_writer **out, int fd, const char *path,
-                                        int level, omreg_deflate_chunks_fn *deflate,
-                                        size_t chunk, size_t round);
+omreg_status omreg_gz_writer_open_sized(omreg_gz_writer **out, int fd, const char *path, int level,
+                                        omreg_deflater deflate, size_t chunk, size_t round);
 
 /* Appends n bytes to the stream (deflated a round of chunks at a time). */
 omreg_status omreg_gz_writer_write(omreg_gz_writer *w, const void *buf, size_t n);

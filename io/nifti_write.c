@@ -123,11 +123,12 @@ static omreg_status write_data(struct sink *s, int ndim, const size_t *shape, si
 omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *shape,
                                      omreg_dtype dtype, const void *data, const double *affine4x4)
 {
-    return omreg_nifti_write_array_deflate(NULL, path, ndim, shape, dtype, data, affine4x4, 0);
+    return omreg_nifti_write_array_deflate((omreg_deflater){NULL, 1}, path, ndim, shape, dtype,
+                                           data, affine4x4, 0);
 }
 
-omreg_status omreg_nifti_write_array_deflate(omreg_deflate_chunks_fn *deflate, const char *path,
-                                             int ndim, const size_t *shape, omreg_dtype dtype,
+omreg_status omreg_nifti_write_array_deflate(omreg_deflater deflate, const char *path, int ndim,
+                                             const size_t *shape, omreg_dtype dtype,
                                              const void *data, const double *affine4x4,
                                              int intent_code)
 {
@@ -197,10 +198,10 @@ fail:
 
 omreg_status omreg_nifti_write(const char *path, const omreg_image *img)
 {
-    return omreg_nifti_write_image_deflate(NULL, path, img);
+    return omreg_nifti_write_image_deflate((omreg_deflater){NULL, 1}, path, img);
 }
 
-omreg_status omreg_nifti_write_image_deflate(omreg_deflate_chunks_fn *deflate, const char *path,
+omreg_status omreg_nifti_write_image_deflate(omreg_deflater deflate, const char *path,
                                              const omreg_image *img)
 {
     OMREG_RETURN_IF(img == NULL, OMREG_EINVAL, "nifti_write: image is NULL");

@@ -11,15 +11,15 @@
 #include "omreg/status.h"
 
 /* omreg_nifti_write_array_intent (include/omreg/nifti.h), the gzip chunks
- * deflated by `deflate` (NULL: chunk by chunk on the calling thread; the
- * same bytes either way). */
-omreg_status omreg_nifti_write_array_deflate(omreg_deflate_chunks_fn *deflate, const char *path,
-                                             int ndim, const size_t *shape, omreg_dtype dtype,
+ * deflated by `deflate` (fn NULL: chunk by chunk on the calling thread;
+ * the same bytes either way). */
+omreg_status omreg_nifti_write_array_deflate(omreg_deflater deflate, const char *path, int ndim,
+                                             const size_t *shape, omreg_dtype dtype,
                                              const void *data, const double *affine4x4,
                                              int intent_code);
 
 /* omreg_nifti_write_with, likewise. */
-omreg_status omreg_nifti_write_image_deflate(omreg_deflate_chunks_fn *deflate, const char *path,
+omreg_status omreg_nifti_write_image_deflate(omreg_deflater deflate, const char *path,
                                              const omreg_image *img);
 
 #endif

@@ -9,6 +9,12 @@
  * Adding a kernel is its typedef, its two definitions, one line here and
  * an equality case (test_backend_table names a slot that has none).
  *
+ * Every slot's first parameter is `int nthreads` (>= 1), the run's thread
+ * count (api/api_run.h omreg_run_ctx): every parallel region of the
+ * parallel definition asks for num_threads(nthreads) (ctest region_threads
+ * checks a whole registration), per-thread scratch is sized for it, and the
+ * reference ignores it. Results do not depend on it.
+ *
  * OMREG_BASE_KERNEL(k): a kernel whose contract lives in base/ because io/
  * shares it (base/deflate_chunk.h declares omreg_ref_k and omreg_par_k
  * beside the typedef); it expands as OMREG_KERNEL unless the user defines

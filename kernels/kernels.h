@@ -2,7 +2,8 @@
  * definitions of every slot (omreg_ref_k and omreg_par_k), expanded from
  * the kernel list (kernel_list.h). reference/, parallel/ and backend/
  * include this header, so a definition whose type differs from its slot's
- * does not compile. */
+ * does not compile. Every slot takes the run's thread count first (int
+ * nthreads >= 1, kernel_list.h); no kernel reads OpenMP's ambient count. */
 #ifndef OMREG_KERNELS_H
 #define OMREG_KERNELS_H
 
@@ -35,7 +36,7 @@
 /* Not a kernel: the parallel backend's default thread count,
  * omp_get_max_threads() (OpenMP is linked into parallel/ only). Read once
  * when a run starts, through omreg_backend_threads() (backend/backend.h),
- * never by a kernel. */
+ * into the run's context (api/api_run.h), never by a kernel. */
 int omreg_par_max_threads(void);
 
 #endif

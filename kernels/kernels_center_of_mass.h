@@ -12,9 +12,9 @@
 
 #include <stddef.h>
 
-typedef void omreg_center_of_mass_2d_f64_fn(const double *img, const size_t shape[2],
+typedef void omreg_center_of_mass_2d_f64_fn(int nthreads, const double *img, const size_t shape[2],
                                             double *scratch, double sums[3]);
-typedef void omreg_center_of_mass_3d_f64_fn(const double *img, const size_t shape[3],
+typedef void omreg_center_of_mass_3d_f64_fn(int nthreads, const double *img, const size_t shape[3],
                                             double *scratch, double sums[4]);
 
 #endif

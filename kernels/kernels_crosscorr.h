@@ -46,21 +46,18 @@ static inline size_t omreg_cc_step_blocks(int dim, const size_t *shape)
  * column, a ring of 2 radius + 1 row sums over the column window, summed
  * afresh in ring order for every row, then decremented for the last radius
  * rows. Squares and products are taken in FLT (DIPY multiplies two
- * `floating` values) and accumulated in double. scratch holds nbuffers
- * buffers of omreg_cc_scratch_2d(radius) doubles (nbuffers =
- * omreg_backend_threads(backend, 0); the reference uses one, the parallel kernel one per
- * thread with at most nbuffers threads). Any radius: where radius exceeds
+ * `floating` values) and accumulated in double. scratch holds nthreads
+ * buffers of omreg_cc_scratch_2d(radius) doubles (the reference uses one,
+ * the parallel kernel one per thread of its team of nthreads). Any radius: where radius exceeds
  * shape[0] DIPY writes outside its arrays; omreg keeps the ring's running
  * sums and writes only the rows that exist, which gives the clipped
  * windows. */
-typedef void omreg_precompute_cc_factors_2d_f64_fn(const double *static_img, const double *moving,
-                                                   const size_t shape[2], size_t radius,
-                                                   double *scratch, int nbuffers,
-                                                   double *factors);
-typedef void omreg_precompute_cc_factors_2d_f32_fn(const float *static_img, const float *moving,
-                                                   const size_t shape[2], size_t radius,
-                                                   double *scratch, int nbuffers,
-                                                   float *factors);
+typedef void omreg_precompute_cc_factors_2d_f64_fn(int nthreads, const double *static_img,
+                                                   const double *moving, const size_t shape[2],
+                                                   size_t radius, double *scratch, double *factors);
+typedef void omreg_precompute_cc_factors_2d_f32_fn(int nthreads, const float *static_img,
+                                                   const float *moving, const size_t shape[2],
+                                                   size_t radius, double *scratch, float *factors);
 
 /* Sliding-window factors, 3D (DIPY precompute_cc_factors_3d, Ocegueda et
  * al. 2016): one sweep over (s, r, c) in [0, n + radius)^3 updating each
@@ -76,32 +73,30 @@ typedef void omreg_precompute_cc_factors_2d_f32_fn(const float *static_img, cons
  * the sum it is updating (one row or column: its results are wrong); omreg
  * wraps modulo max(n, 2) instead of adding n once, which is DIPY's mapping
  * in the defined cases and gives the clipped windows in all others. */
-typedef void omreg_precompute_cc_factors_3d_f64_fn(const double *static_img, const double *moving,
-                                                   const size_t shape[3], size_t radius,
-                                                   double *scratch, double *factors);
-typedef void omreg_precompute_cc_factors_3d_f32_fn(const float *static_img, const float *moving,
-                                                   const size_t shape[3], size_t radius,
-                                                   double *scratch, float *factors);
+typedef void omreg_precompute_cc_factors_3d_f64_fn(int nthreads, const double *static_img,
+                                                   const double *moving, const size_t shape[3],
+                                                   size_t radius, double *scratch, double *factors);
+typedef void omreg_precompute_cc_factors_3d_f32_fn(int nthreads, const float *static_img,
+                                                   const float *moving, const size_t shape[3],
+                                                   size_t radius, double *scratch, float *factors);
 
 /* Brute-force factors (DIPY precompute_cc_factors_{2,3}d_test): every
  * window summed directly in row-major order, squares and products in FLT
  * (DIPY's `floating ** 2` and `floating * floating`). Any radius. */
-typedef void omreg_precompute_cc_factors_brute_2d_f64_fn(const double *static_img,
+typedef void omreg_precompute_cc_factors_brute_2d_f64_fn(int nthreads, const double *static_img,
                                                          const double *moving,
                                                          const size_t shape[2], size_t radius,
                                                          double *factors);
-typedef void omreg_precompute_cc_factors_brute_2d_f32_fn(const float *static_img,
-                                                         const float *moving,
-                                                         const size_t shape[2], size_t radius,
-                                                         float *factors);
-typedef void omreg_precompute_cc_factors_brute_3d_f64_fn(const double *static_img,
+typedef void omreg_precompute_cc_factors_brute_2d_f32_fn(int nthreads, const float *static_img,
+                                                         const float *moving, const size_t shape[2],
+                                                         size_t radius, float *factors);
+typedef void omreg_precompute_cc_factors_brute_3d_f64_fn(int nthreads, const double *static_img,
                                                          const double *moving,
                                                          const size_t shape[3], size_t radius,
                                                          double *factors);
-typedef void omreg_precompute_cc_factors_brute_3d_f32_fn(const float *static_img,
-                                                         const float *moving,
-                                                         const size_t shape[3], size_t radius,
-                                                         float *factors);
+typedef void omreg_precompute_cc_factors_brute_3d_f32_fn(int nthreads, const float *static_img,
+                                                         const float *moving, const size_t shape[3],
+                                                         size_t radius, float *factors);
 
 /* CC steps (DIPY compute_cc_{forward,backward}_step_{2,3}d). At every voxel
  * x with radius <= x_d < shape_d - radius on every axis and sff, smm != 0:
@@ -111,29 +106,37 @@ typedef void omreg_precompute_cc_factors_brute_3d_f32_fn(const float *static_img
  * 0 at every other voxel. *energy = -sum of lc over the voxels with lc < 1,
  * in the canonical block order above. grad and out are (shape..., dim)
  * fields. scratch: omreg_cc_step_blocks(dim, shape) doubles. */
-typedef void omreg_compute_cc_forward_step_2d_f64_fn(
-    const double *grad_static, const double *factors, const size_t shape[2], size_t radius,
-    double *scratch, double *out, double *energy);
-typedef void omreg_compute_cc_backward_step_2d_f64_fn(
-    const double *grad_moving, const double *factors, const size_t shape[2], size_t radius,
-    double *scratch, double *out, double *energy);
-typedef void omreg_compute_cc_forward_step_2d_f32_fn(
-    const float *grad_static, const float *factors, const size_t shape[2], size_t radius,
-    double *scratch, float *out, double *energy);
-typedef void omreg_compute_cc_backward_step_2d_f32_fn(
-    const float *grad_moving, const float *factors, const size_t shape[2], size_t radius,
-    double *scratch, float *out, double *energy);
-typedef void omreg_compute_cc_forward_step_3d_f64_fn(
-    const double *grad_static, const double *factors, const size_t shape[3], size_t radius,
-    double *scratch, double *out, double *energy);
-typedef void omreg_compute_cc_backward_step_3d_f64_fn(
-    const double *grad_moving, const double *factors, const size_t shape[3], size_t radius,
-    double *scratch, double *out, double *energy);
-typedef void omreg_compute_cc_forward_step_3d_f32_fn(
-    const float *grad_static, const float *factors, const size_t shape[3], size_t radius,
-    double *scratch, float *out, double *energy);
-typedef void omreg_compute_cc_backward_step_3d_f32_fn(
-    const float *grad_moving, const float *factors, const size_t shape[3], size_t radius,
-    double *scratch, float *out, double *energy);
+typedef void omreg_compute_cc_forward_step_2d_f64_fn(int nthreads, const double *grad_static,
+                                                     const double *factors, const size_t shape[2],
+                                                     size_t radius, double *scratch, double *out,
+                                                     double *energy);
+typedef void omreg_compute_cc_backward_step_2d_f64_fn(int nthreads, const double *grad_moving,
+                                                      const double *factors, const size_t shape[2],
+                                                      size_t radius, double *scratch, double *out,
+                                                      double *energy);
+typedef void omreg_compute_cc_forward_step_2d_f32_fn(int nthreads, const float *grad_static,
+                                                     const float *factors, const size_t shape[2],
+                                                     size_t radius, double *scratch, float *out,
+                                                     double *energy);
+typedef void omreg_compute_cc_backward_step_2d_f32_fn(int nthreads, const float *grad_moving,
+                                                      const float *factors, const size_t shape[2],
+                                                      size_t radius, double *scratch, float *out,
+                                                      double *energy);
+typedef void omreg_compute_cc_forward_step_3d_f64_fn(int nthreads, const double *grad_static,
+                                                     const double *factors, const size_t shape[3],
+                                                     size_t radius, double *scratch, double *out,
+                                                     double *energy);
+typedef void omreg_compute_cc_backward_step_3d_f64_fn(int nthreads, const double *grad_moving,
+                                                      const double *factors, const size_t shape[3],
+                                                      size_t radius, double *scratch, double *out,
+                                                      double *energy);
+typedef void omreg_compute_cc_forward_step_3d_f32_fn(int nthreads, const float *grad_static,
+                                                     const float *factors, const size_t shape[3],
+                                                     size_t radius, double *scratch, float *out,
+                                                     double *energy);
+typedef void omreg_compute_cc_backward_step_3d_f32_fn(int nthreads, const float *grad_moving,
+                                                      const float *factors, const size_t shape[3],
+                                                      size_t radius, double *scratch, float *out,
+                                                      double *energy);
 
 #endif

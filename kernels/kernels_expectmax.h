@@ -45,22 +45,22 @@
  * range = {min, max} as above, so the caller can reject +Inf.
  * range_scratch holds 2 * omreg_reduce_blocks(nvox) doubles, hist_scratch
  * omreg_reduce_blocks(nvox) * L ints (the reference uses neither). */
-typedef void omreg_quantize_positive_2d_f64_fn(const double *v, const size_t shape[2],
-                                               int num_levels, int *out, double *levels,
-                                               int *hist, double *range_scratch,
-                                               int *hist_scratch, double range[2]);
-typedef void omreg_quantize_positive_2d_f32_fn(const float *v, const size_t shape[2],
-                                               int num_levels, int *out, float *levels,
-                                               int *hist, double *range_scratch,
-                                               int *hist_scratch, double range[2]);
-typedef void omreg_quantize_positive_3d_f64_fn(const double *v, const size_t shape[3],
-                                               int num_levels, int *out, double *levels,
-                                               int *hist, double *range_scratch,
-                                               int *hist_scratch, double range[2]);
-typedef void omreg_quantize_positive_3d_f32_fn(const float *v, const size_t shape[3],
-                                               int num_levels, int *out, float *levels,
-                                               int *hist, double *range_scratch,
-                                               int *hist_scratch, double range[2]);
+typedef void omreg_quantize_positive_2d_f64_fn(int nthreads, const double *v, const size_t shape[2],
+                                               int num_levels, int *out, double *levels, int *hist,
+                                               double *range_scratch, int *hist_scratch,
+                                               double range[2]);
+typedef void omreg_quantize_positive_2d_f32_fn(int nthreads, const float *v, const size_t shape[2],
+                                               int num_levels, int *out, float *levels, int *hist,
+                                               double *range_scratch, int *hist_scratch,
+                                               double range[2]);
+typedef void omreg_quantize_positive_3d_f64_fn(int nthreads, const double *v, const size_t shape[3],
+                                               int num_levels, int *out, double *levels, int *hist,
+                                               double *range_scratch, int *hist_scratch,
+                                               double range[2]);
+typedef void omreg_quantize_positive_3d_f32_fn(int nthreads, const float *v, const size_t shape[3],
+                                               int num_levels, int *out, float *levels, int *hist,
+                                               double *range_scratch, int *hist_scratch,
+                                               double range[2]);
 
 /* ---- compute_masked_class_stats -------------------------------------------
  * Over the voxels with mask != 0, with L = num_labels >= 1 and
@@ -74,30 +74,28 @@ typedef void omreg_quantize_positive_3d_f32_fn(const float *v, const size_t shap
  * sum_scratch holds omreg_reduce_blocks(nvox) * L FLT and count_scratch
  * omreg_reduce_blocks(nvox) * (L + 1) ints (the reference uses one block's
  * worth of each). */
-typedef void omreg_compute_masked_class_stats_2d_f64_fn(const int *mask, const double *v,
-                                                        int num_labels, const int *labels,
-                                                        const size_t shape[2], double *means,
-                                                        double *variances, int *counts,
-                                                        double *sum_scratch,
+typedef void omreg_compute_masked_class_stats_2d_f64_fn(int nthreads, const int *mask,
+                                                        const double *v, int num_labels,
+                                                        const int *labels, const size_t shape[2],
+                                                        double *means, double *variances,
+                                                        int *counts, double *sum_scratch,
                                                         int *count_scratch);
-typedef void omreg_compute_masked_class_stats_2d_f32_fn(const int *mask, const float *v,
-                                                        int num_labels, const int *labels,
-                                                        const size_t shape[2], float *means,
-                                                        float *variances, int *counts,
-                                                        float *sum_scratch,
+typedef void omreg_compute_masked_class_stats_2d_f32_fn(int nthreads, const int *mask,
+                                                        const float *v, int num_labels,
+                                                        const int *labels, const size_t shape[2],
+                                                        float *means, float *variances, int *counts,
+                                                        float *sum_scratch, int *count_scratch);
+typedef void omreg_compute_masked_class_stats_3d_f64_fn(int nthreads, const int *mask,
+                                                        const double *v, int num_labels,
+                                                        const int *labels, const size_t shape[3],
+                                                        double *means, double *variances,
+                                                        int *counts, double *sum_scratch,
                                                         int *count_scratch);
-typedef void omreg_compute_masked_class_stats_3d_f64_fn(const int *mask, const double *v,
-                                                        int num_labels, const int *labels,
-                                                        const size_t shape[3], double *means,
-                                                        double *variances, int *counts,
-                                                        double *sum_scratch,
-                                                        int *count_scratch);
-typedef void omreg_compute_masked_class_stats_3d_f32_fn(const int *mask, const float *v,
-                                                        int num_labels, const int *labels,
-                                                        const size_t shape[3], float *means,
-                                                        float *variances, int *counts,
-                                                        float *sum_scratch,
-                                                        int *count_scratch);
+typedef void omreg_compute_masked_class_stats_3d_f32_fn(int nthreads, const int *mask,
+                                                        const float *v, int num_labels,
+                                                        const int *labels, const size_t shape[3],
+                                                        float *means, float *variances, int *counts,
+                                                        float *sum_scratch, int *count_scratch);
 
 /* ---- compute_em_demons_step -------------------------------------------------
  * Per voxel x (delta = delta_field[x], s = sigma_sq_field[x], g =
@@ -108,29 +106,25 @@ typedef void omreg_compute_masked_class_stats_3d_f32_fn(const int *mask, const f
  * *energy = sum of delta^2 in double over all voxels (canonical order).
  * out is (shape..., dim) C order; scratch holds omreg_reduce_blocks(nvox)
  * doubles (the reference uses none). */
-typedef void omreg_compute_em_demons_step_2d_f64_fn(const double *delta_field,
+typedef void omreg_compute_em_demons_step_2d_f64_fn(int nthreads, const double *delta_field,
                                                     const double *sigma_sq_field,
                                                     const double *gradient_moving,
                                                     const size_t shape[2], double sigma_sq_x,
-                                                    double *out, double *scratch,
-                                                    double *energy);
-typedef void omreg_compute_em_demons_step_2d_f32_fn(const float *delta_field,
+                                                    double *out, double *scratch, double *energy);
+typedef void omreg_compute_em_demons_step_2d_f32_fn(int nthreads, const float *delta_field,
                                                     const float *sigma_sq_field,
                                                     const float *gradient_moving,
                                                     const size_t shape[2], double sigma_sq_x,
-                                                    float *out, double *scratch,
-                                                    double *energy);
-typedef void omreg_compute_em_demons_step_3d_f64_fn(const double *delta_field,
+                                                    float *out, double *scratch, double *energy);
+typedef void omreg_compute_em_demons_step_3d_f64_fn(int nthreads, const double *delta_field,
                                                     const double *sigma_sq_field,
                                                     const double *gradient_moving,
                                                     const size_t shape[3], double sigma_sq_x,
-                                                    double *out, double *scratch,
-                                                    double *energy);
-typedef void omreg_compute_em_demons_step_3d_f32_fn(const float *delta_field,
+                                                    double *out, double *scratch, double *energy);
+typedef void omreg_compute_em_demons_step_3d_f32_fn(int nthreads, const float *delta_field,
                                                     const float *sigma_sq_field,
                                                     const float *gradient_moving,
                                                     const size_t shape[3], double sigma_sq_x,
-                                                    float *out, double *scratch,
-                                                    double *energy);
+                                                    float *out, double *scratch, double *energy);
 
 #endif

@@ -8,35 +8,39 @@
 
 #include <stddef.h>
 
-typedef void omreg_gradient_2d_f64_fn(const double *img, const size_t img_shape[2],
+typedef void omreg_gradient_2d_f64_fn(int nthreads, const double *img, const size_t img_shape[2],
                                       const double *img_world2grid, const double img_spacing[2],
                                       const size_t out_shape[2], const double *out_grid2world,
                                       double *out, int *inside);
-typedef void omreg_gradient_2d_f32_fn(const float *img, const size_t img_shape[2],
+typedef void omreg_gradient_2d_f32_fn(int nthreads, const float *img, const size_t img_shape[2],
                                       const double *img_world2grid, const double img_spacing[2],
                                       const size_t out_shape[2], const double *out_grid2world,
                                       float *out, int *inside);
-typedef void omreg_gradient_3d_f64_fn(const double *img, const size_t img_shape[3],
+typedef void omreg_gradient_3d_f64_fn(int nthreads, const double *img, const size_t img_shape[3],
                                       const double *img_world2grid, const double img_spacing[3],
                                       const size_t out_shape[3], const double *out_grid2world,
                                       double *out, int *inside);
-typedef void omreg_gradient_3d_f32_fn(const float *img, const size_t img_shape[3],
+typedef void omreg_gradient_3d_f32_fn(int nthreads, const float *img, const size_t img_shape[3],
                                       const double *img_world2grid, const double img_spacing[3],
                                       const size_t out_shape[3], const double *out_grid2world,
                                       float *out, int *inside);
-typedef void omreg_sparse_gradient_2d_f64_fn(const double *img, const size_t img_shape[2],
+typedef void omreg_sparse_gradient_2d_f64_fn(int nthreads, const double *img,
+                                             const size_t img_shape[2],
                                              const double *img_world2grid,
                                              const double img_spacing[2], const double *points,
                                              size_t n, double *out, int *inside);
-typedef void omreg_sparse_gradient_2d_f32_fn(const float *img, const size_t img_shape[2],
+typedef void omreg_sparse_gradient_2d_f32_fn(int nthreads, const float *img,
+                                             const size_t img_shape[2],
                                              const double *img_world2grid,
                                              const double img_spacing[2], const double *points,
                                              size_t n, float *out, int *inside);
-typedef void omreg_sparse_gradient_3d_f64_fn(const double *img, const size_t img_shape[3],
+typedef void omreg_sparse_gradient_3d_f64_fn(int nthreads, const double *img,
+                                             const size_t img_shape[3],
                                              const double *img_world2grid,
                                              const double img_spacing[3], const double *points,
                                              size_t n, double *out, int *inside);
-typedef void omreg_sparse_gradient_3d_f32_fn(const float *img, const size_t img_shape[3],
+typedef void omreg_sparse_gradient_3d_f32_fn(int nthreads, const float *img,
+                                             const size_t img_shape[3],
                                              const double *img_world2grid,
                                              const double img_spacing[3], const double *points,
                                              size_t n, float *out, int *inside);

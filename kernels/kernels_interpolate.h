@@ -7,18 +7,18 @@
 
 #include <stddef.h>
 
-typedef void omreg_interpolate_scalar_2d_f64_fn(const double *img, const size_t shape[2],
-                                                const double *locs, size_t n, double *out,
-                                                int *inside);
-typedef void omreg_interpolate_scalar_2d_f32_fn(const float *img, const size_t shape[2],
-                                                const double *locs, size_t n, float *out,
-                                                int *inside);
-typedef void omreg_interpolate_scalar_3d_f64_fn(const double *img, const size_t shape[3],
-                                                const double *locs, size_t n, double *out,
-                                                int *inside);
-typedef void omreg_interpolate_scalar_3d_f32_fn(const float *img, const size_t shape[3],
-                                                const double *locs, size_t n, float *out,
-                                                int *inside);
+typedef void omreg_interpolate_scalar_2d_f64_fn(int nthreads, const double *img,
+                                                const size_t shape[2], const double *locs, size_t n,
+                                                double *out, int *inside);
+typedef void omreg_interpolate_scalar_2d_f32_fn(int nthreads, const float *img,
+                                                const size_t shape[2], const double *locs, size_t n,
+                                                float *out, int *inside);
+typedef void omreg_interpolate_scalar_3d_f64_fn(int nthreads, const double *img,
+                                                const size_t shape[3], const double *locs, size_t n,
+                                                double *out, int *inside);
+typedef void omreg_interpolate_scalar_3d_f32_fn(int nthreads, const float *img,
+                                                const size_t shape[3], const double *locs, size_t n,
+                                                float *out, int *inside);
 /* field has shape (shape..., dim) */
 typedef omreg_interpolate_scalar_2d_f64_fn omreg_interpolate_vector_2d_f64_fn;
 typedef omreg_interpolate_scalar_2d_f32_fn omreg_interpolate_vector_2d_f32_fn;

@@ -11,13 +11,13 @@
 
 #include <stddef.h>
 
-typedef void omreg_numpy_gradient_2d_f64_fn(const double *img, const size_t shape[2],
+typedef void omreg_numpy_gradient_2d_f64_fn(int nthreads, const double *img, const size_t shape[2],
                                             double *out);
-typedef void omreg_numpy_gradient_2d_f32_fn(const float *img, const size_t shape[2],
+typedef void omreg_numpy_gradient_2d_f32_fn(int nthreads, const float *img, const size_t shape[2],
                                             float *out);
-typedef void omreg_numpy_gradient_3d_f64_fn(const double *img, const size_t shape[3],
+typedef void omreg_numpy_gradient_3d_f64_fn(int nthreads, const double *img, const size_t shape[3],
                                             double *out);
-typedef void omreg_numpy_gradient_3d_f32_fn(const float *img, const size_t shape[3],
+typedef void omreg_numpy_gradient_3d_f32_fn(int nthreads, const float *img, const size_t shape[3],
                                             float *out);
 
 #endif

@@ -18,9 +18,9 @@ static inline size_t omreg_reduce_blocks(size_t n)
 }
 
 /* out[0] = sum x, out[1] = sum x^2 (in double), canonical block order. */
-typedef void omreg_image_moments_f64_fn(const double *img, size_t n, double *scratch,
+typedef void omreg_image_moments_f64_fn(int nthreads, const double *img, size_t n, double *scratch,
                                         double out[2]);
-typedef void omreg_image_moments_f32_fn(const float *img, size_t n, double *scratch,
+typedef void omreg_image_moments_f32_fn(int nthreads, const float *img, size_t n, double *scratch,
                                         double out[2]);
 
 #endif

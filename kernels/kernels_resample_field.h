@@ -13,32 +13,32 @@
 #include <stddef.h>
 
 /* in: shape (scalar) or (shape..., dim) (displacement); out: the halved grid */
-typedef void omreg_downsample_scalar_field_2d_f64_fn(const double *in, const size_t shape[2],
-                                                     double *out);
-typedef void omreg_downsample_scalar_field_2d_f32_fn(const float *in, const size_t shape[2],
-                                                     float *out);
-typedef void omreg_downsample_scalar_field_3d_f64_fn(const double *in, const size_t shape[3],
-                                                     double *out);
-typedef void omreg_downsample_scalar_field_3d_f32_fn(const float *in, const size_t shape[3],
-                                                     float *out);
+typedef void omreg_downsample_scalar_field_2d_f64_fn(int nthreads, const double *in,
+                                                     const size_t shape[2], double *out);
+typedef void omreg_downsample_scalar_field_2d_f32_fn(int nthreads, const float *in,
+                                                     const size_t shape[2], float *out);
+typedef void omreg_downsample_scalar_field_3d_f64_fn(int nthreads, const double *in,
+                                                     const size_t shape[3], double *out);
+typedef void omreg_downsample_scalar_field_3d_f32_fn(int nthreads, const float *in,
+                                                     const size_t shape[3], float *out);
 typedef omreg_downsample_scalar_field_2d_f64_fn omreg_downsample_displacement_field_2d_f64_fn;
 typedef omreg_downsample_scalar_field_2d_f32_fn omreg_downsample_displacement_field_2d_f32_fn;
 typedef omreg_downsample_scalar_field_3d_f64_fn omreg_downsample_displacement_field_3d_f64_fn;
 typedef omreg_downsample_scalar_field_3d_f32_fn omreg_downsample_displacement_field_3d_f32_fn;
 
-typedef void omreg_resample_displacement_field_2d_f64_fn(const double *field,
+typedef void omreg_resample_displacement_field_2d_f64_fn(int nthreads, const double *field,
                                                          const size_t shape[2],
                                                          const double factors[2],
                                                          const size_t out_shape[2], double *out);
-typedef void omreg_resample_displacement_field_2d_f32_fn(const float *field,
+typedef void omreg_resample_displacement_field_2d_f32_fn(int nthreads, const float *field,
                                                          const size_t shape[2],
                                                          const double factors[2],
                                                          const size_t out_shape[2], float *out);
-typedef void omreg_resample_displacement_field_3d_f64_fn(const double *field,
+typedef void omreg_resample_displacement_field_3d_f64_fn(int nthreads, const double *field,
                                                          const size_t shape[3],
                                                          const double factors[3],
                                                          const size_t out_shape[3], double *out);
-typedef void omreg_resample_displacement_field_3d_f32_fn(const float *field,
+typedef void omreg_resample_displacement_field_3d_f32_fn(int nthreads, const float *field,
                                                          const size_t shape[3],
                                                          const double factors[3],
                                                          const size_t out_shape[3], float *out);

@@ -31,22 +31,20 @@ static inline size_t omreg_gaussian_line_buffer(size_t len, size_t radius)
  * field, component c of voxel v at [v*ncomp + c]); every component is
  * filtered on its own, as DIPY's d[..., c] = gaussian_filter(d[..., c]).
  * in == out is allowed: each line is copied to a buffer before any of it
- * is written. scratch holds nbuffers line buffers of
- * omreg_gaussian_line_buffer(shape[axis], radius) doubles (nbuffers =
- * omreg_backend_threads(backend, 0)); the reference uses one, the parallel kernel one
- * per thread with at most nbuffers threads. Float32 data is read into
+ * is written. scratch holds nthreads line buffers of
+ * omreg_gaussian_line_buffer(shape[axis], radius) doubles (the reference
+ * uses one, the parallel kernel one per thread of its team of nthreads).
+ * Float32 data is read into
  * double, every output is computed in double and rounded to float once,
  * as scipy does. */
-typedef void omreg_gaussian_filter1d_f64_fn(const double *in, double *out, int ndim,
+typedef void omreg_gaussian_filter1d_f64_fn(int nthreads, const double *in, double *out, int ndim,
                                             const size_t *shape, size_t ncomp, int axis,
                                             const double *weights, size_t radius,
-                                            omreg_smooth_mode mode, double cval,
-                                            double *scratch, int nbuffers);
-typedef void omreg_gaussian_filter1d_f32_fn(const float *in, float *out, int ndim,
+                                            omreg_smooth_mode mode, double cval, double *scratch);
+typedef void omreg_gaussian_filter1d_f32_fn(int nthreads, const float *in, float *out, int ndim,
                                             const size_t *shape, size_t ncomp, int axis,
                                             const double *weights, size_t radius,
-                                            omreg_smooth_mode mode, double cval,
-                                            double *scratch, int nbuffers);
+                                            omreg_smooth_mode mode, double cval, double *scratch);
 
 /* ---- serial helpers (api/smooth_api.c) ---------------------------------
  * The weights are computed once here and handed to either backend, so

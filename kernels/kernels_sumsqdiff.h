@@ -32,35 +32,39 @@ static inline size_t omreg_ssd_rows(int dim, const size_t *shape)
 /* *energy = sum_x delta[x]^2, each square rounded to FLT as DIPY's
  * `delta_field[r, c] ** 2` on `floating` elements, summed in double
  * (compute_energy_ssd_{2,3}d). */
-typedef void omreg_compute_energy_ssd_2d_f64_fn(const double *delta, const size_t shape[2],
-                                               double *scratch, double *energy);
-typedef void omreg_compute_energy_ssd_2d_f32_fn(const float *delta, const size_t shape[2],
-                                               double *scratch, double *energy);
-typedef void omreg_compute_energy_ssd_3d_f64_fn(const double *delta, const size_t shape[3],
-                                               double *scratch, double *energy);
-typedef void omreg_compute_energy_ssd_3d_f32_fn(const float *delta, const size_t shape[3],
-                                               double *scratch, double *energy);
+typedef void omreg_compute_energy_ssd_2d_f64_fn(int nthreads, const double *delta,
+                                                const size_t shape[2], double *scratch,
+                                                double *energy);
+typedef void omreg_compute_energy_ssd_2d_f32_fn(int nthreads, const float *delta,
+                                                const size_t shape[2], double *scratch,
+                                                double *energy);
+typedef void omreg_compute_energy_ssd_3d_f64_fn(int nthreads, const double *delta,
+                                                const size_t shape[3], double *scratch,
+                                                double *energy);
+typedef void omreg_compute_energy_ssd_3d_f32_fn(int nthreads, const float *delta,
+                                                const size_t shape[3], double *scratch,
+                                                double *energy);
 
 /* Demons step (compute_ssd_demons_step_{2,3}d): with den = delta^2 /
  * sigma_sq_x + |grad|^2, out[x] = delta grad / den, or 0 where den < 1e-9;
  * *energy = sum_x delta^2 (squares in double here, as DIPY's `double
  * delta`). out must not overlap the inputs. */
-typedef void omreg_compute_ssd_demons_step_2d_f64_fn(const double *delta, const double *grad,
-                                                    const size_t shape[2], double sigma_sq_x,
-                                                    double *out, double *scratch,
-                                                    double *energy);
-typedef void omreg_compute_ssd_demons_step_2d_f32_fn(const float *delta, const float *grad,
-                                                    const size_t shape[2], double sigma_sq_x,
-                                                    float *out, double *scratch,
-                                                    double *energy);
-typedef void omreg_compute_ssd_demons_step_3d_f64_fn(const double *delta, const double *grad,
-                                                    const size_t shape[3], double sigma_sq_x,
-                                                    double *out, double *scratch,
-                                                    double *energy);
-typedef void omreg_compute_ssd_demons_step_3d_f32_fn(const float *delta, const float *grad,
-                                                    const size_t shape[3], double sigma_sq_x,
-                                                    float *out, double *scratch,
-                                                    double *energy);
+typedef void omreg_compute_ssd_demons_step_2d_f64_fn(int nthreads, const double *delta,
+                                                     const double *grad, const size_t shape[2],
+                                                     double sigma_sq_x, double *out,
+                                                     double *scratch, double *energy);
+typedef void omreg_compute_ssd_demons_step_2d_f32_fn(int nthreads, const float *delta,
+                                                     const float *grad, const size_t shape[2],
+                                                     double sigma_sq_x, float *out, double *scratch,
+                                                     double *energy);
+typedef void omreg_compute_ssd_demons_step_3d_f64_fn(int nthreads, const double *delta,
+                                                     const double *grad, const size_t shape[3],
+                                                     double sigma_sq_x, double *out,
+                                                     double *scratch, double *energy);
+typedef void omreg_compute_ssd_demons_step_3d_f32_fn(int nthreads, const float *delta,
+                                                     const float *grad, const size_t shape[3],
+                                                     double sigma_sq_x, float *out, double *scratch,
+                                                     double *energy);
 
 /* One Gauss-Seidel sweep over disp, in place
  * (iterate_residual_displacement_field_ssd_{2,3}d): each voxel is set to
@@ -77,16 +81,18 @@ typedef void omreg_compute_ssd_demons_step_3d_f32_fn(const float *delta, const f
  * omreg the b / |g|^2 fallback DIPY computes and discards. DIPY's
  * raster order is the _lex_ slot below. */
 typedef void omreg_iterate_residual_displacement_field_ssd_2d_f64_fn(
-    const double *delta, const double *sigmasq, const double *grad, const double *target,
-    const size_t shape[2], double lambda, double *disp, double *scratch, double *max_step);
+    int nthreads, const double *delta, const double *sigmasq, const double *grad,
+    const double *target, const size_t shape[2], double lambda, double *disp, double *scratch,
+    double *max_step);
 typedef void omreg_iterate_residual_displacement_field_ssd_2d_f32_fn(
-    const float *delta, const float *sigmasq, const float *grad, const float *target,
+    int nthreads, const float *delta, const float *sigmasq, const float *grad, const float *target,
     const size_t shape[2], double lambda, float *disp, double *scratch, double *max_step);
 typedef void omreg_iterate_residual_displacement_field_ssd_3d_f64_fn(
-    const double *delta, const double *sigmasq, const double *grad, const double *target,
-    const size_t shape[3], double lambda, double *disp, double *scratch, double *max_step);
+    int nthreads, const double *delta, const double *sigmasq, const double *grad,
+    const double *target, const size_t shape[3], double lambda, double *disp, double *scratch,
+    double *max_step);
 typedef void omreg_iterate_residual_displacement_field_ssd_3d_f32_fn(
-    const float *delta, const float *sigmasq, const float *grad, const float *target,
+    int nthreads, const float *delta, const float *sigmasq, const float *grad, const float *target,
     const size_t shape[3], double lambda, float *disp, double *scratch, double *max_step);
 
 /* Residual of the system at disp (compute_residual_displacement_field_ssd_
@@ -96,19 +102,19 @@ typedef void omreg_iterate_residual_displacement_field_ssd_3d_f32_fn(
  * widened to double) in canonical order, using scratch; otherwise scratch
  * may be NULL. residual must not overlap the inputs. */
 typedef void omreg_compute_residual_displacement_field_ssd_2d_f64_fn(
-    const double *delta, const double *sigmasq, const double *grad, const double *target,
-    const size_t shape[2], double lambda, const double *disp, double *residual,
-    double *scratch, double *sqnorm);
+    int nthreads, const double *delta, const double *sigmasq, const double *grad,
+    const double *target, const size_t shape[2], double lambda, const double *disp,
+    double *residual, double *scratch, double *sqnorm);
 typedef void omreg_compute_residual_displacement_field_ssd_2d_f32_fn(
-    const float *delta, const float *sigmasq, const float *grad, const float *target,
+    int nthreads, const float *delta, const float *sigmasq, const float *grad, const float *target,
     const size_t shape[2], double lambda, const float *disp, float *residual, double *scratch,
     double *sqnorm);
 typedef void omreg_compute_residual_displacement_field_ssd_3d_f64_fn(
-    const double *delta, const double *sigmasq, const double *grad, const double *target,
-    const size_t shape[3], double lambda, const double *disp, double *residual,
-    double *scratch, double *sqnorm);
+    int nthreads, const double *delta, const double *sigmasq, const double *grad,
+    const double *target, const size_t shape[3], double lambda, const double *disp,
+    double *residual, double *scratch, double *sqnorm);
 typedef void omreg_compute_residual_displacement_field_ssd_3d_f32_fn(
-    const float *delta, const float *sigmasq, const float *grad, const float *target,
+    int nthreads, const float *delta, const float *sigmasq, const float *grad, const float *target,
     const size_t shape[3], double lambda, const float *disp, float *residual, double *scratch,
     double *sqnorm);
 

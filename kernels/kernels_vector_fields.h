@@ -35,30 +35,30 @@ static inline size_t omreg_vf_rows(int dim, const size_t *shape)
  * the n_in voxels where comp was computed: stats = {sqrt(max nn),
  * sqrt(mean nn), sqrt(mean nn^2 - mean^2)}, NaN mean/std when n_in = 0.
  * scratch holds OMREG_COMPOSE_SCRATCH_PER_ROW * omreg_vf_rows(d1) doubles. */
-typedef void omreg_compose_vector_fields_2d_f64_fn(const double *d1, const size_t shape1[2],
-                                                   const double *d2, const size_t shape2[2],
+typedef void omreg_compose_vector_fields_2d_f64_fn(int nthreads, const double *d1,
+                                                   const size_t shape1[2], const double *d2,
+                                                   const size_t shape2[2],
                                                    const double *premult_index,
-                                                   const double *premult_disp,
-                                                   double time_scaling, double *comp,
-                                                   double *scratch, double stats[3]);
-typedef void omreg_compose_vector_fields_2d_f32_fn(const float *d1, const size_t shape1[2],
-                                                   const float *d2, const size_t shape2[2],
+                                                   const double *premult_disp, double time_scaling,
+                                                   double *comp, double *scratch, double stats[3]);
+typedef void omreg_compose_vector_fields_2d_f32_fn(int nthreads, const float *d1,
+                                                   const size_t shape1[2], const float *d2,
+                                                   const size_t shape2[2],
                                                    const double *premult_index,
-                                                   const double *premult_disp,
-                                                   double time_scaling, float *comp,
-                                                   double *scratch, double stats[3]);
-typedef void omreg_compose_vector_fields_3d_f64_fn(const double *d1, const size_t shape1[3],
-                                                   const double *d2, const size_t shape2[3],
+                                                   const double *premult_disp, double time_scaling,
+                                                   float *comp, double *scratch, double stats[3]);
+typedef void omreg_compose_vector_fields_3d_f64_fn(int nthreads, const double *d1,
+                                                   const size_t shape1[3], const double *d2,
+                                                   const size_t shape2[3],
                                                    const double *premult_index,
-                                                   const double *premult_disp,
-                                                   double time_scaling, double *comp,
-                                                   double *scratch, double stats[3]);
-typedef void omreg_compose_vector_fields_3d_f32_fn(const float *d1, const size_t shape1[3],
-                                                   const float *d2, const size_t shape2[3],
+                                                   const double *premult_disp, double time_scaling,
+                                                   double *comp, double *scratch, double stats[3]);
+typedef void omreg_compose_vector_fields_3d_f32_fn(int nthreads, const float *d1,
+                                                   const size_t shape1[3], const float *d2,
+                                                   const size_t shape2[3],
                                                    const double *premult_index,
-                                                   const double *premult_disp,
-                                                   double time_scaling, float *comp,
-                                                   double *scratch, double stats[3]);
+                                                   const double *premult_disp, double time_scaling,
+                                                   float *comp, double *scratch, double stats[3]);
 
 /* Inversion residual: q = compose(p, d, None, d_world2grid, 1.0) (as
  * above, no stats) and, with |q[x]| = sqrt(sum_c (q[x]_c / spacing_c)^2),
@@ -67,30 +67,34 @@ typedef void omreg_compose_vector_fields_3d_f32_fn(const float *d1, const size_t
  * NULL (identity). scratch holds OMREG_INVERT_SCRATCH_PER_ROW *
  * omreg_vf_rows(shape) doubles. */
 typedef void omreg_invert_vector_field_residual_2d_f64_fn(
-    const double *d, const size_t shape[2], const double *d_world2grid, const double spacing[2],
-    const double *p, double *q, double *scratch, double out[2]);
-typedef void omreg_invert_vector_field_residual_2d_f32_fn(
-    const float *d, const size_t shape[2], const double *d_world2grid, const double spacing[2],
-    const float *p, float *q, double *scratch, double out[2]);
+    int nthreads, const double *d, const size_t shape[2], const double *d_world2grid,
+    const double spacing[2], const double *p, double *q, double *scratch, double out[2]);
+typedef void omreg_invert_vector_field_residual_2d_f32_fn(int nthreads, const float *d,
+                                                          const size_t shape[2],
+                                                          const double *d_world2grid,
+                                                          const double spacing[2], const float *p,
+                                                          float *q, double *scratch, double out[2]);
 typedef void omreg_invert_vector_field_residual_3d_f64_fn(
-    const double *d, const size_t shape[3], const double *d_world2grid, const double spacing[3],
-    const double *p, double *q, double *scratch, double out[2]);
-typedef void omreg_invert_vector_field_residual_3d_f32_fn(
-    const float *d, const size_t shape[3], const double *d_world2grid, const double spacing[3],
-    const float *p, float *q, double *scratch, double out[2]);
+    int nthreads, const double *d, const size_t shape[3], const double *d_world2grid,
+    const double spacing[3], const double *p, double *q, double *scratch, double out[2]);
+typedef void omreg_invert_vector_field_residual_3d_f32_fn(int nthreads, const float *d,
+                                                          const size_t shape[3],
+                                                          const double *d_world2grid,
+                                                          const double spacing[3], const float *p,
+                                                          float *q, double *scratch, double out[2]);
 
 /* Inversion step: p[x] -= s * q[x] with s = epsilon * maxlen / |q[x]| where
  * |q[x]| > maxlen, else s = epsilon (|q[x]| recomputed as in the residual). */
-typedef void omreg_invert_vector_field_step_2d_f64_fn(const size_t shape[2],
+typedef void omreg_invert_vector_field_step_2d_f64_fn(int nthreads, const size_t shape[2],
                                                       const double spacing[2], double epsilon,
                                                       double maxlen, const double *q, double *p);
-typedef void omreg_invert_vector_field_step_2d_f32_fn(const size_t shape[2],
+typedef void omreg_invert_vector_field_step_2d_f32_fn(int nthreads, const size_t shape[2],
                                                       const double spacing[2], double epsilon,
                                                       double maxlen, const float *q, float *p);
-typedef void omreg_invert_vector_field_step_3d_f64_fn(const size_t shape[3],
+typedef void omreg_invert_vector_field_step_3d_f64_fn(int nthreads, const size_t shape[3],
                                                       const double spacing[3], double epsilon,
                                                       double maxlen, const double *q, double *p);
-typedef void omreg_invert_vector_field_step_3d_f32_fn(const size_t shape[3],
+typedef void omreg_invert_vector_field_step_3d_f32_fn(int nthreads, const size_t shape[3],
                                                       const double spacing[3], double epsilon,
                                                       double maxlen, const float *q, float *p);
 
@@ -99,35 +103,33 @@ typedef void omreg_invert_vector_field_step_3d_f32_fn(const size_t shape[3],
  * linear interpolation, partial sums included where some corners are
  * missing (DIPY ignores the inside flag here); U NULL reads d[x] directly,
  * so d_shape must then equal out_shape; V NULL drops the V x - x term. */
-typedef void omreg_simplify_warp_function_2d_f64_fn(const double *d, const size_t d_shape[2],
+typedef void omreg_simplify_warp_function_2d_f64_fn(int nthreads, const double *d,
+                                                    const size_t d_shape[2],
                                                     const double *affine_idx_in,
                                                     const double *affine_idx_out,
                                                     const double *affine_disp,
                                                     const size_t out_shape[2], double *out);
-typedef void omreg_simplify_warp_function_2d_f32_fn(const float *d, const size_t d_shape[2],
-                                                    const double *affine_idx_in,
-                                                    const double *affine_idx_out,
-                                                    const double *affine_disp,
-                                                    const size_t out_shape[2], float *out);
-typedef void omreg_simplify_warp_function_3d_f64_fn(const double *d, const size_t d_shape[3],
+typedef void omreg_simplify_warp_function_2d_f32_fn(
+    int nthreads, const float *d, const size_t d_shape[2], const double *affine_idx_in,
+    const double *affine_idx_out, const double *affine_disp, const size_t out_shape[2], float *out);
+typedef void omreg_simplify_warp_function_3d_f64_fn(int nthreads, const double *d,
+                                                    const size_t d_shape[3],
                                                     const double *affine_idx_in,
                                                     const double *affine_idx_out,
                                                     const double *affine_disp,
                                                     const size_t out_shape[3], double *out);
-typedef void omreg_simplify_warp_function_3d_f32_fn(const float *d, const size_t d_shape[3],
-                                                    const double *affine_idx_in,
-                                                    const double *affine_idx_out,
-                                                    const double *affine_disp,
-                                                    const size_t out_shape[3], float *out);
+typedef void omreg_simplify_warp_function_3d_f32_fn(
+    int nthreads, const float *d, const size_t d_shape[3], const double *affine_idx_in,
+    const double *affine_idx_out, const double *affine_disp, const size_t out_shape[3], float *out);
 
 /* In place: d[x] = A (d[x], 0) for every voxel; affine must not be NULL. */
-typedef void omreg_reorient_vector_field_2d_f64_fn(double *d, const size_t shape[2],
+typedef void omreg_reorient_vector_field_2d_f64_fn(int nthreads, double *d, const size_t shape[2],
                                                    const double *affine);
-typedef void omreg_reorient_vector_field_2d_f32_fn(float *d, const size_t shape[2],
+typedef void omreg_reorient_vector_field_2d_f32_fn(int nthreads, float *d, const size_t shape[2],
                                                    const double *affine);
-typedef void omreg_reorient_vector_field_3d_f64_fn(double *d, const size_t shape[3],
+typedef void omreg_reorient_vector_field_3d_f64_fn(int nthreads, double *d, const size_t shape[3],
                                                    const double *affine);
-typedef void omreg_reorient_vector_field_3d_f32_fn(float *d, const size_t shape[3],
+typedef void omreg_reorient_vector_field_3d_f32_fn(int nthreads, float *d, const size_t shape[3],
                                                    const double *affine);
 
 #endif

@@ -12,28 +12,24 @@
 
 #include <stddef.h>
 
-typedef void omreg_warp_linear_2d_f64_fn(const double *img, const size_t img_shape[2],
+typedef void omreg_warp_linear_2d_f64_fn(int nthreads, const double *img, const size_t img_shape[2],
                                          const double *field, const size_t field_shape[2],
-                                         const double *affine_idx_in,
-                                         const double *affine_idx_out,
+                                         const double *affine_idx_in, const double *affine_idx_out,
                                          const double *affine_disp, const size_t out_shape[2],
                                          double *out);
-typedef void omreg_warp_linear_2d_f32_fn(const float *img, const size_t img_shape[2],
+typedef void omreg_warp_linear_2d_f32_fn(int nthreads, const float *img, const size_t img_shape[2],
                                          const float *field, const size_t field_shape[2],
-                                         const double *affine_idx_in,
-                                         const double *affine_idx_out,
+                                         const double *affine_idx_in, const double *affine_idx_out,
                                          const double *affine_disp, const size_t out_shape[2],
                                          float *out);
-typedef void omreg_warp_linear_3d_f64_fn(const double *img, const size_t img_shape[3],
+typedef void omreg_warp_linear_3d_f64_fn(int nthreads, const double *img, const size_t img_shape[3],
                                          const double *field, const size_t field_shape[3],
-                                         const double *affine_idx_in,
-                                         const double *affine_idx_out,
+                                         const double *affine_idx_in, const double *affine_idx_out,
                                          const double *affine_disp, const size_t out_shape[3],
                                          double *out);
-typedef void omreg_warp_linear_3d_f32_fn(const float *img, const size_t img_shape[3],
+typedef void omreg_warp_linear_3d_f32_fn(int nthreads, const float *img, const size_t img_shape[3],
                                          const float *field, const size_t field_shape[3],
-                                         const double *affine_idx_in,
-                                         const double *affine_idx_out,
+                                         const double *affine_idx_in, const double *affine_idx_out,
                                          const double *affine_disp, const size_t out_shape[3],
                                          float *out);
 typedef omreg_warp_linear_2d_f64_fn omreg_warp_nn_2d_f64_fn;
@@ -42,21 +38,21 @@ typedef omreg_warp_linear_3d_f64_fn omreg_warp_nn_3d_f64_fn;
 typedef omreg_warp_linear_3d_f32_fn omreg_warp_nn_3d_f32_fn;
 
 /* points and out are n x dim doubles; field is FLT (shape..., dim) */
-typedef void omreg_warp_coordinates_2d_f64_fn(const double *field, const size_t field_shape[2],
-                                              const double *in2world, const double *in2grid,
-                                              const double *world2out, const double *points,
-                                              size_t n, double *out);
-typedef void omreg_warp_coordinates_2d_f32_fn(const float *field, const size_t field_shape[2],
-                                              const double *in2world, const double *in2grid,
-                                              const double *world2out, const double *points,
-                                              size_t n, double *out);
-typedef void omreg_warp_coordinates_3d_f64_fn(const double *field, const size_t field_shape[3],
-                                              const double *in2world, const double *in2grid,
-                                              const double *world2out, const double *points,
-                                              size_t n, double *out);
-typedef void omreg_warp_coordinates_3d_f32_fn(const float *field, const size_t field_shape[3],
-                                              const double *in2world, const double *in2grid,
-                                              const double *world2out, const double *points,
-                                              size_t n, double *out);
+typedef void omreg_warp_coordinates_2d_f64_fn(int nthreads, const double *field,
+                                              const size_t field_shape[2], const double *in2world,
+                                              const double *in2grid, const double *world2out,
+                                              const double *points, size_t n, double *out);
+typedef void omreg_warp_coordinates_2d_f32_fn(int nthreads, const float *field,
+                                              const size_t field_shape[2], const double *in2world,
+                                              const double *in2grid, const double *world2out,
+                                              const double *points, size_t n, double *out);
+typedef void omreg_warp_coordinates_3d_f64_fn(int nthreads, const double *field,
+                                              const size_t field_shape[3], const double *in2world,
+                                              const double *in2grid, const double *world2out,
+                                              const double *points, size_t n, double *out);
+typedef void omreg_warp_coordinates_3d_f32_fn(int nthreads, const float *field,
+                                              const size_t field_shape[3], const double *in2world,
+                                              const double *in2grid, const double *world2out,
+                                              const double *points, size_t n, double *out);
 
 #endif

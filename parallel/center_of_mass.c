@@ -7,11 +7,11 @@
 #include "center_of_mass_point.h"
 #include "kernels.h"
 
-void omreg_par_center_of_mass_2d_f64(const double *img, const size_t shape[2], double *scratch,
-                                     double sums[3])
+void omreg_par_center_of_mass_2d_f64(int nthreads, const double *img, const size_t shape[2],
+                                     double *scratch, double sums[3])
 {
     const size_t nblocks = shape[0];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nblocks; ++i)
         omreg_com_row_2d(img, shape, i, scratch + 3 * i);
     double total[3] = {0.0, 0.0, 0.0};
@@ -22,11 +22,11 @@ void omreg_par_center_of_mass_2d_f64(const double *img, const size_t shape[2], d
         sums[c] = total[c];
 }
 
-void omreg_par_center_of_mass_3d_f64(const double *img, const size_t shape[3], double *scratch,
-                                     double sums[4])
+void omreg_par_center_of_mass_3d_f64(int nthreads, const double *img, const size_t shape[3],
+                                     double *scratch, double sums[4])
 {
     const size_t nblocks = shape[0];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t k = 0; k < nblocks; ++k)
         omreg_com_slice_3d(img, shape, k, scratch + 4 * k);
     double total[4] = {0.0, 0.0, 0.0, 0.0};

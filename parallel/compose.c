@@ -29,7 +29,7 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_compose_vector_fields_2d)(const FLT *d1, const size_t shape1[2],
+void SFX(omreg_par_compose_vector_fields_2d)(int nthreads, const FLT *d1, const size_t shape1[2],
                                              const FLT *d2, const size_t shape2[2],
                                              const double *premult_index,
                                              const double *premult_disp, double time_scaling,
@@ -37,7 +37,7 @@ void SFX(omreg_par_compose_vector_fields_2d)(const FLT *d1, const size_t shape1[
 {
     const size_t nr1 = shape1[0], nc1 = shape1[1];
     const ptrdiff_t nr2 = (ptrdiff_t)shape2[0], nc2 = (ptrdiff_t)shape2[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nr1; ++i) {
         double sum = 0, sum_sq = 0, max_nn = 0, cnt = 0;
         for (size_t j = 0; j < nc1; ++j) {
@@ -61,7 +61,7 @@ void SFX(omreg_par_compose_vector_fields_2d)(const FLT *d1, const size_t shape1[
     compose_stats_combine(scratch, nr1, stats);
 }
 
-void SFX(omreg_par_compose_vector_fields_3d)(const FLT *d1, const size_t shape1[3],
+void SFX(omreg_par_compose_vector_fields_3d)(int nthreads, const FLT *d1, const size_t shape1[3],
                                              const FLT *d2, const size_t shape2[3],
                                              const double *premult_index,
                                              const double *premult_disp, double time_scaling,
@@ -70,7 +70,7 @@ void SFX(omreg_par_compose_vector_fields_3d)(const FLT *d1, const size_t shape1[
     const size_t nr1 = shape1[1], nc1 = shape1[2], nrows = shape1[0] * shape1[1];
     const ptrdiff_t ns2 = (ptrdiff_t)shape2[0], nr2 = (ptrdiff_t)shape2[1],
                     nc2 = (ptrdiff_t)shape2[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row) {
         const size_t k = row / nr1, i = row % nr1;
         double sum = 0, sum_sq = 0, max_nn = 0, cnt = 0;

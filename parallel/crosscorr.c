@@ -47,12 +47,12 @@
 
 /* ---- sliding windows, 2D ------------------------------------------------- */
 
-void SFX(omreg_par_precompute_cc_factors_2d)(const FLT *stat, const FLT *mov,
-                                             const size_t shape[2], size_t radius,
-                                             double *scratch, int nbuffers, FLT *factors)
+void SFX(omreg_par_precompute_cc_factors_2d)(int nthreads, const FLT *stat, const FLT *mov,
+                                             const size_t shape[2], size_t radius, double *scratch,
+                                             FLT *factors)
 {
     const size_t per_buffer = omreg_cc_scratch_2d(radius);
-#pragma omp parallel num_threads(nbuffers)
+#pragma omp parallel num_threads(nthreads)
     {
         double *buf = scratch + (size_t)omp_get_thread_num() * per_buffer;
 #pragma omp for schedule(runtime)
@@ -282,38 +282,39 @@ static void SFX(par_sweep)(const SFX(par_sweep_grid) *g, ptrdiff_t s, double *cu
  * 35-41 on two), because the factor threads re-read each slab and compete
  * for the same memory. Computing the factors from the sums still in
  * registers is the cheapest order. */
-void SFX(omreg_par_precompute_cc_factors_3d)(const FLT *stat, const FLT *mov,
-                                             const size_t shape[3], size_t radius,
-                                             double *scratch, FLT *factors)
+void SFX(omreg_par_precompute_cc_factors_3d)(int nthreads, const FLT *stat, const FLT *mov,
+                                             const size_t shape[3], size_t radius, double *scratch,
+                                             FLT *factors)
 {
     const ptrdiff_t ns = (ptrdiff_t)shape[0], nr = (ptrdiff_t)shape[1], nc = (ptrdiff_t)shape[2];
     const ptrdiff_t rad = (ptrdiff_t)radius;
     const SFX(par_sweep_grid) g = {stat,         mov,          factors,     ns, nr, nc, rad,
                                    2 * rad + 1, nr < 2 ? 2 : nr, nc < 2 ? 2 : nc};
     const ptrdiff_t slab = g.mr * g.mc * 5;
+    (void)nthreads;                          /* one sweep on the calling thread (above) */
     for (ptrdiff_t s = 0; s < ns + rad; ++s) /* slab s & 1 of DIPY's temp[2] */
         SFX(par_sweep)(&g, s, scratch + (s & 1) * slab, scratch + (1 - (s & 1)) * slab);
 }
 
 /* ---- brute force --------------------------------------------------------- */
 
-void SFX(omreg_par_precompute_cc_factors_brute_2d)(const FLT *stat, const FLT *mov,
+void SFX(omreg_par_precompute_cc_factors_brute_2d)(int nthreads, const FLT *stat, const FLT *mov,
                                                    const size_t shape[2], size_t radius,
                                                    FLT *factors)
 {
     const ptrdiff_t nr = (ptrdiff_t)shape[0], nc = (ptrdiff_t)shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (ptrdiff_t r = 0; r < nr; ++r)
         for (ptrdiff_t c = 0; c < nc; ++c)
             SFX(cc_brute_point)(stat, mov, 1, nr, nc, (ptrdiff_t)radius, 0, r, c, factors);
 }
 
-void SFX(omreg_par_precompute_cc_factors_brute_3d)(const FLT *stat, const FLT *mov,
+void SFX(omreg_par_precompute_cc_factors_brute_3d)(int nthreads, const FLT *stat, const FLT *mov,
                                                    const size_t shape[3], size_t radius,
                                                    FLT *factors)
 {
     const ptrdiff_t ns = (ptrdiff_t)shape[0], nr = (ptrdiff_t)shape[1], nc = (ptrdiff_t)shape[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (ptrdiff_t row = 0; row < ns * nr; ++row) /* grid row (s, r) */
         for (ptrdiff_t c = 0; c < nc; ++c)
             SFX(cc_brute_point)(stat, mov, ns, nr, nc, (ptrdiff_t)radius, row / nr, row % nr,
@@ -322,14 +323,14 @@ void SFX(omreg_par_precompute_cc_factors_brute_3d)(const FLT *stat, const FLT *m
 
 /* ---- CC steps ------------------------------------------------------------ */
 
-static void SFX(par_step)(int dim, const FLT *grad, const FLT *factors, const size_t *shape,
-                          size_t radius, int backward, double *scratch, FLT *out,
-                          double *energy)
+static void SFX(par_step)(int nthreads, int dim, const FLT *grad, const FLT *factors,
+                          const size_t *shape, size_t radius, int backward, double *scratch,
+                          FLT *out, double *energy)
 {
     const ptrdiff_t rad = (ptrdiff_t)radius, nc = (ptrdiff_t)shape[dim - 1];
     const ptrdiff_t n0 = (ptrdiff_t)shape[0], n1 = dim == 3 ? (ptrdiff_t)shape[1] : 1;
     const ptrdiff_t nblocks = (ptrdiff_t)omreg_cc_step_blocks(dim, shape);
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (ptrdiff_t b = 0; b < nblocks; ++b) { /* block = grid row */
         int active;
         if (dim == 2) {
@@ -347,32 +348,36 @@ static void SFX(par_step)(int dim, const FLT *grad, const FLT *factors, const si
     *energy = total;
 }
 
-void SFX(omreg_par_compute_cc_forward_step_2d)(const FLT *grad_static, const FLT *factors,
-                                               const size_t shape[2], size_t radius,
-                                               double *scratch, FLT *out, double *energy)
+void SFX(omreg_par_compute_cc_forward_step_2d)(int nthreads, const FLT *grad_static,
+                                               const FLT *factors, const size_t shape[2],
+                                               size_t radius, double *scratch, FLT *out,
+                                               double *energy)
 {
-    SFX(par_step)(2, grad_static, factors, shape, radius, 0, scratch, out, energy);
+    SFX(par_step)(nthreads, 2, grad_static, factors, shape, radius, 0, scratch, out, energy);
 }
 
-void SFX(omreg_par_compute_cc_backward_step_2d)(const FLT *grad_moving, const FLT *factors,
-                                                const size_t shape[2], size_t radius,
-                                                double *scratch, FLT *out, double *energy)
+void SFX(omreg_par_compute_cc_backward_step_2d)(int nthreads, const FLT *grad_moving,
+                                                const FLT *factors, const size_t shape[2],
+                                                size_t radius, double *scratch, FLT *out,
+                                                double *energy)
 {
-    SFX(par_step)(2, grad_moving, factors, shape, radius, 1, scratch, out, energy);
+    SFX(par_step)(nthreads, 2, grad_moving, factors, shape, radius, 1, scratch, out, energy);
 }
 
-void SFX(omreg_par_compute_cc_forward_step_3d)(const FLT *grad_static, const FLT *factors,
-                                               const size_t shape[3], size_t radius,
-                                               double *scratch, FLT *out, double *energy)
+void SFX(omreg_par_compute_cc_forward_step_3d)(int nthreads, const FLT *grad_static,
+                                               const FLT *factors, const size_t shape[3],
+                                               size_t radius, double *scratch, FLT *out,
+                                               double *energy)
 {
-    SFX(par_step)(3, grad_static, factors, shape, radius, 0, scratch, out, energy);
+    SFX(par_step)(nthreads, 3, grad_static, factors, shape, radius, 0, scratch, out, energy);
 }
 
-void SFX(omreg_par_compute_cc_backward_step_3d)(const FLT *grad_moving, const FLT *factors,
-                                                const size_t shape[3], size_t radius,
-                                                double *scratch, FLT *out, double *energy)
+void SFX(omreg_par_compute_cc_backward_step_3d)(int nthreads, const FLT *grad_moving,
+                                                const FLT *factors, const size_t shape[3],
+                                                size_t radius, double *scratch, FLT *out,
+                                                double *energy)
 {
-    SFX(par_step)(3, grad_moving, factors, shape, radius, 1, scratch, out, energy);
+    SFX(par_step)(nthreads, 3, grad_moving, factors, shape, radius, 1, scratch, out, energy);
 }
 
 #endif /* FLT */

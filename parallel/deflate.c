@@ -3,11 +3,11 @@
  * the bytes of each do not depend on which thread made them. */
 #include "deflate_chunk.h"
 
-void omreg_par_deflate_chunks(const unsigned char *raw, size_t fill, size_t chunk, size_t n,
-                              int level, int final, unsigned char *out, size_t bound,
+void omreg_par_deflate_chunks(int nthreads, const unsigned char *raw, size_t fill, size_t chunk,
+                              size_t n, int level, int final, unsigned char *out, size_t bound,
                               size_t *out_len, unsigned long *crc, int *rc)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t k = 0; k < n; ++k)
         omreg_deflate_chunk(raw, fill, chunk, n, level, final, out, bound, out_len, crc, rc, k);
 }

@@ -33,13 +33,13 @@
 /* quantize_positive over nvox voxels: block ranges, merged in block order;
  * levels (O(L), serial); block classes and histogram rows; histogram
  * columns summed per level. */
-static void SFX(quantize)(const FLT *v, size_t nvox, int num_levels, int *out, FLT *levels,
-                          int *hist, double *range_scratch, int *hist_scratch,
+static void SFX(quantize)(int nthreads, const FLT *v, size_t nvox, int num_levels, int *out,
+                          FLT *levels, int *hist, double *range_scratch, int *hist_scratch,
                           double range[2])
 {
     const size_t nblocks = omreg_reduce_blocks(nvox);
     const size_t L = (size_t)num_levels;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b < nblocks; ++b) {
         size_t start, end;
         omreg_em_block(b, nvox, &start, &end);
@@ -52,7 +52,7 @@ static void SFX(quantize)(const FLT *v, size_t nvox, int num_levels, int *out, F
                              range_scratch[2 * b + 1]);
     const int degenerate = omreg_em_quant_delta(min_val, max_val, num_levels, &delta);
     SFX(omreg_em_quant_levels)(min_val, max_val, delta, degenerate, num_levels, levels);
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b < nblocks; ++b) {
         size_t start, end;
         omreg_em_block(b, nvox, &start, &end);
@@ -62,7 +62,7 @@ static void SFX(quantize)(const FLT *v, size_t nvox, int num_levels, int *out, F
         SFX(omreg_em_quant_block)(v, start, end, degenerate, min_val, delta, num_levels, out,
                                   row);
     }
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t l = 0; l < L; ++l) {
         int count = 0;
         for (size_t b = 0; b < nblocks; ++b)
@@ -73,34 +73,34 @@ static void SFX(quantize)(const FLT *v, size_t nvox, int num_levels, int *out, F
     range[1] = max_val;
 }
 
-void SFX(omreg_par_quantize_positive_2d)(const FLT *v, const size_t shape[2], int num_levels,
-                                         int *out, FLT *levels, int *hist,
-                                         double *range_scratch, int *hist_scratch,
-                                         double range[2])
+void SFX(omreg_par_quantize_positive_2d)(int nthreads, const FLT *v, const size_t shape[2],
+                                         int num_levels, int *out, FLT *levels, int *hist,
+                                         double *range_scratch, int *hist_scratch, double range[2])
 {
-    SFX(quantize)(v, shape[0] * shape[1], num_levels, out, levels, hist, range_scratch,
-                  hist_scratch, range);
+    SFX(quantize)
+    (nthreads, v, shape[0] * shape[1], num_levels, out, levels, hist, range_scratch, hist_scratch,
+     range);
 }
 
-void SFX(omreg_par_quantize_positive_3d)(const FLT *v, const size_t shape[3], int num_levels,
-                                         int *out, FLT *levels, int *hist,
-                                         double *range_scratch, int *hist_scratch,
-                                         double range[2])
+void SFX(omreg_par_quantize_positive_3d)(int nthreads, const FLT *v, const size_t shape[3],
+                                         int num_levels, int *out, FLT *levels, int *hist,
+                                         double *range_scratch, int *hist_scratch, double range[2])
 {
-    SFX(quantize)(v, shape[0] * shape[1] * shape[2], num_levels, out, levels, hist,
-                  range_scratch, hist_scratch, range);
+    SFX(quantize)
+    (nthreads, v, shape[0] * shape[1] * shape[2], num_levels, out, levels, hist, range_scratch,
+     hist_scratch, range);
 }
 
 /* compute_masked_class_stats over nvox voxels: block rows of class sums
  * and counts, class totals in block order, block rows of squared
  * deviations (reusing the sum rows), class totals in block order. */
-static void SFX(class_stats)(const int *mask, const FLT *v, int num_labels, const int *labels,
-                             size_t nvox, FLT *means, FLT *variances, int *counts,
-                             FLT *sum_scratch, int *count_scratch)
+static void SFX(class_stats)(int nthreads, const int *mask, const FLT *v, int num_labels,
+                             const int *labels, size_t nvox, FLT *means, FLT *variances,
+                             int *counts, FLT *sum_scratch, int *count_scratch)
 {
     const size_t nblocks = omreg_reduce_blocks(nvox);
     const size_t L = (size_t)num_labels;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b < nblocks; ++b) {
         size_t start, end;
         omreg_em_block(b, nvox, &start, &end);
@@ -108,7 +108,7 @@ static void SFX(class_stats)(const int *mask, const FLT *v, int num_labels, cons
                                        sum_scratch + b * L, count_scratch + b * (L + 1));
     }
     /* l == L: the masked voxels with an out-of-range label */
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t l = 0; l <= L; ++l) {
         FLT sum = 0;
         int count = 0;
@@ -121,14 +121,14 @@ static void SFX(class_stats)(const int *mask, const FLT *v, int num_labels, cons
         if (l < L)
             means[l] = SFX(omreg_em_class_mean)(sum, count);
     }
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b < nblocks; ++b) {
         size_t start, end;
         omreg_em_block(b, nvox, &start, &end);
         SFX(omreg_em_class_sq_block)(mask, v, labels, start, end, num_labels, means,
                                      sum_scratch + b * L);
     }
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t l = 0; l < L; ++l) {
         FLT sumsq = 0;
         for (size_t b = 0; b < nblocks; ++b) /* block order: the canonical sum */
@@ -137,34 +137,34 @@ static void SFX(class_stats)(const int *mask, const FLT *v, int num_labels, cons
     }
 }
 
-void SFX(omreg_par_compute_masked_class_stats_2d)(const int *mask, const FLT *v,
+void SFX(omreg_par_compute_masked_class_stats_2d)(int nthreads, const int *mask, const FLT *v,
                                                   int num_labels, const int *labels,
-                                                  const size_t shape[2], FLT *means,
-                                                  FLT *variances, int *counts,
-                                                  FLT *sum_scratch, int *count_scratch)
+                                                  const size_t shape[2], FLT *means, FLT *variances,
+                                                  int *counts, FLT *sum_scratch, int *count_scratch)
 {
-    SFX(class_stats)(mask, v, num_labels, labels, shape[0] * shape[1], means, variances,
-                     counts, sum_scratch, count_scratch);
+    SFX(class_stats)
+    (nthreads, mask, v, num_labels, labels, shape[0] * shape[1], means, variances, counts,
+     sum_scratch, count_scratch);
 }
 
-void SFX(omreg_par_compute_masked_class_stats_3d)(const int *mask, const FLT *v,
+void SFX(omreg_par_compute_masked_class_stats_3d)(int nthreads, const int *mask, const FLT *v,
                                                   int num_labels, const int *labels,
-                                                  const size_t shape[3], FLT *means,
-                                                  FLT *variances, int *counts,
-                                                  FLT *sum_scratch, int *count_scratch)
+                                                  const size_t shape[3], FLT *means, FLT *variances,
+                                                  int *counts, FLT *sum_scratch, int *count_scratch)
 {
-    SFX(class_stats)(mask, v, num_labels, labels, shape[0] * shape[1] * shape[2], means,
-                     variances, counts, sum_scratch, count_scratch);
+    SFX(class_stats)
+    (nthreads, mask, v, num_labels, labels, shape[0] * shape[1] * shape[2], means, variances,
+     counts, sum_scratch, count_scratch);
 }
 
 /* compute_em_demons_step over nvox voxels: block steps and energy
  * partials, energy summed in block order. */
-static double SFX(demons)(int dim, const FLT *delta_field, const FLT *sigma_sq_field,
+static double SFX(demons)(int nthreads, int dim, const FLT *delta_field, const FLT *sigma_sq_field,
                           const FLT *grad, size_t nvox, double sigma_sq_x, FLT *out,
                           double *scratch)
 {
     const size_t nblocks = omreg_reduce_blocks(nvox);
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b < nblocks; ++b) {
         size_t start, end;
         omreg_em_block(b, nvox, &start, &end);
@@ -177,21 +177,21 @@ static double SFX(demons)(int dim, const FLT *delta_field, const FLT *sigma_sq_f
     return energy;
 }
 
-void SFX(omreg_par_compute_em_demons_step_2d)(const FLT *delta_field, const FLT *sigma_sq_field,
-                                              const FLT *gradient_moving, const size_t shape[2],
-                                              double sigma_sq_x, FLT *out, double *scratch,
-                                              double *energy)
+void SFX(omreg_par_compute_em_demons_step_2d)(int nthreads, const FLT *delta_field,
+                                              const FLT *sigma_sq_field, const FLT *gradient_moving,
+                                              const size_t shape[2], double sigma_sq_x, FLT *out,
+                                              double *scratch, double *energy)
 {
-    *energy = SFX(demons)(2, delta_field, sigma_sq_field, gradient_moving,
+    *energy = SFX(demons)(nthreads, 2, delta_field, sigma_sq_field, gradient_moving,
                           shape[0] * shape[1], sigma_sq_x, out, scratch);
 }
 
-void SFX(omreg_par_compute_em_demons_step_3d)(const FLT *delta_field, const FLT *sigma_sq_field,
-                                              const FLT *gradient_moving, const size_t shape[3],
-                                              double sigma_sq_x, FLT *out, double *scratch,
-                                              double *energy)
+void SFX(omreg_par_compute_em_demons_step_3d)(int nthreads, const FLT *delta_field,
+                                              const FLT *sigma_sq_field, const FLT *gradient_moving,
+                                              const size_t shape[3], double sigma_sq_x, FLT *out,
+                                              double *scratch, double *energy)
 {
-    *energy = SFX(demons)(3, delta_field, sigma_sq_field, gradient_moving,
+    *energy = SFX(demons)(nthreads, 3, delta_field, sigma_sq_field, gradient_moving,
                           shape[0] * shape[1] * shape[2], sigma_sq_x, out, scratch);
 }
 

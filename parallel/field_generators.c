@@ -28,14 +28,14 @@
 /* FLT is the output element type; values are computed in double and
  * rounded once on store. */
 
-void SFX(omreg_par_create_random_displacement_2d)(const size_t from_shape[2],
+void SFX(omreg_par_create_random_displacement_2d)(int nthreads, const size_t from_shape[2],
                                                   const double *from_grid2world,
                                                   const size_t to_shape[2],
                                                   const double *to_grid2world, uint64_t seed,
                                                   FLT *out, int *int_field)
 {
     const size_t nrows = from_shape[0], ncols = from_shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j) {
             size_t v = i * ncols + j;
@@ -47,7 +47,7 @@ void SFX(omreg_par_create_random_displacement_2d)(const size_t from_shape[2],
         }
 }
 
-void SFX(omreg_par_create_random_displacement_3d)(const size_t from_shape[3],
+void SFX(omreg_par_create_random_displacement_3d)(int nthreads, const size_t from_shape[3],
                                                   const double *from_grid2world,
                                                   const size_t to_shape[3],
                                                   const double *to_grid2world, uint64_t seed,
@@ -55,7 +55,7 @@ void SFX(omreg_par_create_random_displacement_3d)(const size_t from_shape[3],
 {
     const size_t nrows = from_shape[1], ncols = from_shape[2];
     const size_t nlines = from_shape[0] * nrows;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t line = 0; line < nlines; ++line) {
         size_t k = line / nrows, i = line % nrows;
         for (size_t j = 0; j < ncols; ++j) {
@@ -70,12 +70,12 @@ void SFX(omreg_par_create_random_displacement_3d)(const size_t from_shape[3],
     }
 }
 
-void SFX(omreg_par_create_harmonic_fields_2d)(const size_t shape[2], double b, double m, FLT *d,
-                                              FLT *inv)
+void SFX(omreg_par_create_harmonic_fields_2d)(int nthreads, const size_t shape[2], double b,
+                                              double m, FLT *d, FLT *inv)
 {
     const size_t nrows = shape[0], ncols = shape[1];
     const ptrdiff_t mid_row = (ptrdiff_t)nrows / 2, mid_col = (ptrdiff_t)ncols / 2;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j) {
             size_t v = i * ncols + j;
@@ -89,14 +89,14 @@ void SFX(omreg_par_create_harmonic_fields_2d)(const size_t shape[2], double b, d
         }
 }
 
-void SFX(omreg_par_create_harmonic_fields_3d)(const size_t shape[3], double b, double m, FLT *d,
-                                              FLT *inv)
+void SFX(omreg_par_create_harmonic_fields_3d)(int nthreads, const size_t shape[3], double b,
+                                              double m, FLT *d, FLT *inv)
 {
     const size_t nrows = shape[1], ncols = shape[2];
     const size_t nlines = shape[0] * nrows;
     const ptrdiff_t mid_slice = (ptrdiff_t)shape[0] / 2, mid_row = (ptrdiff_t)nrows / 2,
                     mid_col = (ptrdiff_t)ncols / 2;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t line = 0; line < nlines; ++line) {
         size_t k = line / nrows, i = line % nrows;
         ptrdiff_t kk = (ptrdiff_t)k - mid_slice, ii = (ptrdiff_t)i - mid_row;
@@ -115,24 +115,24 @@ void SFX(omreg_par_create_harmonic_fields_3d)(const size_t shape[3], double b, d
     }
 }
 
-void SFX(omreg_par_create_circle)(const size_t shape[2], ptrdiff_t radius, FLT *out)
+void SFX(omreg_par_create_circle)(int nthreads, const size_t shape[2], ptrdiff_t radius, FLT *out)
 {
     const size_t nrows = shape[0], ncols = shape[1];
     const ptrdiff_t mid_row = (ptrdiff_t)nrows / 2, mid_col = (ptrdiff_t)ncols / 2;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j)
             out[i * ncols + j] =
                 (FLT)in_ball(0, (ptrdiff_t)i - mid_row, (ptrdiff_t)j - mid_col, radius);
 }
 
-void SFX(omreg_par_create_sphere)(const size_t shape[3], ptrdiff_t radius, FLT *out)
+void SFX(omreg_par_create_sphere)(int nthreads, const size_t shape[3], ptrdiff_t radius, FLT *out)
 {
     const size_t nrows = shape[1], ncols = shape[2];
     const size_t nlines = shape[0] * nrows;
     const ptrdiff_t mid_slice = (ptrdiff_t)shape[0] / 2, mid_row = (ptrdiff_t)nrows / 2,
                     mid_col = (ptrdiff_t)ncols / 2;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t line = 0; line < nlines; ++line) {
         size_t k = line / nrows, i = line % nrows;
         for (size_t j = 0; j < ncols; ++j)

@@ -27,13 +27,19 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_gradient_2d)(const FLT *img, const size_t img_shape[2],
+void SFX(omreg_par_gradient_2d)(int nthreads, const FLT *img, const size_t img_shape[2],
                                 const double *img_world2grid, const double img_spacing[2],
-                                const size_t out_shape[2], const double *out_grid2world,
-                                FLT *out, int *inside)
+                                const size_t out_shape[2], const double *out_grid2world, FLT *out,
+                                int *inside)
 {
     const size_t nrows = out_shape[0], ncols = out_shape[1];
+#ifdef OMREG_CANARY_REGION_AMBIENT_THREADS
+    /* planted (ci/canaries.tsv): the run's count dropped, OpenMP's ambient one used */
+    (void)nthreads;
 #pragma omp parallel for schedule(runtime)
+#else
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
+#endif
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j) {
             size_t v = i * ncols + j;
@@ -45,14 +51,14 @@ void SFX(omreg_par_gradient_2d)(const FLT *img, const size_t img_shape[2],
         }
 }
 
-void SFX(omreg_par_gradient_3d)(const FLT *img, const size_t img_shape[3],
+void SFX(omreg_par_gradient_3d)(int nthreads, const FLT *img, const size_t img_shape[3],
                                 const double *img_world2grid, const double img_spacing[3],
-                                const size_t out_shape[3], const double *out_grid2world,
-                                FLT *out, int *inside)
+                                const size_t out_shape[3], const double *out_grid2world, FLT *out,
+                                int *inside)
 {
     const size_t nslices = out_shape[0], nrows = out_shape[1], ncols = out_shape[2];
     /* one task per (slice, row): enough parallelism for thin volumes */
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nslices * nrows; ++row) {
         size_t k = row / nrows, i = row % nrows;
         for (size_t j = 0; j < ncols; ++j) {
@@ -67,24 +73,22 @@ void SFX(omreg_par_gradient_3d)(const FLT *img, const size_t img_shape[3],
     }
 }
 
-void SFX(omreg_par_sparse_gradient_2d)(const FLT *img, const size_t img_shape[2],
-                                       const double *img_world2grid,
-                                       const double img_spacing[2], const double *points,
-                                       size_t n, FLT *out, int *inside)
+void SFX(omreg_par_sparse_gradient_2d)(int nthreads, const FLT *img, const size_t img_shape[2],
+                                       const double *img_world2grid, const double img_spacing[2],
+                                       const double *points, size_t n, FLT *out, int *inside)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(gradient_point_2d)(img, (ptrdiff_t)img_shape[0],
                                            (ptrdiff_t)img_shape[1], img_world2grid, img_spacing,
                                            &points[2 * p], &out[2 * p]);
 }
 
-void SFX(omreg_par_sparse_gradient_3d)(const FLT *img, const size_t img_shape[3],
-                                       const double *img_world2grid,
-                                       const double img_spacing[3], const double *points,
-                                       size_t n, FLT *out, int *inside)
+void SFX(omreg_par_sparse_gradient_3d)(int nthreads, const FLT *img, const size_t img_shape[3],
+                                       const double *img_world2grid, const double img_spacing[3],
+                                       const double *points, size_t n, FLT *out, int *inside)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(gradient_point_3d)(img, (ptrdiff_t)img_shape[0],
                                            (ptrdiff_t)img_shape[1], (ptrdiff_t)img_shape[2],

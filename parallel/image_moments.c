@@ -20,10 +20,11 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_image_moments)(const FLT *img, size_t n, double *scratch, double out[2])
+void SFX(omreg_par_image_moments)(int nthreads, const FLT *img, size_t n, double *scratch,
+                                  double out[2])
 {
     const size_t nblocks = omreg_reduce_blocks(n);
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b < nblocks; ++b) {
         size_t start = b * OMREG_REDUCE_BLOCK;
         size_t end = start + OMREG_REDUCE_BLOCK < n ? start + OMREG_REDUCE_BLOCK : n;

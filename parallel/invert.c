@@ -30,13 +30,14 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_invert_vector_field_residual_2d)(const FLT *d, const size_t shape[2],
+void SFX(omreg_par_invert_vector_field_residual_2d)(int nthreads, const FLT *d,
+                                                    const size_t shape[2],
                                                     const double *d_world2grid,
-                                                    const double spacing[2], const FLT *p,
-                                                    FLT *q, double *scratch, double out[2])
+                                                    const double spacing[2], const FLT *p, FLT *q,
+                                                    double *scratch, double out[2])
 {
     const size_t nr = shape[0], nc = shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nr; ++i) {
         double error = 0, difmag = 0;
         for (size_t j = 0; j < nc; ++j) {
@@ -54,13 +55,14 @@ void SFX(omreg_par_invert_vector_field_residual_2d)(const FLT *d, const size_t s
     invert_residual_combine(scratch, nr, out);
 }
 
-void SFX(omreg_par_invert_vector_field_residual_3d)(const FLT *d, const size_t shape[3],
+void SFX(omreg_par_invert_vector_field_residual_3d)(int nthreads, const FLT *d,
+                                                    const size_t shape[3],
                                                     const double *d_world2grid,
-                                                    const double spacing[3], const FLT *p,
-                                                    FLT *q, double *scratch, double out[2])
+                                                    const double spacing[3], const FLT *p, FLT *q,
+                                                    double *scratch, double out[2])
 {
     const size_t ns = shape[0], nr = shape[1], nc = shape[2], nrows = ns * nr;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row) {
         const size_t k = row / nr, i = row % nr;
         double error = 0, difmag = 0;
@@ -80,13 +82,13 @@ void SFX(omreg_par_invert_vector_field_residual_3d)(const FLT *d, const size_t s
     invert_residual_combine(scratch, nrows, out);
 }
 
-void SFX(omreg_par_invert_vector_field_step_2d)(const size_t shape[2], const double spacing[2],
-                                                double epsilon, double maxlen, const FLT *q,
-                                                FLT *p)
+void SFX(omreg_par_invert_vector_field_step_2d)(int nthreads, const size_t shape[2],
+                                                const double spacing[2], double epsilon,
+                                                double maxlen, const FLT *q, FLT *p)
 {
     /* one task per grid row: chunks of voxels, not single voxels */
     const size_t nrows = shape[0], nc = shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row)
         for (size_t v = row * nc; v < (row + 1) * nc; ++v) {
             double s = invert_step_factor(SFX(residual_norm_2d)(&q[2 * v], spacing), epsilon,
@@ -95,13 +97,13 @@ void SFX(omreg_par_invert_vector_field_step_2d)(const size_t shape[2], const dou
         }
 }
 
-void SFX(omreg_par_invert_vector_field_step_3d)(const size_t shape[3], const double spacing[3],
-                                                double epsilon, double maxlen, const FLT *q,
-                                                FLT *p)
+void SFX(omreg_par_invert_vector_field_step_3d)(int nthreads, const size_t shape[3],
+                                                const double spacing[3], double epsilon,
+                                                double maxlen, const FLT *q, FLT *p)
 {
     /* one task per grid row: chunks of voxels, not single voxels */
     const size_t nrows = shape[0] * shape[1], nc = shape[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row)
         for (size_t v = row * nc; v < (row + 1) * nc; ++v) {
             double s = invert_step_factor(SFX(residual_norm_3d)(&q[3 * v], spacing), epsilon,

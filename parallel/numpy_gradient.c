@@ -22,10 +22,10 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_numpy_gradient_2d)(const FLT *img, const size_t shape[2], FLT *out)
+void SFX(omreg_par_numpy_gradient_2d)(int nthreads, const FLT *img, const size_t shape[2], FLT *out)
 {
     const size_t nr = shape[0], nc = shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nr; ++i)
         for (size_t j = 0; j < nc; ++j) {
             const size_t v = i * nc + j;
@@ -34,10 +34,10 @@ void SFX(omreg_par_numpy_gradient_2d)(const FLT *img, const size_t shape[2], FLT
         }
 }
 
-void SFX(omreg_par_numpy_gradient_3d)(const FLT *img, const size_t shape[3], FLT *out)
+void SFX(omreg_par_numpy_gradient_3d)(int nthreads, const FLT *img, const size_t shape[3], FLT *out)
 {
     const size_t ns = shape[0], nr = shape[1], nc = shape[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < ns * nr; ++row) {
         const size_t k = row / nr, i = row % nr;
         for (size_t j = 0; j < nc; ++j) {

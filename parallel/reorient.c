@@ -23,21 +23,21 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_reorient_vector_field_2d)(FLT *d, const size_t shape[2],
+void SFX(omreg_par_reorient_vector_field_2d)(int nthreads, FLT *d, const size_t shape[2],
                                              const double *affine)
 {
     const size_t nrows = shape[0], ncols = shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j)
             SFX(reorient_point_2d)(affine, &d[2 * (i * ncols + j)]);
 }
 
-void SFX(omreg_par_reorient_vector_field_3d)(FLT *d, const size_t shape[3],
+void SFX(omreg_par_reorient_vector_field_3d)(int nthreads, FLT *d, const size_t shape[3],
                                              const double *affine)
 {
     const size_t nrows = shape[0] * shape[1], ncols = shape[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row)
         for (size_t j = 0; j < ncols; ++j)
             SFX(reorient_point_3d)(affine, &d[3 * (row * ncols + j)]);

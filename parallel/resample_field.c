@@ -23,12 +23,12 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_resample_displacement_field_2d)(const FLT *field, const size_t shape[2],
-                                                   const double factors[2],
+void SFX(omreg_par_resample_displacement_field_2d)(int nthreads, const FLT *field,
+                                                   const size_t shape[2], const double factors[2],
                                                    const size_t out_shape[2], FLT *out)
 {
     const size_t nrows = out_shape[0], ncols = out_shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j) {
             double dii = (double)i * factors[0], djj = (double)j * factors[1];
@@ -37,13 +37,13 @@ void SFX(omreg_par_resample_displacement_field_2d)(const FLT *field, const size_
         }
 }
 
-void SFX(omreg_par_resample_displacement_field_3d)(const FLT *field, const size_t shape[3],
-                                                   const double factors[3],
+void SFX(omreg_par_resample_displacement_field_3d)(int nthreads, const FLT *field,
+                                                   const size_t shape[3], const double factors[3],
                                                    const size_t out_shape[3], FLT *out)
 {
     const size_t nrows = out_shape[1], ncols = out_shape[2];
     const size_t nlines = out_shape[0] * nrows;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t line = 0; line < nlines; ++line) {
         size_t k = line / nrows, i = line % nrows;
         double dkk = (double)k * factors[0], dii = (double)i * factors[1];

@@ -23,14 +23,14 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_simplify_warp_function_2d)(const FLT *d, const size_t d_shape[2],
+void SFX(omreg_par_simplify_warp_function_2d)(int nthreads, const FLT *d, const size_t d_shape[2],
                                               const double *affine_idx_in,
                                               const double *affine_idx_out,
-                                              const double *affine_disp,
-                                              const size_t out_shape[2], FLT *out)
+                                              const double *affine_disp, const size_t out_shape[2],
+                                              FLT *out)
 {
     const size_t nrows = out_shape[0], ncols = out_shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j) {
             size_t v = 2 * (i * ncols + j);
@@ -41,14 +41,14 @@ void SFX(omreg_par_simplify_warp_function_2d)(const FLT *d, const size_t d_shape
         }
 }
 
-void SFX(omreg_par_simplify_warp_function_3d)(const FLT *d, const size_t d_shape[3],
+void SFX(omreg_par_simplify_warp_function_3d)(int nthreads, const FLT *d, const size_t d_shape[3],
                                               const double *affine_idx_in,
                                               const double *affine_idx_out,
-                                              const double *affine_disp,
-                                              const size_t out_shape[3], FLT *out)
+                                              const double *affine_disp, const size_t out_shape[3],
+                                              FLT *out)
 {
     const size_t nrows = out_shape[1], ncols = out_shape[2], ntasks = out_shape[0] * nrows;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < ntasks; ++row) {
         const size_t k = row / nrows, i = row % nrows;
         for (size_t j = 0; j < ncols; ++j) {

@@ -2,7 +2,7 @@
  * gaussian_filter1d's symmetric weights, as DIPY 1.6 calls gaussian_filter).
  * Lines along the axis are independent; threads take them (schedule
  * (runtime)) and each works in its own buffer from the caller's scratch
- * (at most nbuffers threads). Loop order differs from the reference:
+ * (a team of nthreads). Loop order differs from the reference:
  * along the last axis the ncomp interleaved lines of a grid row are
  * filtered together in their memory order, SMOOTH_BLOCK outputs at a time
  * in registers; along other axes OMREG_SMOOTH_PANEL neighbouring lines are
@@ -36,10 +36,10 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const size_t *shape,
-                                      size_t ncomp, int axis, const double *weights,
-                                      size_t radius, omreg_smooth_mode mode, double cval,
-                                      double *scratch, int nbuffers)
+void SFX(omreg_par_gaussian_filter1d)(int nthreads, const FLT *in, FLT *out, int ndim,
+                                      const size_t *shape, size_t ncomp, int axis,
+                                      const double *weights, size_t radius, omreg_smooth_mode mode,
+                                      double cval, double *scratch)
 {
     const size_t len = shape[axis];
     /* lines = (position before the axis, position after it incl. component) */
@@ -52,7 +52,7 @@ void SFX(omreg_par_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const s
     const size_t per_buffer = omreg_gaussian_line_buffer(len, radius);
     const ptrdiff_t r = (ptrdiff_t)radius;
 
-#pragma omp parallel num_threads(nbuffers)
+#pragma omp parallel num_threads(nthreads)
     {
 #ifdef OMREG_CANARY_SMOOTH_SHARED_BUFFER
         /* planted (ci/canaries.tsv): every thread works in buffer 0 */

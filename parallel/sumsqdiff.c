@@ -18,9 +18,11 @@
  * - pointwise kernels (demons field, residual field) write each
  *   voxel once from inputs no other iteration writes.
  * The sweep and residual run on every grid of the V-cycle, down
- * to a few voxels: below SSD_PARALLEL_MIN_VOXELS they run on one thread
- * (an `if` clause; the bits are the same for any team size), so the
- * 2k sweeps per coarse level do not each pay a fork and a barrier. */
+ * to a few voxels: below SSD_PARALLEL_MIN_VOXELS they open no parallel
+ * region (their worksharing loops, orphaned, run on the calling thread;
+ * the bits are the same for any team size), so the 2k sweeps per coarse
+ * level do not each pay a fork and a barrier. Every region that opens asks
+ * for the run's nthreads. */
 /* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
@@ -52,11 +54,11 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_par_compute_energy_ssd_2d)(const FLT *delta, const size_t shape[2],
+void SFX(omreg_par_compute_energy_ssd_2d)(int nthreads, const FLT *delta, const size_t shape[2],
                                           double *scratch, double *energy)
 {
     const size_t nr = shape[0], nc = shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nr; ++i) {
         double s = 0;
         for (size_t j = 0; j < nc; ++j)
@@ -66,11 +68,11 @@ void SFX(omreg_par_compute_energy_ssd_2d)(const FLT *delta, const size_t shape[2
     *energy = ssd_sum_rows(scratch, nr);
 }
 
-void SFX(omreg_par_compute_energy_ssd_3d)(const FLT *delta, const size_t shape[3],
+void SFX(omreg_par_compute_energy_ssd_3d)(int nthreads, const FLT *delta, const size_t shape[3],
                                           double *scratch, double *energy)
 {
     const size_t nrows = shape[0] * shape[1], nc = shape[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row) {
         double s = 0;
         for (size_t j = 0; j < nc; ++j)
@@ -80,12 +82,12 @@ void SFX(omreg_par_compute_energy_ssd_3d)(const FLT *delta, const size_t shape[3
     *energy = ssd_sum_rows(scratch, nrows);
 }
 
-void SFX(omreg_par_compute_ssd_demons_step_2d)(const FLT *delta, const FLT *grad,
-                                               const size_t shape[2], double sigma_sq_x,
-                                               FLT *out, double *scratch, double *energy)
+void SFX(omreg_par_compute_ssd_demons_step_2d)(int nthreads, const FLT *delta, const FLT *grad,
+                                               const size_t shape[2], double sigma_sq_x, FLT *out,
+                                               double *scratch, double *energy)
 {
     const size_t nr = shape[0], nc = shape[1];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t i = 0; i < nr; ++i) {
         double s = 0;
         for (size_t j = 0; j < nc; ++j)
@@ -95,12 +97,12 @@ void SFX(omreg_par_compute_ssd_demons_step_2d)(const FLT *delta, const FLT *grad
     *energy = ssd_sum_rows(scratch, nr);
 }
 
-void SFX(omreg_par_compute_ssd_demons_step_3d)(const FLT *delta, const FLT *grad,
-                                               const size_t shape[3], double sigma_sq_x,
-                                               FLT *out, double *scratch, double *energy)
+void SFX(omreg_par_compute_ssd_demons_step_3d)(int nthreads, const FLT *delta, const FLT *grad,
+                                               const size_t shape[3], double sigma_sq_x, FLT *out,
+                                               double *scratch, double *energy)
 {
     const size_t nrows = shape[0] * shape[1], nc = shape[2];
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < nrows; ++row) {
         double s = 0;
         for (size_t j = 0; j < nc; ++j)
@@ -152,34 +154,51 @@ static inline void SFX(par_sweep_colour_3d)(const FLT *delta, const FLT *sigmasq
 }
 
 /* Colour 0, a barrier (colour 1 reads colour 0's new values and scratch
- * entries that other threads wrote), colour 1; the end of the parallel
- * region is the barrier before the serial maximum. */
+ * entries that other threads wrote), colour 1: run by every thread of a
+ * team, or alone by the caller (orphaned loops and barrier). */
+static void SFX(sweep_2d)(const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+                          size_t nr, size_t nc, double lambda, FLT *disp, double *scratch)
+{
+    SFX(par_sweep_colour_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch, 0);
+#pragma omp barrier
+    SFX(par_sweep_colour_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch, 1);
+}
+
+static void SFX(sweep_3d)(const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+                          size_t ns, size_t nr, size_t nc, double lambda, FLT *disp,
+                          double *scratch)
+{
+    SFX(par_sweep_colour_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch, 0);
+#pragma omp barrier
+    SFX(par_sweep_colour_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch, 1);
+}
+
+/* A sweep on the team of nthreads (the end of the parallel region is the
+ * barrier before the serial maximum), or on the caller for small grids. */
 void SFX(omreg_par_iterate_residual_displacement_field_ssd_2d)(
-    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
     const size_t shape[2], double lambda, FLT *disp, double *scratch, double *max_step)
 {
     const size_t nr = shape[0], nc = shape[1];
-#pragma omp parallel if (nr * nc >= SSD_PARALLEL_MIN_VOXELS)
-    {
-        SFX(par_sweep_colour_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch, 0);
-#pragma omp barrier
-        SFX(par_sweep_colour_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch, 1);
+    if (nr * nc >= SSD_PARALLEL_MIN_VOXELS) {
+#pragma omp parallel num_threads(nthreads)
+        SFX(sweep_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch);
+    } else {
+        SFX(sweep_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch);
     }
     *max_step = sqrt(ssd_max_rows(scratch, nr));
 }
 
 void SFX(omreg_par_iterate_residual_displacement_field_ssd_3d)(
-    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
     const size_t shape[3], double lambda, FLT *disp, double *scratch, double *max_step)
 {
     const size_t ns = shape[0], nr = shape[1], nc = shape[2];
-#pragma omp parallel if (ns * nr * nc >= SSD_PARALLEL_MIN_VOXELS)
-    {
-        SFX(par_sweep_colour_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch,
-                                 0);
-#pragma omp barrier
-        SFX(par_sweep_colour_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch,
-                                 1);
+    if (ns * nr * nc >= SSD_PARALLEL_MIN_VOXELS) {
+#pragma omp parallel num_threads(nthreads)
+        SFX(sweep_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch);
+    } else {
+        SFX(sweep_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch);
     }
     *max_step = sqrt(ssd_max_rows(scratch, ns * nr));
 }
@@ -193,12 +212,12 @@ void SFX(omreg_par_iterate_residual_displacement_field_ssd_3d)(
  * values): exactly what the raster order gives it. The other tiles of
  * wavefront w, (a-d, b+d), are no neighbours of it, so none writes what
  * another reads. The `omp for` barrier closes each wavefront. Row i's
- * maximum change accumulates in scratch[i], one tile after the other. */
-void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_2d)(
-    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
-    const size_t shape[2], double lambda, FLT *disp, double *scratch, double *max_step)
+ * maximum change accumulates in scratch[i], one tile after the other.
+ * Run by every thread of a team, or alone by the caller (orphaned loops). */
+static void SFX(lex_wavefronts_2d)(const FLT *delta, const FLT *sigmasq, const FLT *grad,
+                                   const FLT *target, size_t nr, size_t nc, double lambda,
+                                   FLT *disp, double *scratch)
 {
-    const size_t nr = shape[0], nc = shape[1];
     const size_t na = (nr + SSD_LEX_TILE_ROWS - 1) / SSD_LEX_TILE_ROWS;
 #ifdef OMREG_CANARY_SSD_LEX_DROP_LAST_BLOCK
     /* planted (ci/canaries.tsv): rounds the tile count down, so a last
@@ -207,7 +226,6 @@ void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_2d)(
 #else
     const size_t nb = (nc + SSD_LEX_TILE_COLS - 1) / SSD_LEX_TILE_COLS;
 #endif
-#pragma omp parallel num_threads(nthreads) if (nr * nc >= SSD_PARALLEL_MIN_VOXELS)
     for (size_t w = 0; w + 1 < na + nb; ++w) {
         const size_t a_lo = w + 1 > nb ? w + 1 - nb : 0, a_hi = w < na - 1 ? w : na - 1;
 #pragma omp for schedule(runtime)
@@ -228,6 +246,19 @@ void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_2d)(
             }
         }
     }
+}
+
+void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_2d)(
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[2], double lambda, FLT *disp, double *scratch, double *max_step)
+{
+    const size_t nr = shape[0], nc = shape[1];
+    if (nr * nc >= SSD_PARALLEL_MIN_VOXELS) {
+#pragma omp parallel num_threads(nthreads)
+        SFX(lex_wavefronts_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch);
+    } else {
+        SFX(lex_wavefronts_2d)(delta, sigmasq, grad, target, nr, nc, lambda, disp, scratch);
+    }
     *max_step = sqrt(ssd_max_rows(scratch, nr));
 }
 
@@ -236,14 +267,12 @@ void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_2d)(
  * its rows in raster order (k, then i, then j), with the 2D argument in
  * the (k, i) plane (the j neighbours lie in the cell's own row). Row
  * (k, i)'s maximum change goes to scratch[k nr + i]. */
-void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_3d)(
-    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
-    const size_t shape[3], double lambda, FLT *disp, double *scratch, double *max_step)
+static void SFX(lex_wavefronts_3d)(const FLT *delta, const FLT *sigmasq, const FLT *grad,
+                                   const FLT *target, size_t ns, size_t nr, size_t nc,
+                                   double lambda, FLT *disp, double *scratch)
 {
-    const size_t ns = shape[0], nr = shape[1], nc = shape[2];
     const size_t na = (ns + SSD_LEX_TILE_SLICES - 1) / SSD_LEX_TILE_SLICES;
     const size_t nb = (nr + SSD_LEX_TILE_ROWS - 1) / SSD_LEX_TILE_ROWS;
-#pragma omp parallel num_threads(nthreads) if (ns * nr * nc >= SSD_PARALLEL_MIN_VOXELS)
     for (size_t w = 0; w + 1 < na + nb; ++w) {
         const size_t a_lo = w + 1 > nb ? w + 1 - nb : 0, a_hi = w < na - 1 ? w : na - 1;
 #pragma omp for schedule(runtime)
@@ -266,52 +295,90 @@ void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_3d)(
                 }
         }
     }
+}
+
+void SFX(omreg_par_iterate_residual_displacement_field_ssd_lex_3d)(
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[3], double lambda, FLT *disp, double *scratch, double *max_step)
+{
+    const size_t ns = shape[0], nr = shape[1], nc = shape[2];
+    if (ns * nr * nc >= SSD_PARALLEL_MIN_VOXELS) {
+#pragma omp parallel num_threads(nthreads)
+        SFX(lex_wavefronts_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch);
+    } else {
+        SFX(lex_wavefronts_3d)(delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, scratch);
+    }
     *max_step = sqrt(ssd_max_rows(scratch, ns * nr));
 }
 
-void SFX(omreg_par_compute_residual_displacement_field_ssd_2d)(
-    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
-    const size_t shape[2], double lambda, const FLT *disp, FLT *residual, double *scratch,
-    double *sqnorm)
+/* The residual's rows [0, nrows) (a 2D row i, or a 3D row (k, i) = row),
+ * each row's squared norm into scratch when sqnorm is wanted: run by every
+ * thread of a team, or alone by the caller (orphaned loop). */
+static void SFX(residual_rows)(int dim, const FLT *delta, const FLT *sigmasq, const FLT *grad,
+                               const FLT *target, size_t ns, size_t nr, size_t nc, double lambda,
+                               const FLT *disp, FLT *residual, double *scratch, int sqnorm)
 {
-    const size_t nr = shape[0], nc = shape[1];
-#pragma omp parallel for schedule(runtime) if (nr * nc >= SSD_PARALLEL_MIN_VOXELS)
-    for (size_t i = 0; i < nr; ++i) {
-        double s = 0;
-        for (size_t j = 0; j < nc; ++j) {
-            size_t nb[4];
-            int n = ssd_neighbours_2d(nr, nc, i, j, nb);
-            s += SFX(ssd_residual_point)(2, delta, sigmasq, grad, target, lambda, disp,
-                                         i * nc + j, nb, n, residual);
-        }
-        if (sqnorm)
-            scratch[OMREG_SSD_SCRATCH_PER_ROW * i] = s;
-    }
-    if (sqnorm)
-        *sqnorm = ssd_sum_rows(scratch, nr);
-}
-
-void SFX(omreg_par_compute_residual_displacement_field_ssd_3d)(
-    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
-    const size_t shape[3], double lambda, const FLT *disp, FLT *residual, double *scratch,
-    double *sqnorm)
-{
-    const size_t ns = shape[0], nr = shape[1], nc = shape[2], nrows = ns * nr;
-#pragma omp parallel for schedule(runtime) if (nrows * nc >= SSD_PARALLEL_MIN_VOXELS)
+    const size_t nrows = dim == 2 ? nr : ns * nr;
+#pragma omp for schedule(runtime)
     for (size_t row = 0; row < nrows; ++row) {
         const size_t k = row / nr, i = row % nr;
         double s = 0;
         for (size_t j = 0; j < nc; ++j) {
             size_t nb[6];
-            int n = ssd_neighbours_3d(ns, nr, nc, k, i, j, nb);
-            s += SFX(ssd_residual_point)(3, delta, sigmasq, grad, target, lambda, disp,
+            int n = dim == 2 ? ssd_neighbours_2d(nr, nc, i, j, nb)
+                             : ssd_neighbours_3d(ns, nr, nc, k, i, j, nb);
+            s += SFX(ssd_residual_point)(dim, delta, sigmasq, grad, target, lambda, disp,
                                          row * nc + j, nb, n, residual);
         }
         if (sqnorm)
             scratch[OMREG_SSD_SCRATCH_PER_ROW * row] = s;
     }
+}
+
+/* The residual rows on the team of nthreads, or on the caller for small
+ * grids; then the squared norm, rows added in order. */
+static void SFX(residual)(int nthreads, int dim, const FLT *delta, const FLT *sigmasq,
+                          const FLT *grad, const FLT *target, size_t ns, size_t nr, size_t nc,
+                          double lambda, const FLT *disp, FLT *residual, double *scratch,
+                          double *sqnorm)
+{
+    const size_t nrows = dim == 2 ? nr : ns * nr;
+    if (nrows * nc >= SSD_PARALLEL_MIN_VOXELS) {
+#pragma omp parallel num_threads(nthreads)
+        SFX(residual_rows)
+        (dim, delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, residual, scratch,
+         sqnorm != NULL);
+    } else {
+        SFX(residual_rows)
+        (dim, delta, sigmasq, grad, target, ns, nr, nc, lambda, disp, residual, scratch,
+         sqnorm != NULL);
+    }
     if (sqnorm)
         *sqnorm = ssd_sum_rows(scratch, nrows);
+}
+
+void SFX(omreg_par_compute_residual_displacement_field_ssd_2d)(int nthreads, const FLT *delta,
+                                                               const FLT *sigmasq, const FLT *grad,
+                                                               const FLT *target,
+                                                               const size_t shape[2], double lambda,
+                                                               const FLT *disp, FLT *residual,
+                                                               double *scratch, double *sqnorm)
+{
+    SFX(residual)
+    (nthreads, 2, delta, sigmasq, grad, target, 1, shape[0], shape[1], lambda, disp, residual,
+     scratch, sqnorm);
+}
+
+void SFX(omreg_par_compute_residual_displacement_field_ssd_3d)(int nthreads, const FLT *delta,
+                                                               const FLT *sigmasq, const FLT *grad,
+                                                               const FLT *target,
+                                                               const size_t shape[3], double lambda,
+                                                               const FLT *disp, FLT *residual,
+                                                               double *scratch, double *sqnorm)
+{
+    SFX(residual)
+    (nthreads, 3, delta, sigmasq, grad, target, shape[0], shape[1], shape[2], lambda, disp,
+     residual, scratch, sqnorm);
 }
 
 #endif /* FLT */

@@ -15,10 +15,10 @@ static size_t block_end(size_t b, size_t n)
     return end < n ? end : n;
 }
 
-void omreg_par_syn_range_f32(const float *x, size_t n, double *scratch, double out[3])
+void omreg_par_syn_range_f32(int nthreads, const float *x, size_t n, double *scratch, double out[3])
 {
     const size_t nblocks = omreg_reduce_blocks(n);
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b < nblocks; ++b) {
         double lo = INFINITY, hi = -INFINITY, nan = 0;
         for (size_t v = b * OMREG_REDUCE_BLOCK; v < block_end(b, n); ++v) {
@@ -48,48 +48,50 @@ void omreg_par_syn_range_f32(const float *x, size_t n, double *scratch, double o
     out[2] = nan;
 }
 
-void omreg_par_syn_subtract_f32(const float *a, const float *b, size_t n, float *out)
+void omreg_par_syn_subtract_f32(int nthreads, const float *a, const float *b, size_t n, float *out)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t v = 0; v < n; ++v)
         out[v] = a[v] - b[v];
 }
 
-void omreg_par_syn_gather_f32(const float *table, const int *labels, size_t n, float *out)
+void omreg_par_syn_gather_f32(int nthreads, const float *table, const int *labels, size_t n,
+                              float *out)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t v = 0; v < n; ++v)
         out[v] = table[labels[v]];
 }
 
-void omreg_par_syn_positive_mask_f32(const float *x, size_t n, int *out)
+void omreg_par_syn_positive_mask_f32(int nthreads, const float *x, size_t n, int *out)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t v = 0; v < n; ++v)
         out[v] = x[v] > 0;
 }
 
-void omreg_par_syn_multiply_i32(const int *a, const int *b, size_t n, int *out)
+void omreg_par_syn_multiply_i32(int nthreads, const int *a, const int *b, size_t n, int *out)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t v = 0; v < n; ++v)
         out[v] = a[v] * b[v];
 }
 
-void omreg_par_syn_divide_spacing_f32(float *f, size_t nvox, int dim, const double *spacing)
+void omreg_par_syn_divide_spacing_f32(int nthreads, float *f, size_t nvox, int dim,
+                                      const double *spacing)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t v = 0; v < nvox; ++v)
         for (int c = 0; c < dim; ++c)
             f[v * (size_t)dim + (size_t)c] =
                 (float)((double)f[v * (size_t)dim + (size_t)c] / spacing[c]);
 }
 
-void omreg_par_syn_zero_boundary_f32(float *f, int dim, const size_t *shape)
+void omreg_par_syn_zero_boundary_f32(int nthreads, float *f, int dim, const size_t *shape)
 {
     const size_t ns = dim == 3 ? shape[0] : 1, nr = shape[dim - 2], nc = shape[dim - 1];
     /* one task per (slice, row) */
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t row = 0; row < ns * nr; ++row) {
         const size_t k = row / nr, i = row % nr;
         for (size_t j = 0; j < nc; ++j)
@@ -101,11 +103,11 @@ void omreg_par_syn_zero_boundary_f32(float *f, int dim, const size_t *shape)
     }
 }
 
-void omreg_par_syn_max_norm_f32(const float *f, size_t nvox, int dim, const double *spacing,
-                                double *scratch, double *out)
+void omreg_par_syn_max_norm_f32(int nthreads, const float *f, size_t nvox, int dim,
+                                const double *spacing, double *scratch, double *out)
 {
     const size_t nblocks = omreg_reduce_blocks(nvox);
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t b = 0; b < nblocks; ++b) {
         double best = -INFINITY;
         int nan = 0;
@@ -129,9 +131,9 @@ void omreg_par_syn_max_norm_f32(const float *f, size_t nvox, int dim, const doub
     *out = nan ? NAN : best;
 }
 
-void omreg_par_syn_scale_f32(float *x, size_t n, float divisor)
+void omreg_par_syn_scale_f32(int nthreads, float *x, size_t n, float divisor)
 {
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t v = 0; v < n; ++v)
         x[v] = x[v] / divisor;
 }

@@ -10,13 +10,13 @@
 #include "interp_fast.h"
 #include "kernels.h"
 
-void omreg_par_transform_affine_3d_f64_avx512(const double *img, const size_t img_shape[3],
-                                              const size_t out_shape[3], const double *affine,
-                                              double *out)
+void omreg_par_transform_affine_3d_f64_avx512(int nthreads, const double *img,
+                                              const size_t img_shape[3], const size_t out_shape[3],
+                                              const double *affine, double *out)
 {
     const size_t ns = img_shape[0], nr = img_shape[1], nc = img_shape[2];
     if (affine == NULL || ns * nr * nc > (size_t)INT32_MAX) {
-        omreg_par_transform_affine_3d_f64(img, img_shape, out_shape, affine, out);
+        omreg_par_transform_affine_3d_f64(nthreads, img, img_shape, out_shape, affine, out);
         return;
     }
     const size_t nrows = out_shape[1], ncols = out_shape[2];
@@ -24,7 +24,7 @@ void omreg_par_transform_affine_3d_f64_avx512(const double *img, const size_t im
     const int32_t row = (int32_t)nc, slab = (int32_t)(nr * nc);
     const int32_t off[8] = {0, 1, row + 1, row, slab, slab + 1, slab + row + 1, slab + row};
     const ptrdiff_t pns = (ptrdiff_t)ns, pnr = (ptrdiff_t)nr, pnc = (ptrdiff_t)nc;
-#pragma omp parallel for schedule(runtime)
+#pragma omp parallel for num_threads(nthreads) schedule(runtime)
     for (size_t line = 0; line < nlines; ++line) {
         const size_t k = line / nrows, i = line % nrows;
         /* the first two terms of each row of A x, in affine_apply_3d's order */

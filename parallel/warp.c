@@ -34,48 +34,55 @@
 #define WARP_CANARY_ROWS_DROPPED 0
 #endif
 
-#define DEFINE_WARP_2D(NAME, LOOKUP2)                                                          \
-    void SFX(NAME)(const FLT *img, const size_t img_shape[2], const FLT *field,               \
-                   const size_t field_shape[2], const double *affine_idx_in,                  \
-                   const double *affine_idx_out, const double *affine_disp,                   \
-                   const size_t out_shape[2], FLT *out)                                       \
-    {                                                                                          \
-        const size_t nrows = out_shape[0] - WARP_CANARY_ROWS_DROPPED, ncols = out_shape[1];    \
-        _Pragma("omp parallel for schedule(runtime)")                                         \
-        for (size_t i = 0; i < nrows; ++i)                                                     \
-            for (size_t j = 0; j < ncols; ++j) {                                               \
-                double pos[2];                                                                 \
-                SFX(warp_position_2d)(field, (ptrdiff_t)field_shape[0],                        \
-                                      (ptrdiff_t)field_shape[1], affine_idx_in,                \
-                                      affine_idx_out, affine_disp, i, j, pos);                 \
-                (void)LOOKUP2(img, (ptrdiff_t)img_shape[0], (ptrdiff_t)img_shape[1], pos[0],   \
-                              pos[1], &out[i * ncols + j]);                                    \
-            }                                                                                  \
+#define DEFINE_WARP_2D(NAME, LOOKUP2)                                                              \
+    void SFX(NAME)(int nthreads, const FLT *img, const size_t img_shape[2], const FLT *field,      \
+                   const size_t field_shape[2], const double *affine_idx_in,                       \
+                   const double *affine_idx_out, const double *affine_disp,                        \
+                   const size_t out_shape[2], FLT *out)                                            \
+    {                                                                                              \
+        const size_t nrows = out_shape[0] - WARP_CANARY_ROWS_DROPPED, ncols = out_shape[1];        \
+        _Pragma(                                                                                   \
+            "omp parallel for num_threads(nthreads) schedule(runtime)") for (size_t i = 0;         \
+                                                                             i < nrows;            \
+                                                                             ++i) for (size_t j =  \
+                                                                                           0;      \
+                                                                                       j < ncols;  \
+                                                                                       ++j)        \
+        {                                                                                          \
+            double pos[2];                                                                         \
+            SFX(warp_position_2d)                                                                  \
+            (field, (ptrdiff_t)field_shape[0], (ptrdiff_t)field_shape[1], affine_idx_in,           \
+             affine_idx_out, affine_disp, i, j, pos);                                              \
+            (void)LOOKUP2(img, (ptrdiff_t)img_shape[0], (ptrdiff_t)img_shape[1], pos[0], pos[1],   \
+                          &out[i * ncols + j]);                                                    \
+        }                                                                                          \
     }
 
 /* one task per (slice, row): enough parallelism for thin volumes */
-#define DEFINE_WARP_3D(NAME, LOOKUP3)                                                          \
-    void SFX(NAME)(const FLT *img, const size_t img_shape[3], const FLT *field,               \
-                   const size_t field_shape[3], const double *affine_idx_in,                  \
-                   const double *affine_idx_out, const double *affine_disp,                   \
-                   const size_t out_shape[3], FLT *out)                                       \
-    {                                                                                          \
-        const size_t nrows = out_shape[1], ncols = out_shape[2];                               \
-        const size_t nlines = out_shape[0] * nrows;                                            \
-        _Pragma("omp parallel for schedule(runtime)")                                         \
-        for (size_t line = 0; line < nlines; ++line) {                                         \
-            size_t k = line / nrows, i = line % nrows;                                         \
-            for (size_t j = 0; j < ncols; ++j) {                                               \
-                double pos[3];                                                                 \
-                SFX(warp_position_3d)(field, (ptrdiff_t)field_shape[0],                        \
-                                      (ptrdiff_t)field_shape[1], (ptrdiff_t)field_shape[2],    \
-                                      affine_idx_in, affine_idx_out, affine_disp, k, i, j,     \
-                                      pos);                                                    \
-                (void)LOOKUP3(img, (ptrdiff_t)img_shape[0], (ptrdiff_t)img_shape[1],           \
-                              (ptrdiff_t)img_shape[2], pos[0], pos[1], pos[2],                 \
-                              &out[line * ncols + j]);                                         \
-            }                                                                                  \
-        }                                                                                      \
+#define DEFINE_WARP_3D(NAME, LOOKUP3)                                                              \
+    void SFX(NAME)(int nthreads, const FLT *img, const size_t img_shape[3], const FLT *field,      \
+                   const size_t field_shape[3], const double *affine_idx_in,                       \
+                   const double *affine_idx_out, const double *affine_disp,                        \
+                   const size_t out_shape[3], FLT *out)                                            \
+    {                                                                                              \
+        const size_t nrows = out_shape[1], ncols = out_shape[2];                                   \
+        const size_t nlines = out_shape[0] * nrows;                                                \
+        _Pragma("omp parallel for num_threads(nthreads) schedule(runtime)") for (size_t line = 0;  \
+                                                                                 line < nlines;    \
+                                                                                 ++line)           \
+        {                                                                                          \
+            size_t k = line / nrows, i = line % nrows;                                             \
+            for (size_t j = 0; j < ncols; ++j) {                                                   \
+                double pos[3];                                                                     \
+                SFX(warp_position_3d)                                                              \
+                (field, (ptrdiff_t)field_shape[0], (ptrdiff_t)field_shape[1],                      \
+                 (ptrdiff_t)field_shape[2], affine_idx_in, affine_idx_out, affine_disp, k, i, j,   \
+                 pos);                                                                             \
+                (void)LOOKUP3(img, (ptrdiff_t)img_shape[0], (ptrdiff_t)img_shape[1],               \
+                              (ptrdiff_t)img_shape[2], pos[0], pos[1], pos[2],                     \
+                              &out[line * ncols + j]);                                             \
+            }                                                                                      \
+        }                                                                                          \
     }
 
 DEFINE_WARP_2D(omreg_par_warp_linear_2d, SFX(interp_scalar_2d))

@@ -6,9 +6,10 @@
 #include "center_of_mass_point.h"
 #include "kernels.h"
 
-void omreg_ref_center_of_mass_2d_f64(const double *img, const size_t shape[2], double *scratch,
-                                     double sums[3])
+void omreg_ref_center_of_mass_2d_f64(int nthreads, const double *img, const size_t shape[2],
+                                     double *scratch, double sums[3])
 {
+    (void)nthreads;
     (void)scratch;
     double total[3] = {0.0, 0.0, 0.0};
     for (size_t i = 0; i < shape[0]; ++i) {
@@ -21,9 +22,10 @@ void omreg_ref_center_of_mass_2d_f64(const double *img, const size_t shape[2], d
         sums[c] = total[c];
 }
 
-void omreg_ref_center_of_mass_3d_f64(const double *img, const size_t shape[3], double *scratch,
-                                     double sums[4])
+void omreg_ref_center_of_mass_3d_f64(int nthreads, const double *img, const size_t shape[3],
+                                     double *scratch, double sums[4])
 {
+    (void)nthreads;
     (void)scratch;
     double total[4] = {0.0, 0.0, 0.0, 0.0};
     for (size_t k = 0; k < shape[0]; ++k) {

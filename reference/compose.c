@@ -24,12 +24,13 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_compose_vector_fields_2d)(const FLT *d1, const size_t shape1[2],
+void SFX(omreg_ref_compose_vector_fields_2d)(int nthreads, const FLT *d1, const size_t shape1[2],
                                              const FLT *d2, const size_t shape2[2],
                                              const double *premult_index,
                                              const double *premult_disp, double time_scaling,
                                              FLT *comp, double *scratch, double stats[3])
 {
+    (void)nthreads;
     const size_t nr1 = shape1[0], nc1 = shape1[1];
     for (size_t i = 0; i < nr1; ++i) {
         /* block = row i: its partials start from 0 */
@@ -56,12 +57,13 @@ void SFX(omreg_ref_compose_vector_fields_2d)(const FLT *d1, const size_t shape1[
     compose_stats_combine(scratch, nr1, stats);
 }
 
-void SFX(omreg_ref_compose_vector_fields_3d)(const FLT *d1, const size_t shape1[3],
+void SFX(omreg_ref_compose_vector_fields_3d)(int nthreads, const FLT *d1, const size_t shape1[3],
                                              const FLT *d2, const size_t shape2[3],
                                              const double *premult_index,
                                              const double *premult_disp, double time_scaling,
                                              FLT *comp, double *scratch, double stats[3])
 {
+    (void)nthreads;
     const size_t ns1 = shape1[0], nr1 = shape1[1], nc1 = shape1[2];
     for (size_t k = 0; k < ns1; ++k)
         for (size_t i = 0; i < nr1; ++i) {

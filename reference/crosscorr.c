@@ -25,11 +25,11 @@
 
 /* ---- sliding windows, 2D (DIPY precompute_cc_factors_2d) ---------------- */
 
-void SFX(omreg_ref_precompute_cc_factors_2d)(const FLT *stat, const FLT *mov,
-                                             const size_t shape[2], size_t radius,
-                                             double *scratch, int nbuffers, FLT *factors)
+void SFX(omreg_ref_precompute_cc_factors_2d)(int nthreads, const FLT *stat, const FLT *mov,
+                                             const size_t shape[2], size_t radius, double *scratch,
+                                             FLT *factors)
 {
-    (void)nbuffers; /* one buffer */
+    (void)nthreads;
     for (size_t c = 0; c < shape[1]; ++c)
         SFX(cc_column_2d)(stat, mov, shape, radius, c, scratch, factors);
 }
@@ -62,10 +62,11 @@ static inline void SFX(ref_update)(double *t, const FLT *stat, const FLT *mov, p
     }
 }
 
-void SFX(omreg_ref_precompute_cc_factors_3d)(const FLT *stat, const FLT *mov,
-                                             const size_t shape[3], size_t radius,
-                                             double *scratch, FLT *factors)
+void SFX(omreg_ref_precompute_cc_factors_3d)(int nthreads, const FLT *stat, const FLT *mov,
+                                             const size_t shape[3], size_t radius, double *scratch,
+                                             FLT *factors)
 {
+    (void)nthreads;
     const ptrdiff_t ns = (ptrdiff_t)shape[0], nr = (ptrdiff_t)shape[1], nc = (ptrdiff_t)shape[2];
     const ptrdiff_t rad = (ptrdiff_t)radius, side = 2 * rad + 1;
     /* temp[slab][row][col][5] with rows and columns wrapped modulo mr, mc */
@@ -153,20 +154,22 @@ void SFX(omreg_ref_precompute_cc_factors_3d)(const FLT *stat, const FLT *mov,
 
 /* ---- brute force (DIPY precompute_cc_factors_{2,3}d_test) --------------- */
 
-void SFX(omreg_ref_precompute_cc_factors_brute_2d)(const FLT *stat, const FLT *mov,
+void SFX(omreg_ref_precompute_cc_factors_brute_2d)(int nthreads, const FLT *stat, const FLT *mov,
                                                    const size_t shape[2], size_t radius,
                                                    FLT *factors)
 {
+    (void)nthreads;
     const ptrdiff_t nr = (ptrdiff_t)shape[0], nc = (ptrdiff_t)shape[1];
     for (ptrdiff_t r = 0; r < nr; ++r)
         for (ptrdiff_t c = 0; c < nc; ++c)
             SFX(cc_brute_point)(stat, mov, 1, nr, nc, (ptrdiff_t)radius, 0, r, c, factors);
 }
 
-void SFX(omreg_ref_precompute_cc_factors_brute_3d)(const FLT *stat, const FLT *mov,
+void SFX(omreg_ref_precompute_cc_factors_brute_3d)(int nthreads, const FLT *stat, const FLT *mov,
                                                    const size_t shape[3], size_t radius,
                                                    FLT *factors)
 {
+    (void)nthreads;
     const ptrdiff_t ns = (ptrdiff_t)shape[0], nr = (ptrdiff_t)shape[1], nc = (ptrdiff_t)shape[2];
     for (ptrdiff_t s = 0; s < ns; ++s)
         for (ptrdiff_t r = 0; r < nr; ++r)
@@ -205,34 +208,42 @@ static void SFX(ref_step_3d)(const FLT *grad, const FLT *factors, const size_t s
     *energy = total;
 }
 
-void SFX(omreg_ref_compute_cc_forward_step_2d)(const FLT *grad_static, const FLT *factors,
-                                               const size_t shape[2], size_t radius,
-                                               double *scratch, FLT *out, double *energy)
+void SFX(omreg_ref_compute_cc_forward_step_2d)(int nthreads, const FLT *grad_static,
+                                               const FLT *factors, const size_t shape[2],
+                                               size_t radius, double *scratch, FLT *out,
+                                               double *energy)
 {
+    (void)nthreads;
     (void)scratch; /* the serial order needs no block storage */
     SFX(ref_step_2d)(grad_static, factors, shape, radius, 0, out, energy);
 }
 
-void SFX(omreg_ref_compute_cc_backward_step_2d)(const FLT *grad_moving, const FLT *factors,
-                                                const size_t shape[2], size_t radius,
-                                                double *scratch, FLT *out, double *energy)
+void SFX(omreg_ref_compute_cc_backward_step_2d)(int nthreads, const FLT *grad_moving,
+                                                const FLT *factors, const size_t shape[2],
+                                                size_t radius, double *scratch, FLT *out,
+                                                double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     SFX(ref_step_2d)(grad_moving, factors, shape, radius, 1, out, energy);
 }
 
-void SFX(omreg_ref_compute_cc_forward_step_3d)(const FLT *grad_static, const FLT *factors,
-                                               const size_t shape[3], size_t radius,
-                                               double *scratch, FLT *out, double *energy)
+void SFX(omreg_ref_compute_cc_forward_step_3d)(int nthreads, const FLT *grad_static,
+                                               const FLT *factors, const size_t shape[3],
+                                               size_t radius, double *scratch, FLT *out,
+                                               double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     SFX(ref_step_3d)(grad_static, factors, shape, radius, 0, out, energy);
 }
 
-void SFX(omreg_ref_compute_cc_backward_step_3d)(const FLT *grad_moving, const FLT *factors,
-                                                const size_t shape[3], size_t radius,
-                                                double *scratch, FLT *out, double *energy)
+void SFX(omreg_ref_compute_cc_backward_step_3d)(int nthreads, const FLT *grad_moving,
+                                                const FLT *factors, const size_t shape[3],
+                                                size_t radius, double *scratch, FLT *out,
+                                                double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     SFX(ref_step_3d)(grad_moving, factors, shape, radius, 1, out, energy);
 }

@@ -41,21 +41,21 @@ static void SFX(quantize)(const FLT *v, size_t nvox, int num_levels, int *out, F
     range[1] = max_val;
 }
 
-void SFX(omreg_ref_quantize_positive_2d)(const FLT *v, const size_t shape[2], int num_levels,
-                                         int *out, FLT *levels, int *hist,
-                                         double *range_scratch, int *hist_scratch,
-                                         double range[2])
+void SFX(omreg_ref_quantize_positive_2d)(int nthreads, const FLT *v, const size_t shape[2],
+                                         int num_levels, int *out, FLT *levels, int *hist,
+                                         double *range_scratch, int *hist_scratch, double range[2])
 {
+    (void)nthreads;
     (void)range_scratch; /* exact reductions: no block storage needed */
     (void)hist_scratch;
     SFX(quantize)(v, shape[0] * shape[1], num_levels, out, levels, hist, range);
 }
 
-void SFX(omreg_ref_quantize_positive_3d)(const FLT *v, const size_t shape[3], int num_levels,
-                                         int *out, FLT *levels, int *hist,
-                                         double *range_scratch, int *hist_scratch,
-                                         double range[2])
+void SFX(omreg_ref_quantize_positive_3d)(int nthreads, const FLT *v, const size_t shape[3],
+                                         int num_levels, int *out, FLT *levels, int *hist,
+                                         double *range_scratch, int *hist_scratch, double range[2])
 {
+    (void)nthreads;
     (void)range_scratch;
     (void)hist_scratch;
     SFX(quantize)(v, shape[0] * shape[1] * shape[2], num_levels, out, levels, hist, range);
@@ -98,22 +98,22 @@ static void SFX(class_stats)(const int *mask, const FLT *v, int num_labels, cons
         variances[l] = SFX(omreg_em_class_variance)(variances[l], counts[l]);
 }
 
-void SFX(omreg_ref_compute_masked_class_stats_2d)(const int *mask, const FLT *v,
+void SFX(omreg_ref_compute_masked_class_stats_2d)(int nthreads, const int *mask, const FLT *v,
                                                   int num_labels, const int *labels,
-                                                  const size_t shape[2], FLT *means,
-                                                  FLT *variances, int *counts,
-                                                  FLT *sum_scratch, int *count_scratch)
+                                                  const size_t shape[2], FLT *means, FLT *variances,
+                                                  int *counts, FLT *sum_scratch, int *count_scratch)
 {
+    (void)nthreads;
     SFX(class_stats)(mask, v, num_labels, labels, shape[0] * shape[1], means, variances,
                      counts, sum_scratch, count_scratch);
 }
 
-void SFX(omreg_ref_compute_masked_class_stats_3d)(const int *mask, const FLT *v,
+void SFX(omreg_ref_compute_masked_class_stats_3d)(int nthreads, const int *mask, const FLT *v,
                                                   int num_labels, const int *labels,
-                                                  const size_t shape[3], FLT *means,
-                                                  FLT *variances, int *counts,
-                                                  FLT *sum_scratch, int *count_scratch)
+                                                  const size_t shape[3], FLT *means, FLT *variances,
+                                                  int *counts, FLT *sum_scratch, int *count_scratch)
 {
+    (void)nthreads;
     SFX(class_stats)(mask, v, num_labels, labels, shape[0] * shape[1] * shape[2], means,
                      variances, counts, sum_scratch, count_scratch);
 }
@@ -132,21 +132,23 @@ static double SFX(demons)(int dim, const FLT *delta_field, const FLT *sigma_sq_f
     return energy;
 }
 
-void SFX(omreg_ref_compute_em_demons_step_2d)(const FLT *delta_field, const FLT *sigma_sq_field,
-                                              const FLT *gradient_moving, const size_t shape[2],
-                                              double sigma_sq_x, FLT *out, double *scratch,
-                                              double *energy)
+void SFX(omreg_ref_compute_em_demons_step_2d)(int nthreads, const FLT *delta_field,
+                                              const FLT *sigma_sq_field, const FLT *gradient_moving,
+                                              const size_t shape[2], double sigma_sq_x, FLT *out,
+                                              double *scratch, double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     *energy = SFX(demons)(2, delta_field, sigma_sq_field, gradient_moving,
                           shape[0] * shape[1], sigma_sq_x, out);
 }
 
-void SFX(omreg_ref_compute_em_demons_step_3d)(const FLT *delta_field, const FLT *sigma_sq_field,
-                                              const FLT *gradient_moving, const size_t shape[3],
-                                              double sigma_sq_x, FLT *out, double *scratch,
-                                              double *energy)
+void SFX(omreg_ref_compute_em_demons_step_3d)(int nthreads, const FLT *delta_field,
+                                              const FLT *sigma_sq_field, const FLT *gradient_moving,
+                                              const size_t shape[3], double sigma_sq_x, FLT *out,
+                                              double *scratch, double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     *energy = SFX(demons)(3, delta_field, sigma_sq_field, gradient_moving,
                           shape[0] * shape[1] * shape[2], sigma_sq_x, out);

@@ -27,12 +27,13 @@
 /* FLT is the output element type; values are computed in double and
  * rounded once on store. */
 
-void SFX(omreg_ref_create_random_displacement_2d)(const size_t from_shape[2],
+void SFX(omreg_ref_create_random_displacement_2d)(int nthreads, const size_t from_shape[2],
                                                   const double *from_grid2world,
                                                   const size_t to_shape[2],
                                                   const double *to_grid2world, uint64_t seed,
                                                   FLT *out, int *int_field)
 {
+    (void)nthreads;
     for (size_t i = 0; i < from_shape[0]; ++i)
         for (size_t j = 0; j < from_shape[1]; ++j) {
             size_t v = i * from_shape[1] + j;
@@ -44,12 +45,13 @@ void SFX(omreg_ref_create_random_displacement_2d)(const size_t from_shape[2],
         }
 }
 
-void SFX(omreg_ref_create_random_displacement_3d)(const size_t from_shape[3],
+void SFX(omreg_ref_create_random_displacement_3d)(int nthreads, const size_t from_shape[3],
                                                   const double *from_grid2world,
                                                   const size_t to_shape[3],
                                                   const double *to_grid2world, uint64_t seed,
                                                   FLT *out, int *int_field)
 {
+    (void)nthreads;
     for (size_t k = 0; k < from_shape[0]; ++k)
         for (size_t i = 0; i < from_shape[1]; ++i)
             for (size_t j = 0; j < from_shape[2]; ++j) {
@@ -63,9 +65,10 @@ void SFX(omreg_ref_create_random_displacement_3d)(const size_t from_shape[3],
             }
 }
 
-void SFX(omreg_ref_create_harmonic_fields_2d)(const size_t shape[2], double b, double m, FLT *d,
-                                              FLT *inv)
+void SFX(omreg_ref_create_harmonic_fields_2d)(int nthreads, const size_t shape[2], double b,
+                                              double m, FLT *d, FLT *inv)
 {
+    (void)nthreads;
     const ptrdiff_t mid_row = (ptrdiff_t)shape[0] / 2, mid_col = (ptrdiff_t)shape[1] / 2;
     for (size_t i = 0; i < shape[0]; ++i)
         for (size_t j = 0; j < shape[1]; ++j) {
@@ -80,9 +83,10 @@ void SFX(omreg_ref_create_harmonic_fields_2d)(const size_t shape[2], double b, d
         }
 }
 
-void SFX(omreg_ref_create_harmonic_fields_3d)(const size_t shape[3], double b, double m, FLT *d,
-                                              FLT *inv)
+void SFX(omreg_ref_create_harmonic_fields_3d)(int nthreads, const size_t shape[3], double b,
+                                              double m, FLT *d, FLT *inv)
 {
+    (void)nthreads;
     const ptrdiff_t mid_slice = (ptrdiff_t)shape[0] / 2, mid_row = (ptrdiff_t)shape[1] / 2,
                     mid_col = (ptrdiff_t)shape[2] / 2;
     for (size_t k = 0; k < shape[0]; ++k)
@@ -102,8 +106,9 @@ void SFX(omreg_ref_create_harmonic_fields_3d)(const size_t shape[3], double b, d
             }
 }
 
-void SFX(omreg_ref_create_circle)(const size_t shape[2], ptrdiff_t radius, FLT *out)
+void SFX(omreg_ref_create_circle)(int nthreads, const size_t shape[2], ptrdiff_t radius, FLT *out)
 {
+    (void)nthreads;
     const ptrdiff_t mid_row = (ptrdiff_t)shape[0] / 2, mid_col = (ptrdiff_t)shape[1] / 2;
     for (size_t i = 0; i < shape[0]; ++i)
         for (size_t j = 0; j < shape[1]; ++j)
@@ -111,8 +116,9 @@ void SFX(omreg_ref_create_circle)(const size_t shape[2], ptrdiff_t radius, FLT *
                 (FLT)in_ball(0, (ptrdiff_t)i - mid_row, (ptrdiff_t)j - mid_col, radius);
 }
 
-void SFX(omreg_ref_create_sphere)(const size_t shape[3], ptrdiff_t radius, FLT *out)
+void SFX(omreg_ref_create_sphere)(int nthreads, const size_t shape[3], ptrdiff_t radius, FLT *out)
 {
+    (void)nthreads;
     const ptrdiff_t mid_slice = (ptrdiff_t)shape[0] / 2, mid_row = (ptrdiff_t)shape[1] / 2,
                     mid_col = (ptrdiff_t)shape[2] / 2;
     for (size_t k = 0; k < shape[0]; ++k)

@@ -22,11 +22,12 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_gradient_2d)(const FLT *img, const size_t img_shape[2],
+void SFX(omreg_ref_gradient_2d)(int nthreads, const FLT *img, const size_t img_shape[2],
                                 const double *img_world2grid, const double img_spacing[2],
-                                const size_t out_shape[2], const double *out_grid2world,
-                                FLT *out, int *inside)
+                                const size_t out_shape[2], const double *out_grid2world, FLT *out,
+                                int *inside)
 {
+    (void)nthreads;
     for (size_t i = 0; i < out_shape[0]; ++i)
         for (size_t j = 0; j < out_shape[1]; ++j) {
             size_t v = i * out_shape[1] + j;
@@ -39,11 +40,12 @@ void SFX(omreg_ref_gradient_2d)(const FLT *img, const size_t img_shape[2],
         }
 }
 
-void SFX(omreg_ref_gradient_3d)(const FLT *img, const size_t img_shape[3],
+void SFX(omreg_ref_gradient_3d)(int nthreads, const FLT *img, const size_t img_shape[3],
                                 const double *img_world2grid, const double img_spacing[3],
-                                const size_t out_shape[3], const double *out_grid2world,
-                                FLT *out, int *inside)
+                                const size_t out_shape[3], const double *out_grid2world, FLT *out,
+                                int *inside)
 {
+    (void)nthreads;
     for (size_t k = 0; k < out_shape[0]; ++k)
         for (size_t i = 0; i < out_shape[1]; ++i)
             for (size_t j = 0; j < out_shape[2]; ++j) {
@@ -57,22 +59,22 @@ void SFX(omreg_ref_gradient_3d)(const FLT *img, const size_t img_shape[3],
             }
 }
 
-void SFX(omreg_ref_sparse_gradient_2d)(const FLT *img, const size_t img_shape[2],
-                                       const double *img_world2grid,
-                                       const double img_spacing[2], const double *points,
-                                       size_t n, FLT *out, int *inside)
+void SFX(omreg_ref_sparse_gradient_2d)(int nthreads, const FLT *img, const size_t img_shape[2],
+                                       const double *img_world2grid, const double img_spacing[2],
+                                       const double *points, size_t n, FLT *out, int *inside)
 {
+    (void)nthreads;
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(gradient_point_2d)(img, (ptrdiff_t)img_shape[0],
                                            (ptrdiff_t)img_shape[1], img_world2grid, img_spacing,
                                            &points[2 * p], &out[2 * p]);
 }
 
-void SFX(omreg_ref_sparse_gradient_3d)(const FLT *img, const size_t img_shape[3],
-                                       const double *img_world2grid,
-                                       const double img_spacing[3], const double *points,
-                                       size_t n, FLT *out, int *inside)
+void SFX(omreg_ref_sparse_gradient_3d)(int nthreads, const FLT *img, const size_t img_shape[3],
+                                       const double *img_world2grid, const double img_spacing[3],
+                                       const double *points, size_t n, FLT *out, int *inside)
 {
+    (void)nthreads;
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(gradient_point_3d)(img, (ptrdiff_t)img_shape[0],
                                            (ptrdiff_t)img_shape[1], (ptrdiff_t)img_shape[2],

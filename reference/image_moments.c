@@ -21,8 +21,10 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_image_moments)(const FLT *img, size_t n, double *scratch, double out[2])
+void SFX(omreg_ref_image_moments)(int nthreads, const FLT *img, size_t n, double *scratch,
+                                  double out[2])
 {
+    (void)nthreads;
     (void)scratch; /* the serial order needs no block storage */
     double total = 0.0, total_sq = 0.0;
     for (size_t b = 0; b < omreg_reduce_blocks(n); ++b) {

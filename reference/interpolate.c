@@ -20,51 +20,57 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_interpolate_scalar_2d)(const FLT *img, const size_t shape[2],
+void SFX(omreg_ref_interpolate_scalar_2d)(int nthreads, const FLT *img, const size_t shape[2],
                                           const double *locs, size_t n, FLT *out, int *inside)
 {
+    (void)nthreads;
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(interp_scalar_2d)(img, (ptrdiff_t)shape[0], (ptrdiff_t)shape[1],
                                           locs[2 * p], locs[2 * p + 1], &out[p]);
 }
 
-void SFX(omreg_ref_interpolate_scalar_3d)(const FLT *img, const size_t shape[3],
+void SFX(omreg_ref_interpolate_scalar_3d)(int nthreads, const FLT *img, const size_t shape[3],
                                           const double *locs, size_t n, FLT *out, int *inside)
 {
+    (void)nthreads;
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(interp_scalar_3d)(img, (ptrdiff_t)shape[0], (ptrdiff_t)shape[1],
                                           (ptrdiff_t)shape[2], locs[3 * p], locs[3 * p + 1],
                                           locs[3 * p + 2], &out[p]);
 }
 
-void SFX(omreg_ref_interpolate_vector_2d)(const FLT *field, const size_t shape[2],
+void SFX(omreg_ref_interpolate_vector_2d)(int nthreads, const FLT *field, const size_t shape[2],
                                           const double *locs, size_t n, FLT *out, int *inside)
 {
+    (void)nthreads;
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(interp_vector_2d)(field, (ptrdiff_t)shape[0], (ptrdiff_t)shape[1],
                                           locs[2 * p], locs[2 * p + 1], &out[2 * p]);
 }
 
-void SFX(omreg_ref_interpolate_vector_3d)(const FLT *field, const size_t shape[3],
+void SFX(omreg_ref_interpolate_vector_3d)(int nthreads, const FLT *field, const size_t shape[3],
                                           const double *locs, size_t n, FLT *out, int *inside)
 {
+    (void)nthreads;
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(interp_vector_3d)(field, (ptrdiff_t)shape[0], (ptrdiff_t)shape[1],
                                           (ptrdiff_t)shape[2], locs[3 * p], locs[3 * p + 1],
                                           locs[3 * p + 2], &out[3 * p]);
 }
 
-void SFX(omreg_ref_interpolate_scalar_nn_2d)(const FLT *img, const size_t shape[2],
+void SFX(omreg_ref_interpolate_scalar_nn_2d)(int nthreads, const FLT *img, const size_t shape[2],
                                              const double *locs, size_t n, FLT *out, int *inside)
 {
+    (void)nthreads;
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(interp_scalar_nn_2d)(img, (ptrdiff_t)shape[0], (ptrdiff_t)shape[1],
                                              locs[2 * p], locs[2 * p + 1], &out[p]);
 }
 
-void SFX(omreg_ref_interpolate_scalar_nn_3d)(const FLT *img, const size_t shape[3],
+void SFX(omreg_ref_interpolate_scalar_nn_3d)(int nthreads, const FLT *img, const size_t shape[3],
                                              const double *locs, size_t n, FLT *out, int *inside)
 {
+    (void)nthreads;
     for (size_t p = 0; p < n; ++p)
         inside[p] = SFX(interp_scalar_nn_3d)(img, (ptrdiff_t)shape[0], (ptrdiff_t)shape[1],
                                              (ptrdiff_t)shape[2], locs[3 * p], locs[3 * p + 1],

@@ -24,11 +24,13 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_invert_vector_field_residual_2d)(const FLT *d, const size_t shape[2],
+void SFX(omreg_ref_invert_vector_field_residual_2d)(int nthreads, const FLT *d,
+                                                    const size_t shape[2],
                                                     const double *d_world2grid,
-                                                    const double spacing[2], const FLT *p,
-                                                    FLT *q, double *scratch, double out[2])
+                                                    const double spacing[2], const FLT *p, FLT *q,
+                                                    double *scratch, double out[2])
 {
+    (void)nthreads;
     const size_t nr = shape[0], nc = shape[1];
     for (size_t i = 0; i < nr; ++i) {
         double error = 0, difmag = 0; /* row i's partials */
@@ -48,11 +50,13 @@ void SFX(omreg_ref_invert_vector_field_residual_2d)(const FLT *d, const size_t s
     invert_residual_combine(scratch, nr, out);
 }
 
-void SFX(omreg_ref_invert_vector_field_residual_3d)(const FLT *d, const size_t shape[3],
+void SFX(omreg_ref_invert_vector_field_residual_3d)(int nthreads, const FLT *d,
+                                                    const size_t shape[3],
                                                     const double *d_world2grid,
-                                                    const double spacing[3], const FLT *p,
-                                                    FLT *q, double *scratch, double out[2])
+                                                    const double spacing[3], const FLT *p, FLT *q,
+                                                    double *scratch, double out[2])
 {
+    (void)nthreads;
     const size_t ns = shape[0], nr = shape[1], nc = shape[2];
     for (size_t k = 0; k < ns; ++k)
         for (size_t i = 0; i < nr; ++i) {
@@ -73,10 +77,11 @@ void SFX(omreg_ref_invert_vector_field_residual_3d)(const FLT *d, const size_t s
     invert_residual_combine(scratch, ns * nr, out);
 }
 
-void SFX(omreg_ref_invert_vector_field_step_2d)(const size_t shape[2], const double spacing[2],
-                                                double epsilon, double maxlen, const FLT *q,
-                                                FLT *p)
+void SFX(omreg_ref_invert_vector_field_step_2d)(int nthreads, const size_t shape[2],
+                                                const double spacing[2], double epsilon,
+                                                double maxlen, const FLT *q, FLT *p)
 {
+    (void)nthreads;
     const size_t n = shape[0] * shape[1];
     for (size_t v = 0; v < n; ++v) {
         double s = invert_step_factor(SFX(residual_norm_2d)(&q[2 * v], spacing), epsilon,
@@ -85,10 +90,11 @@ void SFX(omreg_ref_invert_vector_field_step_2d)(const size_t shape[2], const dou
     }
 }
 
-void SFX(omreg_ref_invert_vector_field_step_3d)(const size_t shape[3], const double spacing[3],
-                                                double epsilon, double maxlen, const FLT *q,
-                                                FLT *p)
+void SFX(omreg_ref_invert_vector_field_step_3d)(int nthreads, const size_t shape[3],
+                                                const double spacing[3], double epsilon,
+                                                double maxlen, const FLT *q, FLT *p)
 {
+    (void)nthreads;
     const size_t n = shape[0] * shape[1] * shape[2];
     for (size_t v = 0; v < n; ++v) {
         double s = invert_step_factor(SFX(residual_norm_3d)(&q[3 * v], spacing), epsilon,

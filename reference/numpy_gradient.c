@@ -21,8 +21,9 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_numpy_gradient_2d)(const FLT *img, const size_t shape[2], FLT *out)
+void SFX(omreg_ref_numpy_gradient_2d)(int nthreads, const FLT *img, const size_t shape[2], FLT *out)
 {
+    (void)nthreads;
     const size_t nr = shape[0], nc = shape[1];
     for (size_t i = 0; i < nr; ++i)
         for (size_t j = 0; j < nc; ++j) {
@@ -32,8 +33,9 @@ void SFX(omreg_ref_numpy_gradient_2d)(const FLT *img, const size_t shape[2], FLT
         }
 }
 
-void SFX(omreg_ref_numpy_gradient_3d)(const FLT *img, const size_t shape[3], FLT *out)
+void SFX(omreg_ref_numpy_gradient_3d)(int nthreads, const FLT *img, const size_t shape[3], FLT *out)
 {
+    (void)nthreads;
     const size_t ns = shape[0], nr = shape[1], nc = shape[2];
     for (size_t k = 0; k < ns; ++k)
         for (size_t i = 0; i < nr; ++i)

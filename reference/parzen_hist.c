@@ -16,10 +16,10 @@ static void add_into(double *total, const double *partial, size_t len)
         total[i] += partial[i];
 }
 
-void omreg_ref_parzen_joint(const double *sval, const double *mval, const int *smask,
+void omreg_ref_parzen_joint(int nthreads, const double *sval, const double *mval, const int *smask,
                             const int *mmask, size_t n, const omreg_parzen_geometry *g,
-                            omreg_parzen_norm norm, double *scratch, int nthreads,
-                            double *joint, double *smarginal, double *mmarginal)
+                            omreg_parzen_norm norm, double *scratch, double *joint,
+                            double *smarginal, double *mmarginal)
 {
     (void)nthreads; /* serial: 2 partials of scratch */
     size_t len = omreg_parzen_joint_partial(g->nbins);
@@ -56,13 +56,13 @@ static void gradient_sample(double *partial, const omreg_parzen_geometry *g, int
     partial[(size_t)g->nbins * (size_t)g->nbins * (size_t)nparams] += 1;
 }
 
-void omreg_ref_parzen_gradient_dense_2d(const size_t shape[2], const double *grid2world,
-                                        const double *sval, const double *mval,
-                                        const double *mgradient, const int *smask,
-                                        const int *mmask, const omreg_parzen_geometry *g,
-                                        int nparams, omreg_jacobian_cb *jacobian,
-                                        const void *ctx, double *scratch, int nthreads,
-                                        double *joint_grad)
+void omreg_ref_parzen_gradient_dense_2d(int nthreads, const size_t shape[2],
+                                        const double *grid2world, const double *sval,
+                                        const double *mval, const double *mgradient,
+                                        const int *smask, const int *mmask,
+                                        const omreg_parzen_geometry *g, int nparams,
+                                        omreg_jacobian_cb *jacobian, const void *ctx,
+                                        double *scratch, double *joint_grad)
 {
     (void)nthreads; /* serial: 2 partials of scratch */
     size_t len = omreg_parzen_gradient_partial(g->nbins, nparams), n = shape[0] * shape[1];
@@ -86,13 +86,13 @@ void omreg_ref_parzen_gradient_dense_2d(const size_t shape[2], const double *gri
     parzen_gradient_finish(total, g->nbins, nparams, g->mdelta, joint_grad);
 }
 
-void omreg_ref_parzen_gradient_dense_3d(const size_t shape[3], const double *grid2world,
-                                        const double *sval, const double *mval,
-                                        const double *mgradient, const int *smask,
-                                        const int *mmask, const omreg_parzen_geometry *g,
-                                        int nparams, omreg_jacobian_cb *jacobian,
-                                        const void *ctx, double *scratch, int nthreads,
-                                        double *joint_grad)
+void omreg_ref_parzen_gradient_dense_3d(int nthreads, const size_t shape[3],
+                                        const double *grid2world, const double *sval,
+                                        const double *mval, const double *mgradient,
+                                        const int *smask, const int *mmask,
+                                        const omreg_parzen_geometry *g, int nparams,
+                                        omreg_jacobian_cb *jacobian, const void *ctx,
+                                        double *scratch, double *joint_grad)
 {
     (void)nthreads; /* serial: 2 partials of scratch */
     size_t len = omreg_parzen_gradient_partial(g->nbins, nparams);
@@ -119,11 +119,11 @@ void omreg_ref_parzen_gradient_dense_3d(const size_t shape[3], const double *gri
     parzen_gradient_finish(total, g->nbins, nparams, g->mdelta, joint_grad);
 }
 
-void omreg_ref_parzen_gradient_sparse(int dim, const double *points, size_t n,
+void omreg_ref_parzen_gradient_sparse(int nthreads, int dim, const double *points, size_t n,
                                       const double *sval, const double *mval,
                                       const double *mgradient, const omreg_parzen_geometry *g,
                                       int nparams, omreg_jacobian_cb *jacobian, const void *ctx,
-                                      double *scratch, int nthreads, double *joint_grad)
+                                      double *scratch, double *joint_grad)
 {
     (void)nthreads; /* serial: 2 partials of scratch */
     size_t len = omreg_parzen_gradient_partial(g->nbins, nparams);

@@ -23,10 +23,11 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_resample_displacement_field_2d)(const FLT *field, const size_t shape[2],
-                                                   const double factors[2],
+void SFX(omreg_ref_resample_displacement_field_2d)(int nthreads, const FLT *field,
+                                                   const size_t shape[2], const double factors[2],
                                                    const size_t out_shape[2], FLT *out)
 {
+    (void)nthreads;
     for (size_t i = 0; i < out_shape[0]; ++i)
         for (size_t j = 0; j < out_shape[1]; ++j) {
             double dii = (double)i * factors[0], djj = (double)j * factors[1];
@@ -35,10 +36,11 @@ void SFX(omreg_ref_resample_displacement_field_2d)(const FLT *field, const size_
         }
 }
 
-void SFX(omreg_ref_resample_displacement_field_3d)(const FLT *field, const size_t shape[3],
-                                                   const double factors[3],
+void SFX(omreg_ref_resample_displacement_field_3d)(int nthreads, const FLT *field,
+                                                   const size_t shape[3], const double factors[3],
                                                    const size_t out_shape[3], FLT *out)
 {
+    (void)nthreads;
     for (size_t k = 0; k < out_shape[0]; ++k)
         for (size_t i = 0; i < out_shape[1]; ++i)
             for (size_t j = 0; j < out_shape[2]; ++j) {

@@ -22,12 +22,13 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_simplify_warp_function_2d)(const FLT *d, const size_t d_shape[2],
+void SFX(omreg_ref_simplify_warp_function_2d)(int nthreads, const FLT *d, const size_t d_shape[2],
                                               const double *affine_idx_in,
                                               const double *affine_idx_out,
-                                              const double *affine_disp,
-                                              const size_t out_shape[2], FLT *out)
+                                              const double *affine_disp, const size_t out_shape[2],
+                                              FLT *out)
 {
+    (void)nthreads;
     const size_t nrows = out_shape[0], ncols = out_shape[1];
     for (size_t i = 0; i < nrows; ++i)
         for (size_t j = 0; j < ncols; ++j) {
@@ -39,12 +40,13 @@ void SFX(omreg_ref_simplify_warp_function_2d)(const FLT *d, const size_t d_shape
         }
 }
 
-void SFX(omreg_ref_simplify_warp_function_3d)(const FLT *d, const size_t d_shape[3],
+void SFX(omreg_ref_simplify_warp_function_3d)(int nthreads, const FLT *d, const size_t d_shape[3],
                                               const double *affine_idx_in,
                                               const double *affine_idx_out,
-                                              const double *affine_disp,
-                                              const size_t out_shape[3], FLT *out)
+                                              const double *affine_disp, const size_t out_shape[3],
+                                              FLT *out)
 {
+    (void)nthreads;
     const size_t nslices = out_shape[0], nrows = out_shape[1], ncols = out_shape[2];
     for (size_t k = 0; k < nslices; ++k)
         for (size_t i = 0; i < nrows; ++i)

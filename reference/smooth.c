@@ -23,12 +23,13 @@
 
 #else /* FLT: the type-generic body */
 
-void SFX(omreg_ref_gaussian_filter1d)(const FLT *in, FLT *out, int ndim, const size_t *shape,
-                                      size_t ncomp, int axis, const double *weights,
-                                      size_t radius, omreg_smooth_mode mode, double cval,
-                                      double *scratch, int nbuffers)
+void SFX(omreg_ref_gaussian_filter1d)(int nthreads, const FLT *in, FLT *out, int ndim,
+                                      const size_t *shape, size_t ncomp, int axis,
+                                      const double *weights, size_t radius, omreg_smooth_mode mode,
+                                      double cval, double *scratch)
 {
-    (void)nbuffers; /* one buffer: scratch[0 .. len + 2*radius) */
+    (void)nthreads;
+    /* one buffer: scratch[0 .. len + 2*radius) */
     const size_t len = shape[axis];
     /* lines = (position before the axis, position after it incl. component) */
     size_t outer = 1, inner = ncomp;

@@ -28,9 +28,10 @@
  * added to 0 in order (kernels_sumsqdiff.h); the serial order needs no
  * block storage, so scratch is unused. */
 
-void SFX(omreg_ref_compute_energy_ssd_2d)(const FLT *delta, const size_t shape[2],
+void SFX(omreg_ref_compute_energy_ssd_2d)(int nthreads, const FLT *delta, const size_t shape[2],
                                           double *scratch, double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     const size_t nr = shape[0], nc = shape[1];
     double total = 0;
@@ -43,9 +44,10 @@ void SFX(omreg_ref_compute_energy_ssd_2d)(const FLT *delta, const size_t shape[2
     *energy = total;
 }
 
-void SFX(omreg_ref_compute_energy_ssd_3d)(const FLT *delta, const size_t shape[3],
+void SFX(omreg_ref_compute_energy_ssd_3d)(int nthreads, const FLT *delta, const size_t shape[3],
                                           double *scratch, double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     const size_t nrows = shape[0] * shape[1], nc = shape[2];
     double total = 0;
@@ -58,10 +60,11 @@ void SFX(omreg_ref_compute_energy_ssd_3d)(const FLT *delta, const size_t shape[3
     *energy = total;
 }
 
-void SFX(omreg_ref_compute_ssd_demons_step_2d)(const FLT *delta, const FLT *grad,
-                                               const size_t shape[2], double sigma_sq_x,
-                                               FLT *out, double *scratch, double *energy)
+void SFX(omreg_ref_compute_ssd_demons_step_2d)(int nthreads, const FLT *delta, const FLT *grad,
+                                               const size_t shape[2], double sigma_sq_x, FLT *out,
+                                               double *scratch, double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     const size_t nr = shape[0], nc = shape[1];
     double total = 0;
@@ -74,10 +77,11 @@ void SFX(omreg_ref_compute_ssd_demons_step_2d)(const FLT *delta, const FLT *grad
     *energy = total;
 }
 
-void SFX(omreg_ref_compute_ssd_demons_step_3d)(const FLT *delta, const FLT *grad,
-                                               const size_t shape[3], double sigma_sq_x,
-                                               FLT *out, double *scratch, double *energy)
+void SFX(omreg_ref_compute_ssd_demons_step_3d)(int nthreads, const FLT *delta, const FLT *grad,
+                                               const size_t shape[3], double sigma_sq_x, FLT *out,
+                                               double *scratch, double *energy)
 {
+    (void)nthreads;
     (void)scratch;
     const size_t nrows = shape[0] * shape[1], nc = shape[2];
     double total = 0;
@@ -96,9 +100,10 @@ void SFX(omreg_ref_compute_ssd_demons_step_3d)(const FLT *delta, const FLT *grad
  * colour is immaterial, which is what lets the parallel kernel split it.
  * The maximum is exact, so a running maximum equals the per-row one. */
 void SFX(omreg_ref_iterate_residual_displacement_field_ssd_2d)(
-    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
     const size_t shape[2], double lambda, FLT *disp, double *scratch, double *max_step)
 {
+    (void)nthreads;
     (void)scratch;
     const size_t nr = shape[0], nc = shape[1];
     double max_displacement = 0;
@@ -116,9 +121,10 @@ void SFX(omreg_ref_iterate_residual_displacement_field_ssd_2d)(
 /* Red-black in 3D: colour = parity of k + i + j (the 6 neighbours differ by
  * one in one coordinate, so they have the other colour). */
 void SFX(omreg_ref_iterate_residual_displacement_field_ssd_3d)(
-    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
     const size_t shape[3], double lambda, FLT *disp, double *scratch, double *max_step)
 {
+    (void)nthreads;
     (void)scratch;
     const size_t ns = shape[0], nr = shape[1], nc = shape[2];
     double max_displacement = 0;
@@ -193,11 +199,14 @@ void SFX(omreg_ref_iterate_residual_displacement_field_ssd_stale_3d)(
     SFX(lex_sweep_3d)(delta, sigmasq, grad, target, shape, lambda, disp, d, max_step);
 }
 
-void SFX(omreg_ref_compute_residual_displacement_field_ssd_2d)(
-    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
-    const size_t shape[2], double lambda, const FLT *disp, FLT *residual, double *scratch,
-    double *sqnorm)
+void SFX(omreg_ref_compute_residual_displacement_field_ssd_2d)(int nthreads, const FLT *delta,
+                                                               const FLT *sigmasq, const FLT *grad,
+                                                               const FLT *target,
+                                                               const size_t shape[2], double lambda,
+                                                               const FLT *disp, FLT *residual,
+                                                               double *scratch, double *sqnorm)
 {
+    (void)nthreads;
     (void)scratch;
     const size_t nr = shape[0], nc = shape[1];
     double total = 0;
@@ -215,11 +224,14 @@ void SFX(omreg_ref_compute_residual_displacement_field_ssd_2d)(
         *sqnorm = total;
 }
 
-void SFX(omreg_ref_compute_residual_displacement_field_ssd_3d)(
-    const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
-    const size_t shape[3], double lambda, const FLT *disp, FLT *residual, double *scratch,
-    double *sqnorm)
+void SFX(omreg_ref_compute_residual_displacement_field_ssd_3d)(int nthreads, const FLT *delta,
+                                                               const FLT *sigmasq, const FLT *grad,
+                                                               const FLT *target,
+                                                               const size_t shape[3], double lambda,
+                                                               const FLT *disp, FLT *residual,
+                                                               double *scratch, double *sqnorm)
 {
+    (void)nthreads;
     (void)scratch;
     const size_t ns = shape[0], nr = shape[1], nc = shape[2];
     double total = 0;

@@ -31,14 +31,14 @@ static void kernel_case(int dim, const size_t *shape, uint64_t seed)
     omreg_eq_scratch(&eq, scratch, nscratch * sizeof(double));
     omreg_eq_reference(&eq);
     if (dim == 2)
-        ref->center_of_mass_2d_f64(img, shape, scratch, want);
+        ref->center_of_mass_2d_f64(omreg_backend_threads(ref, 0), img, shape, scratch, want);
     else
-        ref->center_of_mass_3d_f64(img, shape, scratch, want);
+        ref->center_of_mass_3d_f64(omreg_backend_threads(ref, 0), img, shape, scratch, want);
     OMREG_EQ_PARALLEL(&eq) {
         if (dim == 2)
-            par->center_of_mass_2d_f64(img, shape, scratch, got);
+            par->center_of_mass_2d_f64(omreg_backend_threads(par, 0), img, shape, scratch, got);
         else
-            par->center_of_mass_3d_f64(img, shape, scratch, got);
+            par->center_of_mass_3d_f64(omreg_backend_threads(par, 0), img, shape, scratch, got);
     }
     print_message("# center_of_mass_%dd_f64 hash %016llx\n", dim,
                   (unsigned long long)omreg_test_hash(got, sizeof(double) * (size_t)(dim + 1)));

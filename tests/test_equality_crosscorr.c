@@ -79,20 +79,20 @@ static const size_t shape3[3] = {19, 23, 21};
         free(scratch);                                                                         \
     }
 
-#define RUN_FACTORS(DIM, T, FLT)                                                               \
-    static void run_factors_##DIM##_##T(const struct omreg_backend *b, int brute,             \
-                                        const FLT *s, const FLT *m, const size_t *shape,       \
-                                        size_t radius, double *scratch, int nbuf, FLT *f)      \
-    {                                                                                          \
-        if (brute)                                                                             \
-            b->precompute_cc_factors_brute_##DIM##d_##T(s, m, shape, radius, f);               \
-        else                                                                                   \
-            SLIDING_##DIM(b, T, s, m, shape, radius, scratch, nbuf, f);                        \
+#define RUN_FACTORS(DIM, T, FLT)                                                                   \
+    static void run_factors_##DIM##_##T(const struct omreg_backend *b, int brute, const FLT *s,    \
+                                        const FLT *m, const size_t *shape, size_t radius,          \
+                                        double *scratch, int nbuf, FLT *f)                         \
+    {                                                                                              \
+        if (brute)                                                                                 \
+            b->precompute_cc_factors_brute_##DIM##d_##T(nbuf, s, m, shape, radius, f);             \
+        else                                                                                       \
+            SLIDING_##DIM(b, T, s, m, shape, radius, scratch, nbuf, f);                            \
     }
-#define SLIDING_2(b, T, s, m, shape, radius, scratch, nbuf, f)                                 \
-    b->precompute_cc_factors_2d_##T(s, m, shape, radius, scratch, nbuf, f)
-#define SLIDING_3(b, T, s, m, shape, radius, scratch, nbuf, f)                                 \
-    ((void)nbuf, b->precompute_cc_factors_3d_##T(s, m, shape, radius, scratch, f))
+#define SLIDING_2(b, T, s, m, shape, radius, scratch, nbuf, f)                                     \
+    b->precompute_cc_factors_2d_##T(nbuf, s, m, shape, radius, scratch, f)
+#define SLIDING_3(b, T, s, m, shape, radius, scratch, nbuf, f)                                     \
+    b->precompute_cc_factors_3d_##T(nbuf, s, m, shape, radius, scratch, f)
 RUN_FACTORS(2, f64, double)
 RUN_FACTORS(2, f32, float)
 RUN_FACTORS(3, f64, double)
@@ -117,46 +117,48 @@ FACTORS_CASE(factors_3d_f64_onecol, double, f64, 3, onecol3, 2)
 
 /* ---- steps -------------------------------------------------------------- */
 
-#define STEP_CASE(NAME, FLT, T, DIM, SHAPE, RADIUS)                                             \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        const size_t n = omreg_eq_voxels(DIM, SHAPE), nf = 5 * n, ng = (size_t)(DIM)*n;        \
-        const size_t nblocks = omreg_cc_step_blocks(DIM, SHAPE);                               \
-        FLT *s = omreg_test_alloc(n, sizeof(FLT)), *m = omreg_test_alloc(n, sizeof(FLT));       \
-        FILL_IMAGES(T, FLT, DIM, SHAPE, s, m, n);                                              \
-        FLT *f = omreg_test_alloc(nf, sizeof(FLT)), *g = omreg_test_alloc(ng, sizeof(FLT));     \
-        ref->precompute_cc_factors_brute_##DIM##d_##T(s, m, SHAPE, RADIUS, f);                 \
-        omreg_test_fill_uniform_##T(g, ng, 503, -2.0, 2.0);                                    \
-        FLT *o_ref = omreg_test_alloc(ng, sizeof(FLT)), *o_par = omreg_test_alloc(ng,          \
-                                                                                 sizeof(FLT)); \
-        double *scratch = omreg_test_alloc(nblocks, sizeof(double));                           \
-        double e_ref, e_par;                                                                   \
-        for (int dir = 0; dir < 2; ++dir) {                                                    \
-            omreg_compute_cc_forward_step_##DIM##d_##T##_fn *step[2][2] = {                    \
-                {ref->compute_cc_forward_step_##DIM##d_##T,                                    \
-                 par->compute_cc_forward_step_##DIM##d_##T},                                   \
-                {ref->compute_cc_backward_step_##DIM##d_##T,                                   \
-                 par->compute_cc_backward_step_##DIM##d_##T}};                                 \
-            const char *what = dir ? #NAME " backward" : #NAME " forward";                     \
-            omreg_eq eq = {0};                                                                 \
-            omreg_eq_output(&eq, what, o_ref, o_par, ng);                                      \
-            omreg_eq_output(&eq, what, &e_ref, &e_par, 1);                                     \
-            omreg_eq_scratch(&eq, scratch, nblocks * sizeof(double));                          \
-            omreg_eq_reference(&eq);                                                           \
-            step[dir][0](g, f, SHAPE, RADIUS, scratch, o_ref, &e_ref);                         \
-            assert_true(e_ref < 0); /* some voxels contribute */                               \
-            OMREG_EQ_PARALLEL(&eq) {                                                           \
-                step[dir][1](g, f, SHAPE, RADIUS, scratch, o_par, &e_par);                     \
-            }                                                                                  \
-        }                                                                                      \
-        free(s);                                                                               \
-        free(m);                                                                               \
-        free(f);                                                                               \
-        free(g);                                                                               \
-        free(o_ref);                                                                           \
-        free(o_par);                                                                           \
-        free(scratch);                                                                         \
+#define STEP_CASE(NAME, FLT, T, DIM, SHAPE, RADIUS)                                                \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        const size_t n = omreg_eq_voxels(DIM, SHAPE), nf = 5 * n, ng = (size_t)(DIM)*n;            \
+        const size_t nblocks = omreg_cc_step_blocks(DIM, SHAPE);                                   \
+        FLT *s = omreg_test_alloc(n, sizeof(FLT)), *m = omreg_test_alloc(n, sizeof(FLT));          \
+        FILL_IMAGES(T, FLT, DIM, SHAPE, s, m, n);                                                  \
+        FLT *f = omreg_test_alloc(nf, sizeof(FLT)), *g = omreg_test_alloc(ng, sizeof(FLT));        \
+        ref->precompute_cc_factors_brute_##DIM##d_##T(1, s, m, SHAPE, RADIUS, f);                  \
+        omreg_test_fill_uniform_##T(g, ng, 503, -2.0, 2.0);                                        \
+        FLT *o_ref = omreg_test_alloc(ng, sizeof(FLT)),                                            \
+            *o_par = omreg_test_alloc(ng, sizeof(FLT));                                            \
+        double *scratch = omreg_test_alloc(nblocks, sizeof(double));                               \
+        double e_ref, e_par;                                                                       \
+        for (int dir = 0; dir < 2; ++dir) {                                                        \
+            omreg_compute_cc_forward_step_##DIM##d_##T##_fn *step[2][2] = {                        \
+                {ref->compute_cc_forward_step_##DIM##d_##T,                                        \
+                 par->compute_cc_forward_step_##DIM##d_##T},                                       \
+                {ref->compute_cc_backward_step_##DIM##d_##T,                                       \
+                 par->compute_cc_backward_step_##DIM##d_##T}};                                     \
+            const char *what = dir ? #NAME " backward" : #NAME " forward";                         \
+            omreg_eq eq = {0};                                                                     \
+            omreg_eq_output(&eq, what, o_ref, o_par, ng);                                          \
+            omreg_eq_output(&eq, what, &e_ref, &e_par, 1);                                         \
+            omreg_eq_scratch(&eq, scratch, nblocks * sizeof(double));                              \
+            omreg_eq_reference(&eq);                                                               \
+            step[dir][0](1, g, f, SHAPE, RADIUS, scratch, o_ref, &e_ref);                          \
+            assert_true(e_ref < 0); /* some voxels contribute */                                   \
+            OMREG_EQ_PARALLEL(&eq)                                                                 \
+            {                                                                                      \
+                step[dir][1](omreg_backend_threads(par, 0), g, f, SHAPE, RADIUS, scratch, o_par,   \
+                             &e_par);                                                              \
+            }                                                                                      \
+        }                                                                                          \
+        free(s);                                                                                   \
+        free(m);                                                                                   \
+        free(f);                                                                                   \
+        free(g);                                                                                   \
+        free(o_ref);                                                                               \
+        free(o_par);                                                                               \
+        free(scratch);                                                                             \
     }
 
 STEP_CASE(steps_2d_f64, double, f64, 2, shape2, 2)

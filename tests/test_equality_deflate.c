@@ -46,11 +46,13 @@ static void kernel_case(size_t fill, size_t n, int final)
     omreg_eq_output(&eq, "deflate_chunks statuses", want_rc, got_rc, n);
     omreg_eq_scratch(&eq, got, n * bound); /* compared below, up to each length */
     omreg_eq_reference(&eq);
-    ref->deflate_chunks(raw, fill, chunk, n, 1, final, want, bound, want_len, want_crc, want_rc);
+    ref->deflate_chunks(omreg_backend_threads(ref, 0), raw, fill, chunk, n, 1, final, want, bound,
+                        want_len, want_crc, want_rc);
     for (size_t k = 0; k < n; ++k)
         assert_int_equal(want_rc[k], Z_OK);
     OMREG_EQ_PARALLEL(&eq) {
-        par->deflate_chunks(raw, fill, chunk, n, 1, final, got, bound, got_len, got_crc, got_rc);
+        par->deflate_chunks(omreg_backend_threads(par, 0), raw, fill, chunk, n, 1, final, got,
+                            bound, got_len, got_crc, got_rc);
         for (size_t k = 0; k < n; ++k) {
             assert_int_equal(got_len[k], want_len[k]);
             assert_memory_equal(got + k * bound, want + k * bound, want_len[k]);
@@ -79,10 +81,13 @@ static void writer_round_trip(const omreg_backend *backend, size_t total, size_t
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     assert_true(fd >= 0);
     omreg_gz_writer *w = NULL;
-    assert_int_equal(omreg_gz_writer_open_sized(&w, fd, path, 1,
-                                                backend ? backend->deflate_chunks : NULL, CHUNK,
-                                                NROUND),
-                     OMREG_OK);
+    assert_int_equal(
+        omreg_gz_writer_open_sized(
+            &w, fd, path, 1,
+            backend ? (omreg_deflater){backend->deflate_chunks, omreg_backend_threads(backend, 0)}
+                    : (omreg_deflater){NULL, 1},
+            CHUNK, NROUND),
+        OMREG_OK);
     for (size_t at = 0; at < total; at += piece)
         assert_int_equal(omreg_gz_writer_write(w, data + at, total - at < piece ? total - at
                                                                                 : piece),

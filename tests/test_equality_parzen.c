@@ -65,22 +65,23 @@ static void check_joint(const double *s, const double *m, const int *smask, cons
     omreg_parzen_geometry g = geometry(nbins, 0.0, 1000.0, 0.0, 800.0);
     size_t nb = (size_t)nbins, len = omreg_parzen_joint_partial(nbins);
     const int nt = omreg_backend_threads(par, 0); /* the count the scratch is sized for */
-    double *scratch = omreg_test_alloc(len * (size_t)(nt + 1), sizeof(double));
+    const size_t partials = omreg_parzen_partials(nt);
+    double *scratch = omreg_test_alloc(len * partials, sizeof(double));
     double *jr = omreg_test_alloc(nb * nb, sizeof(double)), *jp = omreg_test_alloc(nb * nb, sizeof(double));
     double sr[256], mr[256], sp[256], mp[256];
     omreg_eq eq = {0};
     omreg_eq_output(&eq, "joint", jr, jp, nb * nb);
     omreg_eq_output(&eq, "smarginal", sr, sp, nb);
     omreg_eq_output(&eq, "mmarginal", mr, mp, nb);
-    omreg_eq_scratch(&eq, scratch, sizeof(double) * len * (size_t)(nt + 1));
+    omreg_eq_scratch(&eq, scratch, sizeof(double) * len * partials);
     omreg_eq_reference(&eq);
-    ref->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, 1, jr, sr, mr);
+    ref->parzen_joint(1, s, m, smask, mmask, n, &g, norm, scratch, jr, sr, mr);
     double sum = 0;
     for (size_t i = 0; i < nb * nb; ++i)
         sum += jr[i];
     assert_true(sum > 0.99 && sum < 1.01); /* a PDF: the histogram is not empty */
     OMREG_EQ_PARALLEL(&eq) {
-        par->parzen_joint(s, m, smask, mmask, n, &g, norm, scratch, nt, jp, sp, mp);
+        par->parzen_joint(nt, s, m, smask, mmask, n, &g, norm, scratch, jp, sp, mp);
     }
     free(scratch);
     free(jr);
@@ -90,7 +91,8 @@ static void check_joint(const double *s, const double *m, const int *smask, cons
 static void joint_dense_with_masks(void **state)
 {
     (void)state;
-    const size_t n = 5 * OMREG_PARZEN_BLOCK + 777;
+    /* more than two rounds of the parallel kernel, the last one short */
+    const size_t n = (2 * OMREG_PARZEN_ROUND + 3) * OMREG_PARZEN_BLOCK + 777;
     double *s = omreg_test_alloc(n, sizeof(double)), *m = omreg_test_alloc(n, sizeof(double));
     int *smask = omreg_test_alloc(n, sizeof(int)), *mmask = omreg_test_alloc(n, sizeof(int));
     fill_pair(s, m, n, 5);
@@ -120,19 +122,22 @@ static void run_gradient(const struct omreg_backend *b, int dim, int sparse, con
                          omreg_jacobian_cb *jac, double *scratch, int bt, double *out)
 {
     if (sparse)
-        b->parzen_gradient_sparse(dim, pts, n, s, m, mg, g, nparams, jac, &dim, scratch, bt,
-                                  out);
+        b->parzen_gradient_sparse(bt, dim, pts, n, s, m, mg, g, nparams, jac, &dim, scratch, out);
     else if (dim == 3)
-        b->parzen_gradient_dense_3d(shape, g2w3, s, m, mg, smask, NULL, g, nparams, jac, &dim,
-                                    scratch, bt, out);
+        b->parzen_gradient_dense_3d(bt, shape, g2w3, s, m, mg, smask, NULL, g, nparams, jac, &dim,
+                                    scratch, out);
     else
-        b->parzen_gradient_dense_2d(shape2, g2w2, s, m, mg, smask, NULL, g, nparams, jac, &dim,
-                                    scratch, bt, out);
+        b->parzen_gradient_dense_2d(bt, shape2, g2w2, s, m, mg, smask, NULL, g, nparams, jac, &dim,
+                                    scratch, out);
 }
 
-static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *jac)
+/* nsparse: the sparse variant's sample count (0: the dense grid's) */
+static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *jac,
+                           size_t nsparse)
 {
     size_t n = dim == 3 ? shape[0] * shape[1] * shape[2] : shape2[0] * shape2[1];
+    if (sparse && nsparse)
+        n = nsparse;
     double *s = omreg_test_alloc(n, sizeof(double)), *m = omreg_test_alloc(n, sizeof(double));
     double *mg = omreg_test_alloc(n * (size_t)dim, sizeof(double));
     double *pts = omreg_test_alloc(n * (size_t)dim, sizeof(double));
@@ -146,11 +151,12 @@ static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *
     size_t len = omreg_parzen_gradient_partial(32, nparams);
     size_t out_len = 32 * 32 * (size_t)nparams;
     const int nt = omreg_backend_threads(par, 0); /* the count the scratch is sized for */
-    double *scratch = omreg_test_alloc(len * (size_t)(nt + 1), sizeof(double));
+    const size_t partials = omreg_parzen_partials(nt);
+    double *scratch = omreg_test_alloc(len * partials, sizeof(double));
     double *gr = omreg_test_alloc(out_len, sizeof(double)), *gp = omreg_test_alloc(out_len, sizeof(double));
     omreg_eq eq = {0};
     omreg_eq_output(&eq, "joint gradient", gr, gp, out_len);
-    omreg_eq_scratch(&eq, scratch, sizeof(double) * len * (size_t)(nt + 1));
+    omreg_eq_scratch(&eq, scratch, sizeof(double) * len * partials);
     omreg_eq_reference(&eq);
     run_gradient(ref, dim, sparse, pts, n, s, m, mg, smask, &g, nparams, jac, scratch, 1, gr);
     OMREG_EQ_PARALLEL(&eq) {
@@ -170,11 +176,18 @@ static void check_gradient(int dim, int sparse, int nparams, omreg_jacobian_cb *
     free(gp);
 }
 
-static void gradient_dense_3d_affine(void **state) { (void)state; check_gradient(3, 0, 12, affine_jacobian); }
-static void gradient_dense_2d_affine(void **state) { (void)state; check_gradient(2, 0, 6, affine_jacobian); }
-static void gradient_dense_3d_translation(void **state) { (void)state; check_gradient(3, 0, 3, translation_jacobian); }
-static void gradient_sparse_3d_affine(void **state) { (void)state; check_gradient(3, 1, 12, affine_jacobian); }
-static void gradient_sparse_2d_translation(void **state) { (void)state; check_gradient(2, 1, 2, translation_jacobian); }
+static void gradient_dense_3d_affine(void **state) { (void)state; check_gradient(3, 0, 12, affine_jacobian, 0); }
+static void gradient_dense_2d_affine(void **state) { (void)state; check_gradient(2, 0, 6, affine_jacobian, 0); }
+static void gradient_dense_3d_translation(void **state) { (void)state; check_gradient(3, 0, 3, translation_jacobian, 0); }
+static void gradient_sparse_3d_affine(void **state) { (void)state; check_gradient(3, 1, 12, affine_jacobian, 0); }
+static void gradient_sparse_2d_translation(void **state) { (void)state; check_gradient(2, 1, 2, translation_jacobian, 0); }
+/* more than two rounds of the parallel kernel, the last one short */
+static void gradient_sparse_3d_rounds(void **state)
+{
+    (void)state;
+    check_gradient(3, 1, 3, translation_jacobian,
+                   (2 * OMREG_PARZEN_ROUND + 1) * OMREG_PARZEN_BLOCK + 4321);
+}
 
 int main(void)
 {
@@ -186,6 +199,7 @@ int main(void)
         cmocka_unit_test(gradient_dense_3d_translation),
         cmocka_unit_test(gradient_sparse_3d_affine),
         cmocka_unit_test(gradient_sparse_2d_translation),
+        cmocka_unit_test(gradient_sparse_3d_rounds),
     };
     return OMREG_EQ_RUN_TESTS(tests);
 }

@@ -32,9 +32,9 @@ static void masked_range(void **state)
                         want, got, 2);
         omreg_eq_scratch(&eq, scratch, 2 * omreg_reduce_blocks(N) * sizeof(double));
         omreg_eq_reference(&eq);
-        ref->masked_range_f64(x, m, N, scratch, want);
+        ref->masked_range_f64(omreg_backend_threads(ref, 0), x, m, N, scratch, want);
         OMREG_EQ_PARALLEL(&eq) {
-            par->masked_range_f64(x, m, N, scratch, got);
+            par->masked_range_f64(omreg_backend_threads(par, 0), x, m, N, scratch, got);
         }
         assert_true(masked ? want[0] > -1000.0 : want[0] == -1000.0);
     }
@@ -57,21 +57,21 @@ static void normalize_and_convert(void **state)
     omreg_eq_output(&eq, "normalize_f64", w64, g64, N);
     omreg_eq_output(&eq, "normalize_f64_to_f32", w32, g32, N);
     omreg_eq_reference(&eq);
-    ref->normalize_f64(x, N, -3.5, 12.75, w64);
-    ref->normalize_f64_to_f32(x, N, -3.5, 12.75, w32);
+    ref->normalize_f64(omreg_backend_threads(ref, 0), x, N, -3.5, 12.75, w64);
+    ref->normalize_f64_to_f32(omreg_backend_threads(ref, 0), x, N, -3.5, 12.75, w32);
     OMREG_EQ_PARALLEL(&eq) {
-        par->normalize_f64(x, N, -3.5, 12.75, g64);
-        par->normalize_f64_to_f32(x, N, -3.5, 12.75, g32);
+        par->normalize_f64(omreg_backend_threads(par, 0), x, N, -3.5, 12.75, g64);
+        par->normalize_f64_to_f32(omreg_backend_threads(par, 0), x, N, -3.5, 12.75, g32);
     }
     omreg_eq eq2 = {0};
     omreg_eq_output(&eq2, "convert_f32_to_f64", w64, g64, N);
     omreg_eq_output(&eq2, "mask_to_i32", wi, gi, N);
     omreg_eq_reference(&eq2);
-    ref->convert_f32_to_f64(x32, N, w64);
-    ref->mask_to_i32(x, N, wi);
+    ref->convert_f32_to_f64(omreg_backend_threads(ref, 0), x32, N, w64);
+    ref->mask_to_i32(omreg_backend_threads(ref, 0), x, N, wi);
     OMREG_EQ_PARALLEL(&eq2) {
-        par->convert_f32_to_f64(x32, N, g64);
-        par->mask_to_i32(x, N, gi);
+        par->convert_f32_to_f64(omreg_backend_threads(par, 0), x32, N, g64);
+        par->mask_to_i32(omreg_backend_threads(par, 0), x, N, gi);
     }
     free(x);
     free(w64);
@@ -104,11 +104,13 @@ static void points(void **state)
         omreg_eq_output(&eq, "sample_domain_regular", want, got, nval);
         omreg_eq_output(&eq, "apply_affine_points", mapped_w, mapped_g, nval);
         omreg_eq_reference(&eq);
-        ref->sample_domain_regular(dim, shape, k, g2w, 74, 0.5, m, want);
-        ref->apply_affine_points(g2w, dim, want, m, mapped_w);
+        ref->sample_domain_regular(omreg_backend_threads(ref, 0), dim, shape, k, g2w, 74, 0.5, m,
+                                   want);
+        ref->apply_affine_points(omreg_backend_threads(ref, 0), g2w, dim, want, m, mapped_w);
         OMREG_EQ_PARALLEL(&eq) {
-            par->sample_domain_regular(dim, shape, k, g2w, 74, 0.5, m, got);
-            par->apply_affine_points(g2w, dim, got, m, mapped_g);
+            par->sample_domain_regular(omreg_backend_threads(par, 0), dim, shape, k, g2w, 74, 0.5,
+                                       m, got);
+            par->apply_affine_points(omreg_backend_threads(par, 0), g2w, dim, got, m, mapped_g);
         }
         free(want);
         free(got);

@@ -138,16 +138,16 @@ static void kernels_few_buffers(void **state)
             omreg_eq_output(&eq, "filter1d f32", want32, got32, m);
             omreg_eq_scratch(&eq, scratch, 5 * per * sizeof(double));
             omreg_eq_reference(&eq);
-            ref->gaussian_filter1d_f64(in, want, 3, shape3, ncomp, axis, w, radius,
-                                       OMREG_SMOOTH_MIRROR, 0.0, scratch, 1);
-            ref->gaussian_filter1d_f32(in32, want32, 3, shape3, ncomp, axis, w, radius,
-                                       OMREG_SMOOTH_REFLECT, 0.0, scratch, 1);
+            ref->gaussian_filter1d_f64(1, in, want, 3, shape3, ncomp, axis, w, radius,
+                                       OMREG_SMOOTH_MIRROR, 0.0, scratch);
+            ref->gaussian_filter1d_f32(1, in32, want32, 3, shape3, ncomp, axis, w, radius,
+                                       OMREG_SMOOTH_REFLECT, 0.0, scratch);
             for (int b = 0; b < 3; ++b) {
                 OMREG_EQ_PARALLEL(&eq) {
-                    par->gaussian_filter1d_f64(in, got, 3, shape3, ncomp, axis, w, radius,
-                                               OMREG_SMOOTH_MIRROR, 0.0, scratch, nbufs[b]);
-                    par->gaussian_filter1d_f32(in32, got32, 3, shape3, ncomp, axis, w, radius,
-                                               OMREG_SMOOTH_REFLECT, 0.0, scratch, nbufs[b]);
+                    par->gaussian_filter1d_f64(nbufs[b], in, got, 3, shape3, ncomp, axis, w, radius,
+                                               OMREG_SMOOTH_MIRROR, 0.0, scratch);
+                    par->gaussian_filter1d_f32(nbufs[b], in32, got32, 3, shape3, ncomp, axis, w,
+                                               radius, OMREG_SMOOTH_REFLECT, 0.0, scratch);
                 }
             }
         }

@@ -12,8 +12,9 @@
  * kernels' one-thread threshold (4096 voxels), random inputs so the row
  * partials all differ: a race in the sweep (a voxel read while its
  * neighbour is written), a missing barrier between the two colours or
- * between two wavefronts (2D: 3 blocks of 32 columns per wavefront, 3D:
- * up to 24 rows), a block read before its predecessor is done, or
+ * between two wavefronts (tiles of 8 x 32 cells in 2D, 13 x 3 of them
+ * here; of 8 x 8 grid rows in 3D, 3 x 4), a tile read before its
+ * predecessor is done, or
  * any other combination order of the partials changes the bits. The
  * systems: SSD (sigmasq, target NULL), EM-like (a variance with inf and 0
  * entries, a target) and near-singular 3x3 solves (tiny lambda).
@@ -68,36 +69,41 @@ static const size_t shape3[3] = {24, 26, 28};
 
 /* ---- energy, demons, addition ------------------------------------------- */
 
-#define POINTWISE_CASE(NAME, FLT, T, DIM, SHAPE, ENERGY, DEMONS, ADD)                           \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        INPUTS(FLT, T, DIM, SHAPE);                                                            \
-        double e_ref, e_par;                                                                   \
-        omreg_eq eq = {0};                                                                     \
-        omreg_eq_output(&eq, #ENERGY, &e_ref, &e_par, 1);                                      \
-        omreg_eq_scratch(&eq, scratch, nrows * sizeof(double));                                \
-        omreg_eq_reference(&eq);                                                               \
-        ref->ENERGY(delta, SHAPE, scratch, &e_ref);                                            \
-        OMREG_EQ_PARALLEL(&eq) {                                                               \
-            par->ENERGY(delta, SHAPE, scratch, &e_par);                                        \
-        }                                                                                      \
-        omreg_eq eq2 = {0};                                                                    \
-        omreg_eq_output(&eq2, #DEMONS " field", o_ref, o_par, nf);                             \
-        omreg_eq_output(&eq2, #DEMONS " energy", &e_ref, &e_par, 1);                           \
-        omreg_eq_reference(&eq2);                                                              \
-        ref->DEMONS(delta, grad, SHAPE, 1.37, o_ref, scratch, &e_ref);                         \
-        OMREG_EQ_PARALLEL(&eq2) {                                                              \
-            par->DEMONS(delta, grad, SHAPE, 1.37, o_par, scratch, &e_par);                     \
-        }                                                                                      \
-        omreg_eq eq3 = {0};                                                                    \
-        omreg_eq_inout(&eq3, #ADD, o_ref, o_par, start, nf);                                   \
-        omreg_eq_reference(&eq3);                                                              \
-        ref->ADD(o_ref, target, nf);                                                           \
-        OMREG_EQ_PARALLEL(&eq3) {                                                              \
-            par->ADD(o_par, target, nf);                                                       \
-        }                                                                                      \
-        FREE_INPUTS();                                                                         \
+#define POINTWISE_CASE(NAME, FLT, T, DIM, SHAPE, ENERGY, DEMONS, ADD)                              \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        INPUTS(FLT, T, DIM, SHAPE);                                                                \
+        double e_ref, e_par;                                                                       \
+        omreg_eq eq = {0};                                                                         \
+        omreg_eq_output(&eq, #ENERGY, &e_ref, &e_par, 1);                                          \
+        omreg_eq_scratch(&eq, scratch, nrows * sizeof(double));                                    \
+        omreg_eq_reference(&eq);                                                                   \
+        ref->ENERGY(omreg_backend_threads(ref, 0), delta, SHAPE, scratch, &e_ref);                 \
+        OMREG_EQ_PARALLEL(&eq)                                                                     \
+        {                                                                                          \
+            par->ENERGY(omreg_backend_threads(par, 0), delta, SHAPE, scratch, &e_par);             \
+        }                                                                                          \
+        omreg_eq eq2 = {0};                                                                        \
+        omreg_eq_output(&eq2, #DEMONS " field", o_ref, o_par, nf);                                 \
+        omreg_eq_output(&eq2, #DEMONS " energy", &e_ref, &e_par, 1);                               \
+        omreg_eq_reference(&eq2);                                                                  \
+        ref->DEMONS(omreg_backend_threads(ref, 0), delta, grad, SHAPE, 1.37, o_ref, scratch,       \
+                    &e_ref);                                                                       \
+        OMREG_EQ_PARALLEL(&eq2)                                                                    \
+        {                                                                                          \
+            par->DEMONS(omreg_backend_threads(par, 0), delta, grad, SHAPE, 1.37, o_par, scratch,   \
+                        &e_par);                                                                   \
+        }                                                                                          \
+        omreg_eq eq3 = {0};                                                                        \
+        omreg_eq_inout(&eq3, #ADD, o_ref, o_par, start, nf);                                       \
+        omreg_eq_reference(&eq3);                                                                  \
+        ref->ADD(omreg_backend_threads(ref, 0), o_ref, target, nf);                                \
+        OMREG_EQ_PARALLEL(&eq3)                                                                    \
+        {                                                                                          \
+            par->ADD(omreg_backend_threads(par, 0), o_par, target, nf);                            \
+        }                                                                                          \
+        FREE_INPUTS();                                                                             \
     }
 
 POINTWISE_CASE(pointwise_2d_f64, double, f64, 2, shape2, compute_energy_ssd_2d_f64,
@@ -111,71 +117,59 @@ POINTWISE_CASE(pointwise_3d_f32, float, f32, 3, shape3, compute_energy_ssd_3d_f3
 
 /* ---- residual and sweeps --------------------------------------------------- */
 
-#define SYSTEM_CASE(NAME, FLT, T, DIM, SHAPE, RESIDUAL, ITERATE, ITERATE_LEX)                   \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        INPUTS(FLT, T, DIM, SHAPE);                                                            \
-        /* SSD, EM-like, near-singular */                                                      \
-        const FLT *sigs[3] = {NULL, sig, sig_tiny}, *tgts[3] = {NULL, target, NULL};           \
-        const double lambdas[3] = {4.0, 1.5, 2e-10};                                           \
-        char what[96];                                                                         \
-        for (int c = 0; c < 3; ++c) {                                                          \
-            double s_ref, s_par;                                                               \
-            snprintf(what, sizeof what, "%s case %d", #RESIDUAL, c);                           \
-            omreg_eq eq = {0};                                                                 \
-            omreg_eq_output(&eq, what, o_ref, o_par, nf);                                      \
-            omreg_eq_output(&eq, what, &s_ref, &s_par, 1);                                     \
-            omreg_eq_scratch(&eq, scratch, nrows * sizeof(double));                            \
-            omreg_eq_reference(&eq);                                                           \
-            ref->RESIDUAL(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], start, o_ref,      \
-                          scratch, &s_ref);                                                    \
-            OMREG_EQ_PARALLEL(&eq) {                                                           \
-                par->RESIDUAL(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], start, o_par,  \
-                              scratch, &s_par);                                                \
-                OMREG_EQ_SAME(T, what, o_par, o_ref, nf);                                      \
-                /* without the norm (scratch NULL): the same field */                          \
-                omreg_eq_poison(o_par, nf * sizeof(FLT), 0xA5);                                \
-                par->RESIDUAL(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], start, o_par,  \
-                              NULL, NULL);                                                     \
-            }                                                                                  \
-            /* three sweeps in a row, compared after each */                                   \
-            for (int run = 0; run < OMREG_EQ_RUNS; ++run) {                                    \
-                memcpy(o_ref, start, nf * sizeof(FLT));                                        \
-                memcpy(o_par, start, nf * sizeof(FLT));                                        \
-                for (int it = 0; it < 3; ++it) {                                               \
-                    double m_ref, m_par;                                                       \
-                    ref->ITERATE(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], o_ref,      \
-                                 scratch, &m_ref);                                             \
-                    omreg_eq_poison(scratch, nrows * sizeof(double), 0xA5);                    \
-                    par->ITERATE(delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c], o_par,      \
-                                 scratch, &m_par);                                             \
-                    snprintf(what, sizeof what, "%s case %d sweep %d", #ITERATE, c, it);       \
-                    OMREG_EQ_SAME(T, what, o_par, o_ref, nf);                                  \
-                    OMREG_EQ_SAME(f64, what, &m_par, &m_ref, 1);                               \
-                    assert_true(m_ref > 0);                                                    \
-                }                                                                              \
-            }                                                                                  \
-            /* DIPY's order: the reference's raster loop against the wavefronts */            \
-            const int nt = omreg_backend_threads(par, 0);                                      \
-            for (int run = 0; run < OMREG_EQ_RUNS; ++run) {                                    \
-                memcpy(o_ref, start, nf * sizeof(FLT));                                        \
-                memcpy(o_par, start, nf * sizeof(FLT));                                        \
-                for (int it = 0; it < 3; ++it) {                                               \
-                    double m_ref, m_par;                                                       \
-                    ref->ITERATE_LEX(1, delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c],      \
-                                     o_ref, scratch, &m_ref);                                  \
-                    omreg_eq_poison(scratch, nrows * sizeof(double), 0xA5);                    \
-                    par->ITERATE_LEX(nt, delta, sigs[c], grad, tgts[c], SHAPE, lambdas[c],     \
-                                     o_par, scratch, &m_par);                                  \
-                    snprintf(what, sizeof what, "%s case %d sweep %d", #ITERATE_LEX, c, it);   \
-                    OMREG_EQ_SAME(T, what, o_par, o_ref, nf);                                  \
-                    OMREG_EQ_SAME(f64, what, &m_par, &m_ref, 1);                               \
-                    assert_true(m_ref > 0);                                                    \
-                }                                                                              \
-            }                                                                                  \
-        }                                                                                      \
-        FREE_INPUTS();                                                                         \
+#define SYSTEM_CASE(NAME, FLT, T, DIM, SHAPE, RESIDUAL, ITERATE, ITERATE_LEX)                      \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        INPUTS(FLT, T, DIM, SHAPE);                                                                \
+        /* SSD, EM-like, near-singular */                                                          \
+        const FLT *sigs[3] = {NULL, sig, sig_tiny}, *tgts[3] = {NULL, target, NULL};               \
+        const double lambdas[3] = {4.0, 1.5, 2e-10};                                               \
+        char what[96];                                                                             \
+        for (int c = 0; c < 3; ++c) {                                                              \
+            double s_ref, s_par;                                                                   \
+            snprintf(what, sizeof what, "%s case %d", #RESIDUAL, c);                               \
+            omreg_eq eq = {0};                                                                     \
+            omreg_eq_output(&eq, what, o_ref, o_par, nf);                                          \
+            omreg_eq_output(&eq, what, &s_ref, &s_par, 1);                                         \
+            omreg_eq_scratch(&eq, scratch, nrows * sizeof(double));                                \
+            omreg_eq_reference(&eq);                                                               \
+            ref->RESIDUAL(omreg_backend_threads(ref, 0), delta, sigs[c], grad, tgts[c], SHAPE,     \
+                          lambdas[c], start, o_ref, scratch, &s_ref);                              \
+            OMREG_EQ_PARALLEL(&eq)                                                                 \
+            {                                                                                      \
+                par->RESIDUAL(omreg_backend_threads(par, 0), delta, sigs[c], grad, tgts[c], SHAPE, \
+                              lambdas[c], start, o_par, scratch, &s_par);                          \
+                OMREG_EQ_SAME(T, what, o_par, o_ref, nf);                                          \
+                /* without the norm (scratch NULL): the same field */                              \
+                omreg_eq_poison(o_par, nf * sizeof(FLT), 0xA5);                                    \
+                par->RESIDUAL(omreg_backend_threads(par, 0), delta, sigs[c], grad, tgts[c], SHAPE, \
+                              lambdas[c], start, o_par, NULL, NULL);                               \
+            }                                                                                      \
+            /* three sweeps in a row, compared after each: red-black, then DIPY's order    \
+             * (the reference's raster loop against the parallel wavefronts) */               \
+            omreg_##ITERATE##_fn *const rsweep[2] = {ref->ITERATE, ref->ITERATE_LEX};             \
+            omreg_##ITERATE##_fn *const psweep[2] = {par->ITERATE, par->ITERATE_LEX};             \
+            static const char *const sname[2] = {#ITERATE, #ITERATE_LEX};                          \
+            for (int run = 0; run < 2 * OMREG_EQ_RUNS; ++run) {                                    \
+                const int o = run / OMREG_EQ_RUNS;                                                 \
+                memcpy(o_ref, start, nf * sizeof(FLT));                                            \
+                memcpy(o_par, start, nf * sizeof(FLT));                                            \
+                for (int it = 0; it < 3; ++it) {                                                   \
+                    double m_ref, m_par;                                                           \
+                    rsweep[o](omreg_backend_threads(ref, 0), delta, sigs[c], grad, tgts[c],        \
+                              SHAPE, lambdas[c], o_ref, scratch, &m_ref);                          \
+                    omreg_eq_poison(scratch, nrows * sizeof(double), 0xA5);                        \
+                    psweep[o](omreg_backend_threads(par, 0), delta, sigs[c], grad, tgts[c],        \
+                              SHAPE, lambdas[c], o_par, scratch, &m_par);                          \
+                    snprintf(what, sizeof what, "%s case %d sweep %d", sname[o], c, it);           \
+                    OMREG_EQ_SAME(T, what, o_par, o_ref, nf);                                      \
+                    OMREG_EQ_SAME(f64, what, &m_par, &m_ref, 1);                                   \
+                    assert_true(m_ref > 0);                                                        \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        FREE_INPUTS();                                                                             \
     }
 
 SYSTEM_CASE(system_2d_f64, double, f64, 2, shape2,

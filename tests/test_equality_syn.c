@@ -159,25 +159,26 @@ static void em_3d_gauss_newton(void **s)
 
 static const size_t kshape2[2] = {97, 83}, kshape3[3] = {24, 26, 28};
 
-#define GRADIENT_CASE(NAME, FLT, T, DIM, SHAPE, SLOT)                                          \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        const size_t n = omreg_eq_voxels(DIM, SHAPE);                                          \
-        FLT *img = omreg_test_alloc(n, sizeof(FLT));                                           \
-        FLT *want = omreg_test_alloc(n * DIM, sizeof(FLT));                                    \
-        FLT *got = omreg_test_alloc(n * DIM, sizeof(FLT));                                     \
-        omreg_test_fill_uniform_##T(img, n, 21, -3.0, 5.0);                                    \
-        omreg_eq eq = {0};                                                                     \
-        omreg_eq_output(&eq, #SLOT, want, got, n * DIM);                                       \
-        omreg_eq_reference(&eq);                                                               \
-        ref->SLOT(img, SHAPE, want);                                                           \
-        OMREG_EQ_PARALLEL(&eq) {                                                               \
-            par->SLOT(img, SHAPE, got);                                                        \
-        }                                                                                      \
-        free(img);                                                                             \
-        free(want);                                                                            \
-        free(got);                                                                             \
+#define GRADIENT_CASE(NAME, FLT, T, DIM, SHAPE, SLOT)                                              \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        const size_t n = omreg_eq_voxels(DIM, SHAPE);                                              \
+        FLT *img = omreg_test_alloc(n, sizeof(FLT));                                               \
+        FLT *want = omreg_test_alloc(n * DIM, sizeof(FLT));                                        \
+        FLT *got = omreg_test_alloc(n * DIM, sizeof(FLT));                                         \
+        omreg_test_fill_uniform_##T(img, n, 21, -3.0, 5.0);                                        \
+        omreg_eq eq = {0};                                                                         \
+        omreg_eq_output(&eq, #SLOT, want, got, n *DIM);                                            \
+        omreg_eq_reference(&eq);                                                                   \
+        ref->SLOT(omreg_backend_threads(ref, 0), img, SHAPE, want);                                \
+        OMREG_EQ_PARALLEL(&eq)                                                                     \
+        {                                                                                          \
+            par->SLOT(omreg_backend_threads(par, 0), img, SHAPE, got);                             \
+        }                                                                                          \
+        free(img);                                                                                 \
+        free(want);                                                                                \
+        free(got);                                                                                 \
     }
 GRADIENT_CASE(numpy_gradient_2d_f64, double, f64, 2, kshape2, numpy_gradient_2d_f64)
 GRADIENT_CASE(numpy_gradient_2d_f32, float, f32, 2, kshape2, numpy_gradient_2d_f32)
@@ -218,9 +219,9 @@ static void syn_pointwise_kernels(void **state)
         omreg_eq conv = {0};
         omreg_eq_output(&conv, "convert_f64_to_f32", w, g, n);
         omreg_eq_reference(&conv);
-        ref->convert_f64_to_f32(x64, n, w);
+        ref->convert_f64_to_f32(omreg_backend_threads(ref, 0), x64, n, w);
         OMREG_EQ_PARALLEL(&conv) {
-            par->convert_f64_to_f32(x64, n, g);
+            par->convert_f64_to_f32(omreg_backend_threads(par, 0), x64, n, g);
         }
 
         double rw[3], rg[3];
@@ -229,9 +230,9 @@ static void syn_pointwise_kernels(void **state)
         omreg_eq_output(&range, "syn_range_f32", rw, rg, 3);
         omreg_eq_scratch(&range, scratch, scratch_bytes);
         omreg_eq_reference(&range);
-        ref->syn_range_f32(a, n, scratch, rw);
+        ref->syn_range_f32(omreg_backend_threads(ref, 0), a, n, scratch, rw);
         OMREG_EQ_PARALLEL(&range) {
-            par->syn_range_f32(a, n, scratch, rg);
+            par->syn_range_f32(omreg_backend_threads(par, 0), a, n, scratch, rg);
         }
         assert_true(rw[2] == 1.0);
         a[n - 5] = 0.5f;
@@ -239,62 +240,62 @@ static void syn_pointwise_kernels(void **state)
         omreg_eq normalize = {0};
         omreg_eq_output(&normalize, "normalize_f32", w, g, n);
         omreg_eq_reference(&normalize);
-        ref->normalize_f32(a, n, -2.0f, 5.0f, w);
+        ref->normalize_f32(omreg_backend_threads(ref, 0), a, n, -2.0f, 5.0f, w);
         OMREG_EQ_PARALLEL(&normalize) {
-            par->normalize_f32(a, n, -2.0f, 5.0f, g);
+            par->normalize_f32(omreg_backend_threads(par, 0), a, n, -2.0f, 5.0f, g);
         }
         omreg_eq subtract = {0};
         omreg_eq_output(&subtract, "syn_subtract_f32", w, g, nv);
         omreg_eq_reference(&subtract);
-        ref->syn_subtract_f32(a, b, nv, w);
+        ref->syn_subtract_f32(omreg_backend_threads(ref, 0), a, b, nv, w);
         OMREG_EQ_PARALLEL(&subtract) {
-            par->syn_subtract_f32(a, b, nv, g);
+            par->syn_subtract_f32(omreg_backend_threads(par, 0), a, b, nv, g);
         }
         omreg_eq add = {0};
         omreg_eq_inout(&add, "add_f32", w, g, a, nv);
         omreg_eq_reference(&add);
-        ref->add_f32(w, b, nv);
+        ref->add_f32(omreg_backend_threads(ref, 0), w, b, nv);
         OMREG_EQ_PARALLEL(&add) {
-            par->add_f32(g, b, nv);
+            par->add_f32(omreg_backend_threads(par, 0), g, b, nv);
         }
         omreg_eq gather = {0};
         omreg_eq_output(&gather, "syn_gather_f32", w, g, n);
         omreg_eq_reference(&gather);
-        ref->syn_gather_f32(table, la, n, w);
+        ref->syn_gather_f32(omreg_backend_threads(ref, 0), table, la, n, w);
         OMREG_EQ_PARALLEL(&gather) {
-            par->syn_gather_f32(table, la, n, g);
+            par->syn_gather_f32(omreg_backend_threads(par, 0), table, la, n, g);
         }
 
         omreg_eq positive = {0};
         omreg_eq_output(&positive, "syn_positive_mask_f32", iw, ig, n);
         omreg_eq_reference(&positive);
-        ref->syn_positive_mask_f32(a, n, iw);
+        ref->syn_positive_mask_f32(omreg_backend_threads(ref, 0), a, n, iw);
         OMREG_EQ_PARALLEL(&positive) {
-            par->syn_positive_mask_f32(a, n, ig);
+            par->syn_positive_mask_f32(omreg_backend_threads(par, 0), a, n, ig);
         }
         memcpy(istart, iw, n * sizeof(int));
         omreg_eq multiply = {0}; /* in place, as the driver calls it */
         omreg_eq_inout(&multiply, "syn_multiply_i32", iw, ig, istart, n);
         omreg_eq_reference(&multiply);
-        ref->syn_multiply_i32(iw, lb, n, iw);
+        ref->syn_multiply_i32(omreg_backend_threads(ref, 0), iw, lb, n, iw);
         OMREG_EQ_PARALLEL(&multiply) {
-            par->syn_multiply_i32(ig, lb, n, ig);
+            par->syn_multiply_i32(omreg_backend_threads(par, 0), ig, lb, n, ig);
         }
 
         omreg_eq divide = {0};
         omreg_eq_inout(&divide, "syn_divide_spacing_f32", w, g, a, nv);
         omreg_eq_reference(&divide);
-        ref->syn_divide_spacing_f32(w, n, dim, spacing);
+        ref->syn_divide_spacing_f32(omreg_backend_threads(ref, 0), w, n, dim, spacing);
         OMREG_EQ_PARALLEL(&divide) {
-            par->syn_divide_spacing_f32(g, n, dim, spacing);
+            par->syn_divide_spacing_f32(omreg_backend_threads(par, 0), g, n, dim, spacing);
         }
         memcpy(start, w, nv * sizeof(float));
         omreg_eq boundary = {0};
         omreg_eq_inout(&boundary, "syn_zero_boundary_f32", w, g, start, nv);
         omreg_eq_reference(&boundary);
-        ref->syn_zero_boundary_f32(w, dim, shape);
+        ref->syn_zero_boundary_f32(omreg_backend_threads(ref, 0), w, dim, shape);
         OMREG_EQ_PARALLEL(&boundary) {
-            par->syn_zero_boundary_f32(g, dim, shape);
+            par->syn_zero_boundary_f32(omreg_backend_threads(par, 0), g, dim, shape);
         }
         assert_true(w[0] == 0.0f && w[nv - 1] == 0.0f);
 
@@ -304,17 +305,18 @@ static void syn_pointwise_kernels(void **state)
         omreg_eq_output(&norm, "syn_max_norm_f32", &mw, &mg, 1);
         omreg_eq_scratch(&norm, scratch, scratch_bytes);
         omreg_eq_reference(&norm);
-        ref->syn_max_norm_f32(start, n, dim, spacing, scratch, &mw);
+        ref->syn_max_norm_f32(omreg_backend_threads(ref, 0), start, n, dim, spacing, scratch, &mw);
         OMREG_EQ_PARALLEL(&norm) {
-            par->syn_max_norm_f32(start, n, dim, spacing, scratch, &mg);
+            par->syn_max_norm_f32(omreg_backend_threads(par, 0), start, n, dim, spacing, scratch,
+                                  &mg);
         }
         assert_true(mw > 0);
         omreg_eq scale = {0};
         omreg_eq_inout(&scale, "syn_scale_f32", w, g, start, nv);
         omreg_eq_reference(&scale);
-        ref->syn_scale_f32(w, nv, (float)mw);
+        ref->syn_scale_f32(omreg_backend_threads(ref, 0), w, nv, (float)mw);
         OMREG_EQ_PARALLEL(&scale) {
-            par->syn_scale_f32(g, nv, (float)mg);
+            par->syn_scale_f32(omreg_backend_threads(par, 0), g, nv, (float)mg);
         }
         free(x64);
         free(a);

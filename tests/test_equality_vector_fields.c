@@ -36,46 +36,49 @@ static const double aff3c[16] = {0.9, 0.1, 0.0, -2.0, 0.0, 1.1, 0.1, 2.5,
 
 /* ---- composition -------------------------------------------------------- */
 
-#define COMPOSE_CASE(NAME, FLT, T, DIM, SA, SB, AFF_A, AFF_B, SLOT)                             \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        const size_t n1 = omreg_eq_voxels(DIM, SA) * DIM, n2 = omreg_eq_voxels(DIM, SB) * DIM; \
-        const size_t nrows = omreg_vf_rows(DIM, SA);                                           \
-        FLT *d1 = omreg_test_alloc(n1, sizeof(FLT));                                           \
-        FLT *d2 = omreg_test_alloc(n2, sizeof(FLT));                                           \
-        omreg_test_fill_uniform_##T(d1, n1, 101, -4.0, 4.0);                                   \
-        omreg_test_fill_uniform_##T(d2, n2, 102, -3.0, 3.0);                                   \
-        FLT *c_ref = omreg_test_alloc(n1, sizeof(FLT));                                        \
-        FLT *c_par = omreg_test_alloc(n1, sizeof(FLT));                                        \
-        double *scratch = omreg_test_alloc(nrows * OMREG_COMPOSE_SCRATCH_PER_ROW,              \
-                                           sizeof(double));                                    \
-        double s_ref[3], s_par[3];                                                             \
-        /* with both premultiplications, then SyN's (None, B), then (None, None) */            \
-        const double *As[3] = {AFF_A, NULL, NULL}, *Bs[3] = {AFF_B, AFF_B, NULL};              \
-        for (int c = 0; c < 3; ++c) {                                                          \
-            const size_t *s2 = c == 0 ? SB : SA;                                               \
-            omreg_eq eq = {0};                                                                 \
-            omreg_eq_output(&eq, #SLOT " field", c_ref, c_par, n1);                            \
-            omreg_eq_output(&eq, #SLOT " stats", s_ref, s_par, 3);                             \
-            omreg_eq_reference(&eq);                                                           \
-            ref->SLOT(d1, SA, c == 0 ? d2 : d1, s2, As[c], Bs[c], 0.8, c_ref, scratch, s_ref); \
-            OMREG_EQ_PARALLEL(&eq) {                                                           \
-                par->SLOT(d1, SA, c == 0 ? d2 : d1, s2, As[c], Bs[c], 0.8, c_par, scratch,     \
-                          s_par);                                                              \
-            }                                                                                  \
-        }                                                                                      \
-        /* in place (comp == d1): each voxel reads d1 only before writing it */               \
-        memcpy(c_par, d1, n1 * sizeof(FLT));                                                   \
-        par->SLOT(c_par, SA, d2, SB, AFF_A, AFF_B, 0.8, c_par, scratch, s_par);                \
-        ref->SLOT(d1, SA, d2, SB, AFF_A, AFF_B, 0.8, c_ref, scratch, s_ref);                   \
-        OMREG_EQ_SAME(T, #SLOT " in place", c_par, c_ref, n1);                                 \
-        OMREG_EQ_SAME(f64, #SLOT " in place stats", s_par, s_ref, 3);                          \
-        free(d1);                                                                              \
-        free(d2);                                                                              \
-        free(c_ref);                                                                           \
-        free(c_par);                                                                           \
-        free(scratch);                                                                         \
+#define COMPOSE_CASE(NAME, FLT, T, DIM, SA, SB, AFF_A, AFF_B, SLOT)                                \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        const size_t n1 = omreg_eq_voxels(DIM, SA) * DIM, n2 = omreg_eq_voxels(DIM, SB) * DIM;     \
+        const size_t nrows = omreg_vf_rows(DIM, SA);                                               \
+        FLT *d1 = omreg_test_alloc(n1, sizeof(FLT));                                               \
+        FLT *d2 = omreg_test_alloc(n2, sizeof(FLT));                                               \
+        omreg_test_fill_uniform_##T(d1, n1, 101, -4.0, 4.0);                                       \
+        omreg_test_fill_uniform_##T(d2, n2, 102, -3.0, 3.0);                                       \
+        FLT *c_ref = omreg_test_alloc(n1, sizeof(FLT));                                            \
+        FLT *c_par = omreg_test_alloc(n1, sizeof(FLT));                                            \
+        double *scratch = omreg_test_alloc(nrows * OMREG_COMPOSE_SCRATCH_PER_ROW, sizeof(double)); \
+        double s_ref[3], s_par[3];                                                                 \
+        /* with both premultiplications, then SyN's (None, B), then (None, None) */                \
+        const double *As[3] = {AFF_A, NULL, NULL}, *Bs[3] = {AFF_B, AFF_B, NULL};                  \
+        for (int c = 0; c < 3; ++c) {                                                              \
+            const size_t *s2 = c == 0 ? SB : SA;                                                   \
+            omreg_eq eq = {0};                                                                     \
+            omreg_eq_output(&eq, #SLOT " field", c_ref, c_par, n1);                                \
+            omreg_eq_output(&eq, #SLOT " stats", s_ref, s_par, 3);                                 \
+            omreg_eq_reference(&eq);                                                               \
+            ref->SLOT(omreg_backend_threads(ref, 0), d1, SA, c == 0 ? d2 : d1, s2, As[c], Bs[c],   \
+                      0.8, c_ref, scratch, s_ref);                                                 \
+            OMREG_EQ_PARALLEL(&eq)                                                                 \
+            {                                                                                      \
+                par->SLOT(omreg_backend_threads(par, 0), d1, SA, c == 0 ? d2 : d1, s2, As[c],      \
+                          Bs[c], 0.8, c_par, scratch, s_par);                                      \
+            }                                                                                      \
+        }                                                                                          \
+        /* in place (comp == d1): each voxel reads d1 only before writing it */                    \
+        memcpy(c_par, d1, n1 * sizeof(FLT));                                                       \
+        par->SLOT(omreg_backend_threads(par, 0), c_par, SA, d2, SB, AFF_A, AFF_B, 0.8, c_par,      \
+                  scratch, s_par);                                                                 \
+        ref->SLOT(omreg_backend_threads(ref, 0), d1, SA, d2, SB, AFF_A, AFF_B, 0.8, c_ref,         \
+                  scratch, s_ref);                                                                 \
+        OMREG_EQ_SAME(T, #SLOT " in place", c_par, c_ref, n1);                                     \
+        OMREG_EQ_SAME(f64, #SLOT " in place stats", s_par, s_ref, 3);                              \
+        free(d1);                                                                                  \
+        free(d2);                                                                                  \
+        free(c_ref);                                                                               \
+        free(c_par);                                                                               \
+        free(scratch);                                                                             \
     }
 
 COMPOSE_CASE(compose_2d_f64, double, f64, 2, shape2a, shape2b, aff2a, aff2b,
@@ -89,41 +92,45 @@ COMPOSE_CASE(compose_3d_f32, float, f32, 3, shape3a, shape3b, aff3a, aff3b,
 
 /* ---- inversion passes ---------------------------------------------------- */
 
-#define INVERT_PASSES_CASE(NAME, FLT, T, DIM, SA, W2G, RESIDUAL, STEP)                          \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        const size_t n = omreg_eq_voxels(DIM, SA) * DIM, nrows = omreg_vf_rows(DIM, SA);       \
-        const double spacing[3] = {1.3, 0.8, 1.1};                                             \
-        FLT *d = omreg_test_alloc(n, sizeof(FLT));                                             \
-        FLT *p = omreg_test_alloc(n, sizeof(FLT));                                             \
-        omreg_test_fill_uniform_##T(d, n, 201, -2.5, 2.5);                                     \
-        omreg_test_fill_uniform_##T(p, n, 202, -2.0, 2.0);                                     \
-        FLT *q_ref = omreg_test_alloc(n, sizeof(FLT));                                         \
-        FLT *q_par = omreg_test_alloc(n, sizeof(FLT));                                         \
-        FLT *p_ref = omreg_test_alloc(n, sizeof(FLT));                                         \
-        FLT *p_par = omreg_test_alloc(n, sizeof(FLT));                                         \
-        double *scratch = omreg_test_alloc(nrows * OMREG_INVERT_SCRATCH_PER_ROW,               \
-                                           sizeof(double));                                    \
-        double r_ref[2], r_par[2];                                                             \
-        omreg_eq eq = {0};                                                                     \
-        omreg_eq_output(&eq, #RESIDUAL " q", q_ref, q_par, n);                                 \
-        omreg_eq_output(&eq, #RESIDUAL " sum/max", r_ref, r_par, 2);                           \
-        omreg_eq_inout(&eq, #STEP, p_ref, p_par, p, n);                                        \
-        omreg_eq_reference(&eq);                                                               \
-        ref->RESIDUAL(d, SA, W2G, spacing, p, q_ref, scratch, r_ref);                          \
-        ref->STEP(SA, spacing, 0.75, 0.75 * r_ref[1] * 0.6, q_ref, p_ref);                     \
-        OMREG_EQ_PARALLEL(&eq) {                                                               \
-            par->RESIDUAL(d, SA, W2G, spacing, p, q_par, scratch, r_par);                      \
-            par->STEP(SA, spacing, 0.75, 0.75 * r_ref[1] * 0.6, q_par, p_par);                 \
-        }                                                                                      \
-        free(d);                                                                               \
-        free(p);                                                                               \
-        free(q_ref);                                                                           \
-        free(q_par);                                                                           \
-        free(p_ref);                                                                           \
-        free(p_par);                                                                           \
-        free(scratch);                                                                         \
+#define INVERT_PASSES_CASE(NAME, FLT, T, DIM, SA, W2G, RESIDUAL, STEP)                             \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        const size_t n = omreg_eq_voxels(DIM, SA) * DIM, nrows = omreg_vf_rows(DIM, SA);           \
+        const double spacing[3] = {1.3, 0.8, 1.1};                                                 \
+        FLT *d = omreg_test_alloc(n, sizeof(FLT));                                                 \
+        FLT *p = omreg_test_alloc(n, sizeof(FLT));                                                 \
+        omreg_test_fill_uniform_##T(d, n, 201, -2.5, 2.5);                                         \
+        omreg_test_fill_uniform_##T(p, n, 202, -2.0, 2.0);                                         \
+        FLT *q_ref = omreg_test_alloc(n, sizeof(FLT));                                             \
+        FLT *q_par = omreg_test_alloc(n, sizeof(FLT));                                             \
+        FLT *p_ref = omreg_test_alloc(n, sizeof(FLT));                                             \
+        FLT *p_par = omreg_test_alloc(n, sizeof(FLT));                                             \
+        double *scratch = omreg_test_alloc(nrows * OMREG_INVERT_SCRATCH_PER_ROW, sizeof(double));  \
+        double r_ref[2], r_par[2];                                                                 \
+        omreg_eq eq = {0};                                                                         \
+        omreg_eq_output(&eq, #RESIDUAL " q", q_ref, q_par, n);                                     \
+        omreg_eq_output(&eq, #RESIDUAL " sum/max", r_ref, r_par, 2);                               \
+        omreg_eq_inout(&eq, #STEP, p_ref, p_par, p, n);                                            \
+        omreg_eq_reference(&eq);                                                                   \
+        ref->RESIDUAL(omreg_backend_threads(ref, 0), d, SA, W2G, spacing, p, q_ref, scratch,       \
+                      r_ref);                                                                      \
+        ref->STEP(omreg_backend_threads(ref, 0), SA, spacing, 0.75, 0.75 * r_ref[1] * 0.6, q_ref,  \
+                  p_ref);                                                                          \
+        OMREG_EQ_PARALLEL(&eq)                                                                     \
+        {                                                                                          \
+            par->RESIDUAL(omreg_backend_threads(par, 0), d, SA, W2G, spacing, p, q_par, scratch,   \
+                          r_par);                                                                  \
+            par->STEP(omreg_backend_threads(par, 0), SA, spacing, 0.75, 0.75 * r_ref[1] * 0.6,     \
+                      q_par, p_par);                                                               \
+        }                                                                                          \
+        free(d);                                                                                   \
+        free(p);                                                                                   \
+        free(q_ref);                                                                               \
+        free(q_par);                                                                               \
+        free(p_ref);                                                                               \
+        free(p_par);                                                                               \
+        free(scratch);                                                                             \
     }
 
 INVERT_PASSES_CASE(invert_passes_2d_f64, double, f64, 2, shape2a, aff2c,
@@ -197,30 +204,31 @@ static void invert_driver_3d_f32(void **state)
 
 /* ---- simplification and reorientation ----------------------------------- */
 
-#define SIMPLIFY_CASE(NAME, FLT, T, DIM, SA, SB, U, V, W, SLOT)                                 \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        const size_t nd = omreg_eq_voxels(DIM, SB) * DIM, no = omreg_eq_voxels(DIM, SA) * DIM; \
-        FLT *d = omreg_test_alloc(nd > no ? nd : no, sizeof(FLT));                             \
-        omreg_test_fill_uniform_##T(d, nd > no ? nd : no, 401, -3.0, 3.0);                     \
-        FLT *o_ref = omreg_test_alloc(no, sizeof(FLT));                                        \
-        FLT *o_par = omreg_test_alloc(no, sizeof(FLT));                                        \
-        /* all three affines on a different grid, then DIPY's None for U */                    \
-        for (int c = 0; c < 2; ++c) {                                                          \
-            const size_t *ds = c == 0 ? SB : SA;                                               \
-            const double *u = c == 0 ? U : NULL;                                               \
-            omreg_eq eq = {0};                                                                 \
-            omreg_eq_output(&eq, #SLOT, o_ref, o_par, no);                                     \
-            omreg_eq_reference(&eq);                                                           \
-            ref->SLOT(d, ds, u, V, W, SA, o_ref);                                              \
-            OMREG_EQ_PARALLEL(&eq) {                                                           \
-                par->SLOT(d, ds, u, V, W, SA, o_par);                                          \
-            }                                                                                  \
-        }                                                                                      \
-        free(d);                                                                               \
-        free(o_ref);                                                                           \
-        free(o_par);                                                                           \
+#define SIMPLIFY_CASE(NAME, FLT, T, DIM, SA, SB, U, V, W, SLOT)                                    \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        const size_t nd = omreg_eq_voxels(DIM, SB) * DIM, no = omreg_eq_voxels(DIM, SA) * DIM;     \
+        FLT *d = omreg_test_alloc(nd > no ? nd : no, sizeof(FLT));                                 \
+        omreg_test_fill_uniform_##T(d, nd > no ? nd : no, 401, -3.0, 3.0);                         \
+        FLT *o_ref = omreg_test_alloc(no, sizeof(FLT));                                            \
+        FLT *o_par = omreg_test_alloc(no, sizeof(FLT));                                            \
+        /* all three affines on a different grid, then DIPY's None for U */                        \
+        for (int c = 0; c < 2; ++c) {                                                              \
+            const size_t *ds = c == 0 ? SB : SA;                                                   \
+            const double *u = c == 0 ? U : NULL;                                                   \
+            omreg_eq eq = {0};                                                                     \
+            omreg_eq_output(&eq, #SLOT, o_ref, o_par, no);                                         \
+            omreg_eq_reference(&eq);                                                               \
+            ref->SLOT(omreg_backend_threads(ref, 0), d, ds, u, V, W, SA, o_ref);                   \
+            OMREG_EQ_PARALLEL(&eq)                                                                 \
+            {                                                                                      \
+                par->SLOT(omreg_backend_threads(par, 0), d, ds, u, V, W, SA, o_par);               \
+            }                                                                                      \
+        }                                                                                          \
+        free(d);                                                                                   \
+        free(o_ref);                                                                               \
+        free(o_par);                                                                               \
     }
 
 SIMPLIFY_CASE(simplify_2d_f64, double, f64, 2, shape2a, shape2b, aff2a, aff2b, aff2c,
@@ -232,25 +240,26 @@ SIMPLIFY_CASE(simplify_3d_f64, double, f64, 3, shape3a, shape3b, aff3a, aff3b, a
 SIMPLIFY_CASE(simplify_3d_f32, float, f32, 3, shape3a, shape3b, aff3a, aff3b, aff3c,
               simplify_warp_function_3d_f32)
 
-#define REORIENT_CASE(NAME, FLT, T, DIM, SA, AFF, SLOT)                                         \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        const size_t n = omreg_eq_voxels(DIM, SA) * DIM;                                       \
-        FLT *d = omreg_test_alloc(n, sizeof(FLT));                                             \
-        omreg_test_fill_uniform_##T(d, n, 501, -5.0, 5.0);                                     \
-        FLT *o_ref = omreg_test_alloc(n, sizeof(FLT));                                         \
-        FLT *o_par = omreg_test_alloc(n, sizeof(FLT));                                         \
-        omreg_eq eq = {0};                                                                     \
-        omreg_eq_inout(&eq, #SLOT, o_ref, o_par, d, n);                                        \
-        omreg_eq_reference(&eq);                                                               \
-        ref->SLOT(o_ref, SA, AFF);                                                             \
-        OMREG_EQ_PARALLEL(&eq) {                                                               \
-            par->SLOT(o_par, SA, AFF);                                                         \
-        }                                                                                      \
-        free(d);                                                                               \
-        free(o_ref);                                                                           \
-        free(o_par);                                                                           \
+#define REORIENT_CASE(NAME, FLT, T, DIM, SA, AFF, SLOT)                                            \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        const size_t n = omreg_eq_voxels(DIM, SA) * DIM;                                           \
+        FLT *d = omreg_test_alloc(n, sizeof(FLT));                                                 \
+        omreg_test_fill_uniform_##T(d, n, 501, -5.0, 5.0);                                         \
+        FLT *o_ref = omreg_test_alloc(n, sizeof(FLT));                                             \
+        FLT *o_par = omreg_test_alloc(n, sizeof(FLT));                                             \
+        omreg_eq eq = {0};                                                                         \
+        omreg_eq_inout(&eq, #SLOT, o_ref, o_par, d, n);                                            \
+        omreg_eq_reference(&eq);                                                                   \
+        ref->SLOT(omreg_backend_threads(ref, 0), o_ref, SA, AFF);                                  \
+        OMREG_EQ_PARALLEL(&eq)                                                                     \
+        {                                                                                          \
+            par->SLOT(omreg_backend_threads(par, 0), o_par, SA, AFF);                              \
+        }                                                                                          \
+        free(d);                                                                                   \
+        free(o_ref);                                                                               \
+        free(o_par);                                                                               \
     }
 
 REORIENT_CASE(reorient_2d_f64, double, f64, 2, shape2a, aff2a, reorient_vector_field_2d_f64)

@@ -25,10 +25,10 @@
 
 #include "backend.h"
 #include "omreg/image.h"
-#include "omreg/matrix.h"
 #include "omreg/interpolate.h"
-#include "omreg/warp.h"
+#include "omreg/matrix.h"
 #include "omreg/resample.h"
+#include "omreg/warp.h"
 
 /* The two tables every case runs through: the one under test (parallel
  * unless OMREG_BACKEND=reference) and the reference explicitly. */
@@ -78,40 +78,41 @@ static const char *const shape_tags[] = {"odd", "thin"};
  * (vector), locs<d>d_<shape> (n x d grid coordinates),
  * interp_<kind>_<d>d_<dt>_<shape>_{out,inside}. */
 
-#define INTERP_CASE(NAME, FLT, T, NPYT, DIM, KIND, SRC, NCOMP, SLOT)                           \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        for (int s = 0; s < NSHAPES; ++s) {                                                    \
-            omreg_npy img, locs, want, want_in;                                                \
-            load(&img, NPYT, SRC "%dd_%s_" #T, DIM, shape_tags[s]);                            \
-            load(&locs, OMREG_NPY_F64, "locs%dd_%s", DIM, shape_tags[s]);                      \
-            load(&want, NPYT, "interp_" KIND "_%dd_" #T "_%s_out", DIM, shape_tags[s]);        \
-            load(&want_in, OMREG_NPY_I32, "interp_" KIND "_%dd_" #T "_%s_inside", DIM,         \
-                 shape_tags[s]);                                                               \
-            assert_int_equal(img.ndim, NCOMP > 1 ? DIM + 1 : DIM);                             \
-            assert_int_equal(locs.ndim, 2);                                                    \
-            assert_int_equal(locs.shape[1], DIM);                                              \
-            size_t n = locs.shape[0];                                                          \
-            assert_int_equal(want.count, n * NCOMP);                                           \
-            assert_int_equal(want_in.count, n);                                                \
-            FLT *out = omreg_test_alloc(n * NCOMP, sizeof(FLT));                               \
-            int *inside = omreg_test_alloc(n, sizeof(int));                                    \
-            for (int b = 0; b < 2; ++b) {                                                      \
-                poison(out, n * NCOMP * sizeof(FLT));                                          \
-                poison(inside, n * sizeof(int));                                               \
-                tables[b]->SLOT(img.data, img.shape, locs.data, n, out, inside);               \
-                name_case(#SLOT, shape_tags[s], NULL, b);                                      \
-                assert_true(omreg_test_same_##T(what[0], out, want.data, n * NCOMP));          \
-                assert_true(omreg_test_same_i32(what[1], inside, want_in.data, n));            \
-            }                                                                                  \
-            free(out);                                                                         \
-            free(inside);                                                                      \
-            omreg_npy_free(&img);                                                              \
-            omreg_npy_free(&locs);                                                             \
-            omreg_npy_free(&want);                                                             \
-            omreg_npy_free(&want_in);                                                          \
-        }                                                                                      \
+#define INTERP_CASE(NAME, FLT, T, NPYT, DIM, KIND, SRC, NCOMP, SLOT)                               \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        for (int s = 0; s < NSHAPES; ++s) {                                                        \
+            omreg_npy img, locs, want, want_in;                                                    \
+            load(&img, NPYT, SRC "%dd_%s_" #T, DIM, shape_tags[s]);                                \
+            load(&locs, OMREG_NPY_F64, "locs%dd_%s", DIM, shape_tags[s]);                          \
+            load(&want, NPYT, "interp_" KIND "_%dd_" #T "_%s_out", DIM, shape_tags[s]);            \
+            load(&want_in, OMREG_NPY_I32, "interp_" KIND "_%dd_" #T "_%s_inside", DIM,             \
+                 shape_tags[s]);                                                                   \
+            assert_int_equal(img.ndim, NCOMP > 1 ? DIM + 1 : DIM);                                 \
+            assert_int_equal(locs.ndim, 2);                                                        \
+            assert_int_equal(locs.shape[1], DIM);                                                  \
+            size_t n = locs.shape[0];                                                              \
+            assert_int_equal(want.count, n *NCOMP);                                                \
+            assert_int_equal(want_in.count, n);                                                    \
+            FLT *out = omreg_test_alloc(n * NCOMP, sizeof(FLT));                                   \
+            int *inside = omreg_test_alloc(n, sizeof(int));                                        \
+            for (int b = 0; b < 2; ++b) {                                                          \
+                poison(out, n *NCOMP * sizeof(FLT));                                               \
+                poison(inside, n * sizeof(int));                                                   \
+                tables[b]->SLOT(omreg_backend_threads(tables[b], 0), img.data, img.shape,          \
+                                locs.data, n, out, inside);                                        \
+                name_case(#SLOT, shape_tags[s], NULL, b);                                          \
+                assert_true(omreg_test_same_##T(what[0], out, want.data, n *NCOMP));               \
+                assert_true(omreg_test_same_i32(what[1], inside, want_in.data, n));                \
+            }                                                                                      \
+            free(out);                                                                             \
+            free(inside);                                                                          \
+            omreg_npy_free(&img);                                                                  \
+            omreg_npy_free(&locs);                                                                 \
+            omreg_npy_free(&want);                                                                 \
+            omreg_npy_free(&want_in);                                                              \
+        }                                                                                          \
     }
 
 INTERP_CASE(interp_scalar_2d_f64, double, f64, OMREG_NPY_F64, 2, "scalar", "img", 1,
@@ -153,70 +154,71 @@ INTERP_CASE(interp_nn_3d_f32, float, f32, OMREG_NPY_F32, 3, "nn", "img", 1,
 static const char *const affine_tags[] = {"identity", "aniso", "oblique"};
 #define NAFFINES 3
 
-#define GRADIENT_CASE(NAME, FLT, T, NPYT, DIM, SLOT, SPARSE_SLOT)                              \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        for (int s = 0; s < NSHAPES; ++s)                                                      \
-            for (int a = 0; a < NAFFINES; ++a) {                                               \
-                const char *sh = shape_tags[s], *af = affine_tags[a];                          \
-                omreg_npy img, w2g, spacing, outg2w, want, want_in, pts, swant, swant_in;      \
-                load(&img, NPYT, "img%dd_%s_" #T, DIM, sh);                                    \
-                load(&w2g, OMREG_NPY_F64, "grad%dd_%s_%s_w2g", DIM, sh, af);                   \
-                load(&spacing, OMREG_NPY_F64, "grad%dd_%s_%s_spacing", DIM, sh, af);           \
-                load(&outg2w, OMREG_NPY_F64, "grad%dd_%s_%s_outg2w", DIM, sh, af);             \
-                load(&want, NPYT, "grad%dd_" #T "_%s_%s_out", DIM, sh, af);                    \
-                load(&want_in, OMREG_NPY_I32, "grad%dd_" #T "_%s_%s_inside", DIM, sh, af);     \
-                load(&pts, OMREG_NPY_F64, "sgrad%dd_%s_%s_points", DIM, sh, af);               \
-                load(&swant, NPYT, "sgrad%dd_" #T "_%s_%s_out", DIM, sh, af);                  \
-                load(&swant_in, OMREG_NPY_I32, "sgrad%dd_" #T "_%s_%s_inside", DIM, sh, af);   \
-                assert_int_equal(img.ndim, DIM);                                               \
-                assert_int_equal(w2g.count, (DIM + 1) * (DIM + 1));                            \
-                assert_int_equal(outg2w.count, (DIM + 1) * (DIM + 1));                         \
-                assert_int_equal(spacing.count, DIM);                                          \
-                assert_int_equal(want.ndim, DIM + 1);                                          \
-                assert_int_equal(want.shape[DIM], DIM);                                        \
-                size_t nout = want.count / DIM; /* out_shape = want.shape[0..DIM-1] */         \
-                assert_int_equal(want_in.count, nout);                                         \
-                assert_int_equal(pts.ndim, 2);                                                 \
-                assert_int_equal(pts.shape[1], DIM);                                           \
-                size_t npts = pts.shape[0];                                                    \
-                assert_int_equal(swant.count, npts * DIM);                                     \
-                assert_int_equal(swant_in.count, npts);                                        \
-                FLT *out = omreg_test_alloc(nout * DIM, sizeof(FLT));                          \
-                int *inside = omreg_test_alloc(nout, sizeof(int));                             \
-                FLT *sout = omreg_test_alloc(npts * DIM, sizeof(FLT));                         \
-                int *sinside = omreg_test_alloc(npts, sizeof(int));                            \
-                for (int b = 0; b < 2; ++b) {                                                  \
-                    name_case(#SLOT, sh, af, b);                                               \
-                    poison(out, nout * DIM * sizeof(FLT));                                     \
-                    poison(inside, nout * sizeof(int));                                        \
-                    tables[b]->SLOT(img.data, img.shape, w2g.data, spacing.data, want.shape,   \
-                                    outg2w.data, out, inside);                                 \
-                    assert_true(omreg_test_same_##T(what[0], out, want.data, nout * DIM));     \
-                    assert_true(omreg_test_same_i32(what[1], inside, want_in.data, nout));     \
-                    name_case(#SPARSE_SLOT, sh, af, b);                                        \
-                    poison(sout, npts * DIM * sizeof(FLT));                                    \
-                    poison(sinside, npts * sizeof(int));                                       \
-                    tables[b]->SPARSE_SLOT(img.data, img.shape, w2g.data, spacing.data,        \
-                                           pts.data, npts, sout, sinside);                     \
-                    assert_true(omreg_test_same_##T(what[0], sout, swant.data, npts * DIM));   \
-                    assert_true(omreg_test_same_i32(what[1], sinside, swant_in.data, npts));   \
-                }                                                                              \
-                free(out);                                                                     \
-                free(inside);                                                                  \
-                free(sout);                                                                    \
-                free(sinside);                                                                 \
-                omreg_npy_free(&img);                                                          \
-                omreg_npy_free(&w2g);                                                          \
-                omreg_npy_free(&spacing);                                                      \
-                omreg_npy_free(&outg2w);                                                       \
-                omreg_npy_free(&want);                                                         \
-                omreg_npy_free(&want_in);                                                      \
-                omreg_npy_free(&pts);                                                          \
-                omreg_npy_free(&swant);                                                        \
-                omreg_npy_free(&swant_in);                                                     \
-            }                                                                                  \
+#define GRADIENT_CASE(NAME, FLT, T, NPYT, DIM, SLOT, SPARSE_SLOT)                                  \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        for (int s = 0; s < NSHAPES; ++s)                                                          \
+            for (int a = 0; a < NAFFINES; ++a) {                                                   \
+                const char *sh = shape_tags[s], *af = affine_tags[a];                              \
+                omreg_npy img, w2g, spacing, outg2w, want, want_in, pts, swant, swant_in;          \
+                load(&img, NPYT, "img%dd_%s_" #T, DIM, sh);                                        \
+                load(&w2g, OMREG_NPY_F64, "grad%dd_%s_%s_w2g", DIM, sh, af);                       \
+                load(&spacing, OMREG_NPY_F64, "grad%dd_%s_%s_spacing", DIM, sh, af);               \
+                load(&outg2w, OMREG_NPY_F64, "grad%dd_%s_%s_outg2w", DIM, sh, af);                 \
+                load(&want, NPYT, "grad%dd_" #T "_%s_%s_out", DIM, sh, af);                        \
+                load(&want_in, OMREG_NPY_I32, "grad%dd_" #T "_%s_%s_inside", DIM, sh, af);         \
+                load(&pts, OMREG_NPY_F64, "sgrad%dd_%s_%s_points", DIM, sh, af);                   \
+                load(&swant, NPYT, "sgrad%dd_" #T "_%s_%s_out", DIM, sh, af);                      \
+                load(&swant_in, OMREG_NPY_I32, "sgrad%dd_" #T "_%s_%s_inside", DIM, sh, af);       \
+                assert_int_equal(img.ndim, DIM);                                                   \
+                assert_int_equal(w2g.count, (DIM + 1) * (DIM + 1));                                \
+                assert_int_equal(outg2w.count, (DIM + 1) * (DIM + 1));                             \
+                assert_int_equal(spacing.count, DIM);                                              \
+                assert_int_equal(want.ndim, DIM + 1);                                              \
+                assert_int_equal(want.shape[DIM], DIM);                                            \
+                size_t nout = want.count / DIM; /* out_shape = want.shape[0..DIM-1] */             \
+                assert_int_equal(want_in.count, nout);                                             \
+                assert_int_equal(pts.ndim, 2);                                                     \
+                assert_int_equal(pts.shape[1], DIM);                                               \
+                size_t npts = pts.shape[0];                                                        \
+                assert_int_equal(swant.count, npts *DIM);                                          \
+                assert_int_equal(swant_in.count, npts);                                            \
+                FLT *out = omreg_test_alloc(nout * DIM, sizeof(FLT));                              \
+                int *inside = omreg_test_alloc(nout, sizeof(int));                                 \
+                FLT *sout = omreg_test_alloc(npts * DIM, sizeof(FLT));                             \
+                int *sinside = omreg_test_alloc(npts, sizeof(int));                                \
+                for (int b = 0; b < 2; ++b) {                                                      \
+                    name_case(#SLOT, sh, af, b);                                                   \
+                    poison(out, nout *DIM * sizeof(FLT));                                          \
+                    poison(inside, nout * sizeof(int));                                            \
+                    tables[b]->SLOT(omreg_backend_threads(tables[b], 0), img.data, img.shape,      \
+                                    w2g.data, spacing.data, want.shape, outg2w.data, out, inside); \
+                    assert_true(omreg_test_same_##T(what[0], out, want.data, nout *DIM));          \
+                    assert_true(omreg_test_same_i32(what[1], inside, want_in.data, nout));         \
+                    name_case(#SPARSE_SLOT, sh, af, b);                                            \
+                    poison(sout, npts *DIM * sizeof(FLT));                                         \
+                    poison(sinside, npts * sizeof(int));                                           \
+                    tables[b]->SPARSE_SLOT(omreg_backend_threads(tables[b], 0), img.data,          \
+                                           img.shape, w2g.data, spacing.data, pts.data, npts,      \
+                                           sout, sinside);                                         \
+                    assert_true(omreg_test_same_##T(what[0], sout, swant.data, npts *DIM));        \
+                    assert_true(omreg_test_same_i32(what[1], sinside, swant_in.data, npts));       \
+                }                                                                                  \
+                free(out);                                                                         \
+                free(inside);                                                                      \
+                free(sout);                                                                        \
+                free(sinside);                                                                     \
+                omreg_npy_free(&img);                                                              \
+                omreg_npy_free(&w2g);                                                              \
+                omreg_npy_free(&spacing);                                                          \
+                omreg_npy_free(&outg2w);                                                           \
+                omreg_npy_free(&want);                                                             \
+                omreg_npy_free(&want_in);                                                          \
+                omreg_npy_free(&pts);                                                              \
+                omreg_npy_free(&swant);                                                            \
+                omreg_npy_free(&swant_in);                                                         \
+            }                                                                                      \
     }
 
 GRADIENT_CASE(gradient_2d_f64, double, f64, OMREG_NPY_F64, 2, gradient_2d_f64,
@@ -257,40 +259,40 @@ static void transform_api_case(const omreg_backend *b, const omreg_npy *img, int
     omreg_image_free(in);
 }
 
-#define TRANSFORM_CASE(NAME, FLT, T, NPYT, DIM, KIND, SLOT)                                    \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        for (int s = 0; s < NSHAPES; ++s)                                                      \
-            for (int a = 0; a < NTRANSFORMS; ++a) {                                            \
-                const char *sh = shape_tags[s], *af = transform_tags[a];                       \
-                omreg_npy img, aff, want;                                                      \
-                memset(&aff, 0, sizeof aff);                                                   \
-                load(&img, NPYT, "img%dd_%s_" #T, DIM, sh);                                    \
-                if (a > 0) {                                                                   \
-                    load(&aff, OMREG_NPY_F64, "transform%dd_%s_%s_affine", DIM, sh, af);       \
-                    assert_int_equal(aff.count, (DIM + 1) * (DIM + 1));                        \
-                }                                                                              \
-                load(&want, NPYT, "transform_" KIND "_%dd_" #T "_%s_%s_out", DIM, sh, af);     \
-                assert_int_equal(img.ndim, DIM);                                               \
-                assert_int_equal(want.ndim, DIM);                                              \
-                FLT *out = omreg_test_alloc(want.count, sizeof(FLT));                          \
-                for (int b = 0; b < 2; ++b) {                                                  \
-                    name_case(#SLOT, sh, af, b);                                               \
-                    poison(out, want.count * sizeof(FLT));                                     \
-                    tables[b]->SLOT(img.data, img.shape, want.shape,                           \
-                                    a > 0 ? (const double *)aff.data : NULL, out);             \
-                    assert_true(omreg_test_same_##T(what[0], out, want.data, want.count));     \
-                    if (a == SINGULAR_TRANSFORM)                                               \
-                        transform_api_case(tables[b], &img, DIM,                               \
-                                           sizeof(FLT) == 8 ? OMREG_F64 : OMREG_F32, aff.data, \
-                                           KIND[0] == 'n', &want, what[0]);                    \
-                }                                                                              \
-                free(out);                                                                     \
-                omreg_npy_free(&img);                                                          \
-                omreg_npy_free(&aff);                                                          \
-                omreg_npy_free(&want);                                                         \
-            }                                                                                  \
+#define TRANSFORM_CASE(NAME, FLT, T, NPYT, DIM, KIND, SLOT)                                        \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        for (int s = 0; s < NSHAPES; ++s)                                                          \
+            for (int a = 0; a < NTRANSFORMS; ++a) {                                                \
+                const char *sh = shape_tags[s], *af = transform_tags[a];                           \
+                omreg_npy img, aff, want;                                                          \
+                memset(&aff, 0, sizeof aff);                                                       \
+                load(&img, NPYT, "img%dd_%s_" #T, DIM, sh);                                        \
+                if (a > 0) {                                                                       \
+                    load(&aff, OMREG_NPY_F64, "transform%dd_%s_%s_affine", DIM, sh, af);           \
+                    assert_int_equal(aff.count, (DIM + 1) * (DIM + 1));                            \
+                }                                                                                  \
+                load(&want, NPYT, "transform_" KIND "_%dd_" #T "_%s_%s_out", DIM, sh, af);         \
+                assert_int_equal(img.ndim, DIM);                                                   \
+                assert_int_equal(want.ndim, DIM);                                                  \
+                FLT *out = omreg_test_alloc(want.count, sizeof(FLT));                              \
+                for (int b = 0; b < 2; ++b) {                                                      \
+                    name_case(#SLOT, sh, af, b);                                                   \
+                    poison(out, want.count * sizeof(FLT));                                         \
+                    tables[b]->SLOT(omreg_backend_threads(tables[b], 0), img.data, img.shape,      \
+                                    want.shape, a > 0 ? (const double *)aff.data : NULL, out);     \
+                    assert_true(omreg_test_same_##T(what[0], out, want.data, want.count));         \
+                    if (a == SINGULAR_TRANSFORM)                                                   \
+                        transform_api_case(tables[b], &img, DIM,                                   \
+                                           sizeof(FLT) == 8 ? OMREG_F64 : OMREG_F32, aff.data,     \
+                                           KIND[0] == 'n', &want, what[0]);                        \
+                }                                                                                  \
+                free(out);                                                                         \
+                omreg_npy_free(&img);                                                              \
+                omreg_npy_free(&aff);                                                              \
+                omreg_npy_free(&want);                                                             \
+            }                                                                                      \
     }
 
 TRANSFORM_CASE(transform_2d_f64, double, f64, OMREG_NPY_F64, 2, "lin", transform_affine_2d_f64)
@@ -367,39 +369,39 @@ static double moments_bound(size_t k, double abs_sum)
     return ku / (1 - ku) * abs_sum;
 }
 
-#define MOMENTS_CASE(NAME, T, NPYT, SLOT, SQUARE_ROUNDINGS)                                    \
-    static void NAME(void **state)                                                             \
-    {                                                                                          \
-        (void)state;                                                                           \
-        omreg_npy block, img, exact, canon;                                                    \
-        load(&block, OMREG_NPY_I64, "moments_block");                                          \
-        load(&img, NPYT, "moments_" #T "_img");                                                \
-        load(&exact, OMREG_NPY_F64, "moments_" #T "_exact");                                   \
-        load(&canon, OMREG_NPY_F64, "moments_" #T "_canonical");                               \
-        assert_int_equal(((const long long *)block.data)[0], (long long)OMREG_REDUCE_BLOCK);   \
-        size_t n = img.count;                                                                  \
-        assert_true(omreg_reduce_blocks(n) >= 3);                                              \
-        const double *ex = exact.data;                                                         \
-        double tol_sum = moments_bound(MOMENTS_CHAIN(n) + 1, ex[2]);                           \
-        double tol_sq = moments_bound(MOMENTS_CHAIN(n) + 1 + SQUARE_ROUNDINGS, ex[1]);         \
-        double *scratch = omreg_test_alloc(2 * omreg_reduce_blocks(n), sizeof(double));        \
-        for (int b = 0; b < 2; ++b) {                                                          \
-            double got[2];                                                                     \
-            poison(got, sizeof got);                                                           \
-            tables[b]->SLOT(img.data, n, scratch, got);                                        \
-            print_message("%s %s: sum err %a (tol %a), sq err %a (tol %a)\n", #SLOT,          \
-                          omreg_backend_name(tables[b]), fabs(got[0] - ex[0]), tol_sum,        \
-                          fabs(got[1] - ex[1]), tol_sq);                                       \
-            name_case(#SLOT, "canonical", NULL, b);                                            \
-            assert_true(omreg_test_same_f64(what[0], got, canon.data, 2));                     \
-            assert_true(fabs(got[0] - ex[0]) <= tol_sum);                                      \
-            assert_true(fabs(got[1] - ex[1]) <= tol_sq);                                       \
-        }                                                                                      \
-        free(scratch);                                                                         \
-        omreg_npy_free(&block);                                                                \
-        omreg_npy_free(&img);                                                                  \
-        omreg_npy_free(&exact);                                                                \
-        omreg_npy_free(&canon);                                                                \
+#define MOMENTS_CASE(NAME, T, NPYT, SLOT, SQUARE_ROUNDINGS)                                        \
+    static void NAME(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        omreg_npy block, img, exact, canon;                                                        \
+        load(&block, OMREG_NPY_I64, "moments_block");                                              \
+        load(&img, NPYT, "moments_" #T "_img");                                                    \
+        load(&exact, OMREG_NPY_F64, "moments_" #T "_exact");                                       \
+        load(&canon, OMREG_NPY_F64, "moments_" #T "_canonical");                                   \
+        assert_int_equal(((const long long *)block.data)[0], (long long)OMREG_REDUCE_BLOCK);       \
+        size_t n = img.count;                                                                      \
+        assert_true(omreg_reduce_blocks(n) >= 3);                                                  \
+        const double *ex = exact.data;                                                             \
+        double tol_sum = moments_bound(MOMENTS_CHAIN(n) + 1, ex[2]);                               \
+        double tol_sq = moments_bound(MOMENTS_CHAIN(n) + 1 + SQUARE_ROUNDINGS, ex[1]);             \
+        double *scratch = omreg_test_alloc(2 * omreg_reduce_blocks(n), sizeof(double));            \
+        for (int b = 0; b < 2; ++b) {                                                              \
+            double got[2];                                                                         \
+            poison(got, sizeof got);                                                               \
+            tables[b]->SLOT(omreg_backend_threads(tables[b], 0), img.data, n, scratch, got);       \
+            print_message("%s %s: sum err %a (tol %a), sq err %a (tol %a)\n", #SLOT,               \
+                          omreg_backend_name(tables[b]), fabs(got[0] - ex[0]), tol_sum,            \
+                          fabs(got[1] - ex[1]), tol_sq);                                           \
+            name_case(#SLOT, "canonical", NULL, b);                                                \
+            assert_true(omreg_test_same_f64(what[0], got, canon.data, 2));                         \
+            assert_true(fabs(got[0] - ex[0]) <= tol_sum);                                          \
+            assert_true(fabs(got[1] - ex[1]) <= tol_sq);                                           \
+        }                                                                                          \
+        free(scratch);                                                                             \
+        omreg_npy_free(&block);                                                                    \
+        omreg_npy_free(&img);                                                                      \
+        omreg_npy_free(&exact);                                                                    \
+        omreg_npy_free(&canon);                                                                    \
     }
 
 MOMENTS_CASE(moments_f64, f64, OMREG_NPY_F64, image_moments_f64, 1)

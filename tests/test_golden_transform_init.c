@@ -117,9 +117,9 @@ static void kernel_center(const struct omreg_backend *b, int dim, const omreg_np
     double *scratch = omreg_test_alloc(img->shape[0] * (size_t)(dim + 1), sizeof(double));
     double sums[4];
     if (dim == 2)
-        b->center_of_mass_2d_f64(img->data, img->shape, scratch, sums);
+        b->center_of_mass_2d_f64(omreg_backend_threads(b, 0), img->data, img->shape, scratch, sums);
     else
-        b->center_of_mass_3d_f64(img->data, img->shape, scratch, sums);
+        b->center_of_mass_3d_f64(omreg_backend_threads(b, 0), img->data, img->shape, scratch, sums);
     free(scratch);
     for (int k = 0; k < dim; ++k)
         center[k] = sums[1 + k] / sums[0];

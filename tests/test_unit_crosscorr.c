@@ -282,11 +282,11 @@ static void step_branches(void **state)
         for (int dir = 0; dir < 2; ++dir) {
             memset(out, 0xA5, sizeof out);
             if (dir == 0)
-                backend_at(b)->compute_cc_forward_step_2d_f64(g, f, shape, 1, scratch, out,
-                                                              &energy);
+                backend_at(b)->compute_cc_forward_step_2d_f64(
+                    omreg_backend_threads(backend_at(b), 0), g, f, shape, 1, scratch, out, &energy);
             else
-                backend_at(b)->compute_cc_backward_step_2d_f64(g, f, shape, 1, scratch, out,
-                                                               &energy);
+                backend_at(b)->compute_cc_backward_step_2d_f64(
+                    omreg_backend_threads(backend_at(b), 0), g, f, shape, 1, scratch, out, &energy);
             double want_energy = 0;
             for (size_t r = 0; r < 5; ++r) { /* canonical: per row, rows in order */
                 double partial = 0;

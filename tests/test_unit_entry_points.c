@@ -159,11 +159,13 @@ static void interpolate_matches_slot(void **state)
                                                o_api, i_api),
                              OMREG_OK);
             if (dt == OMREG_F64)
-                SLOT_AT(b, interp_cases[c].off, omreg_interpolate_scalar_3d_f64_fn)(
-                    omreg_image_cdata(img), omreg_image_shape(img), locs, NPTS, o_slot, i_slot);
+                SLOT_AT(b, interp_cases[c].off, omreg_interpolate_scalar_3d_f64_fn)
+                (omreg_backend_threads(b, 0), omreg_image_cdata(img), omreg_image_shape(img), locs,
+                 NPTS, o_slot, i_slot);
             else
-                SLOT_AT(b, interp_cases[c].off, omreg_interpolate_scalar_3d_f32_fn)(
-                    omreg_image_cdata(img), omreg_image_shape(img), locs, NPTS, o_slot, i_slot);
+                SLOT_AT(b, interp_cases[c].off, omreg_interpolate_scalar_3d_f32_fn)
+                (omreg_backend_threads(b, 0), omreg_image_cdata(img), omreg_image_shape(img), locs,
+                 NPTS, o_slot, i_slot);
             assert_same_bytes(interp_cases[c].name, o_api, o_slot, bytes);
             assert_same_bytes(interp_cases[c].name, i_api, i_slot, NPTS * sizeof(int));
             assert_mixed_flags(i_api, NPTS);
@@ -227,13 +229,13 @@ static void gradient_matches_slot(void **state)
             void *g_slot = omreg_test_alloc(nvox * (size_t)ndim, esize(dt));
             int *i_slot = omreg_test_alloc(nvox, sizeof(int));
             if (dt == OMREG_F64)
-                SLOT_AT(b, grad_cases[c].dense, omreg_gradient_3d_f64_fn)(
-                    omreg_image_cdata(img), omreg_image_shape(img), w2g, spacing, out_shape(ndim),
-                    out_g2w(ndim), g_slot, i_slot);
+                SLOT_AT(b, grad_cases[c].dense, omreg_gradient_3d_f64_fn)
+                (omreg_backend_threads(b, 0), omreg_image_cdata(img), omreg_image_shape(img), w2g,
+                 spacing, out_shape(ndim), out_g2w(ndim), g_slot, i_slot);
             else
-                SLOT_AT(b, grad_cases[c].dense, omreg_gradient_3d_f32_fn)(
-                    omreg_image_cdata(img), omreg_image_shape(img), w2g, spacing, out_shape(ndim),
-                    out_g2w(ndim), g_slot, i_slot);
+                SLOT_AT(b, grad_cases[c].dense, omreg_gradient_3d_f32_fn)
+                (omreg_backend_threads(b, 0), omreg_image_cdata(img), omreg_image_shape(img), w2g,
+                 spacing, out_shape(ndim), out_g2w(ndim), g_slot, i_slot);
             assert_same_bytes(grad_cases[c].name, omreg_image_cdata(field), g_slot, bytes);
             assert_same_bytes(grad_cases[c].name, inside, i_slot, nvox * sizeof(int));
             assert_mixed_flags(inside, nvox);
@@ -267,13 +269,13 @@ static void gradient_matches_slot(void **state)
             memset(s_api, 0x5A, sbytes);
             assert_int_equal(omreg_sparse_gradient(b, img, world, NPTS, s_api, si_api), OMREG_OK);
             if (dt == OMREG_F64)
-                SLOT_AT(b, grad_cases[c].sparse, omreg_sparse_gradient_3d_f64_fn)(
-                    omreg_image_cdata(img), omreg_image_shape(img), w2g, spacing, world, NPTS,
-                    s_slot, si_slot);
+                SLOT_AT(b, grad_cases[c].sparse, omreg_sparse_gradient_3d_f64_fn)
+                (omreg_backend_threads(b, 0), omreg_image_cdata(img), omreg_image_shape(img), w2g,
+                 spacing, world, NPTS, s_slot, si_slot);
             else
-                SLOT_AT(b, grad_cases[c].sparse, omreg_sparse_gradient_3d_f32_fn)(
-                    omreg_image_cdata(img), omreg_image_shape(img), w2g, spacing, world, NPTS,
-                    s_slot, si_slot);
+                SLOT_AT(b, grad_cases[c].sparse, omreg_sparse_gradient_3d_f32_fn)
+                (omreg_backend_threads(b, 0), omreg_image_cdata(img), omreg_image_shape(img), w2g,
+                 spacing, world, NPTS, s_slot, si_slot);
             assert_same_bytes("sparse gradient", s_api, s_slot, sbytes);
             assert_same_bytes("sparse gradient inside", si_api, si_slot, NPTS * sizeof(int));
             assert_mixed_flags(si_api, NPTS);
@@ -387,13 +389,13 @@ static void transform_affine_matches_slot(void **state)
                 size_t n = omreg_image_voxels(out);
                 void *o_slot = omreg_test_alloc(n, esize(dt));
                 if (dt == OMREG_F64)
-                    SLOT_AT(b, transform_cases[c].off, omreg_transform_affine_3d_f64_fn)(
-                        omreg_image_cdata(img), omreg_image_shape(img), out_shape(ndim), A,
-                        o_slot);
+                    SLOT_AT(b, transform_cases[c].off, omreg_transform_affine_3d_f64_fn)
+                    (omreg_backend_threads(b, 0), omreg_image_cdata(img), omreg_image_shape(img),
+                     out_shape(ndim), A, o_slot);
                 else
-                    SLOT_AT(b, transform_cases[c].off, omreg_transform_affine_3d_f32_fn)(
-                        omreg_image_cdata(img), omreg_image_shape(img), out_shape(ndim), A,
-                        o_slot);
+                    SLOT_AT(b, transform_cases[c].off, omreg_transform_affine_3d_f32_fn)
+                    (omreg_backend_threads(b, 0), omreg_image_cdata(img), omreg_image_shape(img),
+                     out_shape(ndim), A, o_slot);
                 assert_same_bytes(transform_cases[c].name, omreg_image_cdata(out), o_slot,
                                   n * esize(dt));
                 omreg_image_free(out);
@@ -425,9 +427,11 @@ static void moments_match_slot(void **state)
             double *scratch = omreg_test_alloc(2 * omreg_reduce_blocks(n), sizeof(double));
             assert_int_equal(omreg_image_moments(b, img, m_api), OMREG_OK);
             if (f64)
-                b->image_moments_f64(omreg_image_cdata(img), n, scratch, m_slot);
+                b->image_moments_f64(omreg_backend_threads(b, 0), omreg_image_cdata(img), n,
+                                     scratch, m_slot);
             else
-                b->image_moments_f32(omreg_image_cdata(img), n, scratch, m_slot);
+                b->image_moments_f32(omreg_backend_threads(b, 0), omreg_image_cdata(img), n,
+                                     scratch, m_slot);
             assert_same_bytes("image moments", m_api, m_slot, sizeof m_api);
             free(scratch);
             omreg_image_free(img);

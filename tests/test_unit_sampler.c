@@ -102,7 +102,8 @@ static size_t same_as_fixture(const char *kind, const char *tag, double sigma, s
     assert_int_equal(want.shape[1], c.dim);
     for (int bi = 0; bi < 2; ++bi) {
         double *out = omreg_test_alloc(nd, sizeof(double));
-        backends[bi]->sample_domain_regular(c.dim, c.shape, c.k, c.g2w.data, SEED, sigma, m, out);
+        backends[bi]->sample_domain_regular(omreg_backend_threads(backends[bi], 0), c.dim, c.shape,
+                                            c.k, c.g2w.data, SEED, sigma, m, out);
         if (!omreg_test_same_f64(backend_names[bi], out, want.data, nd))
             fail_msg("%s %s: the first %zu samples (sigma %g, seed %d) differ", kind, tag, m,
                      sigma, SEED);
@@ -183,8 +184,10 @@ static void seed_changes_jitter_not_cells(void **state)
     const size_t shape[3] = {20, 30, 1}, m = 200, k = 3;
     double g2w[16], a[400], b[400];
     identity(2, g2w);
-    backends[0]->sample_domain_regular(2, shape, k, g2w, 1, SIGMA, m, a);
-    backends[0]->sample_domain_regular(2, shape, k, g2w, 2, SIGMA, m, b);
+    backends[0]->sample_domain_regular(omreg_backend_threads(backends[0], 0), 2, shape, k, g2w, 1,
+                                       SIGMA, m, a);
+    backends[0]->sample_domain_regular(omreg_backend_threads(backends[0], 0), 2, shape, k, g2w, 2,
+                                       SIGMA, m, b);
     size_t equal = 0;
     for (size_t i = 0; i < m; ++i)
         for (int d = 0; d < 2; ++d) {
@@ -205,7 +208,7 @@ static double *draw_jitter(const struct omreg_backend *b, int dim, const size_t 
     double g2w[16];
     identity(dim, g2w);
     double *x = omreg_test_alloc(m * (size_t)dim, sizeof(double));
-    b->sample_domain_regular(dim, shape, 1, g2w, SEED, SIGMA, m, x);
+    b->sample_domain_regular(omreg_backend_threads(b, 0), dim, shape, 1, g2w, SEED, SIGMA, m, x);
     for (size_t i = 0; i < m; ++i) {
         size_t idx[3];
         if (dim == 2) {

@@ -16,6 +16,7 @@
 #include "omreg/affine.h"
 #include "omreg/matrix.h"
 #include "omreg/scalespace.h"
+#include "api_threads.h"
 #include "scalespace_threads.h"
 #include "transform_point.h"
 
@@ -81,8 +82,8 @@ static omreg_status check_mask(const omreg_image *mask, const omreg_image *img, 
 }
 
 /* NULL when the mask is all zeros (DIPY ignores such a mask, with a warning) */
-static omreg_status effective_mask(const struct omreg_backend *b, const omreg_image *mask,
-                                   const omreg_image **out)
+static omreg_status effective_mask(int nthreads, const struct omreg_backend *b,
+                                   const omreg_image *mask, const omreg_image **out)
 {
     *out = NULL;
     if (mask == NULL)
@@ -92,7 +93,7 @@ static omreg_status effective_mask(const struct omreg_backend *b, const omreg_im
     scratch = omreg_calloc(2 * omreg_reduce_blocks(n) + 2, sizeof(double), "mask scratch");
     if (scratch == NULL)
         return omreg_calloc_failure();
-    b->masked_range_f64(mask->data, NULL, n, scratch, range);
+    b->masked_range_f64(nthreads, mask->data, NULL, n, scratch, range);
     free(scratch);
     OMREG_RETURN_IF(!isfinite(range[0]) || !isfinite(range[1]), OMREG_ENONFINITE,
                     "a mask has non-finite values");
@@ -102,7 +103,7 @@ static omreg_status effective_mask(const struct omreg_backend *b, const omreg_im
 }
 
 /* (x - min) / (max - min) over the mask (DIPY: static[static_mask == 1]) */
-static omreg_status normalized(const struct omreg_backend *b, const omreg_image *img,
+static omreg_status normalized(int nthreads, const struct omreg_backend *b, const omreg_image *img,
                                const omreg_image *mask, omreg_image **out)
 {
     size_t n = omreg_image_voxels(img);
@@ -115,10 +116,10 @@ static omreg_status normalized(const struct omreg_backend *b, const omreg_image 
         if (imask == NULL)
             st = omreg_calloc_failure();
         else
-            b->mask_to_i32(mask->data, n, imask);
+            b->mask_to_i32(nthreads, mask->data, n, imask);
     }
     if (st == OMREG_OK)
-        b->masked_range_f64(img->data, imask, n, scratch, range);
+        b->masked_range_f64(nthreads, img->data, imask, n, scratch, range);
     /* the range skips NaN (comparisons with NaN are false): look for one
      * where the image is used (DIPY would normalise everything to NaN) */
     size_t nan_at = n;
@@ -137,7 +138,7 @@ static omreg_status normalized(const struct omreg_backend *b, const omreg_image 
                     "image is constant (%g) where it is used: mutual information is undefined",
                     range[0]);
     OMREG_FORWARD(omreg_image_create(out, img->ndim, img->shape, 1, OMREG_F64, img->grid2world));
-    b->normalize_f64(img->data, n, range[0], range[1] - range[0], (*out)->data);
+    b->normalize_f64(nthreads, img->data, n, range[0], range[1] - range[0], (*out)->data);
     return OMREG_OK;
 }
 
@@ -249,8 +250,8 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
         omreg_transform_identity_unchecked(type, dim, params);
     }
     const omreg_image *smask = NULL, *mmask = NULL;
-    OMREG_FORWARD(effective_mask(b, static_mask, &smask));
-    OMREG_FORWARD(effective_mask(b, moving_mask, &mmask));
+    OMREG_FORWARD(effective_mask(nthreads, b, static_mask, &smask));
+    OMREG_FORWARD(effective_mask(nthreads, b, moving_mask, &mmask));
 
     omreg_image *snorm = NULL, *mnorm = NULL, *level_static = NULL, *level_smask = NULL;
     omreg_scale_space *sss = NULL, *mss = NULL;
@@ -267,8 +268,8 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
         if ((st = (expr)) != OMREG_OK)                                                         \
             goto done;                                                                         \
     } while (0)
-    TRY(normalized(b, stat, smask, &snorm));
-    TRY(normalized(b, mov, mmask, &mnorm));
+    TRY(normalized(nthreads, b, stat, smask, &snorm));
+    TRY(normalized(nthreads, b, mov, mmask, &mnorm));
     if (opt->ss_sigma_factor > 0) {
         TRY(omreg_scale_space_anisotropic_threads(b, nthreads, mnorm, opt->nlevels,
                                                   opt->ss_sigma_factor, &mss));
@@ -291,14 +292,16 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
         const size_t *shape = omreg_scale_space_domain_shape(sss, level);
         const double *grid = omreg_scale_space_affine(sss, level);
         /* the smoothed static image sampled on the level's grid */
-        TRY(omreg_affine_map_transform(b, NULL, 0, omreg_scale_space_image(sss, level), shape,
-                                       grid, 0, &level_static));
+        TRY(omreg_affine_map_transform_threads(b, nthreads, NULL, 0,
+                                               omreg_scale_space_image(sss, level), shape, grid,
+                                               0, &level_static));
         if (smask) {
-            TRY(omreg_affine_map_transform(b, NULL, 0, smask, shape, grid, 1, &level_smask));
+            TRY(omreg_affine_map_transform_threads(b, nthreads, NULL, 0, smask, shape, grid, 1,
+                                                   &level_smask));
             smask_i32 = omreg_calloc(omreg_image_voxels(level_smask), sizeof(int), "static mask");
             if (smask_i32 == NULL)
                 TRY(omreg_calloc_failure());
-            b->mask_to_i32(level_smask->data, omreg_image_voxels(level_smask), smask_i32);
+            b->mask_to_i32(nthreads, level_smask->data, omreg_image_voxels(level_smask), smask_i32);
         }
         TRY(mi_metric_setup(&ls.metric, b, nthreads, type, opt->nbins,
                             opt->sampling_proportion, opt->sampling_seed, level_static, smask_i32,

@@ -112,7 +112,7 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nt
     TRY(omreg_mat_inverse(n1, m->moving_g2w, m->moving_w2g));
     TRY(omreg_get_direction_and_spacings(dim, m->moving_g2w, direction, m->moving_spacing));
     TRY(alloc_doubles(&m->moving, nmoving, "moving image"));
-    b->convert_f32_to_f64(mov->data, nmoving, m->moving);
+    b->convert_f32_to_f64(nthreads, mov->data, nmoving, m->moving);
     m->mmask_f64 = m->sparse || mmask == NULL ? NULL : mmask->data;
     m->smask = m->sparse ? NULL : smask;
 
@@ -121,16 +121,16 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nt
     int *mmask_full = NULL;
     double srange[2], mrange[2], *range_scratch = NULL;
     TRY(alloc_doubles(&range_scratch, 2 * omreg_reduce_blocks(nmax) + 2, "range scratch"));
-    b->masked_range_f64(stat->data, m->smask, m->nstatic, range_scratch, srange);
+    b->masked_range_f64(nthreads, stat->data, m->smask, m->nstatic, range_scratch, srange);
     if (m->mmask_f64) {
         mmask_full = omreg_calloc(nmoving, sizeof(int), "moving mask");
         if (mmask_full == NULL)
             st = omreg_calloc_failure();
         else
-            b->mask_to_i32(m->mmask_f64, nmoving, mmask_full);
+            b->mask_to_i32(nthreads, m->mmask_f64, nmoving, mmask_full);
     }
     if (st == OMREG_OK)
-        b->masked_range_f64(m->moving, mmask_full, nmoving, range_scratch, mrange);
+        b->masked_range_f64(nthreads, m->moving, mmask_full, nmoving, range_scratch, mrange);
     free(range_scratch);
     free(mmask_full);
     if (st != OMREG_OK)
@@ -172,8 +172,8 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nt
         m->inside = omreg_calloc(m->nsamples, sizeof(int), "inside flags");
         if (m->inside == NULL)
             TRY(omreg_calloc_failure());
-        b->sample_domain_regular(dim, m->sshape, k, m->static_g2w, seed, 0.25, m->nsamples,
-                                 m->samples);
+        b->sample_domain_regular(nthreads, dim, m->sshape, k, m->static_g2w, seed, 0.25,
+                                 m->nsamples, m->samples);
         mi_metric_set_samples(m, m->samples, stat);
     }
     TRY(alloc_doubles(&m->mvals, m->nsamples, "moving values"));
@@ -183,8 +183,9 @@ omreg_status mi_metric_setup(mi_metric *m, const struct omreg_backend *b, int nt
         if (m->inside == NULL)
             TRY(omreg_calloc_failure());
     }
-    size_t nb = (size_t)nbins, threads = (size_t)nthreads + 1;
-    m->scratch_len = threads * omreg_parzen_gradient_partial(nbins, m->nparams);
+    size_t nb = (size_t)nbins;
+    m->scratch_len = omreg_parzen_partials(nthreads) *
+                     omreg_parzen_gradient_partial(nbins, m->nparams);
     TRY(alloc_doubles(&m->scratch, m->scratch_len, "histogram scratch"));
     TRY(alloc_doubles(&m->joint, nb * nb, "joint PDF"));
     TRY(alloc_doubles(&m->smarg, nb, "static marginal"));
@@ -200,19 +201,20 @@ fail:
 void mi_metric_set_samples(mi_metric *m, const double *samples, const omreg_image *stat)
 {
     const struct omreg_backend *b = m->b;
+    const int nthreads = m->nthreads;
     int dim = m->dim;
     if (samples != m->samples)
         memcpy(m->samples, samples, sizeof(double) * m->nsamples * (size_t)dim);
     /* prealigned = starting_affine . samples; static values at w2g . samples */
-    b->apply_affine_points(m->starting_affine, dim, m->samples, m->nsamples,
+    b->apply_affine_points(nthreads, m->starting_affine, dim, m->samples, m->nsamples,
                            m->samples_prealigned);
-    b->apply_affine_points(m->static_w2g, dim, m->samples, m->nsamples, m->pts);
+    b->apply_affine_points(nthreads, m->static_w2g, dim, m->samples, m->nsamples, m->pts);
     if (dim == 2)
-        b->interpolate_scalar_2d_f64(stat->data, m->sshape, m->pts, m->nsamples, m->static_vals,
-                                     m->inside);
+        b->interpolate_scalar_2d_f64(nthreads, stat->data, m->sshape, m->pts, m->nsamples,
+                                     m->static_vals, m->inside);
     else
-        b->interpolate_scalar_3d_f64(stat->data, m->sshape, m->pts, m->nsamples, m->static_vals,
-                                     m->inside);
+        b->interpolate_scalar_3d_f64(nthreads, stat->data, m->sshape, m->pts, m->nsamples,
+                                     m->static_vals, m->inside);
 }
 
 static int metric_jacobian(const void *ctx, const double *x, double *J)
@@ -226,6 +228,7 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
 {
     mi_metric *m = metric;
     const struct omreg_backend *b = m->b;
+    const int nthreads = m->nthreads;
     int dim = m->dim, n1 = dim + 1;
     double M[16], current[16], tmp[16], comp[16], inv[16], static2prealigned[16];
     ++m->evaluations;
@@ -247,66 +250,65 @@ omreg_status mi_metric_evaluate(void *metric, const double *params, double *f, d
         omreg_mat_mul(n1, current, m->static_g2w, tmp);
         omreg_mat_mul(n1, m->moving_w2g, tmp, comp);
         if (dim == 2)
-            b->transform_affine_2d_f64(m->moving, m->mshape, m->sshape, comp, m->mvals);
+            b->transform_affine_2d_f64(nthreads, m->moving, m->mshape, m->sshape, comp, m->mvals);
         else
-            b->transform_affine_3d_f64(m->moving, m->mshape, m->sshape, comp, m->mvals);
+            b->transform_affine_3d_f64(nthreads, m->moving, m->mshape, m->sshape, comp, m->mvals);
         if (m->mmask_f64) {
             if (dim == 2)
-                b->transform_affine_nn_2d_f64(m->mmask_f64, m->mshape, m->sshape, comp,
+                b->transform_affine_nn_2d_f64(nthreads, m->mmask_f64, m->mshape, m->sshape, comp,
                                               m->mmask_warped);
             else
-                b->transform_affine_nn_3d_f64(m->mmask_f64, m->mshape, m->sshape, comp,
+                b->transform_affine_nn_3d_f64(nthreads, m->mmask_f64, m->mshape, m->sshape, comp,
                                               m->mmask_warped);
-            b->mask_to_i32(m->mmask_warped, m->nstatic, m->mmask_i32);
+            b->mask_to_i32(nthreads, m->mmask_warped, m->nstatic, m->mmask_i32);
             mmask = m->mmask_warped;
         }
-        b->parzen_joint(m->static_vals, m->mvals, m->smask, mmask ? m->mmask_i32 : NULL,
+        b->parzen_joint(nthreads, m->static_vals, m->mvals, m->smask, mmask ? m->mmask_i32 : NULL,
                         m->nstatic, &m->geom,
                         dim == 2 ? OMREG_PARZEN_NORM_BY_COUNT : OMREG_PARZEN_NORM_BY_WEIGHT,
-                        m->scratch, m->nthreads, m->joint, m->smarg, m->mmarg);
+                        m->scratch, m->joint, m->smarg, m->mmarg);
         /* gradient of the moving image at current . g2w_static . (grid index) */
         if (dim == 2)
-            b->gradient_2d_f64(m->moving, m->mshape, m->moving_w2g, m->moving_spacing, m->sshape,
-                               tmp, m->mgrad, m->inside);
+            b->gradient_2d_f64(nthreads, m->moving, m->mshape, m->moving_w2g, m->moving_spacing,
+                               m->sshape, tmp, m->mgrad, m->inside);
         else
-            b->gradient_3d_f64(m->moving, m->mshape, m->moving_w2g, m->moving_spacing, m->sshape,
-                               tmp, m->mgrad, m->inside);
+            b->gradient_3d_f64(nthreads, m->moving, m->mshape, m->moving_w2g, m->moving_spacing,
+                               m->sshape, tmp, m->mgrad, m->inside);
     } else {
         omreg_mat_mul(n1, m->moving_w2g, current, comp);
-        b->apply_affine_points(comp, dim, m->samples, m->nsamples, m->pts);
+        b->apply_affine_points(nthreads, comp, dim, m->samples, m->nsamples, m->pts);
         if (dim == 2)
-            b->interpolate_scalar_2d_f64(m->moving, m->mshape, m->pts, m->nsamples, m->mvals,
-                                         m->inside);
+            b->interpolate_scalar_2d_f64(nthreads, m->moving, m->mshape, m->pts, m->nsamples,
+                                         m->mvals, m->inside);
         else
-            b->interpolate_scalar_3d_f64(m->moving, m->mshape, m->pts, m->nsamples, m->mvals,
-                                         m->inside);
-        b->parzen_joint(m->static_vals, m->mvals, NULL, NULL, m->nsamples, &m->geom,
-                        OMREG_PARZEN_NORM_BY_WEIGHT, m->scratch, m->nthreads, m->joint,
-                        m->smarg, m->mmarg);
-        b->apply_affine_points(current, dim, m->samples, m->nsamples, m->pts);
+            b->interpolate_scalar_3d_f64(nthreads, m->moving, m->mshape, m->pts, m->nsamples,
+                                         m->mvals, m->inside);
+        b->parzen_joint(nthreads, m->static_vals, m->mvals, NULL, NULL, m->nsamples, &m->geom,
+                        OMREG_PARZEN_NORM_BY_WEIGHT, m->scratch, m->joint, m->smarg, m->mmarg);
+        b->apply_affine_points(nthreads, current, dim, m->samples, m->nsamples, m->pts);
         if (dim == 2)
-            b->sparse_gradient_2d_f64(m->moving, m->mshape, m->moving_w2g, m->moving_spacing,
-                                      m->pts, m->nsamples, m->mgrad, m->inside);
+            b->sparse_gradient_2d_f64(nthreads, m->moving, m->mshape, m->moving_w2g,
+                                      m->moving_spacing, m->pts, m->nsamples, m->mgrad, m->inside);
         else
-            b->sparse_gradient_3d_f64(m->moving, m->mshape, m->moving_w2g, m->moving_spacing,
-                                      m->pts, m->nsamples, m->mgrad, m->inside);
+            b->sparse_gradient_3d_f64(nthreads, m->moving, m->mshape, m->moving_w2g,
+                                      m->moving_spacing, m->pts, m->nsamples, m->mgrad, m->inside);
     }
     int td[2] = {(int)m->type, dim};
     const void *ctx[2] = {params, td};
     if (!m->sparse && dim == 2)
-        b->parzen_gradient_dense_2d(m->sshape, static2prealigned, m->static_vals, m->mvals,
-                                    m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL, &m->geom,
-                                    m->nparams, metric_jacobian, ctx, m->scratch, m->nthreads,
+        b->parzen_gradient_dense_2d(nthreads, m->sshape, static2prealigned, m->static_vals,
+                                    m->mvals, m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL,
+                                    &m->geom, m->nparams, metric_jacobian, ctx, m->scratch,
                                     m->joint_grad);
     else if (!m->sparse)
-        b->parzen_gradient_dense_3d(m->sshape, static2prealigned, m->static_vals, m->mvals,
-                                    m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL, &m->geom,
-                                    m->nparams, metric_jacobian, ctx, m->scratch, m->nthreads,
+        b->parzen_gradient_dense_3d(nthreads, m->sshape, static2prealigned, m->static_vals,
+                                    m->mvals, m->mgrad, m->smask, mmask ? m->mmask_i32 : NULL,
+                                    &m->geom, m->nparams, metric_jacobian, ctx, m->scratch,
                                     m->joint_grad);
     else
-        b->parzen_gradient_sparse(dim, m->samples_prealigned, m->nsamples, m->static_vals,
+        b->parzen_gradient_sparse(nthreads, dim, m->samples_prealigned, m->nsamples, m->static_vals,
                                   m->mvals, m->mgrad, &m->geom, m->nparams, metric_jacobian, ctx,
-                                  m->scratch, m->nthreads, m->joint_grad);
+                                  m->scratch, m->joint_grad);
     m->mi = omreg_parzen_mi(m->joint, m->joint_grad, m->smarg, m->mmarg, m->nbins, m->nparams,
                             m->mi_grad);
     *f = -m->mi;

@@ -14,7 +14,7 @@
 
 typedef struct mi_metric {
     const struct omreg_backend *b;
-    int nthreads;            /* the run's count: scratch holds nthreads + 1 partials */
+    int nthreads;            /* the run's count: scratch holds omreg_parzen_partials */
     int dim, nparams, nbins;
     omreg_transform_type type;
     int sparse;

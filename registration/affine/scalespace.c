@@ -39,7 +39,7 @@ void omreg_scale_space_free(omreg_scale_space *ss)
 }
 
 /* float32 copy of (x - min) / (max - min) with x's geometry */
-static omreg_status normalized_f32(const omreg_backend *b, const omreg_image *x,
+static omreg_status normalized_f32(int nthreads, const omreg_backend *b, const omreg_image *x,
                                    omreg_image **out)
 {
     size_t n = omreg_image_voxels(x);
@@ -48,13 +48,13 @@ static omreg_status normalized_f32(const omreg_backend *b, const omreg_image *x,
     scratch = omreg_calloc(2 * omreg_reduce_blocks(n) + 2, sizeof(double), "range scratch");
     if (scratch == NULL)
         return omreg_calloc_failure();
-    b->masked_range_f64(x->data, NULL, n, scratch, range);
+    b->masked_range_f64(nthreads, x->data, NULL, n, scratch, range);
     free(scratch);
     OMREG_RETURN_IF(!(range[1] > range[0]), OMREG_ENONFINITE,
                     "scale space: the image is constant (range %g..%g): nothing to normalise",
                     range[0], range[1]);
     OMREG_FORWARD(omreg_image_create(&img, x->ndim, x->shape, 1, OMREG_F32, x->grid2world));
-    b->normalize_f64_to_f32(x->data, n, range[0], range[1] - range[0], img->data);
+    b->normalize_f64_to_f32(nthreads, x->data, n, range[0], range[1] - range[0], img->data);
     *out = img;
     return OMREG_OK;
 }
@@ -66,7 +66,7 @@ static omreg_status smoothed_level(const omreg_backend *b, int nthreads, const o
     omreg_image *filtered = NULL;
     OMREG_FORWARD(omreg_gaussian_filter_threads(b, nthreads, x, sigmas, OMREG_SMOOTH_REFLECT,
                                                 0.0, OMREG_SMOOTH_TRUNCATE, &filtered));
-    omreg_status st = normalized_f32(b, filtered, out);
+    omreg_status st = normalized_f32(nthreads, b, filtered, out);
     omreg_image_free(filtered);
     return st;
 }
@@ -84,12 +84,12 @@ static omreg_status check_input(const omreg_backend *b, const omreg_image *image
 }
 
 /* level 0: the normalised input on its own grid */
-static omreg_status init_level0(const omreg_backend *b, const omreg_image *image,
+static omreg_status init_level0(int nthreads, const omreg_backend *b, const omreg_image *image,
                                 omreg_scale_space *ss, const double *spacing, double sigma0)
 {
     level *l0 = &ss->levels[0];
     int dim = image->ndim;
-    OMREG_FORWARD(normalized_f32(b, image, &l0->image));
+    OMREG_FORWARD(normalized_f32(nthreads, b, image, &l0->image));
     ss->nlevels = 1;
     for (int d = 0; d < dim; ++d) {
         l0->shape[d] = image->shape[d];
@@ -124,6 +124,7 @@ omreg_status omreg_scale_space_isotropic_threads(const omreg_backend *b, int nth
                                                  omreg_scale_space **out)
 {
     OMREG_FORWARD(check_input(b, image, nlevels, out));
+    nthreads = omreg_backend_threads(b, nthreads); /* the run's count, read once */
     OMREG_RETURN_IF(factors == NULL || sigmas == NULL, OMREG_EINVAL,
                     "scale space: NULL factors or sigmas");
     for (int i = 0; i < nlevels; ++i) {
@@ -137,7 +138,7 @@ omreg_status omreg_scale_space_isotropic_threads(const omreg_backend *b, int nth
     omreg_scale_space *ss = omreg_calloc(1, sizeof *ss, "scale space");
     if (ss == NULL)
         return omreg_calloc_failure();
-    omreg_status st = init_level0(b, image, ss, spacing, sigmas[nlevels - 1]);
+    omreg_status st = init_level0(nthreads, b, image, ss, spacing, sigmas[nlevels - 1]);
     int min_index = 0; /* np.argmin: first minimum */
     for (int d = 1; d < dim; ++d)
         if (spacing[d] < spacing[min_index])
@@ -199,6 +200,7 @@ omreg_status omreg_scale_space_anisotropic_threads(const omreg_backend *b, int n
                                                    double sigma_factor, omreg_scale_space **out)
 {
     OMREG_FORWARD(check_input(b, image, nlevels, out));
+    nthreads = omreg_backend_threads(b, nthreads); /* the run's count, read once */
     OMREG_RETURN_IF(!(sigma_factor >= 0) || !isfinite(sigma_factor), OMREG_EINVAL,
                     "scale space: sigma factor %g is not a finite value >= 0", sigma_factor);
     int dim = image->ndim;
@@ -207,7 +209,7 @@ omreg_status omreg_scale_space_anisotropic_threads(const omreg_backend *b, int n
     omreg_scale_space *ss = omreg_calloc(1, sizeof *ss, "scale space");
     if (ss == NULL)
         return omreg_calloc_failure();
-    omreg_status st = init_level0(b, image, ss, spacing, 0.0);
+    omreg_status st = init_level0(nthreads, b, image, ss, spacing, 0.0);
     double min_spacing = spacing[0];
     for (int d = 1; d < dim; ++d)
         min_spacing = fmin(min_spacing, spacing[d]);

@@ -50,7 +50,7 @@ static omreg_status check_pair(const char *fn, const omreg_image *static_img,
 }
 
 /* Grid centre of mass of a scalar float64 image through the backend. */
-static omreg_status center_of_mass(const omreg_backend *backend, const char *which,
+static omreg_status center_of_mass(int nthreads, const omreg_backend *backend, const char *which,
                                    const omreg_image *img, double *center)
 {
     const char *fn = "transform_centers_of_mass";
@@ -68,9 +68,9 @@ static omreg_status center_of_mass(const omreg_backend *backend, const char *whi
     double *scratch = mem;
     double sums[4];
     if (dim == 2)
-        backend->center_of_mass_2d_f64(omreg_image_cdata(img), shape, scratch, sums);
+        backend->center_of_mass_2d_f64(nthreads, omreg_image_cdata(img), shape, scratch, sums);
     else
-        backend->center_of_mass_3d_f64(omreg_image_cdata(img), shape, scratch, sums);
+        backend->center_of_mass_3d_f64(nthreads, omreg_image_cdata(img), shape, scratch, sums);
     free(scratch);
     for (int c = 0; c <= dim; ++c)
         OMREG_RETURN_IF(!isfinite(sums[c]), OMREG_ENONFINITE,
@@ -93,8 +93,9 @@ omreg_status omreg_transform_centers_of_mass(const omreg_backend *backend,
     OMREG_FORWARD(check_pair("transform_centers_of_mass", static_img, moving, affine));
     const int dim = omreg_image_ndim(static_img);
     double gs[3], gm[3], cs[3], cm[3];
-    OMREG_FORWARD(center_of_mass(backend, "static", static_img, gs));
-    OMREG_FORWARD(center_of_mass(backend, "moving", moving, gm));
+    const int nthreads = omreg_backend_threads(backend, 0);
+    OMREG_FORWARD(center_of_mass(nthreads, backend, "static", static_img, gs));
+    OMREG_FORWARD(center_of_mass(nthreads, backend, "moving", moving, gm));
     grid_to_world(dim, omreg_image_grid2world(static_img), gs, cs);
     grid_to_world(dim, omreg_image_grid2world(moving), gm, cm);
     translation_affine(dim, cs, cm, affine);

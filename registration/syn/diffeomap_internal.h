@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "api_run.h"
 #include "omreg/diffeomap.h"
 
 /* A matrix or DIPY's None. */
@@ -57,7 +58,7 @@ omreg_image *omreg_dm_exclusive_field(omreg_diffeomap *map, int backward);
  * default), out_grid2world a real matrix (not NULL, not the identity
  * tag); writes into out, whose shape is the output grid, and sets its
  * grid2world to out_grid2world. */
-void omreg_dm_transform_inverse_run(const omreg_backend *backend, const omreg_diffeomap *map,
+void omreg_dm_transform_inverse_run(const omreg_run_ctx *ctx, const omreg_diffeomap *map,
                                     const omreg_image *image, omreg_warp_interp interp,
                                     const double *out_grid2world, omreg_image *out);
 

@@ -17,9 +17,11 @@
  * value-preserving cast: float32 -> float64 exactly, float64 -> float32
  * rounded to nearest as numpy's astype) through the backend's pointwise
  * kernels; *conv is NULL when no conversion is needed. */
-static omreg_status convert_image(const omreg_backend *backend, const omreg_image *image,
+static omreg_status convert_image(const omreg_run_ctx *ctx, const omreg_image *image,
                                   omreg_dtype dtype, omreg_image **conv)
 {
+    const omreg_backend *backend = ctx->backend;
+    const int nthreads = ctx->nthreads;
     *conv = NULL;
     if (image->dtype == dtype)
         return OMREG_OK;
@@ -27,9 +29,10 @@ static omreg_status convert_image(const omreg_backend *backend, const omreg_imag
     OMREG_FORWARD(omreg_image_create(&c, image->ndim, image->shape, 1, dtype, image->grid2world));
     const size_t n = omreg_image_voxels(image);
     if (dtype == OMREG_F32)
-        backend->normalize_f64_to_f32(image->data, n, 0.0, 1.0, c->data); /* (x - 0) / 1 = x */
+        backend->normalize_f64_to_f32(nthreads, image->data, n, 0.0, 1.0,
+                                      c->data); /* (x - 0) / 1 = x */
     else
-        backend->convert_f32_to_f64(image->data, n, c->data);
+        backend->convert_f32_to_f64(nthreads, image->data, n, c->data);
     *conv = c;
     return OMREG_OK;
 }
@@ -57,7 +60,7 @@ static void warp_matrices(const omreg_diffeomap *map, int forward, const double 
     }
 }
 
-void omreg_dm_transform_inverse_run(const omreg_backend *backend, const omreg_diffeomap *map,
+void omreg_dm_transform_inverse_run(const omreg_run_ctx *ctx, const omreg_diffeomap *map,
                                     const omreg_image *image, omreg_warp_interp interp,
                                     const double *out_grid2world, omreg_image *out)
 {
@@ -68,7 +71,7 @@ void omreg_dm_transform_inverse_run(const omreg_backend *backend, const omreg_di
     double b1[16], b2[16], b3[16], b4[16];
     const double *in, *outm, *disp;
     warp_matrices(map, forward, W, out_grid2world, b1, b2, b3, b4, &in, &outm, &disp);
-    omreg_warp_run(backend, image, field->img, in, outm, disp, interp, out);
+    omreg_warp_run(ctx, image, field->img, in, outm, disp, interp, out);
     memcpy(out->grid2world, out_grid2world,
            sizeof(double) * (size_t)(map->dim + 1) * (size_t)(map->dim + 1));
 }
@@ -114,7 +117,8 @@ static omreg_status warp_image(const char *fn, const omreg_backend *backend,
     warp_matrices(map, forward, W, S, b1, b2, b3, b4, &in, &outm, &disp);
 
     omreg_image *conv = NULL, *res = NULL;
-    OMREG_FORWARD(convert_image(backend, image, field->img->dtype, &conv));
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    OMREG_FORWARD(convert_image(&ctx, image, field->img->dtype, &conv));
     omreg_status st = omreg_warp(backend, conv ? conv : image, field->img, in, outm, disp,
                                  out_shape, interp, &res);
     omreg_image_free(conv);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sumsqdiff_dispatch.h"
+#include "syn_internal.h"
 
 /* One coarse grid's buffers (index l >= 1 below the finest, l = 0). */
 struct ssd_level {
@@ -114,66 +115,78 @@ omreg_status omreg_ssd_workspace_create(omreg_ssd_workspace **out, int ndim,
 
 /* ---- grid transfers through the table ----------------------------------- */
 
-static void restrict_field(const omreg_backend *b, int ndim, omreg_dtype dt, const void *in,
+static void restrict_field(const omreg_run_ctx *ctx, int ndim, omreg_dtype dt, const void *in,
                            const size_t *shape, void *out)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (ndim == 2) {
         if (dt == OMREG_F64)
-            b->downsample_displacement_field_2d_f64(in, shape, out);
+            b->downsample_displacement_field_2d_f64(nthreads, in, shape, out);
         else
-            b->downsample_displacement_field_2d_f32(in, shape, out);
+            b->downsample_displacement_field_2d_f32(nthreads, in, shape, out);
     } else {
         if (dt == OMREG_F64)
-            b->downsample_displacement_field_3d_f64(in, shape, out);
+            b->downsample_displacement_field_3d_f64(nthreads, in, shape, out);
         else
-            b->downsample_displacement_field_3d_f32(in, shape, out);
+            b->downsample_displacement_field_3d_f32(nthreads, in, shape, out);
     }
 }
 
-static void restrict_scalar(const omreg_backend *b, int ndim, omreg_dtype dt, const void *in,
+static void restrict_scalar(const omreg_run_ctx *ctx, int ndim, omreg_dtype dt, const void *in,
                             const size_t *shape, void *out)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (ndim == 2) {
         if (dt == OMREG_F64)
-            b->downsample_scalar_field_2d_f64(in, shape, out);
+            b->downsample_scalar_field_2d_f64(nthreads, in, shape, out);
         else
-            b->downsample_scalar_field_2d_f32(in, shape, out);
+            b->downsample_scalar_field_2d_f32(nthreads, in, shape, out);
     } else {
         if (dt == OMREG_F64)
-            b->downsample_scalar_field_3d_f64(in, shape, out);
+            b->downsample_scalar_field_3d_f64(nthreads, in, shape, out);
         else
-            b->downsample_scalar_field_3d_f32(in, shape, out);
+            b->downsample_scalar_field_3d_f32(nthreads, in, shape, out);
     }
 }
 
 /* out (fine_shape) = the coarse field sampled at x / 2, as DIPY's
  * resample_displacement_field(sub, 0.5 * ones, shape). */
-static void prolong_field(const omreg_backend *b, int ndim, omreg_dtype dt, const void *coarse,
+static void prolong_field(const omreg_run_ctx *ctx, int ndim, omreg_dtype dt, const void *coarse,
                           const size_t *coarse_shape, const size_t *fine_shape, void *out)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     static const double half[3] = {0.5, 0.5, 0.5};
     if (ndim == 2) {
         if (dt == OMREG_F64)
-            b->resample_displacement_field_2d_f64(coarse, coarse_shape, half, fine_shape, out);
+            b->resample_displacement_field_2d_f64(nthreads, coarse, coarse_shape, half, fine_shape,
+                                                  out);
         else
-            b->resample_displacement_field_2d_f32(coarse, coarse_shape, half, fine_shape, out);
+            b->resample_displacement_field_2d_f32(nthreads, coarse, coarse_shape, half, fine_shape,
+                                                  out);
     } else {
         if (dt == OMREG_F64)
-            b->resample_displacement_field_3d_f64(coarse, coarse_shape, half, fine_shape, out);
+            b->resample_displacement_field_3d_f64(nthreads, coarse, coarse_shape, half, fine_shape,
+                                                  out);
         else
-            b->resample_displacement_field_3d_f32(coarse, coarse_shape, half, fine_shape, out);
+            b->resample_displacement_field_3d_f32(nthreads, coarse, coarse_shape, half, fine_shape,
+                                                  out);
     }
 }
 
 /* ---- the V-cycle --------------------------------------------------------- */
 
 /* DIPY's v_cycle at level l (0: the caller's grid) with n levels below. */
-static void v_cycle(const omreg_backend *b, omreg_ssd_workspace *ws, int l, int n, int k,
+static void v_cycle(const omreg_run_ctx *ctx, omreg_ssd_workspace *ws, int l, int n, int k,
                     const struct ssd_system *sys, void *disp)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     double step; /* DIPY discards the sweeps' maximum change */
     for (int it = 0; it < k; ++it) /* pre-smoothing */
-        ssd_call_iterate(b, sys, disp, ws->scratch, &step);
+        ssd_call_iterate(ctx, sys, disp, ws->scratch, &step);
     if (n == 0)
         return;
 
@@ -181,11 +194,11 @@ static void v_cycle(const omreg_backend *b, omreg_ssd_workspace *ws, int l, int 
     const int ndim = ws->ndim;
     const omreg_dtype dt = ws->dtype;
     struct ssd_level *c = &ws->lv[l + 1];
-    ssd_call_residual(b, sys, disp, ws->tmp, NULL, NULL);
-    restrict_field(b, ndim, dt, ws->tmp, sys->shape, c->target);
+    ssd_call_residual(ctx, sys, disp, ws->tmp, NULL, NULL);
+    restrict_field(ctx, ndim, dt, ws->tmp, sys->shape, c->target);
     if (sys->sigmasq)
-        restrict_scalar(b, ndim, dt, sys->sigmasq, sys->shape, c->sigmasq);
-    restrict_field(b, ndim, dt, sys->grad, sys->shape, c->grad);
+        restrict_scalar(ctx, ndim, dt, sys->sigmasq, sys->shape, c->sigmasq);
+    restrict_field(ctx, ndim, dt, sys->grad, sys->shape, c->grad);
     memset(c->disp, 0, c->nvox * (size_t)ndim * omreg_dtype_size(dt));
 
     /* the correction: delta is not needed below (target is given) */
@@ -197,20 +210,19 @@ static void v_cycle(const omreg_backend *b, omreg_ssd_workspace *ws, int l, int 
                                    .grad = c->grad,
                                    .target = c->target,
                                    .lambda = sys->lambda * 0.25,
-                                   .order = sys->order,
-                                   .nthreads = sys->nthreads};
-    v_cycle(b, ws, l + 1, n - 1, k, &sub, c->disp);
+                                   .order = sys->order};
+    v_cycle(ctx, ws, l + 1, n - 1, k, &sub, c->disp);
 
     /* prolong and add it: displacement += resample(sub_displacement) */
-    prolong_field(b, ndim, dt, c->disp, c->shape, sys->shape, ws->tmp);
+    prolong_field(ctx, ndim, dt, c->disp, c->shape, sys->shape, ws->tmp);
     const size_t nvals = ws->lv[l].nvox * (size_t)ndim;
     if (dt == OMREG_F64)
-        b->add_f64(disp, ws->tmp, nvals);
+        b->add_f64(nthreads, disp, ws->tmp, nvals);
     else
-        b->add_f32(disp, ws->tmp, nvals);
+        b->add_f32(nthreads, disp, ws->tmp, nvals);
 
     for (int it = 0; it < k; ++it) /* post-smoothing */
-        ssd_call_iterate(b, sys, disp, ws->scratch, &step);
+        ssd_call_iterate(ctx, sys, disp, ws->scratch, &step);
 }
 
 omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, omreg_ssd_order order, int n, int k,
@@ -219,7 +231,19 @@ omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, omreg_ssd_order ord
                                double lambda, omreg_image *disp,
                                omreg_ssd_workspace *workspace, double *energy)
 {
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    return syn_ssd_v_cycle(&ctx, order, n, k, delta, sigmasq, gradient, target, lambda, disp,
+                           workspace, energy);
+}
+
+omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, omreg_ssd_order order, int n, int k,
+                             const omreg_image *delta,
+                             const omreg_image *sigmasq, const omreg_image *gradient,
+                             const omreg_image *target, double lambda, omreg_image *disp,
+                             omreg_ssd_workspace *workspace, double *energy)
+{
     static const char fn[] = "omreg_ssd_v_cycle";
+    const omreg_backend *backend = ctx->backend;
     OMREG_FORWARD(
         ssd_check_system(fn, backend, delta, sigmasq, gradient, target, lambda, "disp", disp));
     OMREG_RETURN_IF(n < 0 || n > OMREG_SSD_MAX_LEVELS, OMREG_EINVAL,
@@ -241,13 +265,11 @@ omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, omreg_ssd_order ord
                                                  sigmasq != NULL));
     }
 
-    const struct ssd_system sys =
-        ssd_system_of(backend, order, delta, sigmasq, gradient, target, lambda);
-    v_cycle(backend, ws, 0, n, k, &sys, disp->data);
+    const struct ssd_system sys = ssd_system_of(order, delta, sigmasq, gradient, target, lambda);
+    v_cycle(ctx, ws, 0, n, k, &sys, disp->data);
     /* DIPY returns the energy of delta (which the cycle does not change) */
     double e;
-    ssd_call_energy(backend, delta->ndim, delta->dtype, delta->data, delta->shape, ws->scratch,
-                    &e);
+    ssd_call_energy(ctx, delta->ndim, delta->dtype, delta->data, delta->shape, ws->scratch, &e);
     if (ws != workspace)
         omreg_ssd_workspace_free(ws);
     if (energy)

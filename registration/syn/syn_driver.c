@@ -144,15 +144,17 @@ static omreg_status check_options(const omreg_syn_options *o)
 
 /* the image as float32 (DIPY: image.astype(floating)); *own is the copy to
  * free (NULL when the input already is float32) */
-static omreg_status as_float32(const omreg_backend *b, const omreg_image *img,
-                               omreg_image **own, const omreg_image **f32)
+static omreg_status as_float32(const omreg_run_ctx *ctx, const omreg_image *img, omreg_image **own,
+                               const omreg_image **f32)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     *own = NULL;
     *f32 = img;
     if (img->dtype == OMREG_F32)
         return OMREG_OK;
     OMREG_FORWARD(omreg_image_create(own, img->ndim, img->shape, 1, OMREG_F32, img->grid2world));
-    b->convert_f64_to_f32(img->data, omreg_image_voxels(img), (*own)->data);
+    b->convert_f64_to_f32(nthreads, img->data, omreg_image_voxels(img), (*own)->data);
     *f32 = *own;
     return OMREG_OK;
 }
@@ -220,7 +222,7 @@ static double energy_derivative(const double *energies, int count)
 }
 
 typedef struct syn_state {
-    const omreg_backend *b;
+    omreg_run_ctx ctx; /* the registration's backend and thread count */
     const omreg_syn_options *opt;
     int dim, level;
     syn_scale_space *static_ss, *moving_ss;
@@ -297,21 +299,22 @@ static omreg_status level_buffers(syn_state *s, const omreg_image *like, const s
 static omreg_status apply_step(syn_state *s, omreg_diffeomap *map, omreg_image *step,
                                const syn_level *l)
 {
-    const omreg_backend *b = s->b;
+    const omreg_backend *b = s->ctx.backend;
+    const int nthreads = s->ctx.nthreads;
     const size_t nvox = omreg_image_voxels(step);
-    b->syn_zero_boundary_f32(step->data, s->dim, step->shape);
+    b->syn_zero_boundary_f32(nthreads, step->data, s->dim, step->shape);
     double nrm;
-    b->syn_max_norm_f32(step->data, nvox, s->dim, l->spacing, s->norm_scratch, &nrm);
+    b->syn_max_norm_f32(nthreads, step->data, nvox, s->dim, l->spacing, s->norm_scratch, &nrm);
     if (nrm > 0)
-        b->syn_scale_f32(step->data, nvox * (size_t)s->dim, (float)nrm);
+        b->syn_scale_f32(nthreads, step->data, nvox * (size_t)s->dim, (float)nrm);
     const omreg_image *current = omreg_diffeomap_forward(map);
     if (s->compose_buf == NULL) /* the last exchange gave back a shared field */
         OMREG_FORWARD(omreg_image_create(&s->compose_buf, s->dim, current->shape, s->dim,
                                          OMREG_F32, current->grid2world));
     omreg_image *updated = s->compose_buf;
     memcpy(updated->grid2world, current->grid2world, sizeof updated->grid2world);
-    omreg_compose_vector_fields_run(b, current, step, NULL, l->affine_inv, s->opt->step_length,
-                                    updated, s->compose_scratch, NULL);
+    omreg_compose_vector_fields_run(&s->ctx, current, step, NULL, l->affine_inv,
+                                    s->opt->step_length, updated, s->compose_scratch, NULL);
     /* the composition becomes the stored field; the old one the buffer */
     OMREG_FORWARD(omreg_diffeomap_exchange_forward(map, &updated));
     s->compose_buf = updated;
@@ -331,15 +334,15 @@ static omreg_status invert_field(syn_state *s, omreg_diffeomap *map, int into_ba
     if (target != NULL && target != from && from->dtype == OMREG_F32 &&
         target->dtype == OMREG_F32 && s->inv_q != NULL) {
         /* the start becomes the inverse */
-        omreg_invert_fixed_point_run(s->b, from, l->affine_inv, l->spacing, s->opt->inv_iter,
-                                     s->opt->inv_tol, target->data, s->inv_q, s->inv_scratch,
-                                     NULL, NULL);
+        omreg_invert_fixed_point_run(&s->ctx, from, l->affine_inv, l->spacing, s->opt->inv_iter,
+                                     s->opt->inv_tol, target->data, s->inv_q, s->inv_scratch, NULL,
+                                     NULL);
         return OMREG_OK;
     }
     omreg_image *inv = NULL; /* shared start: invert into a new field */
-    OMREG_FORWARD(omreg_invert_vector_field_fixed_point(s->b, from, l->affine_inv, l->spacing,
-                                                        s->opt->inv_iter, s->opt->inv_tol,
-                                                        start, &inv, NULL));
+    OMREG_FORWARD(omreg_invert_vector_field_fixed_point(s->ctx.backend, from, l->affine_inv,
+                                                        l->spacing, s->opt->inv_iter,
+                                                        s->opt->inv_tol, start, &inv, NULL));
     omreg_status st = into_backward ? omreg_diffeomap_exchange_backward(map, &inv)
                                     : omreg_diffeomap_exchange_forward(map, &inv);
     omreg_image_free(inv);
@@ -350,7 +353,6 @@ static omreg_status invert_field(syn_state *s, omreg_diffeomap *map, int into_ba
  * derivative (+inf until the window is full) */
 static omreg_status iterate(syn_state *s, double *der, double *energy)
 {
-    const omreg_backend *b = s->b;
     const syn_level *sl = &s->static_ss->levels[s->level];
     const syn_level *ml = &s->moving_ss->levels[s->level];
     omreg_diffeomap *moving_inv = NULL, *static_inv = NULL;
@@ -362,9 +364,9 @@ static omreg_status iterate(syn_state *s, double *der, double *energy)
             goto done;                                                                         \
     } while (0)
     /* both level images warped to the reference grid of this level */
-    omreg_dm_transform_inverse_run(b, s->static_to_ref, sl->image, OMREG_WARP_LINEAR,
+    omreg_dm_transform_inverse_run(&s->ctx, s->static_to_ref, sl->image, OMREG_WARP_LINEAR,
                                    sl->affine, s->wstatic);
-    omreg_dm_transform_inverse_run(b, s->moving_to_ref, ml->image, OMREG_WARP_LINEAR,
+    omreg_dm_transform_inverse_run(&s->ctx, s->moving_to_ref, ml->image, OMREG_WARP_LINEAR,
                                    sl->affine, s->wmoving);
     syn_metric_set_moving(m, s->wmoving, sl->affine, sl->spacing, s->static_direction);
     if (m->ops->use_moving_image_dynamics) {
@@ -478,11 +480,9 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
     OMREG_FORWARD(check_images(static_img, moving_img, prealign));
     const int dim = static_img->ndim, n1 = dim + 1, L = opt->nlevels;
     /* fixed for the whole run: the progress callback may change OpenMP's */
-    const int nthreads = omreg_backend_threads(b, opt->threads);
-
     syn_state s;
     memset(&s, 0, sizeof s);
-    s.b = b;
+    s.ctx = omreg_run_ctx_of(b, opt->threads);
     s.opt = opt;
     s.dim = dim;
     omreg_image *static_own = NULL, *moving_own = NULL;
@@ -499,8 +499,8 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
         if ((st = (expr)) != OMREG_OK)                                                         \
             goto done;                                                                         \
     } while (0)
-    TRY(as_float32(b, static_img, &static_own, &stat));
-    TRY(as_float32(b, moving_img, &moving_own, &mov));
+    TRY(as_float32(&s.ctx, static_img, &static_own, &stat));
+    TRY(as_float32(&s.ctx, moving_img, &moving_own, &mov));
 
     /* _init_optimizer: directions and spacings, scale spaces */
     double static_dir[9], static_spacing[3], moving_dir[9], moving_spacing[3];
@@ -510,9 +510,8 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
     for (int r = 0; r < dim; ++r)
         for (int c = 0; c < dim; ++c)
             s.static_direction[r * n1 + c] = static_dir[r * dim + c];
-    TRY(syn_scale_space_create(b, nthreads, mov, L, moving_spacing, opt->ss_sigma_factor,
-                               &s.moving_ss));
-    TRY(syn_scale_space_create(b, nthreads, stat, L, static_spacing, opt->ss_sigma_factor,
+    TRY(syn_scale_space_create(&s.ctx, mov, L, moving_spacing, opt->ss_sigma_factor, &s.moving_ss));
+    TRY(syn_scale_space_create(&s.ctx, stat, L, static_spacing, opt->ss_sigma_factor,
                                &s.static_ss));
     TRY(check_levels(s.static_ss, &opt->metric));
 
@@ -529,7 +528,7 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
                                mov->grid2world, stat->shape, stat->grid2world,
                                prealign ? prealign_inv : NULL, &s.moving_to_ref));
     TRY(omreg_diffeomap_allocate(s.moving_to_ref, OMREG_F32));
-    TRY(syn_metric_create(b, nthreads, dim, &opt->metric, &s.metric));
+    TRY(syn_metric_create(&s.ctx, dim, &opt->metric, &s.metric));
 
     int max_iter = 0;
     for (int i = 0; i < L; ++i)

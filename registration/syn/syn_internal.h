@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "omreg/diffeomap.h"
 #include "omreg/image.h"
+#include "omreg/sumsqdiff.h"
 #include "omreg/syn.h"
 
 /* ---- scale space (DIPY scalespace.ScaleSpace on a float32 image) -------- */
@@ -37,15 +38,14 @@ typedef struct syn_scale_space {
  * DIPY's get_direction_and_spacings of the image's grid2world. Returns
  * OMREG_ENONFINITE for a constant level (DIPY divides by zero), OMREG_ESHAPE
  * for an empty level axis, OMREG_ENOMEM. Smoothing runs with nthreads. */
-omreg_status syn_scale_space_create(const omreg_backend *b, int nthreads,
-                                    const omreg_image *image_f32,
+omreg_status syn_scale_space_create(const omreg_run_ctx *ctx, const omreg_image *image_f32,
                                     int nlevels, const double *spacing, double sigma_factor,
                                     syn_scale_space **out);
 void syn_scale_space_free(syn_scale_space *ss);
 
 /* (x - min) / (max - min) of a float32 image, in float32, into out (n
  * voxels; out may be x). OMREG_ENONFINITE for NaN/Inf or a constant image. */
-omreg_status syn_normalize_f32(const omreg_backend *b, const float *x, size_t n, float *out,
+omreg_status syn_normalize_f32(const omreg_run_ctx *ctx, const float *x, size_t n, float *out,
                                const char *what);
 
 /* ---- similarity metrics (DIPY metrics.py) -------------------------------- */
@@ -74,8 +74,7 @@ typedef struct syn_metric_ops {
 
 struct syn_metric {
     const syn_metric_ops *ops;
-    const omreg_backend *b;
-    int nthreads; /* the registration's count (omreg_backend_threads), fixed for the run */
+    omreg_run_ctx ctx; /* the registration's: backend and thread count, fixed for the run */
     int dim;
     omreg_syn_metric_options opt;
     int levels_below, levels_above; /* set_levels_below / set_levels_above */
@@ -94,9 +93,20 @@ struct syn_metric {
     double smooth_sigma;
 };
 
+/* omreg_numpy_gradient (include/omreg/syn.h) on nthreads threads (0: the
+ * backend's default). */
+omreg_status omreg_numpy_gradient_threads(const omreg_backend *b, int nthreads,
+                                          const omreg_image *image, omreg_image **out);
+
+/* omreg_ssd_v_cycle (include/omreg/sumsqdiff.h) on the run's context. */
+omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, omreg_ssd_order order, int n, int k,
+                             const omreg_image *delta, const omreg_image *sigmasq, const omreg_image *gradient,
+                             const omreg_image *target, double lambda, omreg_image *disp,
+                             omreg_ssd_workspace *workspace, double *energy);
+
 /* A metric of opt->type (validated by the caller) for dim-D images; its
  * smoothing and CC window sums run with nthreads. */
-omreg_status syn_metric_create(const omreg_backend *b, int nthreads, int dim,
+omreg_status syn_metric_create(const omreg_run_ctx *ctx, int dim,
                                const omreg_syn_metric_options *opt, syn_metric **out);
 void syn_metric_free(syn_metric *m);
 
@@ -120,7 +130,7 @@ omreg_status syn_level_field(omreg_image **slot, const omreg_image *like, int nc
  * gradient(...); g /= spacing; reorient_vector_field(g, direction)), for a
  * float32 image and a non-NULL direction, into *grad sized by
  * syn_level_field (a workspace buffer: reused while the grid stays). */
-omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *image,
+omreg_status syn_physical_gradient(const omreg_run_ctx *ctx, const omreg_image *image,
                                    const double *spacing, const double *direction,
                                    omreg_image **grad);
 /* Smooth every component of a float32 field in place with sigma voxels
@@ -130,7 +140,7 @@ omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *im
 omreg_status syn_smooth_field(syn_metric *m, omreg_image *field, double sigma);
 /* out = a - b (float32 scalar images of one shape) into *out, sized by
  * syn_level_field (reused while the grid stays) */
-omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
+omreg_status syn_difference(const omreg_run_ctx *ctx, const omreg_image *a, const omreg_image *c,
                             omreg_image **out);
 /* np.sum(spacing**2) / dim: the demons steps' sigma_reg_2 */
 double syn_sigma_reg_2(int dim, const double *spacing);

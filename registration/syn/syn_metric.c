@@ -15,14 +15,13 @@
 #include "omreg/vector_fields.h"
 #include "syn_internal.h"
 
-omreg_status syn_metric_create(const omreg_backend *b, int nthreads, int dim,
+omreg_status syn_metric_create(const omreg_run_ctx *ctx, int dim,
                                const omreg_syn_metric_options *opt, syn_metric **out)
 {
     syn_metric *m = omreg_calloc(1, sizeof *m, "similarity metric");
     if (m == NULL)
         return omreg_calloc_failure();
-    m->b = b;
-    m->nthreads = nthreads;
+    m->ctx = *ctx;
     m->dim = dim;
     m->opt = *opt;
     switch (opt->type) {
@@ -77,23 +76,31 @@ size_t syn_metric_min_axis(const omreg_syn_metric_options *opt)
 }
 
 /* numpy.gradient(image) into g (a field of image's grid and dtype) */
-static void numpy_gradient_run(const omreg_backend *b, const omreg_image *image, omreg_image *g)
+static void numpy_gradient_run(const omreg_run_ctx *ctx, const omreg_image *image, omreg_image *g)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     if (image->ndim == 2) {
         if (image->dtype == OMREG_F32)
-            b->numpy_gradient_2d_f32(image->data, image->shape, g->data);
+            b->numpy_gradient_2d_f32(nthreads, image->data, image->shape, g->data);
         else
-            b->numpy_gradient_2d_f64(image->data, image->shape, g->data);
+            b->numpy_gradient_2d_f64(nthreads, image->data, image->shape, g->data);
     } else {
         if (image->dtype == OMREG_F32)
-            b->numpy_gradient_3d_f32(image->data, image->shape, g->data);
+            b->numpy_gradient_3d_f32(nthreads, image->data, image->shape, g->data);
         else
-            b->numpy_gradient_3d_f64(image->data, image->shape, g->data);
+            b->numpy_gradient_3d_f64(nthreads, image->data, image->shape, g->data);
     }
 }
 
 omreg_status omreg_numpy_gradient(const omreg_backend *b, const omreg_image *image,
                                   omreg_image **out)
+{
+    return omreg_numpy_gradient_threads(b, 0, image, out);
+}
+
+omreg_status omreg_numpy_gradient_threads(const omreg_backend *b, int nthreads,
+                                          const omreg_image *image, omreg_image **out)
 {
     static const char fn[] = "omreg_numpy_gradient";
     OMREG_RETURN_IF(b == NULL || image == NULL || out == NULL, OMREG_EINVAL,
@@ -107,7 +114,8 @@ omreg_status omreg_numpy_gradient(const omreg_backend *b, const omreg_image *ima
     omreg_image *g = NULL;
     OMREG_FORWARD(omreg_image_create(&g, image->ndim, image->shape, image->ndim, image->dtype,
                                      image->grid2world));
-    numpy_gradient_run(b, image, g);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(b, nthreads);
+    numpy_gradient_run(&ctx, image, g);
     *out = g;
     return OMREG_OK;
 }
@@ -126,16 +134,18 @@ omreg_status syn_level_field(omreg_image **slot, const omreg_image *like, int nc
     return omreg_image_create(slot, like->ndim, like->shape, ncomp, OMREG_F32, like->grid2world);
 }
 
-omreg_status syn_physical_gradient(const omreg_backend *b, const omreg_image *image,
+omreg_status syn_physical_gradient(const omreg_run_ctx *ctx, const omreg_image *image,
                                    const double *spacing, const double *direction,
                                    omreg_image **grad)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     OMREG_FORWARD(syn_level_field(grad, image, image->ndim));
     omreg_image *g = *grad;
-    numpy_gradient_run(b, image, g);
+    numpy_gradient_run(ctx, image, g);
     /* float32 field /= float64 spacing array: numpy divides in double */
-    b->syn_divide_spacing_f32(g->data, omreg_image_voxels(g), g->ndim, spacing);
-    omreg_reorient_vector_field_run(b, g, direction);
+    b->syn_divide_spacing_f32(nthreads, g->data, omreg_image_voxels(g), g->ndim, spacing);
+    omreg_reorient_vector_field_run(ctx, g, direction);
     return OMREG_OK;
 }
 
@@ -148,22 +158,23 @@ omreg_status syn_smooth_field(syn_metric *m, omreg_image *field, double sigma)
         const double sigmas[3] = {sigma, sigma, sigma};
         omreg_smooth_workspace_free(&m->smooth);
         m->smooth_ncomp = 0;
-        OMREG_FORWARD(omreg_smooth_workspace_init(&m->smooth, m->b, m->nthreads, field, sigmas,
-                                                  OMREG_SMOOTH_REFLECT, 0.0,
-                                                  OMREG_SMOOTH_TRUNCATE));
+        OMREG_FORWARD(omreg_smooth_workspace_init(
+            &m->smooth, &m->ctx, field, sigmas, OMREG_SMOOTH_REFLECT, 0.0, OMREG_SMOOTH_TRUNCATE));
         memcpy(m->smooth_shape, shape, sizeof shape);
         m->smooth_ncomp = field->ncomp;
         m->smooth_sigma = sigma;
     }
-    omreg_gaussian_filter_run(m->b, &m->smooth, field, field, OMREG_SMOOTH_REFLECT, 0.0);
+    omreg_gaussian_filter_run(&m->ctx, &m->smooth, field, field, OMREG_SMOOTH_REFLECT, 0.0);
     return OMREG_OK;
 }
 
-omreg_status syn_difference(const omreg_backend *b, const omreg_image *a, const omreg_image *c,
+omreg_status syn_difference(const omreg_run_ctx *ctx, const omreg_image *a, const omreg_image *c,
                             omreg_image **out)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     OMREG_FORWARD(syn_level_field(out, a, 1));
-    b->syn_subtract_f32(a->data, c->data, omreg_image_voxels(a), (*out)->data);
+    b->syn_subtract_f32(nthreads, a->data, c->data, omreg_image_voxels(a), (*out)->data);
     return OMREG_OK;
 }
 

@@ -21,7 +21,7 @@ typedef struct cc_state {
     size_t shape[3];  /* the grid the workspace is sized for (0s: none yet) */
     void *factors;    /* OMREG_CC_NFACTORS float32 values per voxel */
     double *factors_scratch;
-    int nbuffers;     /* the 2D factors kernel's ring buffers */
+
     double *step_scratch; /* omreg_cc_step_blocks doubles */
     omreg_image *gradient_static, *gradient_moving;
 } cc_state;
@@ -58,8 +58,7 @@ static omreg_status workspace(syn_metric *m, cc_state *s)
     workspace_free(s);
     const size_t nvox = omreg_image_voxels(img), radius = (size_t)m->opt.radius;
     size_t count;
-    omreg_status st = omreg_cc_factors_scratch(m->b, m->nthreads, img, radius, &count,
-                                               &s->nbuffers);
+    omreg_status st = omreg_cc_factors_scratch(&m->ctx, img, radius, &count);
     if (st == OMREG_OK) {
         s->factors = omreg_calloc(nvox, OMREG_CC_NFACTORS * sizeof(float), "CC factors");
         if (s->factors == NULL)
@@ -104,12 +103,12 @@ static omreg_status initialize_iteration(syn_metric *m)
                         m->moving_image->shape[d], min_size);
     }
     OMREG_FORWARD(workspace(m, s));
-    omreg_cc_precompute_factors_run(m->b, m->static_image, m->moving_image,
+    omreg_cc_precompute_factors_run(&m->ctx, m->static_image, m->moving_image,
                                     (size_t)m->opt.radius, OMREG_CC_SLIDING, s->factors_scratch,
-                                    s->nbuffers, s->factors);
-    OMREG_FORWARD(syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
+                                    s->factors);
+    OMREG_FORWARD(syn_physical_gradient(&m->ctx, m->moving_image, m->moving_spacing,
                                         m->moving_direction, &s->gradient_moving));
-    return syn_physical_gradient(m->b, m->static_image, m->static_spacing, m->static_direction,
+    return syn_physical_gradient(&m->ctx, m->static_image, m->static_spacing, m->static_direction,
                                  &s->gradient_static);
 }
 
@@ -117,7 +116,7 @@ static omreg_status step(syn_metric *m, int forward, omreg_image *out)
 {
     cc_state *s = state(m);
     double energy = 0.0;
-    omreg_cc_step_run(m->b, forward ? s->gradient_static : s->gradient_moving, s->factors,
+    omreg_cc_step_run(&m->ctx, forward ? s->gradient_static : s->gradient_moving, s->factors,
                       (size_t)m->opt.radius, !forward, s->step_scratch, out, &energy);
     OMREG_FORWARD(syn_smooth_field(m, out, m->opt.sigma_diff));
     if (forward) /* DIPY: `displacement, self.energy = ...` only here */

@@ -18,6 +18,7 @@
 #include "image_internal.h"
 #include "omreg/expectmax.h"
 #include "omreg/sumsqdiff.h"
+#include "api_threads.h"
 #include "syn_internal.h"
 
 typedef struct em_state {
@@ -50,7 +51,8 @@ static omreg_status dynamics(syn_metric *m, const omreg_image *original,
                              const omreg_diffeomap *transformation, const omreg_image *image,
                              const double *affine, int **mask)
 {
-    const omreg_backend *b = m->b;
+    const omreg_backend *b = m->ctx.backend;
+    const int nthreads = m->ctx.nthreads;
     omreg_image *warped = NULL;
     const omreg_image *src = original;
     if (transformation != NULL) {
@@ -62,7 +64,7 @@ static omreg_status dynamics(syn_metric *m, const omreg_image *original,
     int *out = omreg_calloc(n, sizeof(int), "EM image mask");
     omreg_status st = out != NULL ? OMREG_OK : omreg_calloc_failure();
     if (st == OMREG_OK) {
-        b->syn_positive_mask_f32(src->data, n, out);
+        b->syn_positive_mask_f32(nthreads, src->data, n, out);
         free(*mask);
         *mask = out;
     }
@@ -112,15 +114,17 @@ static omreg_status class_fields(syn_metric *m, const omreg_image *image,
                                  const omreg_image *other, const int *mask,
                                  omreg_image **means_field, omreg_image **sigma_sq_field)
 {
-    const omreg_backend *b = m->b;
+    const omreg_backend *b = m->ctx.backend;
+    const int nthreads = m->ctx.nthreads;
     const int q = m->opt.q_levels;
     const size_t n = omreg_image_voxels(image);
     int *labels = NULL;
     void *means = NULL, *variances = NULL;
     omreg_image *mf = NULL, *vf = NULL;
-    omreg_status st = omreg_quantize_positive(b, image, q, &labels, NULL, NULL);
+    omreg_status st = omreg_quantize_positive_threads(b, nthreads, image, q, &labels, NULL, NULL);
     if (st == OMREG_OK)
-        st = omreg_compute_masked_class_stats(b, mask, other, q, labels, &means, &variances);
+        st = omreg_compute_masked_class_stats_threads(b, nthreads, mask, other, q, labels, &means,
+                                                      &variances);
     if (st == OMREG_OK) {
         ((float *)means)[0] = 0.0f; /* staticq_means[0] = 0 */
         st = omreg_image_create(&mf, image->ndim, image->shape, 1, OMREG_F32, image->grid2world);
@@ -128,8 +132,8 @@ static omreg_status class_fields(syn_metric *m, const omreg_image *image,
     if (st == OMREG_OK)
         st = omreg_image_create(&vf, image->ndim, image->shape, 1, OMREG_F32, image->grid2world);
     if (st == OMREG_OK) {
-        b->syn_gather_f32(variances, labels, n, vf->data);
-        b->syn_gather_f32(means, labels, n, mf->data);
+        b->syn_gather_f32(nthreads, variances, labels, n, vf->data);
+        b->syn_gather_f32(nthreads, means, labels, n, mf->data);
         *means_field = mf;
         *sigma_sq_field = vf;
         mf = vf = NULL;
@@ -146,8 +150,9 @@ static omreg_status class_fields(syn_metric *m, const omreg_image *image,
 static omreg_status add_gradient(syn_metric *m, omreg_image *grad, const omreg_image *field)
 {
     omreg_image *g = NULL;
-    OMREG_FORWARD(omreg_numpy_gradient(m->b, field, &g));
-    m->b->add_f32(grad->data, g->data, omreg_image_voxels(g) * (size_t)m->dim);
+    OMREG_FORWARD(omreg_numpy_gradient_threads(m->ctx.backend, m->ctx.nthreads, field, &g));
+    m->ctx.backend->add_f32(m->ctx.nthreads, grad->data, g->data,
+                            omreg_image_voxels(g) * (size_t)m->dim);
     omreg_image_free(g);
     return OMREG_OK;
 }
@@ -157,22 +162,24 @@ static omreg_status initialize_iteration(syn_metric *m)
     em_state *s;
     OMREG_FORWARD(get_state(m, &s));
     free_iteration(m);
-    const omreg_backend *b = m->b;
+    const omreg_backend *b = m->ctx.backend;
+    const int nthreads = m->ctx.nthreads;
     const size_t n = omreg_image_voxels(m->static_image);
     OMREG_RETURN_IF(s->static_image_mask == NULL || s->moving_image_mask == NULL, OMREG_EINVAL,
                     "EM metric: the image dynamics were not set before the iteration");
     s->sampling_mask = omreg_calloc(n, sizeof(int), "sampling mask");
     omreg_status st = s->sampling_mask != NULL ? OMREG_OK : omreg_calloc_failure();
     if (st == OMREG_OK) {
-        b->syn_multiply_i32(s->static_image_mask, s->moving_image_mask, n, s->sampling_mask);
+        b->syn_multiply_i32(nthreads, s->static_image_mask, s->moving_image_mask, n,
+                            s->sampling_mask);
         st = class_fields(m, m->static_image, m->moving_image, s->sampling_mask,
                           &s->staticq_means_field, &s->staticq_sigma_sq_field);
     }
     if (st == OMREG_OK)
-        st = syn_physical_gradient(b, m->moving_image, m->moving_spacing, m->moving_direction,
+        st = syn_physical_gradient(&m->ctx, m->moving_image, m->moving_spacing, m->moving_direction,
                                    &s->gradient_moving);
     if (st == OMREG_OK)
-        st = syn_physical_gradient(b, m->static_image, m->static_spacing, m->static_direction,
+        st = syn_physical_gradient(&m->ctx, m->static_image, m->static_spacing, m->static_direction,
                                    &s->gradient_static);
     if (st == OMREG_OK)
         st = class_fields(m, m->moving_image, m->static_image, s->sampling_mask,
@@ -209,15 +216,15 @@ static omreg_status gauss_newton_step(syn_metric *m, em_state *s, int forward, o
     const omreg_image *sigma_sq = forward ? s->staticq_sigma_sq_field : s->movingq_sigma_sq_field;
     omreg_image *delta = NULL;
     OMREG_FORWARD(forward
-                      ? syn_difference(m->b, s->staticq_means_field, m->moving_image, &delta)
-                      : syn_difference(m->b, s->movingq_means_field, m->static_image, &delta));
+                      ? syn_difference(&m->ctx, s->staticq_means_field, m->moving_image, &delta)
+                      : syn_difference(&m->ctx, s->movingq_means_field, m->static_image, &delta));
     double energy = 0.0;
     /* the step starts from zeros, as a new field would */
     memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
     omreg_status st = workspace(m, s, m->levels_below);
     if (st == OMREG_OK)
-        st = omreg_ssd_v_cycle(m->b, m->opt.gs_order, m->levels_below, m->opt.inner_iter, delta,
-                               sigma_sq, gradient, NULL, m->opt.smooth, d, s->ws, &energy);
+        st = syn_ssd_v_cycle(&m->ctx, m->opt.gs_order, m->levels_below, m->opt.inner_iter, delta,
+                             sigma_sq, gradient, NULL, m->opt.smooth, d, s->ws, &energy);
     omreg_image_free(delta);
     if (st != OMREG_OK)
         return st;
@@ -234,11 +241,12 @@ static omreg_status demons_step(syn_metric *m, em_state *s, int forward, omreg_i
     const omreg_image *sigma_sq = forward ? s->movingq_sigma_sq_field : s->staticq_sigma_sq_field;
     omreg_image *delta = NULL, *d = NULL;
     OMREG_FORWARD(forward
-                      ? syn_difference(m->b, m->static_image, s->movingq_means_field, &delta)
-                      : syn_difference(m->b, m->moving_image, s->staticq_means_field, &delta));
+                      ? syn_difference(&m->ctx, m->static_image, s->movingq_means_field, &delta)
+                      : syn_difference(&m->ctx, m->moving_image, s->staticq_means_field, &delta));
     double energy = 0.0;
-    omreg_status st = omreg_compute_em_demons_step(
-        m->b, delta, sigma_sq, gradient, syn_sigma_reg_2(m->dim, m->static_spacing), &d, &energy);
+    omreg_status st =
+        omreg_compute_em_demons_step(m->ctx.backend, delta, sigma_sq, gradient,
+                                     syn_sigma_reg_2(m->dim, m->static_spacing), &d, &energy);
     omreg_image_free(delta);
     if (st == OMREG_OK)
         st = syn_smooth_field(m, d, m->opt.smooth);

@@ -44,9 +44,9 @@ static omreg_status initialize_iteration(syn_metric *m)
             return omreg_calloc_failure();
     }
     ssd_state *s = m->state;
-    OMREG_FORWARD(syn_physical_gradient(m->b, m->moving_image, m->moving_spacing,
+    OMREG_FORWARD(syn_physical_gradient(&m->ctx, m->moving_image, m->moving_spacing,
                                         m->moving_direction, &s->gradient_moving));
-    return syn_physical_gradient(m->b, m->static_image, m->static_spacing, m->static_direction,
+    return syn_physical_gradient(&m->ctx, m->static_image, m->static_spacing, m->static_direction,
                                  &s->gradient_static);
 }
 
@@ -87,8 +87,8 @@ static omreg_status step(syn_metric *m, int forward, omreg_image *d)
     const omreg_image *gradient = forward ? s->gradient_static : s->gradient_moving;
     double energy = 0.0;
     /* forward: static - moving; backward: moving - static */
-    OMREG_FORWARD(forward ? syn_difference(m->b, m->static_image, m->moving_image, &s->delta)
-                          : syn_difference(m->b, m->moving_image, m->static_image, &s->delta));
+    OMREG_FORWARD(forward ? syn_difference(&m->ctx, m->static_image, m->moving_image, &s->delta)
+                          : syn_difference(&m->ctx, m->moving_image, m->static_image, &s->delta));
     const omreg_image *delta = s->delta;
     /* the step starts from zeros, as a new field would */
     memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
@@ -96,12 +96,12 @@ static omreg_status step(syn_metric *m, int forward, omreg_image *d)
     if (m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON) {
         st = workspace(m, s, m->levels_below);
         if (st == OMREG_OK)
-            st = omreg_ssd_v_cycle(m->b, m->opt.gs_order, m->levels_below, m->opt.inner_iter,
-                                   delta, NULL, gradient, NULL, m->opt.smooth, d, s->ws, &energy);
+            st = syn_ssd_v_cycle(&m->ctx, m->opt.gs_order, m->levels_below, m->opt.inner_iter,
+                                 delta, NULL, gradient, NULL, m->opt.smooth, d, s->ws, &energy);
     } else {
         st = demons_scratch(s, delta);
         if (st == OMREG_OK) {
-            omreg_ssd_demons_step_run(m->b, delta, gradient,
+            omreg_ssd_demons_step_run(&m->ctx, delta, gradient,
                                       syn_sigma_reg_2(m->dim, m->static_spacing), d,
                                       s->demons_scratch, &energy);
             st = syn_smooth_field(m, d, m->opt.smooth);

@@ -25,14 +25,16 @@ void syn_scale_space_free(syn_scale_space *ss)
     free(ss);
 }
 
-omreg_status syn_normalize_f32(const omreg_backend *b, const float *x, size_t n, float *out,
+omreg_status syn_normalize_f32(const omreg_run_ctx *ctx, const float *x, size_t n, float *out,
                                const char *what)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     double range[3], *scratch = NULL;
     scratch = omreg_calloc(3 * omreg_reduce_blocks(n) + 3, sizeof(double), "range scratch");
     if (scratch == NULL)
         return omreg_calloc_failure();
-    b->syn_range_f32(x, n, scratch, range);
+    b->syn_range_f32(nthreads, x, n, scratch, range);
     free(scratch);
     OMREG_RETURN_IF(range[2] > 0 || !isfinite(range[0]) || !isfinite(range[1]),
                     OMREG_ENONFINITE, "%s has NaN or infinite intensities", what);
@@ -41,7 +43,7 @@ omreg_status syn_normalize_f32(const omreg_backend *b, const float *x, size_t n,
     const float span = hi - lo;
     OMREG_RETURN_IF(!(span > 0), OMREG_ENONFINITE,
                     "%s is constant (%g): it cannot be normalised to [0, 1]", what, range[0]);
-    b->normalize_f32(x, n, lo, span, out);
+    b->normalize_f32(nthreads, x, n, lo, span, out);
     return OMREG_OK;
 }
 
@@ -55,11 +57,12 @@ static void scaled_affine(int dim, const double *g2w, const double *scaling, dou
     omreg_mat_mul(dim + 1, g2w, diag, affine);
 }
 
-omreg_status syn_scale_space_create(const omreg_backend *b, int nthreads,
-                                    const omreg_image *image,
-                                    int nlevels, const double *spacing, double sigma_factor,
+omreg_status syn_scale_space_create(const omreg_run_ctx *ctx, const omreg_image *image, int nlevels,
+                                    const double *spacing, double sigma_factor,
                                     syn_scale_space **out)
 {
+    const omreg_backend *b = ctx->backend;
+    const int nthreads = ctx->nthreads;
     const int dim = image->ndim, n1 = dim + 1;
     const size_t n = omreg_image_voxels(image);
     syn_scale_space *ss = omreg_calloc(1, sizeof *ss, "scale space");
@@ -107,13 +110,13 @@ omreg_status syn_scale_space_create(const omreg_backend *b, int nthreads,
             break;
         ss->nlevels = i + 1;
         if (i == 0) {
-            st = syn_normalize_f32(b, image->data, n, l->image->data, "the image");
+            st = syn_normalize_f32(ctx, image->data, n, l->image->data, "the image");
         } else {
             st = omreg_gaussian_filter_threads(b, nthreads, image, l->sigmas,
                                                OMREG_SMOOTH_REFLECT, 0.0, OMREG_SMOOTH_TRUNCATE,
                                                &filtered);
             if (st == OMREG_OK)
-                st = syn_normalize_f32(b, filtered->data, n, l->image->data,
+                st = syn_normalize_f32(ctx, filtered->data, n, l->image->data,
                                        "a smoothed level of the image");
             omreg_image_free(filtered);
             filtered = NULL;
