@@ -62,14 +62,21 @@ omreg_status api_check_dtype(const char *fn, omreg_dtype dtype)
     return OMREG_OK;
 }
 
-omreg_status api_check_affine(const char *fn, const char *what, int ndim, const double *a,
-                              double *inv)
+omreg_status api_check_affine_applied(const char *fn, const char *what, int ndim,
+                                      const double *a)
 {
-    double scratch[16];
     OMREG_RETURN_IF(!omreg_mat_is_finite(ndim + 1, a), OMREG_ENONFINITE,
                     "%s: %s has a non-finite entry", fn, what);
     OMREG_RETURN_IF(!omreg_affine_is_valid(ndim, a), OMREG_ESINGULAR,
                     "%s: %s's last row is not (0, ..., 0, 1)", fn, what);
+    return OMREG_OK;
+}
+
+omreg_status api_check_affine(const char *fn, const char *what, int ndim, const double *a,
+                              double *inv)
+{
+    double scratch[16];
+    OMREG_FORWARD(api_check_affine_applied(fn, what, ndim, a));
     omreg_status st = omreg_mat_inverse(ndim + 1, a, inv ? inv : scratch);
     OMREG_RETURN_IF(st != OMREG_OK, st, "%s: %s is not invertible", fn, what);
     return OMREG_OK;

@@ -51,6 +51,11 @@ omreg_status api_check_affine(const char *fn, const char *what, int ndim, const 
 omreg_status api_check_finite_affine(const char *fn, const char *what, int ndim,
                                      const double *a);
 
+/* a is finite with the last row (0, ..., 0, 1); it may be singular (DIPY's
+ * is_valid_affine, for the maps that only apply a: affine resampling). */
+omreg_status api_check_affine_applied(const char *fn, const char *what, int ndim,
+                                      const double *a);
+
 /* n points of `per_point` values: n * per_point * max(sizeof(double),
  * elem_size) bytes must fit size_t (EOVERFLOW), so every index the kernel
  * forms is representable. */

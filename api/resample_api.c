@@ -13,7 +13,7 @@ omreg_status omreg_transform_affine(const omreg_backend *backend, const omreg_im
     const int ndim = img->ndim;
     OMREG_FORWARD(api_check_shape(fn, ndim, out_shape, 1, omreg_dtype_size(img->dtype)));
     if (grid_affine)
-        OMREG_FORWARD(api_check_affine(fn, "grid_affine", ndim, grid_affine, NULL));
+        OMREG_FORWARD(api_check_affine_applied(fn, "grid_affine", ndim, grid_affine));
 
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, 1, img->dtype, NULL));

@@ -3,6 +3,8 @@
  * allocation and dispatch for the energy, demons step, Gauss-Seidel sweep
  * and residual kernels (kernels_sumsqdiff.h). */
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "api_run.h"
 #include "sumsqdiff_dispatch.h"
@@ -91,17 +93,37 @@ omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_ima
     return OMREG_OK;
 }
 
+omreg_status omreg_ssd_order_from_name(const char *name, omreg_ssd_order *order)
+{
+    static const struct {
+        const char *name;
+        omreg_ssd_order order;
+    } names[] = {{"lexicographic", OMREG_SSD_ORDER_LEXICOGRAPHIC},
+                 {"dipy", OMREG_SSD_ORDER_LEXICOGRAPHIC},
+                 {"red-black", OMREG_SSD_ORDER_RED_BLACK}};
+    OMREG_RETURN_IF(name == NULL || order == NULL, OMREG_EINVAL,
+                    "omreg_ssd_order_from_name: NULL argument");
+    for (size_t q = 0; q < sizeof names / sizeof names[0]; ++q)
+        if (strcasecmp(name, names[q].name) == 0) {
+            *order = names[q].order;
+            return OMREG_OK;
+        }
+    OMREG_RETURN_IF(1, OMREG_EINVAL,
+                    "unknown Gauss-Seidel order '%s' (lexicographic, dipy or red-black)", name);
+}
+
 omreg_status omreg_ssd_iterate_residual_displacement_field(
-    const omreg_backend *backend, const omreg_image *delta, const omreg_image *sigmasq,
-    const omreg_image *gradient, const omreg_image *target, double lambda, omreg_image *disp,
-    double *max_step)
+    const omreg_backend *backend, omreg_ssd_order order, const omreg_image *delta,
+    const omreg_image *sigmasq, const omreg_image *gradient, const omreg_image *target,
+    double lambda, omreg_image *disp, double *max_step)
 {
     static const char fn[] = "omreg_ssd_iterate_residual_displacement_field";
     OMREG_FORWARD(
         api_check_ssd_system(fn, backend, delta, sigmasq, gradient, target, lambda, "disp", disp));
+    OMREG_FORWARD(ssd_check_order(fn, order));
     double *scratch = NULL, step;
     OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
-    const struct ssd_system s = ssd_system_of(delta, sigmasq, gradient, target, lambda);
+    const struct ssd_system s = ssd_system_of(order, delta, sigmasq, gradient, target, lambda);
     const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
     ssd_call_iterate(&ctx, &s, disp->data, scratch, &step);
     free(scratch);
@@ -123,7 +145,9 @@ omreg_status omreg_ssd_compute_residual_displacement_field(
                     "%s: residual overlaps disp", fn);
     double *scratch = NULL, sq;
     OMREG_FORWARD(ssd_alloc_scratch(delta, &scratch));
-    const struct ssd_system s = ssd_system_of(delta, sigmasq, gradient, target, lambda);
+    /* the residual has no order */
+    const struct ssd_system s =
+        ssd_system_of(OMREG_SSD_ORDER_LEXICOGRAPHIC, delta, sigmasq, gradient, target, lambda);
     const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
     ssd_call_residual(&ctx, &s, disp->data, residual->data, scratch, &sq);
     free(scratch);

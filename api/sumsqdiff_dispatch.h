@@ -31,10 +31,20 @@ struct ssd_system {
     const size_t *shape;
     const void *delta, *sigmasq, *grad, *target;
     double lambda;
+    omreg_ssd_order order; /* of its Gauss-Seidel sweeps */
 };
 
-/* The system of checked images (sigmasq and target may be NULL). */
-static inline struct ssd_system ssd_system_of(const omreg_image *delta, const omreg_image *sigmasq,
+static inline omreg_status ssd_check_order(const char *fn, omreg_ssd_order order)
+{
+    OMREG_RETURN_IF((int)order < 0 || order >= OMREG_SSD_ORDER_COUNT, OMREG_EINVAL,
+                    "%s: unknown Gauss-Seidel order %d", fn, (int)order);
+    return OMREG_OK;
+}
+
+/* The system of checked images (sigmasq and target may be NULL), swept in
+ * `order`. */
+static inline struct ssd_system ssd_system_of(omreg_ssd_order order, const omreg_image *delta,
+                                              const omreg_image *sigmasq,
                                               const omreg_image *gradient,
                                               const omreg_image *target, double lambda)
 {
@@ -45,13 +55,46 @@ static inline struct ssd_system ssd_system_of(const omreg_image *delta, const om
                                  .sigmasq = sigmasq ? sigmasq->data : NULL,
                                  .grad = gradient->data,
                                  .target = target ? target->data : NULL,
-                                 .lambda = lambda};
+                                 .lambda = lambda,
+                                 .order = order};
     return s;
 }
 
+/* One sweep of DIPY's lexicographic order. */
+static inline void ssd_call_iterate_lex(const omreg_run_ctx *ctx, const struct ssd_system *s,
+                                        void *disp, double *scratch, double *max_step)
+{
+    const omreg_backend *b = ctx->backend;
+    const int t = ctx->nthreads;
+    if (s->ndim == 2) {
+        if (s->dtype == OMREG_F64)
+            b->iterate_residual_displacement_field_ssd_lex_2d_f64(
+                t, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
+                max_step);
+        else
+            b->iterate_residual_displacement_field_ssd_lex_2d_f32(
+                t, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
+                max_step);
+    } else {
+        if (s->dtype == OMREG_F64)
+            b->iterate_residual_displacement_field_ssd_lex_3d_f64(
+                t, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
+                max_step);
+        else
+            b->iterate_residual_displacement_field_ssd_lex_3d_f32(
+                t, s->delta, s->sigmasq, s->grad, s->target, s->shape, s->lambda, disp, scratch,
+                max_step);
+    }
+}
+
+/* One sweep in s->order. */
 static inline void ssd_call_iterate(const omreg_run_ctx *ctx, const struct ssd_system *s,
                                     void *disp, double *scratch, double *max_step)
 {
+    if (s->order == OMREG_SSD_ORDER_LEXICOGRAPHIC) {
+        ssd_call_iterate_lex(ctx, s, disp, scratch, max_step);
+        return;
+    }
     const omreg_backend *b = ctx->backend;
     const int nthreads = ctx->nthreads;
     if (s->ndim == 2) {

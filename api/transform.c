@@ -29,14 +29,6 @@ static omreg_status check_type_dim(omreg_transform_type type, int dim)
     return OMREG_OK;
 }
 
-static omreg_status check_finite(const char *what, const double *v, int n)
-{
-    for (int i = 0; i < n; ++i)
-        OMREG_RETURN_IF(!isfinite(v[i]), OMREG_ENONFINITE, "transform: %s[%d] is not finite",
-                        what, i);
-    return OMREG_OK;
-}
-
 const char *omreg_transform_name(omreg_transform_type type)
 {
     if ((int)type < 0 || type >= OMREG_TRANSFORM_TYPE_COUNT)
@@ -66,7 +58,7 @@ omreg_status omreg_transform_param_to_matrix(omreg_transform_type type, int dim,
     OMREG_FORWARD(check_type_dim(type, dim));
     OMREG_RETURN_IF(params == NULL || matrix == NULL, OMREG_EINVAL,
                     "transform_param_to_matrix: NULL %s", params == NULL ? "params" : "matrix");
-    OMREG_FORWARD(check_finite("params", params, omreg_transform_nparams_unchecked(type, dim)));
+    /* non-finite values propagate as in DIPY (imaffine relies on it) */
     omreg_transform_matrix_unchecked(type, dim, params, matrix);
     return OMREG_OK;
 }
@@ -78,8 +70,6 @@ omreg_status omreg_transform_jacobian(omreg_transform_type type, int dim, const 
     OMREG_RETURN_IF(params == NULL || x == NULL || jac == NULL, OMREG_EINVAL,
                     "transform_jacobian: NULL %s",
                     params == NULL ? "params" : x == NULL ? "x" : "jac");
-    OMREG_FORWARD(check_finite("params", params, omreg_transform_nparams_unchecked(type, dim)));
-    OMREG_FORWARD(check_finite("x", x, dim));
     int constant = omreg_transform_jacobian_unchecked(type, dim, params, x, jac);
     if (is_constant != NULL)
         *is_constant = constant;

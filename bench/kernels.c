@@ -429,6 +429,18 @@ static void k_ssd_gauss_seidel_f32(bench *b, const struct omreg_backend *be)
     b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
 }
 
+/* one lexicographic (DIPY's order) sweep: wavefronts of tiles in parallel */
+static void k_ssd_gauss_seidel_lex_f32(bench *b, const struct omreg_backend *be)
+{
+    be->iterate_residual_displacement_field_ssd_lex_3d_f32(omreg_backend_threads(be, 0), b->deltaf,
+                                                           NULL, b->gradf, NULL, b->shape, 4.0,
+                                                           b->workf, b->scratch, b->aux);
+    float *out = (float *)b->out;
+    memcpy(out, b->workf, 3 * b->n * sizeof(float));
+    memcpy(out + 3 * b->n, b->aux, sizeof(double));
+    b->out_bytes = 3 * b->n * sizeof(float) + sizeof(double);
+}
+
 /* the V-cycle's residual of the system at disp = field */
 static void k_ssd_residual_f32(bench *b, const struct omreg_backend *be)
 {
@@ -494,6 +506,8 @@ static const kernel kernels[] = {
      NULL, 4 + 12 + 12},
     {"ssd_gauss_seidel_3d_f32", "SyN: SSD V-cycle red-black Gauss-Seidel sweep, float32",
      k_ssd_gauss_seidel_f32, k_invert_reset_f32, 4 + 12 + 12 + 12},
+    {"ssd_gauss_seidel_lex_3d_f32", "SyN: SSD V-cycle lexicographic (DIPY's) Gauss-Seidel sweep, "
+     "float32", k_ssd_gauss_seidel_lex_f32, k_invert_reset_f32, 4 + 12 + 12 + 12},
     {"ssd_residual_3d_f32", "SyN: SSD V-cycle residual with its norm, float32",
      k_ssd_residual_f32, NULL, 4 + 12 + 12 + 12},
     {"em_demons_step_3d_f32", "SyN: EM demons step with energy, float32", k_em_demons_f32, NULL,

@@ -68,6 +68,8 @@ static const char usage[] =
     "  --em-no-double-gradient   EM: do not add the expected image's gradient\n"
     "  --step-type TYPE          SSD/EM step: demons or gauss_newton\n"
     "                            (SSD demons, EM gauss_newton)\n"
+    "  --gs-order ORDER          gauss_newton's Gauss-Seidel order: lexicographic\n"
+    "                            (DIPY's, default) or red-black\n"
     "Execution:\n"
     "  --threads N               OpenMP threads (default: the runtime's)\n"
     "  --backend NAME            parallel (default) or reference (serial specification)\n"
@@ -115,8 +117,8 @@ static int progress(void *ctx, const omreg_syn_progress *p)
 /* "smooth" options are per metric; remember which were given */
 typedef struct given {
     double ssd_smooth, em_smooth;
-    int inner_iter, step_type;
-    int has_ssd_smooth, has_em_smooth, has_inner_iter, has_step_type;
+    int inner_iter, step_type, gs_order;
+    int has_ssd_smooth, has_em_smooth, has_inner_iter, has_step_type, has_gs_order;
 } given;
 
 /* 0, CLI_HELP or a usage error's exit code; no file is touched */
@@ -125,7 +127,8 @@ static int parse_args(int argc, char **argv, syn_cli *c)
     enum { O_PREALIGN = 256, O_ITERS, O_STEP_LENGTH, O_SS_SIGMA, O_OPT_TOL, O_INV_ITER,
            O_INV_TOL, O_METRIC, O_CC_RADIUS, O_SIGMA_DIFF, O_SSD_SMOOTH, O_EM_SMOOTH,
            O_INNER_ITER, O_Q_LEVELS, O_NO_DOUBLE, O_STEP_TYPE, O_OUT_WARPED, O_OUT_INVERSE,
-           O_OUT_FIELD, O_OUT_ITK_WARP, O_OUT_ITK_AFFINE, O_OUT_ELASTIX, O_OUT_JSON, O_OUT_QC };
+           O_OUT_FIELD, O_OUT_ITK_WARP, O_OUT_ITK_AFFINE, O_OUT_ELASTIX, O_OUT_JSON, O_OUT_QC,
+           O_GS_ORDER };
     static const struct option longopts[] = {
         {"prealign", required_argument, NULL, O_PREALIGN},
         {"level-iters", required_argument, NULL, O_ITERS},
@@ -143,6 +146,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         {"em-q-levels", required_argument, NULL, O_Q_LEVELS},
         {"em-no-double-gradient", no_argument, NULL, O_NO_DOUBLE},
         {"step-type", required_argument, NULL, O_STEP_TYPE},
+        {"gs-order", required_argument, NULL, O_GS_ORDER},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
         {"out-inverse-warped", required_argument, NULL, O_OUT_INVERSE},
         {"out-field", required_argument, NULL, O_OUT_FIELD},
@@ -247,6 +251,15 @@ static int parse_args(int argc, char **argv, syn_cli *c)
             g.has_step_type = 1;
             break;
         }
+        case O_GS_ORDER: {
+            omreg_ssd_order order;
+            if (omreg_ssd_order_from_name(optarg, &order) != OMREG_OK)
+                return cli_usage_error("--gs-order: '%s' is neither lexicographic nor red-black",
+                                       optarg);
+            g.gs_order = (int)order;
+            g.has_gs_order = 1;
+            break;
+        }
         default: return cli_bad_option("syn", argc, argv);
         }
     }
@@ -255,9 +268,9 @@ static int parse_args(int argc, char **argv, syn_cli *c)
     c->static_path = argv[optind];
     c->moving_path = argv[optind + 1];
     if (metric == OMREG_SYN_CC && (g.has_ssd_smooth || g.has_em_smooth || g.has_inner_iter ||
-                                   g.has_step_type))
-        return cli_usage_error("--ssd-smooth, --em-smooth, --inner-iter and --step-type apply "
-                               "to the ssd and em metrics only");
+                                   g.has_step_type || g.has_gs_order))
+        return cli_usage_error("--ssd-smooth, --em-smooth, --inner-iter, --step-type and "
+                               "--gs-order apply to the ssd and em metrics only");
     if (metric == OMREG_SYN_SSD && g.has_em_smooth)
         return cli_usage_error("--em-smooth applies to --metric em (use --ssd-smooth)");
     if (metric == OMREG_SYN_EM && g.has_ssd_smooth)
@@ -285,6 +298,8 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         o->metric.inner_iter = g.inner_iter;
     if (g.has_step_type)
         o->metric.step_type = (omreg_syn_step_type)g.step_type;
+    if (g.has_gs_order)
+        o->metric.gs_order = (omreg_ssd_order)g.gs_order;
     if (c->itk.elastix && c->itk.itk_warp == NULL)
         return cli_usage_error("--out-elastix needs --out-itk-warp (the ITK displacement field "
                                "its DeformationFieldFileName names)");
@@ -370,9 +385,13 @@ static void record_options(cli_json *j, const void *ctx)
     if (ssd || em) {
         cli_json_int(j, "inner-iter", o->metric.inner_iter);
         cli_json_string(j, "step-type", steps[o->metric.step_type]);
+        cli_json_string(j, "gs-order", o->metric.gs_order == OMREG_SSD_ORDER_RED_BLACK
+                                           ? "red-black"
+                                           : "lexicographic");
     } else {
         cli_json_null(j, "inner-iter");
         cli_json_null(j, "step-type");
+        cli_json_null(j, "gs-order");
     }
     cli_json_int(j, "em-q-levels", o->metric.q_levels);
     cli_json_bool(j, "em-no-double-gradient", !o->metric.double_gradient);

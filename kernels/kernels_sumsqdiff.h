@@ -7,9 +7,9 @@
  * Arrays are C-ordered: scalars (shape...), fields (shape..., dim), all in
  * FLT. sigmasq NULL means DIPY's None (1 everywhere); target NULL means
  * b = delta * grad, and delta is read only then (it may be NULL when target
- * is given). The Gauss-Seidel sweep is red-black: first every voxel with
- * even i+j (+k) is updated from its neighbours, then every odd one (see
- * the iterate slot below for how this differs from DIPY).
+ * is given). The Gauss-Seidel sweep comes in two orders: red-black (first
+ * every voxel with even i+j (+k), then every odd one) and DIPY's
+ * lexicographic one (the _lex_ slots).
  *
  * Canonical reduction order (DESIGN.md, contract item 2): the block is one
  * grid row (one i in 2D, one (k, i) pair in 3D; omreg_ssd_rows() blocks).
@@ -78,8 +78,8 @@ typedef void omreg_compute_ssd_demons_step_3d_f32_fn(int nthreads, const float *
  * concurrent update writes and the result does not depend on the thread
  * count. The per-voxel arithmetic is DIPY's, except in 3D when the 3x3
  * solve is singular: DIPY then stores the previous voxel's stale solution,
- * omreg the b / |g|^2 fallback DIPY computes and discards. The raster-order
- * port is kept as omreg_ref_iterate_..._lex_* below. */
+ * omreg the b / |g|^2 fallback DIPY computes and discards. DIPY's
+ * raster order is the _lex_ slot below. */
 typedef void omreg_iterate_residual_displacement_field_ssd_2d_f64_fn(
     int nthreads, const double *delta, const double *sigmasq, const double *grad,
     const double *target, const size_t shape[2], double lambda, double *disp, double *scratch,
@@ -118,20 +118,42 @@ typedef void omreg_compute_residual_displacement_field_ssd_3d_f32_fn(
     const size_t shape[3], double lambda, const float *disp, float *residual, double *scratch,
     double *sqnorm);
 
-/* Not a table slot: DIPY's own raster-order (lexicographic) Gauss-Seidel
- * sweep, ported faithfully, including the stale 3x3 solution DIPY stores at
- * singular voxels (it persists from voxel to voxel within one call, starting
- * at 0). Serial by nature; the golden test checks it (and V-cycles run on a
- * copy of the reference table with it in the iterate slot) against DIPY bit
- * for bit, and the unit test measures how far the red-black sweep moves the
- * solution. scratch is unused (may be NULL). */
-omreg_iterate_residual_displacement_field_ssd_2d_f64_fn
-    omreg_ref_iterate_residual_displacement_field_ssd_lex_2d_f64;
-omreg_iterate_residual_displacement_field_ssd_2d_f32_fn
-    omreg_ref_iterate_residual_displacement_field_ssd_lex_2d_f32;
-omreg_iterate_residual_displacement_field_ssd_3d_f64_fn
-    omreg_ref_iterate_residual_displacement_field_ssd_lex_3d_f64;
-omreg_iterate_residual_displacement_field_ssd_3d_f32_fn
-    omreg_ref_iterate_residual_displacement_field_ssd_lex_3d_f32;
+/* DIPY's own order (iterate_residual_displacement_field_ssd_{2,3}d): a
+ * lexicographic (raster-order) sweep, each voxel reading its already
+ * updated lower-index neighbours and the old values of the others; the
+ * per-voxel arithmetic is the red-black slot's (the same singular-solve
+ * fallback b / |g|^2, which is also what DIPY's test oracle computes).
+ * The order is serial by definition, but it parallelises along wavefronts
+ * without changing a bit (see parallel/sumsqdiff.c). *max_step as above
+ * (a maximum: exact in any order). scratch: omreg_ssd_rows() doubles.
+ * nthreads (>= 1) bounds the parallel team; the reference ignores it. */
+typedef void omreg_iterate_residual_displacement_field_ssd_lex_2d_f64_fn(
+    int nthreads, const double *delta, const double *sigmasq, const double *grad,
+    const double *target, const size_t shape[2], double lambda, double *disp, double *scratch,
+    double *max_step);
+typedef void omreg_iterate_residual_displacement_field_ssd_lex_2d_f32_fn(
+    int nthreads, const float *delta, const float *sigmasq, const float *grad,
+    const float *target, const size_t shape[2], double lambda, float *disp, double *scratch,
+    double *max_step);
+typedef void omreg_iterate_residual_displacement_field_ssd_lex_3d_f64_fn(
+    int nthreads, const double *delta, const double *sigmasq, const double *grad,
+    const double *target, const size_t shape[3], double lambda, double *disp, double *scratch,
+    double *max_step);
+typedef void omreg_iterate_residual_displacement_field_ssd_lex_3d_f32_fn(
+    int nthreads, const float *delta, const float *sigmasq, const float *grad,
+    const float *target, const size_t shape[3], double lambda, float *disp, double *scratch,
+    double *max_step);
+
+/* Not a table slot: DIPY 1.6's 3D sweep bit for bit, including its bug at
+ * a singular 3x3 solve (it stores the stale solution `d` of the last
+ * solved voxel of this call, starting at 0, instead of the fallback). That
+ * state runs through the whole raster order, so this port is serial only;
+ * the golden test checks it against DIPY's output (and V-cycles run on a
+ * copy of the reference table with it in the _lex_ slot). nthreads and
+ * scratch are unused (scratch may be NULL). */
+omreg_iterate_residual_displacement_field_ssd_lex_3d_f64_fn
+    omreg_ref_iterate_residual_displacement_field_ssd_stale_3d_f64;
+omreg_iterate_residual_displacement_field_ssd_lex_3d_f32_fn
+    omreg_ref_iterate_residual_displacement_field_ssd_stale_3d_f32;
 
 #endif

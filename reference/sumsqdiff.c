@@ -1,8 +1,9 @@
 /* Reference kernels of the SSD metric and its multigrid solver (DIPY 1.6
  * sumsqdiff.pyx; kernels_sumsqdiff.h): energy, demons step, red-black
  * Gauss-Seidel sweep, residual and field addition, as plain serial loops
- * with the canonical row-block reductions; plus the raster-order
- * (lexicographic) sweep that is DIPY's own, kept for the golden test. */
+ * with the canonical row-block reductions; DIPY's own raster-order
+ * (lexicographic) sweep, and its 3D sweep with the stale singular solution
+ * for the golden test. */
 /* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
@@ -139,7 +140,8 @@ void SFX(omreg_ref_iterate_residual_displacement_field_ssd_3d)(
     *max_step = sqrt(max_displacement);
 }
 
-/* DIPY's raster-order sweep (not a table slot; kernels_sumsqdiff.h). */
+/* DIPY's raster-order sweep (the _lex_ slots): one voxel after the other,
+ * each reading its lower-index neighbours' new values. */
 void SFX(omreg_ref_iterate_residual_displacement_field_ssd_lex_2d)(
     int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
     const size_t shape[2], double lambda, FLT *disp, double *scratch, double *max_step)
@@ -158,24 +160,43 @@ void SFX(omreg_ref_iterate_residual_displacement_field_ssd_lex_2d)(
     *max_step = sqrt(max_displacement);
 }
 
+/* dstate selects the singular-solve rule: NULL the fallback (the slot),
+ * DIPY's running `d` (the stale port). */
+static void SFX(lex_sweep_3d)(const FLT *delta, const FLT *sigmasq, const FLT *grad,
+                              const FLT *target, const size_t shape[3], double lambda, FLT *disp,
+                              double *dstate, double *max_step)
+{
+    const size_t ns = shape[0], nr = shape[1], nc = shape[2];
+    double max_displacement = 0;
+    for (size_t k = 0; k < ns; ++k)
+        for (size_t i = 0; i < nr; ++i)
+            for (size_t j = 0; j < nc; ++j) {
+                double opt = SFX(ssd_gs_point_3d)(delta, sigmasq, grad, target, ns, nr, nc,
+                                                  lambda, k, i, j, disp, dstate);
+                if (max_displacement < opt)
+                    max_displacement = opt;
+            }
+    *max_step = sqrt(max_displacement);
+}
+
 void SFX(omreg_ref_iterate_residual_displacement_field_ssd_lex_3d)(
     int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
     const size_t shape[3], double lambda, FLT *disp, double *scratch, double *max_step)
 {
     (void)nthreads;
     (void)scratch;
-    const size_t ns = shape[0], nr = shape[1], nc = shape[2];
-    double max_displacement = 0;
+    SFX(lex_sweep_3d)(delta, sigmasq, grad, target, shape, lambda, disp, NULL, max_step);
+}
+
+/* DIPY's 3D sweep with its stale singular solution (not a table slot). */
+void SFX(omreg_ref_iterate_residual_displacement_field_ssd_stale_3d)(
+    int nthreads, const FLT *delta, const FLT *sigmasq, const FLT *grad, const FLT *target,
+    const size_t shape[3], double lambda, FLT *disp, double *scratch, double *max_step)
+{
+    (void)nthreads;
+    (void)scratch;
     double d[3] = {0, 0, 0}; /* DIPY's `d`: the last 3x3 solution of this call */
-    for (size_t k = 0; k < ns; ++k)
-        for (size_t i = 0; i < nr; ++i)
-            for (size_t j = 0; j < nc; ++j) {
-                double opt = SFX(ssd_gs_point_3d)(delta, sigmasq, grad, target, ns, nr, nc,
-                                                  lambda, k, i, j, disp, d);
-                if (max_displacement < opt)
-                    max_displacement = opt;
-            }
-    *max_step = sqrt(max_displacement);
+    SFX(lex_sweep_3d)(delta, sigmasq, grad, target, shape, lambda, disp, d, max_step);
 }
 
 void SFX(omreg_ref_compute_residual_displacement_field_ssd_2d)(int nthreads, const FLT *delta,

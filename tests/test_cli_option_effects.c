@@ -115,6 +115,8 @@ static const row rows[] = {
     {"syn", "--em-no-double-gradient", NULL, "--metric em", "true", CHANGES, "one gradient"},
     {"syn", "--step-type", "gauss_newton", "--metric ssd", "\"gauss_newton\"", CHANGES,
      "V-cycle instead of demons"},
+    {"syn", "--gs-order", "red-black", "--metric em", "\"red-black\"", CHANGES,
+     "another Gauss-Seidel order in the V-cycle"},
     {"syn", "--threads", "1", NULL, "1", SAME, "bitwise the same for any thread count",
      "run.threads"},
     {"syn", "--backend", "reference", NULL, "\"reference\"", SAME, "reference == parallel bitwise"},

@@ -1,8 +1,9 @@
 /* Parallel vs reference, bitwise, for the SSD kernels
  * (kernels_sumsqdiff.h) and the V-cycle driven through either table:
  * energy, demons step with its energy, residual with its norm, red-black
- * Gauss-Seidel sweeps with their maximum change, field addition, and whole
- * V-cycles; 2D and 3D, float64 and float32. Each parallel kernel runs twice
+ * and lexicographic (DIPY's order, wavefronts in parallel) Gauss-Seidel
+ * sweeps with their maximum change, field addition, and whole V-cycles in
+ * either order; 2D and 3D, float64 and float32. Each parallel kernel runs twice
  * (tests/support/equality.h)
  * and both runs must equal the reference bytes; ctest runs this binary over
  * the thread x schedule matrix (MATRIX), so equality with the reference
@@ -10,7 +11,10 @@
  * Sizes: 2D 97x83 (97 reduction rows), 3D 24x26x28 (624 rows), above the
  * kernels' one-thread threshold (4096 voxels), random inputs so the row
  * partials all differ: a race in the sweep (a voxel read while its
- * neighbour is written), a missing barrier between the two colours, or
+ * neighbour is written), a missing barrier between the two colours or
+ * between two wavefronts (tiles of 8 x 32 cells in 2D, 13 x 3 of them
+ * here; of 8 x 8 grid rows in 3D, 3 x 4), a tile read before its
+ * predecessor is done, or
  * any other combination order of the partials changes the bits. The
  * systems: SSD (sigmasq, target NULL), EM-like (a variance with inf and 0
  * entries, a target) and near-singular 3x3 solves (tiny lambda).
@@ -113,7 +117,7 @@ POINTWISE_CASE(pointwise_3d_f32, float, f32, 3, shape3, compute_energy_ssd_3d_f3
 
 /* ---- residual and sweeps --------------------------------------------------- */
 
-#define SYSTEM_CASE(NAME, FLT, T, DIM, SHAPE, RESIDUAL, ITERATE)                                   \
+#define SYSTEM_CASE(NAME, FLT, T, DIM, SHAPE, RESIDUAL, ITERATE, ITERATE_LEX)                      \
     static void NAME(void **state)                                                                 \
     {                                                                                              \
         (void)state;                                                                               \
@@ -142,18 +146,23 @@ POINTWISE_CASE(pointwise_3d_f32, float, f32, 3, shape3, compute_energy_ssd_3d_f3
                 par->RESIDUAL(omreg_backend_threads(par, 0), delta, sigs[c], grad, tgts[c], SHAPE, \
                               lambdas[c], start, o_par, NULL, NULL);                               \
             }                                                                                      \
-            /* three sweeps in a row, compared after each */                                       \
-            for (int run = 0; run < OMREG_EQ_RUNS; ++run) {                                        \
+            /* three sweeps in a row, compared after each: red-black, then DIPY's order    \
+             * (the reference's raster loop against the parallel wavefronts) */               \
+            omreg_##ITERATE##_fn *const rsweep[2] = {ref->ITERATE, ref->ITERATE_LEX};             \
+            omreg_##ITERATE##_fn *const psweep[2] = {par->ITERATE, par->ITERATE_LEX};             \
+            static const char *const sname[2] = {#ITERATE, #ITERATE_LEX};                          \
+            for (int run = 0; run < 2 * OMREG_EQ_RUNS; ++run) {                                    \
+                const int o = run / OMREG_EQ_RUNS;                                                 \
                 memcpy(o_ref, start, nf * sizeof(FLT));                                            \
                 memcpy(o_par, start, nf * sizeof(FLT));                                            \
                 for (int it = 0; it < 3; ++it) {                                                   \
                     double m_ref, m_par;                                                           \
-                    ref->ITERATE(omreg_backend_threads(ref, 0), delta, sigs[c], grad, tgts[c],     \
-                                 SHAPE, lambdas[c], o_ref, scratch, &m_ref);                       \
+                    rsweep[o](omreg_backend_threads(ref, 0), delta, sigs[c], grad, tgts[c],        \
+                              SHAPE, lambdas[c], o_ref, scratch, &m_ref);                          \
                     omreg_eq_poison(scratch, nrows * sizeof(double), 0xA5);                        \
-                    par->ITERATE(omreg_backend_threads(par, 0), delta, sigs[c], grad, tgts[c],     \
-                                 SHAPE, lambdas[c], o_par, scratch, &m_par);                       \
-                    snprintf(what, sizeof what, "%s case %d sweep %d", #ITERATE, c, it);           \
+                    psweep[o](omreg_backend_threads(par, 0), delta, sigs[c], grad, tgts[c],        \
+                              SHAPE, lambdas[c], o_par, scratch, &m_par);                          \
+                    snprintf(what, sizeof what, "%s case %d sweep %d", sname[o], c, it);           \
                     OMREG_EQ_SAME(T, what, o_par, o_ref, nf);                                      \
                     OMREG_EQ_SAME(f64, what, &m_par, &m_ref, 1);                                   \
                     assert_true(m_ref > 0);                                                        \
@@ -165,16 +174,20 @@ POINTWISE_CASE(pointwise_3d_f32, float, f32, 3, shape3, compute_energy_ssd_3d_f3
 
 SYSTEM_CASE(system_2d_f64, double, f64, 2, shape2,
             compute_residual_displacement_field_ssd_2d_f64,
-            iterate_residual_displacement_field_ssd_2d_f64)
+            iterate_residual_displacement_field_ssd_2d_f64,
+            iterate_residual_displacement_field_ssd_lex_2d_f64)
 SYSTEM_CASE(system_2d_f32, float, f32, 2, shape2,
             compute_residual_displacement_field_ssd_2d_f32,
-            iterate_residual_displacement_field_ssd_2d_f32)
+            iterate_residual_displacement_field_ssd_2d_f32,
+            iterate_residual_displacement_field_ssd_lex_2d_f32)
 SYSTEM_CASE(system_3d_f64, double, f64, 3, shape3,
             compute_residual_displacement_field_ssd_3d_f64,
-            iterate_residual_displacement_field_ssd_3d_f64)
+            iterate_residual_displacement_field_ssd_3d_f64,
+            iterate_residual_displacement_field_ssd_lex_3d_f64)
 SYSTEM_CASE(system_3d_f32, float, f32, 3, shape3,
             compute_residual_displacement_field_ssd_3d_f32,
-            iterate_residual_displacement_field_ssd_3d_f32)
+            iterate_residual_displacement_field_ssd_3d_f32,
+            iterate_residual_displacement_field_ssd_lex_3d_f32)
 
 /* ---- whole V-cycles through either table -------------------------------------- */
 
@@ -198,19 +211,24 @@ static omreg_image *wrap(void *data, int dim, const size_t *shape, int ncomp, om
         FLT *zero = omreg_test_alloc(nf, sizeof(FLT));                                         \
         omreg_ssd_workspace *ws = NULL;                                                        \
         assert_int_equal(omreg_ssd_workspace_create(&ws, DIM, SHAPE, DT, 3, true), OMREG_OK);  \
-        for (int c = 0; c < 2; ++c) {                                                          \
-            /* SSDMetric's call (from zero), then an EM-like one from a start */              \
+        for (int q = 0; q < 4; ++q) {                                                          \
+            /* SSDMetric's call (from zero), then an EM-like one from a start; each in      \
+             * DIPY's order and red-black */                                                   \
+            const int c = q % 2;                                                               \
+            const omreg_ssd_order order =                                                      \
+                q < 2 ? OMREG_SSD_ORDER_LEXICOGRAPHIC : OMREG_SSD_ORDER_RED_BLACK;             \
             const omreg_image *s = c ? S : NULL, *tg = c ? TG : NULL;                          \
             double e_ref, e_par;                                                               \
             omreg_eq eq = {0};                                                                 \
             omreg_eq_inout(&eq, "V-cycle", o_ref, o_par, c ? start : zero, nf);                \
             omreg_eq_output(&eq, "V-cycle energy", &e_ref, &e_par, 1);                         \
             omreg_eq_reference(&eq);                                                           \
-            assert_int_equal(omreg_ssd_v_cycle(ref, 3, 3, D, s, G, tg, 2.0, U_ref, ws, &e_ref), \
-                             OMREG_OK);                                                        \
+            assert_int_equal(                                                                  \
+                omreg_ssd_v_cycle(ref, order, 3, 3, D, s, G, tg, 2.0, U_ref, ws, &e_ref),      \
+                OMREG_OK);                                                                     \
             OMREG_EQ_PARALLEL(&eq) {                                                           \
                 assert_int_equal(                                                              \
-                    omreg_ssd_v_cycle(par, 3, 3, D, s, G, tg, 2.0, U_par, ws, &e_par),         \
+                    omreg_ssd_v_cycle(par, order, 3, 3, D, s, G, tg, 2.0, U_par, ws, &e_par),  \
                     OMREG_OK);                                                                 \
             }                                                                                  \
         }                                                                                      \

@@ -24,7 +24,11 @@
 #include <string.h>
 
 #include "backend.h"
+#include "omreg/image.h"
+#include "omreg/interpolate.h"
 #include "omreg/matrix.h"
+#include "omreg/resample.h"
+#include "omreg/warp.h"
 
 /* The two tables every case runs through: the one under test (parallel
  * unless OMREG_BACKEND=reference) and the reference explicitly. */
@@ -228,13 +232,32 @@ GRADIENT_CASE(gradient_3d_f32, float, f32, OMREG_NPY_F32, 3, gradient_3d_f32,
 
 /* ---- affine resampling --------------------------------------------------
  * fixtures per <shape>_<affine>: transform<d>d_<case>_affine (grid-to-grid,
- * absent for "none" = DIPY's affine=None, passed as NULL), and
+ * absent for "none" = DIPY's affine=None, passed as NULL; "singular" has
+ * two proportional rows and also goes through omreg_transform_affine), and
  * transform_{lin,nn}_<d>d_<dt>_<case>_out whose shape is DIPY's ref_shape
  * (larger than the image on the first and last axes, smaller on the
  * second). */
 
-static const char *const transform_tags[] = {"none", "rot", "half"};
-#define NTRANSFORMS 3
+static const char *const transform_tags[] = {"none", "rot", "half", "singular"};
+#define NTRANSFORMS 4
+#define SINGULAR_TRANSFORM 3
+
+/* The public entry point on a singular affine (DIPY applies it as any
+ * other): the same bytes as DIPY's. */
+static void transform_api_case(const omreg_backend *b, const omreg_npy *img, int dim,
+                               omreg_dtype dt, const double *aff, int nearest,
+                               const omreg_npy *want, const char *what)
+{
+    omreg_image *in = NULL, *res = NULL;
+    assert_int_equal(omreg_image_wrap(&in, img->data, dim, img->shape, 1, dt, NULL), OMREG_OK);
+    assert_int_equal(omreg_transform_affine(b, in, want->shape, aff, nearest, &res), OMREG_OK);
+    if (dt == OMREG_F64)
+        assert_true(omreg_test_same_f64(what, omreg_image_cdata(res), want->data, want->count));
+    else
+        assert_true(omreg_test_same_f32(what, omreg_image_cdata(res), want->data, want->count));
+    omreg_image_free(res);
+    omreg_image_free(in);
+}
 
 #define TRANSFORM_CASE(NAME, FLT, T, NPYT, DIM, KIND, SLOT)                                        \
     static void NAME(void **state)                                                                 \
@@ -260,6 +283,10 @@ static const char *const transform_tags[] = {"none", "rot", "half"};
                     tables[b]->SLOT(omreg_backend_threads(tables[b], 0), img.data, img.shape,      \
                                     want.shape, a > 0 ? (const double *)aff.data : NULL, out);     \
                     assert_true(omreg_test_same_##T(what[0], out, want.data, want.count));         \
+                    if (a == SINGULAR_TRANSFORM)                                                   \
+                        transform_api_case(tables[b], &img, DIM,                                   \
+                                           sizeof(FLT) == 8 ? OMREG_F64 : OMREG_F32, aff.data,     \
+                                           KIND[0] == 'n', &want, what[0]);                        \
                 }                                                                                  \
                 free(out);                                                                         \
                 omreg_npy_free(&img);                                                              \
@@ -380,6 +407,75 @@ static double moments_bound(size_t k, double abs_sum)
 MOMENTS_CASE(moments_f64, f64, OMREG_NPY_F64, image_moments_f64, 1)
 MOMENTS_CASE(moments_f32, f32, OMREG_NPY_F32, image_moments_f32, 0)
 
+/* ---- integer label maps on the nearest-neighbour entry points ------------
+ * DIPY's transform_{2,3}d_affine_nn, warp_{2,3}d_nn and
+ * interpolate_scalar_nn_{2,3}d take integer images; omreg's nearest lookups
+ * move values without arithmetic (0 outside, whose bits are integer 0), so
+ * an int32 / int64 image viewed as float32 / float64 (omreg.dipy's route)
+ * must give DIPY's integer output byte for byte, including labels whose
+ * float bits are a NaN (-1), a denormal (1) or a signalling NaN
+ * (0x7f800001). Fixtures intnn<d>d_<int type>_* (gen_foundation.py). */
+static void integer_nn_case(int dim, int wide, int b)
+{
+    const char *it = wide ? "int64" : "int32";
+    const omreg_npy_type nt = wide ? OMREG_NPY_I64 : OMREG_NPY_I32;
+    const omreg_dtype dt = wide ? OMREG_F64 : OMREG_F32;
+    const omreg_backend *be = tables[b];
+    omreg_npy img, field, aff, locs, tr, wp, ip, inside;
+    load(&img, nt, "intnn%dd_%s_img", dim, it);
+    load(&field, wide ? OMREG_NPY_F64 : OMREG_NPY_F32, "intnn%dd_%s_field", dim, it);
+    load(&aff, OMREG_NPY_F64, "intnn%dd_affine", dim);
+    load(&locs, OMREG_NPY_F64, "intnn%dd_locs", dim);
+    load(&tr, nt, "intnn%dd_%s_transform_out", dim, it);
+    load(&wp, nt, "intnn%dd_%s_warp_out", dim, it);
+    load(&ip, nt, "intnn%dd_%s_interp_out", dim, it);
+    load(&inside, OMREG_NPY_I32, "intnn%dd_%s_interp_inside", dim, it);
+    const size_t esize = wide ? 8 : 4;
+    omreg_image *im = NULL, *f = NULL, *out = NULL;
+    assert_int_equal(omreg_image_wrap(&im, img.data, dim, img.shape, 1, dt, NULL), OMREG_OK);
+    assert_int_equal(omreg_image_wrap(&f, field.data, dim, field.shape, dim, dt, NULL), OMREG_OK);
+    char w[160];
+
+    assert_int_equal(omreg_transform_affine(be, im, tr.shape, aff.data, 1, &out), OMREG_OK);
+    snprintf(w, sizeof w, "transform_affine nearest %dD %s [%s]", dim, it, omreg_backend_name(be));
+    if (memcmp(omreg_image_cdata(out), tr.data, tr.count * esize) != 0)
+        fail_msg("%s: differs from DIPY's integer output", w);
+    omreg_image_free(out);
+    out = NULL;
+
+    assert_int_equal(omreg_warp(be, im, f, NULL, NULL, NULL, NULL, OMREG_WARP_NEAREST, &out),
+                     OMREG_OK);
+    snprintf(w, sizeof w, "warp nearest %dD %s [%s]", dim, it, omreg_backend_name(be));
+    if (memcmp(omreg_image_cdata(out), wp.data, wp.count * esize) != 0)
+        fail_msg("%s: differs from DIPY's integer output", w);
+    omreg_image_free(out);
+
+    const size_t n = locs.shape[0];
+    void *vals = omreg_test_alloc(n, esize);
+    int *ins = omreg_test_alloc(n, sizeof(int));
+    poison(vals, n * esize);
+    assert_int_equal(omreg_interpolate(be, im, locs.data, n, 1, vals, ins), OMREG_OK);
+    snprintf(w, sizeof w, "interpolate nearest %dD %s [%s]", dim, it, omreg_backend_name(be));
+    if (memcmp(vals, ip.data, n * esize) != 0 || memcmp(ins, inside.data, n * sizeof(int)) != 0)
+        fail_msg("%s: differs from DIPY's integer output", w);
+    free(vals);
+    free(ins);
+    omreg_image_free(im);
+    omreg_image_free(f);
+    omreg_npy *all[] = {&img, &field, &aff, &locs, &tr, &wp, &ip, &inside};
+    for (size_t q = 0; q < sizeof all / sizeof all[0]; ++q)
+        omreg_npy_free(all[q]);
+}
+
+static void integer_nn(void **state)
+{
+    (void)state;
+    for (int dim = 2; dim <= 3; ++dim)
+        for (int wide = 0; wide < 2; ++wide)
+            for (int b = 0; b < 2; ++b)
+                integer_nn_case(dim, wide, b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +491,7 @@ int main(void)
         cmocka_unit_test(transform_3d_f64),     cmocka_unit_test(transform_3d_f32),
         cmocka_unit_test(transform_nn_2d_f64),  cmocka_unit_test(transform_nn_2d_f32),
         cmocka_unit_test(transform_nn_3d_f64),  cmocka_unit_test(transform_nn_3d_f32),
+        cmocka_unit_test(integer_nn),
         cmocka_unit_test(direction_and_spacings),
         cmocka_unit_test(moments_f64),          cmocka_unit_test(moments_f32),
     };

@@ -5,10 +5,15 @@
  * expression trees in DIPY's order with the same libm sin/cos, and the
  * build has -ffp-contract=off (DIPY's x86-64 build cannot fuse either).
  * Transforms are O(parameters) core functions, not backend kernels, so no
- * backend table is involved. NaN policy: fixtures are finite; outputs are
- * pre-filled with NaN so an unwritten entry fails the byte comparison. */
+ * backend table is involved. NaN policy: the main fixtures are finite;
+ * outputs are pre-filled with NaN so an unwritten entry fails the byte
+ * comparison. The non-finite cases (each parameter, then each coordinate,
+ * set to NaN, +inf, -inf) compare finite entries bitwise and require NaN
+ * exactly where DIPY has NaN (any payload: cos(inf)'s NaN is libm's);
+ * their outputs are pre-filled with a finite sentinel instead. */
 #include "omreg_test.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +124,82 @@ static void check_key(const struct key *k, int dim)
     omreg_npy_free(&constant);
 }
 
+/* Same bits, or NaN where DIPY has NaN. */
+static void same_or_both_nan(const char *what, const double *got, const double *want, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        const int ok = isnan(want[i]) ? isnan(got[i]) != 0
+                                      : memcmp(&got[i], &want[i], sizeof(double)) == 0;
+        if (!ok)
+            fail_msg("%s[%zu]: got %a, want %a", what, i, got[i], want[i]);
+    }
+}
+
+static void fill_sentinel(double *a, size_t n)
+{
+    for (size_t i = 0; i < n; ++i)
+        a[i] = -12345.0;
+}
+
+/* DIPY's param_to_matrix / jacobian on non-finite values (fixtures
+ * <name>_<dim>d_nonfinite_{matrix,jacobian_params,jacobian_points}). */
+static void check_nonfinite(const struct key *k, int dim)
+{
+    static const double bad[3] = {NAN, INFINITY, -INFINITY};
+    omreg_transform_type type;
+    assert_int_equal(omreg_transform_from_name(k->name, dim, &type), OMREG_OK);
+    int n = 0;
+    assert_int_equal(omreg_transform_nparams(type, dim, &n), OMREG_OK);
+    omreg_npy identity, matrix, jp, jx;
+    load(k, dim, "identity", OMREG_NPY_F64, &identity);
+    load(k, dim, "nonfinite_matrix", OMREG_NPY_F64, &matrix);
+    load(k, dim, "nonfinite_jacobian_params", OMREG_NPY_F64, &jp);
+    load(k, dim, "nonfinite_jacobian_points", OMREG_NPY_F64, &jx);
+    const size_t nm = (size_t)(dim + 1) * (size_t)(dim + 1), nj = (size_t)dim * (size_t)n;
+    assert_int_equal(matrix.count, 3 * (size_t)n * nm);
+    assert_int_equal(jp.count, 3 * (size_t)n * nj);
+    assert_int_equal(jx.count, 3 * (size_t)dim * nj);
+    char what[128];
+    for (int b = 0; b < 3; ++b) {
+        const double x0[3] = {1, 2, 3};
+        for (int q = 0; q < n; ++q) {
+            double p[OMREG_TRANSFORM_MAX_PARAMS], m[16], j[3 * OMREG_TRANSFORM_MAX_PARAMS];
+            memcpy(p, identity.data, (size_t)n * sizeof(double));
+            p[q] = bad[b];
+            fill_sentinel(m, nm);
+            fill_sentinel(j, nj);
+            assert_int_equal(omreg_transform_param_to_matrix(type, dim, p, m), OMREG_OK);
+            assert_int_equal(omreg_transform_jacobian(type, dim, p, x0, j, NULL), OMREG_OK);
+            snprintf(what, sizeof what, "%s %dD matrix, param %d = %g", k->name, dim, q, bad[b]);
+            same_or_both_nan(what, m, (const double *)matrix.data + ((size_t)b * n + q) * nm, nm);
+            snprintf(what, sizeof what, "%s %dD jacobian, param %d = %g", k->name, dim, q,
+                     bad[b]);
+            same_or_both_nan(what, j, (const double *)jp.data + ((size_t)b * n + q) * nj, nj);
+        }
+        for (int d = 0; d < dim; ++d) {
+            double x[3] = {1, 2, 3}, j[3 * OMREG_TRANSFORM_MAX_PARAMS];
+            x[d] = bad[b];
+            fill_sentinel(j, nj);
+            assert_int_equal(omreg_transform_jacobian(type, dim, identity.data, x, j, NULL),
+                             OMREG_OK);
+            snprintf(what, sizeof what, "%s %dD jacobian, x[%d] = %g", k->name, dim, d, bad[b]);
+            same_or_both_nan(what, j, (const double *)jx.data + ((size_t)b * dim + d) * nj, nj);
+        }
+    }
+    omreg_npy_free(&identity);
+    omreg_npy_free(&matrix);
+    omreg_npy_free(&jp);
+    omreg_npy_free(&jx);
+}
+
+static void nonfinite(void **state)
+{
+    (void)state;
+    for (int dim = 2; dim <= 3; ++dim)
+        for (size_t i = 0; i < NKEYS; ++i)
+            check_nonfinite(&keys[i], dim);
+}
+
 static void golden_2d(void **state)
 {
     (void)state;
@@ -151,6 +232,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(golden_2d),
         cmocka_unit_test(golden_3d),
+        cmocka_unit_test(nonfinite),
         cmocka_unit_test(every_type_is_covered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -244,12 +244,22 @@ static void transform_affine_bad_input(void **state)
         size_t nbad = bad_affines(ndim, bad);
         for (size_t k = 0; k < nbad; ++k)
             for (int nearest = 0; nearest < 2; ++nearest) {
+                /* a singular matrix is applied as DIPY applies it (the
+                 * results are golden in test_golden_foundation) */
+                const int singular = strcmp(bad[k].what, "rank deficient") == 0 ||
+                                     strcmp(bad[k].what, "zero") == 0;
+                const omreg_status want = singular ? OMREG_OK : bad[k].want;
                 omreg_status st = omreg_transform_affine(
                     backend, ndim == 2 ? scalar2 : scalar3, ndim == 2 ? shape2 : shape3,
                     bad[k].a, nearest, &out);
-                if (st != bad[k].want)
+                if (st != want)
                     fail_msg("%dD grid_affine %s: got %s, want %s", ndim, bad[k].what,
-                             omreg_status_str(st), omreg_status_str(bad[k].want));
+                             omreg_status_str(st), omreg_status_str(want));
+                if (singular) {
+                    omreg_image_free(out);
+                    out = SENTINEL;
+                    continue;
+                }
                 assert_non_null(strstr(omreg_last_error(), "grid_affine"));
             }
     }

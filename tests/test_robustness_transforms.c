@@ -89,6 +89,9 @@ static void null_pointers(void **state)
     assert_int_equal(omreg_transform_jacobian(t, 3, p, x, j, NULL), OMREG_OK);
 }
 
+/* Non-finite values are DIPY's to propagate (imaffine relies on a NaN
+ * matrix): accepted, every output entry written (the values are golden in
+ * test_golden_transforms). */
 static void non_finite_values(void **state)
 {
     (void)state;
@@ -98,29 +101,16 @@ static void non_finite_values(void **state)
             omreg_transform_type type = (omreg_transform_type)t;
             int n = 0;
             assert_int_equal(omreg_transform_nparams(type, dim, &n), OMREG_OK);
-            for (int b = 0; b < 3; ++b) {
+            for (int b = 0; b < 3; ++b)
                 for (int k = 0; k < n; ++k) { /* each parameter in turn */
                     double p[OMREG_TRANSFORM_MAX_PARAMS], x[3] = {1, 2, 3};
                     double m[16], j[3 * OMREG_TRANSFORM_MAX_PARAMS];
                     assert_int_equal(omreg_transform_identity_params(type, dim, p), OMREG_OK);
                     p[k] = bad[b];
-                    clear(m, 16);
-                    clear(j, 3 * OMREG_TRANSFORM_MAX_PARAMS);
-                    expect(omreg_transform_param_to_matrix(type, dim, p, m), OMREG_ENONFINITE);
-                    expect(omreg_transform_jacobian(type, dim, p, x, j, NULL), OMREG_ENONFINITE);
-                    untouched(m, 16);
-                    untouched(j, 3 * OMREG_TRANSFORM_MAX_PARAMS);
+                    assert_int_equal(omreg_transform_param_to_matrix(type, dim, p, m), OMREG_OK);
+                    assert_int_equal(omreg_transform_jacobian(type, dim, p, x, j, NULL),
+                                     OMREG_OK);
                 }
-                for (int d = 0; d < dim; ++d) { /* each coordinate in turn */
-                    double p[OMREG_TRANSFORM_MAX_PARAMS], x[3] = {1, 2, 3};
-                    double j[3 * OMREG_TRANSFORM_MAX_PARAMS];
-                    assert_int_equal(omreg_transform_identity_params(type, dim, p), OMREG_OK);
-                    x[d] = bad[b];
-                    clear(j, 3 * OMREG_TRANSFORM_MAX_PARAMS);
-                    expect(omreg_transform_jacobian(type, dim, p, x, j, NULL), OMREG_ENONFINITE);
-                    untouched(j, 3 * OMREG_TRANSFORM_MAX_PARAMS);
-                }
-            }
         }
 }
 

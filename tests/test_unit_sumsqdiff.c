@@ -7,10 +7,10 @@
  *   L the graph Laplacian, evaluated independently in long double;
  * - a red-black sweep leaves the colour it updated last exactly solved
  *   (zero residual there) and reports the largest change it made;
- * - V-cycles reduce the residual, and faster than plain sweeps;
+ * - V-cycles reduce the residual, and faster than plain sweeps, in either
+ *   Gauss-Seidel order;
  * - red-black vs DIPY's raster-order (lexicographic) sweep inside the
- *   V-cycle (the lexicographic sweep runs through a copy of the reference
- *   table): SSDMetric's Gauss-Newton problem (lambda 4, inner_iter 10) on
+ *   V-cycle (OMREG_SSD_ORDER_LEXICOGRAPHIC, same backend): SSDMetric's Gauss-Newton problem (lambda 4, inner_iter 10) on
  *   a blob image pair warped by a smooth field, 2D 40x40 (3 levels below)
  *   and 3D 16^3 (2 levels below), float64 and float32, from u = 0.
  *   Measured (gcc 12 and clang 14, both backends; the test prints them;
@@ -59,23 +59,8 @@ static const double RB_LEX_ONE_CYCLE_RTOL = 0.05;   /* measured <= 2.4e-2 */
 static const double RB_LEX_FIVE_CYCLES_RTOL = 1e-4; /* measured <= 1.9e-5 */
 static const double RB_RESIDUAL_RATIO_MAX = 1.3;    /* |r_rb|/|r_lex| after 1 cycle, <= 1.13 */
 
-static struct omreg_backend lex_table;
-
-static int setup(void **state)
-{
-    (void)state;
-    lex_table = *omreg_backend_reference();
-    lex_table.name = "reference-lexicographic";
-    lex_table.iterate_residual_displacement_field_ssd_2d_f64 =
-        omreg_ref_iterate_residual_displacement_field_ssd_lex_2d_f64;
-    lex_table.iterate_residual_displacement_field_ssd_2d_f32 =
-        omreg_ref_iterate_residual_displacement_field_ssd_lex_2d_f32;
-    lex_table.iterate_residual_displacement_field_ssd_3d_f64 =
-        omreg_ref_iterate_residual_displacement_field_ssd_lex_3d_f64;
-    lex_table.iterate_residual_displacement_field_ssd_3d_f32 =
-        omreg_ref_iterate_residual_displacement_field_ssd_lex_3d_f32;
-    return 0;
-}
+static const omreg_ssd_order LEX = OMREG_SSD_ORDER_LEXICOGRAPHIC;
+static const omreg_ssd_order RB = OMREG_SSD_ORDER_RED_BLACK;
 
 /* ---- images ------------------------------------------------------------- */
 
@@ -330,8 +315,8 @@ static void sweep_case(int dim)
     omreg_image *U = make(dim, shape, dim, OMREG_F64, u),
                 *R = make(dim, shape, dim, OMREG_F64, NULL);
     double step = -1;
-    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(omreg_test_backend(), D, NULL, G,
-                                                                   NULL, lambda, U, &step),
+    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(omreg_test_backend(), RB, D,
+                                                                   NULL, G, NULL, lambda, U, &step),
                      OMREG_OK);
     /* the largest change, recomputed from the fields */
     double maxsq = 0;
@@ -486,28 +471,32 @@ static void v_cycles_reduce_the_residual(void **state)
 {
     (void)state;
     const omreg_backend *be = omreg_test_backend();
+    for (int o = 0; o < 2; ++o)
     for (int dim = 2; dim <= 3; ++dim)
         for (int t = 0; t < 2; ++t) {
             const omreg_dtype dt = t == 0 ? OMREG_F64 : OMREG_F32;
+            const omreg_ssd_order order = o == 0 ? LEX : RB;
             struct problem pr = make_problem(dim, dt);
             omreg_image *u = make(dim, pr.shape, dim, dt, NULL);
             omreg_image *w = make(dim, pr.shape, dim, dt, NULL);
             const double r0 = residual_norm(be, &pr, LAMBDA, u);
             /* one V-cycle vs the same number of finest-grid sweeps (2k) */
-            assert_int_equal(omreg_ssd_v_cycle(be, levels_below(dim), INNER_ITER, pr.delta, NULL,
-                                               pr.grad, NULL, LAMBDA, u, NULL, NULL),
+            assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(dim), INNER_ITER, pr.delta,
+                                               NULL, pr.grad, NULL, LAMBDA, u, NULL, NULL),
                              OMREG_OK);
-            assert_int_equal(omreg_ssd_v_cycle(be, 0, 2 * INNER_ITER, pr.delta, NULL, pr.grad, NULL,
-                                               LAMBDA, w, NULL, NULL),
+            assert_int_equal(omreg_ssd_v_cycle(be, order, 0, 2 * INNER_ITER, pr.delta, NULL,
+                                               pr.grad, NULL, LAMBDA, w, NULL, NULL),
                              OMREG_OK);
             double r = residual_norm(be, &pr, LAMBDA, u);
             const double r_sweeps = residual_norm(be, &pr, LAMBDA, w);
-            printf("%dD %s: |r|/|b| 1 V-cycle %.3g, %d plain sweeps %.3g\n", dim, t ? "f32" : "f64",
-                   r / r0, 2 * INNER_ITER, r_sweeps / r0);
+            printf("%s %dD %s: |r|/|b| 1 V-cycle %.3g, %d plain sweeps %.3g\n",
+                   o == 0 ? "lexicographic" : "red-black", dim, t ? "f32" : "f64", r / r0,
+                   2 * INNER_ITER, r_sweeps / r0);
             assert_true(r < 0.5 * r_sweeps); /* the coarse grids do real work */
             for (int cycle = 2; cycle <= 3; ++cycle) {
-                assert_int_equal(omreg_ssd_v_cycle(be, levels_below(dim), INNER_ITER, pr.delta,
-                                                   NULL, pr.grad, NULL, LAMBDA, u, NULL, NULL),
+                assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(dim), INNER_ITER,
+                                                   pr.delta, NULL, pr.grad, NULL, LAMBDA, u, NULL,
+                                                   NULL),
                                  OMREG_OK);
                 const double rn = residual_norm(be, &pr, LAMBDA, u);
                 assert_true(rn < 0.7 * r);
@@ -520,12 +509,12 @@ static void v_cycles_reduce_the_residual(void **state)
 }
 
 /* u += `cycles` V-cycles with the given table. */
-static void run_cycles(const omreg_backend *be, const struct problem *pr, omreg_ssd_workspace *ws,
-                       int cycles, omreg_image *u)
+static void run_cycles(const omreg_backend *be, omreg_ssd_order order, const struct problem *pr,
+                       omreg_ssd_workspace *ws, int cycles, omreg_image *u)
 {
     for (int c = 0; c < cycles; ++c)
-        assert_int_equal(omreg_ssd_v_cycle(be, levels_below(pr->dim), INNER_ITER, pr->delta, NULL,
-                                           pr->grad, NULL, LAMBDA, u, ws, NULL),
+        assert_int_equal(omreg_ssd_v_cycle(be, order, levels_below(pr->dim), INNER_ITER, pr->delta,
+                                           NULL, pr->grad, NULL, LAMBDA, u, ws, NULL),
                          OMREG_OK);
 }
 
@@ -549,8 +538,8 @@ static void red_black_vs_lexicographic(void **state)
             /* float32: one cycle (SyN's use); the convergence stage in float64 */
             for (int stage = 0; stage < (dt == OMREG_F64 ? 2 : 1); ++stage) {
                 const int cycles = stage == 0 ? 1 : 4; /* 1, then 5 in all */
-                run_cycles(be, &pr, ws, cycles, rb);
-                run_cycles(&lex_table, &pr, ws, cycles, lex);
+                run_cycles(be, RB, &pr, ws, cycles, rb);
+                run_cycles(be, LEX, &pr, ws, cycles, lex);
                 const double diff = rel_diff(rb, lex);
                 const double r_rb = residual_norm(be, &pr, LAMBDA, rb) / b;
                 const double r_lex = residual_norm(be, &pr, LAMBDA, lex) / b;
@@ -602,35 +591,54 @@ static void entry_points_reject_bad_arguments(void **state)
     assert_true(e == 123);
 
     assert_int_equal(
-        omreg_ssd_iterate_residual_displacement_field(be, d, NULL, g, NULL, -1, u, NULL),
+        omreg_ssd_iterate_residual_displacement_field(be, LEX, d, NULL, g, NULL, -1, u, NULL),
         OMREG_EINVAL);
     assert_int_equal(
-        omreg_ssd_iterate_residual_displacement_field(be, d, NULL, g, NULL, INFINITY, u, NULL),
+        omreg_ssd_iterate_residual_displacement_field(be, LEX, d, NULL, g, NULL, INFINITY, u, NULL),
         OMREG_ENONFINITE);
-    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(be, d, g, g, NULL, 1, u, NULL),
-                     OMREG_ESHAPE); /* sigmasq must be scalar */
-    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(be, d, NULL, g, g, 1, g, NULL),
-                     OMREG_EINVAL); /* disp overlaps its inputs */
+    assert_int_equal(
+        omreg_ssd_iterate_residual_displacement_field(be, LEX, d, g, g, NULL, 1, u, NULL),
+        OMREG_ESHAPE); /* sigmasq must be scalar */
+    assert_int_equal(
+        omreg_ssd_iterate_residual_displacement_field(be, LEX, d, NULL, g, g, 1, g, NULL),
+        OMREG_EINVAL); /* disp overlaps its inputs */
     assert_int_equal(
         omreg_ssd_compute_residual_displacement_field(be, d, NULL, g, NULL, 1, u, u, NULL),
         OMREG_EINVAL); /* residual overlaps disp */
-    assert_int_equal(omreg_ssd_v_cycle(be, -1, 2, d, NULL, g, NULL, 1, u, NULL, NULL),
+    assert_int_equal(omreg_ssd_iterate_residual_displacement_field(
+                         be, (omreg_ssd_order)OMREG_SSD_ORDER_COUNT, d, NULL, g, NULL, 1, u, NULL),
+                     OMREG_EINVAL); /* unknown order */
+    assert_int_equal(omreg_ssd_v_cycle(be, (omreg_ssd_order)-1, 1, 2, d, NULL, g, NULL, 1, u, NULL,
+                                       NULL),
+                     OMREG_EINVAL);
+    omreg_ssd_order order = RB;
+    assert_int_equal(omreg_ssd_order_from_name("DIPY", &order), OMREG_OK);
+    assert_true(order == LEX);
+    assert_int_equal(omreg_ssd_order_from_name("red-black", &order), OMREG_OK);
+    assert_true(order == RB);
+    assert_int_equal(omreg_ssd_order_from_name("Lexicographic", &order), OMREG_OK);
+    assert_true(order == LEX);
+    assert_int_equal(omreg_ssd_order_from_name("redblack", &order), OMREG_EINVAL);
+    assert_true(order == LEX);
+    assert_int_equal(omreg_ssd_v_cycle(be, LEX, -1, 2, d, NULL, g, NULL, 1, u, NULL, NULL),
                      OMREG_EINVAL);
     assert_int_equal(
-        omreg_ssd_v_cycle(be, OMREG_SSD_MAX_LEVELS + 1, 2, d, NULL, g, NULL, 1, u, NULL, NULL),
+        omreg_ssd_v_cycle(be, LEX, OMREG_SSD_MAX_LEVELS + 1, 2, d, NULL, g, NULL, 1, u, NULL, NULL),
         OMREG_EINVAL);
-    assert_int_equal(omreg_ssd_v_cycle(be, 1, -2, d, NULL, g, NULL, 1, u, NULL, NULL),
+    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 1, -2, d, NULL, g, NULL, 1, u, NULL, NULL),
                      OMREG_EINVAL);
-    assert_int_equal(omreg_ssd_v_cycle(be, 1, 2, d, NULL, g, NULL, 1, NULL, NULL, NULL),
+    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 1, 2, d, NULL, g, NULL, 1, NULL, NULL, NULL),
                      OMREG_EINVAL);
     /* workspaces that do not fit: too shallow, no sigmasq room, other grid */
     omreg_ssd_workspace *ws = NULL;
     assert_int_equal(omreg_ssd_workspace_create(&ws, 2, shape, OMREG_F64, 1, false), OMREG_OK);
-    assert_int_equal(omreg_ssd_v_cycle(be, 2, 2, d, NULL, g, NULL, 1, u, ws, NULL), OMREG_EINVAL);
-    assert_int_equal(omreg_ssd_v_cycle(be, 1, 2, d, s, g, NULL, 1, u, ws, NULL), OMREG_EINVAL);
+    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 2, 2, d, NULL, g, NULL, 1, u, ws, NULL),
+                     OMREG_EINVAL);
+    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 1, 2, d, s, g, NULL, 1, u, ws, NULL), OMREG_EINVAL);
     omreg_ssd_workspace_free(ws);
     assert_int_equal(omreg_ssd_workspace_create(&ws, 2, other, OMREG_F64, 1, true), OMREG_OK);
-    assert_int_equal(omreg_ssd_v_cycle(be, 1, 2, d, NULL, g, NULL, 1, u, ws, NULL), OMREG_EINVAL);
+    assert_int_equal(omreg_ssd_v_cycle(be, LEX, 1, 2, d, NULL, g, NULL, 1, u, ws, NULL),
+                     OMREG_EINVAL);
     omreg_ssd_workspace_free(ws);
     assert_int_equal(omreg_ssd_workspace_create(&ws, 4, shape, OMREG_F64, 1, false), OMREG_EINVAL);
     assert_int_equal(omreg_ssd_workspace_create(&ws, 2, other, OMREG_F64, 99, false), OMREG_EINVAL);
@@ -665,5 +673,5 @@ int main(void)
         cmocka_unit_test(red_black_vs_lexicographic),
         cmocka_unit_test(entry_points_reject_bad_arguments),
     };
-    return cmocka_run_group_tests(tests, setup, NULL);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,12 +24,13 @@ extern "C" {
  * On success *out is a new scalar image of img's dtype with the identity
  * grid2world (A is in grid coordinates, so the output's world geometry is
  * the caller's to set with omreg_image_set_grid2world), owned by the
- * caller (omreg_image_free). Unlike DIPY, which only requires finite
- * entries, A must be an invertible affine. Returns OMREG_EINVAL (NULL
+ * caller (omreg_image_free). As DIPY's transform_{2,3}d_affine[_nn], A
+ * may be singular (it is applied, never inverted): only finite entries and
+ * the last row (0, ..., 0, 1) are required. Returns OMREG_EINVAL (NULL
  * backend, img, out_shape or out), OMREG_ESHAPE (img is a field; an
  * out_shape axis is 0), OMREG_EOVERFLOW (output size), OMREG_ENONFINITE
- * (non-finite A), OMREG_ESINGULAR (A's last row is not (0, ..., 0, 1) or A
- * is singular) or OMREG_ENOMEM; *out is untouched on failure. */
+ * (non-finite A), OMREG_ESINGULAR (A's last row is not (0, ..., 0, 1)) or
+ * OMREG_ENOMEM; *out is untouched on failure. */
 OMREG_API omreg_status omreg_transform_affine(const omreg_backend *backend, const omreg_image *img,
                                               const size_t *out_shape, const double *grid_affine,
                                               int nearest, omreg_image **out);

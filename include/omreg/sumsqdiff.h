@@ -12,14 +12,14 @@
  *
  * Sums (energies, the residual norm) run in omreg's canonical order (per
  * grid row, rows in order), so they can differ from DIPY's serial sums in
- * the last bits. The Gauss-Seidel sweep is red-black (even i+j(+k) voxels
- * first, then odd ones) instead of DIPY's raster order, so that it
- * parallelises with a result independent of the thread count. It solves
- * the same system: after one V-cycle (SyN's use) the two orders differ by
- * about 2% of the solution, the size of the error the cycle leaves, and
- * repeated cycles converge to the same solution (measured in
- * tests/test_unit_sumsqdiff.c). Voxel values are not checked for
- * finiteness (sigmasq may hold inf by design). */
+ * the last bits. The Gauss-Seidel sweep has two orders (omreg_ssd_order):
+ * DIPY's lexicographic (raster) order, which the parallel backend runs
+ * along wavefronts with the same bits, and red-black (even i+j(+k) voxels
+ * first, then odd ones). Both solve the same system: after one V-cycle
+ * (SyN's use) they differ by about 2% of the solution, the size of the
+ * error the cycle leaves, and repeated cycles converge to the same
+ * solution (measured in tests/test_unit_sumsqdiff.c). Voxel values are
+ * not checked for finiteness (sigmasq may hold inf by design). */
 #ifndef OMREG_SUMSQDIFF_H
 #define OMREG_SUMSQDIFF_H
 
@@ -35,6 +35,22 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** The order of a Gauss-Seidel sweep. Per voxel both use DIPY's
+ * arithmetic, with one exception in 3D: where the 3x3 solve is singular
+ * omreg stores DIPY's fallback b / |g|^2 (what DIPY's own test oracle
+ * computes), while DIPY 1.6's kernel stores the previous voxel's stale
+ * solution (its bug). */
+typedef enum omreg_ssd_order {
+    OMREG_SSD_ORDER_LEXICOGRAPHIC = 0, /* DIPY's raster order: each voxel reads its
+                                          lower-index neighbours' new values */
+    OMREG_SSD_ORDER_RED_BLACK = 1,     /* even i+j(+k) voxels, then odd ones */
+    OMREG_SSD_ORDER_COUNT
+} omreg_ssd_order;
+
+/** Parse "lexicographic" (or "dipy") / "red-black" (case-insensitive).
+ * Returns OMREG_EINVAL (output untouched) for anything else. */
+OMREG_API omreg_status omreg_ssd_order_from_name(const char *name, omreg_ssd_order *order);
 
 /** Deepest V-cycle omreg_ssd_v_cycle accepts (levels below the finest). */
 #define OMREG_SSD_MAX_LEVELS 32
@@ -70,16 +86,18 @@ OMREG_API omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const
                                              const omreg_image *gradient, double sigma_sq_x,
                                              omreg_image *out, double *energy);
 
-/** One red-black Gauss-Seidel sweep over disp, in place (DIPY
- * iterate_residual_displacement_field_ssd_{2,3}d up to the sweep order):
- * *max_step (when not NULL) = the largest change |old - new| of a voxel.
- * disp must not overlap the other images. Returns OMREG_EINVAL (NULL
- * backend, delta, gradient or disp; overlap; lambda < 0), OMREG_ESHAPE,
+/** One Gauss-Seidel sweep over disp in the given order, in place (DIPY
+ * iterate_residual_displacement_field_ssd_{2,3}d with
+ * OMREG_SSD_ORDER_LEXICOGRAPHIC): *max_step (when not NULL) = the largest
+ * change |old - new| of a voxel DIPY tracks. disp must not overlap the
+ * other images. Returns OMREG_EINVAL (NULL backend, delta, gradient or
+ * disp; overlap; lambda < 0; unknown order), OMREG_ESHAPE,
  * OMREG_ENONFINITE (lambda) or OMREG_ENOMEM; disp is untouched on
  * failure. */
 OMREG_API omreg_status omreg_ssd_iterate_residual_displacement_field(const omreg_backend *backend,
-    const omreg_image *delta, const omreg_image *sigmasq, const omreg_image *gradient,
-    const omreg_image *target, double lambda, omreg_image *disp, double *max_step);
+    omreg_ssd_order order, const omreg_image *delta, const omreg_image *sigmasq,
+    const omreg_image *gradient, const omreg_image *target, double lambda, omreg_image *disp,
+    double *max_step);
 
 /** Residual of the system at disp (DIPY
  * compute_residual_displacement_field_ssd_{2,3}d) into the caller's field
@@ -112,8 +130,9 @@ OMREG_API omreg_status omreg_ssd_workspace_create(omreg_ssd_workspace **out, int
 OMREG_API void omreg_ssd_workspace_free(omreg_ssd_workspace *workspace);
 
 /** One multigrid V-cycle (DIPY metrics.v_cycle_{2,3}d) from disp, in
- * place: k red-black sweeps, then (n > 0) the residual is restricted to
- * the half-size grid (downsample_displacement_field; gradient and sigmasq
+ * place: k sweeps in the given order (DIPY's: lexicographic), then
+ * (n > 0) the residual is restricted to the half-size grid
+ * (downsample_displacement_field; gradient and sigmasq
  * by downsample_{displacement,scalar}_field), a V-cycle of n - 1 levels
  * with lambda / 4 solves for the correction from zero, which is
  * prolonged back (resample_displacement_field, factors 1/2) and added,
@@ -122,15 +141,16 @@ OMREG_API void omreg_ssd_workspace_free(omreg_ssd_workspace *workspace);
  * created for delta's ndim, shape and dtype with levels >= n and, when
  * sigmasq is given, with_sigmasq. SSDMetric's Gauss-Newton step is
  * n = levels below, k = inner_iter (10), lambda = smooth (4), sigmasq and
- * target NULL, disp zero. DIPY allocates the coarse displacement as
+ * target NULL, disp zero, DIPY's order. DIPY allocates the coarse displacement as
  * float32 (so its float64 V-cycle fails); omreg keeps disp's dtype at
  * every level, and skips DIPY's coarse copies of delta, which only feed
  * energies it discards. Returns OMREG_EINVAL (NULL backend, delta,
  * gradient or disp; overlap; n outside [0, OMREG_SSD_MAX_LEVELS]; k < 0;
- * lambda < 0; an unsuitable workspace), OMREG_ESHAPE, OMREG_ENONFINITE
+ * lambda < 0; unknown order; an unsuitable workspace), OMREG_ESHAPE, OMREG_ENONFINITE
  * (lambda), OMREG_EOVERFLOW or OMREG_ENOMEM; disp is untouched on
  * failure. */
-OMREG_API omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, int n, int k,
+OMREG_API omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, omreg_ssd_order order,
+                                         int n, int k,
                                          const omreg_image *delta, const omreg_image *sigmasq,
                                          const omreg_image *gradient, const omreg_image *target,
                                          double lambda, omreg_image *disp,

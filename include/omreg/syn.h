@@ -26,6 +26,7 @@
 #include "omreg/diffeomap.h"
 #include "omreg/image.h"
 #include "omreg/status.h"
+#include "omreg/sumsqdiff.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -60,6 +61,9 @@ typedef struct omreg_syn_metric_options {
     double smooth;     /* SSD 4, EM 1: demons smoothing sigma / V-cycle lambda */
     int inner_iter;    /* SSD 10, EM 5: Gauss-Seidel sweeps per V-cycle level */
     omreg_syn_step_type step_type; /* SSD demons, EM gauss_newton */
+    omreg_ssd_order gs_order; /* the V-cycle's Gauss-Seidel order (gauss_newton
+                                 steps): DIPY's lexicographic (default) or
+                                 red-black */
     /* EM */
     int q_levels;        /* quantisation levels (256) */
     int double_gradient; /* add the gradient of the expected image (1) */

@@ -55,10 +55,11 @@ OMREG_API omreg_status omreg_transform_identity_params(omreg_transform_type type
 
 /** Write the (dim+1)x(dim+1) row-major matrix of the transform with the
  * given nparams parameters into matrix (every entry is written; DIPY's
- * param_to_matrix, same formulas and order of operations). Returns
- * OMREG_EINVAL for an unknown type, dim not 2 or 3 or a NULL pointer, and
- * OMREG_ENONFINITE for a NaN or infinite parameter; the matrix is untouched
- * on failure. */
+ * param_to_matrix, same formulas and order of operations). NaN or
+ * infinite parameters are accepted and propagate through those formulas
+ * as in DIPY (dipy.align.imaffine relies on a NaN matrix). Returns
+ * OMREG_EINVAL for an unknown type, dim not 2 or 3 or a NULL pointer; the
+ * matrix is untouched on failure. */
 OMREG_API omreg_status omreg_transform_param_to_matrix(omreg_transform_type type, int dim,
                                                        const double *params, double *matrix);
 
@@ -66,9 +67,9 @@ OMREG_API omreg_status omreg_transform_param_to_matrix(omreg_transform_type type
  * the point x (dim entries), into jac: a dim x nparams row-major matrix,
  * every entry written (DIPY's jacobian / _jacobian). If is_constant is not
  * NULL it receives DIPY's flag: 1 when the Jacobian does not depend on x
- * (TRANSLATION only), else 0. Returns OMREG_EINVAL for an unknown type, dim
- * not 2 or 3 or a NULL params/x/jac, and OMREG_ENONFINITE for a NaN or
- * infinite parameter or coordinate; outputs untouched on failure. */
+ * (TRANSLATION only), else 0. NaN or infinite parameters and coordinates
+ * propagate as in DIPY. Returns OMREG_EINVAL for an unknown type, dim not
+ * 2 or 3 or a NULL params/x/jac; outputs untouched on failure. */
 OMREG_API omreg_status omreg_transform_jacobian(omreg_transform_type type, int dim,
                                                 const double *params, const double *x, double *jac,
                                                 int *is_constant);

@@ -33,6 +33,12 @@ typedef enum omreg_warp_interp {
     OMREG_WARP_NEAREST = 1 /* nearest neighbour, x.5 rounds down (DIPY warp_{2,3}d_nn) */
 } omreg_warp_interp;
 
+/* Nearest-neighbour lookups (omreg_warp, omreg_transform_affine,
+ * omreg_interpolate with nearest) copy image values bit for bit, with no
+ * arithmetic on them, and write 0 outside: an int32 (int64) label map
+ * wrapped as a float32 (float64) image, bits unchanged, comes out as DIPY's
+ * integer result (tests/test_golden_foundation.c, integer_nn). */
+
 /** Warp the scalar `image` through the displacement `field` (ndim
  * components, same ndim and dtype) onto a new scalar image of out_shape
  * (NULL: the field's shape, DIPY's default):

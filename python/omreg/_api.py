@@ -376,8 +376,9 @@ def affine_registration(moving, static, moving_affine=None, static_affine=None,
 # ---- SyN -------------------------------------------------------------------
 
 _SYN_KWARGS = {"CC": ("sigma_diff", "radius"),
-               "SSD": ("smooth", "inner_iter", "step_type"),
-               "EM": ("smooth", "inner_iter", "q_levels", "double_gradient", "step_type")}
+               "SSD": ("smooth", "inner_iter", "step_type", "gs_order"),
+               "EM": ("smooth", "inner_iter", "q_levels", "double_gradient", "step_type",
+                      "gs_order")}
 
 
 class DiffeomorphicMapArrays:
@@ -465,6 +466,10 @@ def syn_registration(moving, static, moving_affine=None, static_affine=None,
             stype = ffi.new("omreg_syn_step_type *")
             _check(lib.omreg_syn_step_type_from_name(str(value).encode(), stype), "step_type")
             o.metric.step_type = stype[0]
+        elif key == "gs_order":  # omreg's: 'lexicographic' (DIPY's, default) or 'red-black'
+            order = ffi.new("omreg_ssd_order *")
+            _check(lib.omreg_ssd_order_from_name(str(value).encode(), order), "gs_order")
+            o.metric.gs_order = order[0]
         elif key == "double_gradient":
             o.metric.double_gradient = 1 if value else 0
         elif key in ("radius", "inner_iter", "q_levels"):

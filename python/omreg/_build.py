@@ -117,6 +117,10 @@ typedef int... omreg_syn_metric_type;
 #define OMREG_SYN_SSD ...
 #define OMREG_SYN_EM ...
 typedef int... omreg_syn_step_type;
+typedef int... omreg_ssd_order;
+#define OMREG_SSD_ORDER_LEXICOGRAPHIC ...
+#define OMREG_SSD_ORDER_RED_BLACK ...
+omreg_status omreg_ssd_order_from_name(const char *name, omreg_ssd_order *order);
 #define OMREG_SYN_MAX_LEVELS ...
 typedef struct omreg_syn_metric_options {
     omreg_syn_metric_type type;
@@ -125,6 +129,7 @@ typedef struct omreg_syn_metric_options {
     double smooth;
     int inner_iter;
     omreg_syn_step_type step_type;
+    omreg_ssd_order gs_order;
     int q_levels;
     int double_gradient;
     ...;
@@ -255,6 +260,10 @@ omreg_status omreg_ssd_energy(const omreg_backend *backend, const omreg_image *d
     double *energy);
 omreg_status omreg_ssd_demons_step(const omreg_backend *backend, const omreg_image *delta,
     const omreg_image *gradient, double sigma_sq_x, omreg_image *out, double *energy);
+omreg_status omreg_ssd_iterate_residual_displacement_field(const omreg_backend *backend,
+    omreg_ssd_order order, const omreg_image *delta, const omreg_image *sigmasq,
+    const omreg_image *gradient, const omreg_image *target, double lambda, omreg_image *disp,
+    double *max_step);
 omreg_status omreg_ssd_compute_residual_displacement_field(const omreg_backend *backend,
     const omreg_image *delta, const omreg_image *sigmasq, const omreg_image *gradient,
     const omreg_image *target, double lambda, const omreg_image *disp, omreg_image *residual,

@@ -61,3 +61,71 @@ def test_exception_types(patched):
         vf.warp_2d(img, field.astype(np.float32))
     with pytest.raises(ValueError):
         transforms.regtransforms[("RIGID", 3)].param_to_matrix(np.zeros(3))
+
+
+@pytest.mark.parametrize("backend", ["reference", "parallel"])
+def test_issue16_4b_4d_routes_equal_dipy(backend):
+    """DIPY's Gauss-Seidel sweep, integer nearest-neighbour images, singular
+    affines and NaN transform parameters reach omreg and give DIPY's bits."""
+    import dipy.align.sumsqdiff as ssd
+    orig = {n: getattr(vf, n) for n in ("transform_3d_affine_nn", "warp_2d_nn",
+                                         "transform_2d_affine")}
+    orig_ip = interp.interpolate_scalar_nn_3d
+    orig_it = {d: getattr(ssd, f"iterate_residual_displacement_field_ssd_{d}d") for d in (2, 3)}
+    orig_rigid = transforms.regtransforms[("RIGID", 3)]
+    omreg.dipy.patch(backend=backend)
+    try:
+        rng = np.random.RandomState(16)
+        before = dict(omreg.dipy.CALLS)
+        for dim in (2, 3):
+            sh = (12, 9, 7)[:dim]
+            for dt in (np.float32, np.float64):
+                delta = rng.uniform(-1, 1, sh).astype(dt)
+                sig = rng.uniform(0.5, 2, sh).astype(dt)
+                g = rng.uniform(-1, 1, sh + (dim,)).astype(dt)
+                u1 = rng.uniform(-1, 1, sh + (dim,)).astype(dt)
+                u2 = u1.copy()
+                m1 = orig_it[dim](delta, sig, g, None, 1.5, u1)
+                m2 = getattr(ssd, f"iterate_residual_displacement_field_ssd_{dim}d")(
+                    delta, sig, g, None, 1.5, u2)
+                np.testing.assert_array_equal(u2, u1)
+                assert m2 == m1
+        for it in (np.int32, np.int64):
+            lab = rng.randint(-1, 1000, (9, 11, 7)).astype(it)
+            A = np.eye(4)
+            A[:3, :3] += rng.uniform(-0.3, 0.3, (3, 3))
+            got = vf.transform_3d_affine_nn(lab, np.array([10, 12, 8], np.int32), A)
+            want = orig["transform_3d_affine_nn"](lab, np.array([10, 12, 8], np.int32), A)
+            assert got.dtype == want.dtype == it
+            np.testing.assert_array_equal(got, want)
+            lab2 = lab[0].copy()
+            fld = rng.uniform(-2, 2, (11, 7, 2)).astype(np.float32 if it == np.int32
+                                                         else np.float64)
+            np.testing.assert_array_equal(vf.warp_2d_nn(lab2, fld),
+                                          orig["warp_2d_nn"](lab2, fld))
+            locs = rng.uniform(-1, 12, (30, 3))
+            got, gin = interp.interpolate_scalar_nn_3d(lab, locs)
+            want, win = orig_ip(lab, locs)
+            np.testing.assert_array_equal(got, want)
+            np.testing.assert_array_equal(gin, win)
+        img = rng.random((9, 11))
+        sing = np.array([[0.5, 1.0, -0.5], [1.0, 2.0, 1.0], [0, 0, 1]])
+        np.testing.assert_array_equal(
+            vf.transform_2d_affine(img, np.array([9, 11], np.int32), sing),
+            orig["transform_2d_affine"](img, np.array([9, 11], np.int32), sing))
+        theta = np.array([np.nan, -0.2, np.inf, 1.0, 2.0, 3.0])
+        got = transforms.regtransforms[("RIGID", 3)].param_to_matrix(theta)
+        want = orig_rigid.param_to_matrix(theta)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_array_equal(got[~np.isnan(got)], want[~np.isnan(want)])
+        routed = {k: v - before.get(k, 0) for k, v in omreg.dipy.CALLS.items()}
+        for name in ("dipy.align.sumsqdiff:iterate_residual_displacement_field_ssd_2d",
+                     "dipy.align.sumsqdiff:iterate_residual_displacement_field_ssd_3d",
+                     "dipy.align.vector_fields:transform_3d_affine_nn",
+                     "dipy.align.vector_fields:warp_2d_nn",
+                     "dipy.core.interpolation:interpolate_scalar_nn_3d",
+                     "dipy.align.vector_fields:transform_2d_affine",
+                     "dipy.align.transforms:RIGID3D.param_to_matrix"):
+            assert routed.get(name, 0) > 0, name
+    finally:
+        omreg.dipy.unpatch()

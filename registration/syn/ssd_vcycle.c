@@ -209,7 +209,8 @@ static void v_cycle(const omreg_run_ctx *ctx, omreg_ssd_workspace *ws, int l, in
                                    .sigmasq = sys->sigmasq ? c->sigmasq : NULL,
                                    .grad = c->grad,
                                    .target = c->target,
-                                   .lambda = sys->lambda * 0.25};
+                                   .lambda = sys->lambda * 0.25,
+                                   .order = sys->order};
     v_cycle(ctx, ws, l + 1, n - 1, k, &sub, c->disp);
 
     /* prolong and add it: displacement += resample(sub_displacement) */
@@ -224,18 +225,19 @@ static void v_cycle(const omreg_run_ctx *ctx, omreg_ssd_workspace *ws, int l, in
         ssd_call_iterate(ctx, sys, disp, ws->scratch, &step);
 }
 
-omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, int n, int k,
+omreg_status omreg_ssd_v_cycle(const omreg_backend *backend, omreg_ssd_order order, int n, int k,
                                const omreg_image *delta, const omreg_image *sigmasq,
                                const omreg_image *gradient, const omreg_image *target,
                                double lambda, omreg_image *disp,
                                omreg_ssd_workspace *workspace, double *energy)
 {
     const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
-    return syn_ssd_v_cycle(&ctx, n, k, delta, sigmasq, gradient, target, lambda, disp, workspace,
-                           energy);
+    return syn_ssd_v_cycle(&ctx, order, n, k, delta, sigmasq, gradient, target, lambda, disp,
+                           workspace, energy);
 }
 
-omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, int n, int k, const omreg_image *delta,
+omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, omreg_ssd_order order, int n, int k,
+                             const omreg_image *delta,
                              const omreg_image *sigmasq, const omreg_image *gradient,
                              const omreg_image *target, double lambda, omreg_image *disp,
                              omreg_ssd_workspace *workspace, double *energy)
@@ -247,6 +249,7 @@ omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, int n, int k, const omreg
     OMREG_RETURN_IF(n < 0 || n > OMREG_SSD_MAX_LEVELS, OMREG_EINVAL,
                     "%s: n = %d levels is outside [0, %d]", fn, n, OMREG_SSD_MAX_LEVELS);
     OMREG_RETURN_IF(k < 0, OMREG_EINVAL, "%s: k = %d iterations is negative", fn, k);
+    OMREG_FORWARD(ssd_check_order(fn, order));
     omreg_ssd_workspace *ws = workspace;
     if (ws) {
         int fits = ws->ndim == delta->ndim && ws->dtype == delta->dtype && ws->levels >= n &&
@@ -262,7 +265,7 @@ omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, int n, int k, const omreg
                                                  sigmasq != NULL));
     }
 
-    const struct ssd_system sys = ssd_system_of(delta, sigmasq, gradient, target, lambda);
+    const struct ssd_system sys = ssd_system_of(order, delta, sigmasq, gradient, target, lambda);
     v_cycle(ctx, ws, 0, n, k, &sys, disp->data);
     /* DIPY returns the energy of delta (which the cycle does not change) */
     double e;

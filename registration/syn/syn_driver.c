@@ -37,6 +37,7 @@ omreg_syn_metric_options omreg_syn_metric_default_options(omreg_syn_metric_type 
     o.radius = 4;
     o.q_levels = 256;
     o.double_gradient = 1;
+    o.gs_order = OMREG_SSD_ORDER_LEXICOGRAPHIC; /* DIPY's */
     if (type == OMREG_SYN_EM) {
         o.smooth = 1.0;
         o.inner_iter = 5;
@@ -131,6 +132,9 @@ static omreg_status check_options(const omreg_syn_options *o)
                         m->type == OMREG_SYN_SSD ? "SSD" : "EM", m->smooth);
         OMREG_RETURN_IF(m->inner_iter < 0, OMREG_EINVAL, "%s metric: inner_iter %d is negative",
                         m->type == OMREG_SYN_SSD ? "SSD" : "EM", m->inner_iter);
+        OMREG_RETURN_IF((int)m->gs_order < 0 || m->gs_order >= OMREG_SSD_ORDER_COUNT,
+                        OMREG_EINVAL, "%s metric: unknown Gauss-Seidel order %d",
+                        m->type == OMREG_SYN_SSD ? "SSD" : "EM", (int)m->gs_order);
     }
     if (m->type == OMREG_SYN_EM)
         OMREG_RETURN_IF(m->q_levels < 2 || m->q_levels > 1 << 24, OMREG_EINVAL,

@@ -101,8 +101,8 @@ omreg_status omreg_numpy_gradient_threads(const omreg_backend *b, int nthreads,
                                           const omreg_image *image, omreg_image **out);
 
 /* omreg_ssd_v_cycle (include/omreg/sumsqdiff.h) on the run's context. */
-omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, int n, int k, const omreg_image *delta,
-                             const omreg_image *sigmasq, const omreg_image *gradient,
+omreg_status syn_ssd_v_cycle(const omreg_run_ctx *ctx, omreg_ssd_order order, int n, int k,
+                             const omreg_image *delta, const omreg_image *sigmasq, const omreg_image *gradient,
                              const omreg_image *target, double lambda, omreg_image *disp,
                              omreg_ssd_workspace *workspace, double *energy);
 

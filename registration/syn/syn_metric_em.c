@@ -217,9 +217,9 @@ static omreg_status gauss_newton_step(syn_metric *m, em_state *s, int forward, o
     /* the step starts from zeros, as a new field would */
     memset(d->data, 0, omreg_image_voxels(d) * (size_t)d->ncomp * sizeof(float));
     OMREG_FORWARD(workspace(m, s, m->levels_below));
-    OMREG_FORWARD(syn_ssd_v_cycle(&m->ctx, m->levels_below, m->opt.inner_iter, s->delta,
-                                    side->sigma_sq_field, side->gradient, NULL, m->opt.smooth,
-                                    d, s->ws, &energy));
+    OMREG_FORWARD(syn_ssd_v_cycle(&m->ctx, m->opt.gs_order, m->levels_below, m->opt.inner_iter,
+                                  s->delta, side->sigma_sq_field, side->gradient, NULL,
+                                  m->opt.smooth, d, s->ws, &energy));
     m->energy = energy;
     return OMREG_OK;
 }

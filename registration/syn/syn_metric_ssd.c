@@ -4,8 +4,8 @@
  * other way round. 'demons': compute_ssd_demons_step with sigma_reg_2 =
  * sum(spacing^2) / dim, then Gaussian smoothing by `smooth`;
  * 'gauss_newton': a V-cycle of levels_below levels and inner_iter sweeps
- * with lambda = smooth from a zero displacement (red-black sweeps, see
- * omreg/sumsqdiff.h). The energy is the step's sum of squared
+ * with lambda = smooth from a zero displacement (sweeps in the options'
+ * gs_order, DIPY's lexicographic one by default; omreg/sumsqdiff.h). The energy is the step's sum of squared
  * differences. */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -96,8 +96,8 @@ static omreg_status step(syn_metric *m, int forward, omreg_image *d)
     if (m->opt.step_type == OMREG_SYN_STEP_GAUSS_NEWTON) {
         st = workspace(m, s, m->levels_below);
         if (st == OMREG_OK)
-            st = syn_ssd_v_cycle(&m->ctx, m->levels_below, m->opt.inner_iter, delta, NULL, gradient,
-                                 NULL, m->opt.smooth, d, s->ws, &energy);
+            st = syn_ssd_v_cycle(&m->ctx, m->opt.gs_order, m->levels_below, m->opt.inner_iter,
+                                 delta, NULL, gradient, NULL, m->opt.smooth, d, s->ws, &energy);
     } else {
         st = demons_scratch(s, delta);
         if (st == OMREG_OK) {

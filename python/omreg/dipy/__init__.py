@@ -23,16 +23,10 @@ from ._kernels import CALLS, FALLBACKS
 
 # DIPY functions omreg's public C API cannot serve yet: (function, why, issue 16 item)
 GAPS = (
-    ("dipy.align.sumsqdiff: iterate_residual_displacement_field_ssd_{2,3}d",
-     "omreg sweeps red-black, DIPY lexicographically (no DIPY-order sweep in the API)", "4b"),
     ("dipy.align.vector_fields: warp_{2,3}d_nn, transform_{2,3}d_affine_nn; "
-     "dipy.core.interpolation: interpolate_scalar_nn_{2,3}d (integer images only)",
-     "omreg images are float32/float64: integer images go to DIPY's kernel", "4d"),
-    ("dipy.align.vector_fields: transform_{2,3}d_affine[_nn] (singular matrix only)",
-     "omreg_transform_affine requires an invertible matrix: DIPY's kernel serves it", "4d"),
-    ("dipy.align.transforms: param_to_matrix / jacobian with NaN or infinite values",
-     "omreg's transforms reject non-finite values while imaffine relies on a NaN matrix: "
-     "DIPY's method serves them", "4d"),
+     "dipy.core.interpolation: interpolate_scalar_nn_{2,3}d (int16 and complex images only)",
+     "int32 / int64 images run on omreg viewed as float32 / float64 (the nearest lookups move "
+     "bits); no float type of int16's width, and complex is not an image type", "4d"),
     ("dipy.align.parzenhist: ParzenJointHistogram with a constant image (or nbins <= 4), "
      "or with a Transform that is none of DIPY's 14 classes",
      "DIPY's setup divides by a zero range (NaN geometry) where omreg_parzen_setup defines "

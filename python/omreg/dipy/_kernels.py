@@ -74,6 +74,22 @@ def _f64(a, nd, name):
     return _typed(a, nd, np.float64, "double", name)
 
 
+# Integer images on the nearest-neighbour kernels: those kernels move values
+# bit for bit (no arithmetic on them; outside is 0, whose bits are integer
+# 0), so an int32 / int64 image viewed as float32 / float64 comes out as
+# DIPY's integer result. Other integer widths (int16) stay DIPY's.
+_BITS = {np.dtype(np.int32): np.dtype(np.float32), np.dtype(np.int64): np.dtype(np.float64)}
+
+
+def _as_bits(a):
+    """(a viewed as the float type of its width, its own dtype), or None."""
+    a = np.asarray(a)
+    ft = _BITS.get(a.dtype)
+    if ft is None:
+        return None
+    return np.ascontiguousarray(a).view(ft), a.dtype
+
+
 class _Img:
     """An omreg_image borrowing a C-contiguous copy (or the array itself)."""
 
@@ -254,9 +270,13 @@ def _make_warp(dim, nearest, key):
     def warp(volume, d1, affine_idx_in=None, affine_idx_out=None, affine_disp=None,
              out_shape=None):
         v = np.asarray(volume)
+        itype = None
         if nearest and v.dtype not in _FLOAT:
-            # integer images: no omreg API (GAPS)
-            return _dipy(key, volume, d1, affine_idx_in, affine_idx_out, affine_disp, out_shape)
+            bits = _as_bits(v) if v.ndim == dim else None
+            if bits is None:   # int16, complex: DIPY's (GAPS)
+                return _dipy(key, volume, d1, affine_idx_in, affine_idx_out, affine_disp,
+                             out_shape)
+            v, itype = bits
         v = _first(v, dim)
         f = np.asarray(d1)
         if f.dtype not in _FLOAT or f.ndim != dim + 1:
@@ -275,28 +295,29 @@ def _make_warp(dim, nearest, key):
                               A, B, C, shape,
                               lib.OMREG_WARP_NEAREST if nearest else lib.OMREG_WARP_LINEAR, out),
                f"warp_{dim}d{'_nn' if nearest else ''}")
-        return _take(out)
+        res = _take(out)
+        return res if itype is None else res.view(itype)
     return warp
 
 
 def _make_transform_affine(dim, nearest, key):
     def transform(volume, ref_shape, affine=None):
         v = np.asarray(volume)
+        itype = None
         if nearest and v.dtype not in _FLOAT:
-            return _dipy(key, volume, ref_shape, affine)
+            bits = _as_bits(v) if v.ndim == dim else None
+            if bits is None:   # int16, complex: DIPY's (GAPS)
+                return _dipy(key, volume, ref_shape, affine)
+            v, itype = bits
         v = _first(v, dim)
         A = _aff(affine, dim, "Invalid affine transform matrix")
-        if A != ffi.NULL and abs(np.linalg.det(np.asarray(affine)[:dim, :dim])) == 0:
-            # a singular matrix: omreg_transform_affine requires an
-            # invertible one (GAPS)
-            return _dipy(key, volume, ref_shape, affine)
+        # a singular matrix is applied as DIPY applies it
         out = ffi.new("omreg_image **")
         st = lib.omreg_transform_affine(_backend(), _Img(v, dim, False).ptr,
                                         _shape(ref_shape, dim), A, int(nearest), out)
-        if st == lib.OMREG_ESINGULAR:
-            return _dipy(key, volume, ref_shape, affine)
         _check(st, f"transform_{dim}d_affine{'_nn' if nearest else ''}")
-        return _take(out)
+        res = _take(out)
+        return res if itype is None else res.view(itype)
     return transform
 
 
@@ -365,8 +386,12 @@ def create_sphere(nslices, nrows, ncols, radius):
 def _make_interpolate(dim, field, nearest, key):
     def interpolate(image, locations):
         a = np.asarray(image)
+        itype = None
         if nearest and a.dtype not in _FLOAT:
-            return _dipy(key, image, locations)
+            bits = _as_bits(a) if a.ndim == dim else None
+            if bits is None:   # int16, complex: DIPY's (GAPS)
+                return _dipy(key, image, locations)
+            a, itype = bits
         a = _first(a, dim + (1 if field else 0))
         loc = np.asarray(locations)
         if dim == 3 and not field and not nearest:
@@ -384,6 +409,8 @@ def _make_interpolate(dim, field, nearest, key):
                                      ffi.from_buffer("double[]", loc), n, int(nearest),
                                      ffi.from_buffer(ctype, out), ffi.from_buffer("int[]", inside)),
                "interpolate")
+        if itype is not None:
+            out = out.view(itype)
         return out, inside.astype(np.int32, copy=False)
     return interpolate
 
@@ -506,6 +533,31 @@ def _make_ssd_residual(dim):
     return residual
 
 
+def _make_ssd_iterate(dim):
+    def iterate(delta_field, sigmasq_field, grad, target, lambda_param, displacement_field):
+        """One Gauss-Seidel sweep in DIPY's (lexicographic) order, in place;
+        returns the largest change."""
+        de = _first(delta_field, dim)
+        sq = None if sigmasq_field is None else _Img(_same(sigmasq_field, dim, de.dtype,
+                                                           "sigmasq_field"), dim, False)
+        g = _same(grad, dim + 1, de.dtype, "grad")
+        t = None if target is None else _Img(_same(target, dim + 1, de.dtype, "target"), dim,
+                                             True)
+        u = _same(displacement_field, dim + 1, de.dtype, "displacement_field")
+        if not u.flags.writeable:
+            raise ValueError("buffer source array is read-only")
+        ui = _Img(u, dim, True)
+        step = ffi.new("double *")
+        _check(lib.omreg_ssd_iterate_residual_displacement_field(
+            _backend(), lib.OMREG_SSD_ORDER_LEXICOGRAPHIC, _Img(de, dim, False).ptr,
+            sq.ptr if sq else ffi.NULL, _Img(g, dim, True).ptr, t.ptr if t else ffi.NULL,
+            float(lambda_param), ui.ptr, step),
+            f"iterate_residual_displacement_field_ssd_{dim}d")
+        _back(u, ui)
+        return step[0]
+    return iterate
+
+
 # ---- dipy.align.expectmax ------------------------------------------------------
 
 def _carray(p, n, dtype):
@@ -592,8 +644,8 @@ def transform_class(cls, name, dim):
     dim)]) whose Python methods param_to_matrix, jacobian and
     get_identity_parameters run omreg's transforms. Instances are still
     DIPY Transforms: Cython code (parzenhist) calling their C-level methods
-    gets DIPY's, and non-finite parameters, which omreg rejects while
-    imaffine relies on a NaN matrix, are handed to DIPY's methods."""
+    gets DIPY's. Non-finite parameters propagate as in DIPY (imaffine relies
+    on a NaN matrix)."""
     ttype = ffi.new("omreg_transform_type *")
     _check(lib.omreg_transform_from_name(name.encode(), dim, ttype), "omreg_transform_from_name")
     ttype = ttype[0]
@@ -605,9 +657,7 @@ def transform_class(cls, name, dim):
             t = _theta(theta)
             if len(t) != self.get_number_of_parameters():
                 raise ValueError("Invalid number of parameters: %d" % (len(t),))
-            if not np.all(np.isfinite(t)):
-                FALLBACKS[key + ".param_to_matrix"] += 1
-                return cls.param_to_matrix(self, theta)
+            # non-finite parameters propagate as in DIPY (imaffine relies on it)
             CALLS[key + ".param_to_matrix"] += 1
             T = np.empty((dim + 1, dim + 1))
             _check(lib.omreg_transform_param_to_matrix(ttype, dim, ffi.from_buffer("double[]", t),
@@ -621,7 +671,7 @@ def transform_class(cls, name, dim):
             n = self.get_number_of_parameters()
             if len(t) != n:
                 raise ValueError("Invalid number of parameters: %d" % (len(t),))
-            if len(xx) < dim or not np.all(np.isfinite(t)) or not np.all(np.isfinite(xx[:dim])):
+            if len(xx) < dim:
                 FALLBACKS[key + ".jacobian"] += 1
                 return cls.jacobian(self, theta, x)
             CALLS[key + ".jacobian"] += 1
@@ -684,6 +734,7 @@ def replacements():
             (ssd, f"compute_energy_ssd_{dim}d", _make_ssd_energy(dim)),
             (ssd, f"compute_ssd_demons_step_{dim}d", _make_ssd_demons(dim)),
             (ssd, f"compute_residual_displacement_field_ssd_{dim}d", _make_ssd_residual(dim)),
+            (ssd, f"iterate_residual_displacement_field_ssd_{dim}d", _make_ssd_iterate(dim)),
             (em, f"quantize_positive_{dim}d", _make_quantize(dim)),
             (em, f"compute_masked_class_stats_{dim}d", _make_class_stats(dim)),
             (em, f"compute_em_demons_step_{dim}d", _make_em_demons(dim)),
