@@ -12,6 +12,8 @@
 #include "omreg/crosscorr.h"
 #include "omreg/expectmax.h"
 #include "omreg/smooth.h"
+#include "omreg/vector_fields.h"
+#include "omreg/warp.h"
 
 omreg_status omreg_gaussian_filter_threads(const omreg_backend *backend, int nthreads,
                                            const omreg_image *in, const double *sigmas,
@@ -38,5 +40,26 @@ omreg_status omreg_compute_masked_class_stats_threads(const omreg_backend *backe
                                                       const int *mask, const omreg_image *v,
                                                       int num_labels, const int *labels,
                                                       void **means, void **variances);
+omreg_status omreg_compute_em_demons_step_threads(const omreg_backend *backend, int nthreads,
+                                                  const omreg_image *delta_field,
+                                                  const omreg_image *sigma_sq_field,
+                                                  const omreg_image *gradient_moving,
+                                                  double sigma_sq_x, omreg_image **out,
+                                                  double *energy);
+
+omreg_status omreg_warp_threads(const omreg_backend *backend, int nthreads,
+                                const omreg_image *image, const omreg_image *field,
+                                const double *affine_idx_in, const double *affine_idx_out,
+                                const double *affine_disp, const size_t *out_shape,
+                                omreg_warp_interp interp, omreg_image **out);
+omreg_status omreg_resample_displacement_field_threads(const omreg_backend *backend,
+                                                       int nthreads, const omreg_image *field,
+                                                       const double *factors,
+                                                       const size_t *out_shape, omreg_image **out);
+omreg_status omreg_compose_vector_fields_threads(const omreg_backend *backend, int nthreads,
+                                                 const omreg_image *d1, const omreg_image *d2,
+                                                 const double *premult_index,
+                                                 const double *premult_disp, double time_scaling,
+                                                 omreg_image *comp, double stats[3]);
 
 #endif

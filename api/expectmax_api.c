@@ -199,6 +199,17 @@ omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
                                           double sigma_sq_x, omreg_image **out,
                                           double *energy)
 {
+    return omreg_compute_em_demons_step_threads(backend, 0, delta_field, sigma_sq_field,
+                                                gradient_moving, sigma_sq_x, out, energy);
+}
+
+omreg_status omreg_compute_em_demons_step_threads(const omreg_backend *backend, int nthreads,
+                                                  const omreg_image *delta_field,
+                                                  const omreg_image *sigma_sq_field,
+                                                  const omreg_image *gradient_moving,
+                                                  double sigma_sq_x, omreg_image **out,
+                                                  double *energy)
+{
     static const char fn[] = "omreg_compute_em_demons_step";
     OMREG_FORWARD(api_check_image(fn, backend, delta_field, API_SCALAR));
     OMREG_RETURN_IF(sigma_sq_field == NULL || gradient_moving == NULL || out == NULL,
@@ -229,7 +240,7 @@ omreg_status omreg_compute_em_demons_step(const omreg_backend *backend,
     }
     double e;
     const void *d = delta_field->data, *s = sigma_sq_field->data, *g = gradient_moving->data;
-    const int nthreads = omreg_backend_threads(backend, 0);
+    nthreads = omreg_backend_threads(backend, nthreads); /* the call's count, read once */
     if (delta_field->dtype == OMREG_F64) {
         if (ndim == 2)
             backend->compute_em_demons_step_2d_f64(nthreads, d, s, g, delta_field->shape,
