@@ -19,6 +19,7 @@
 #include "omreg/expectmax.h"
 #include "omreg/sumsqdiff.h"
 #include "api_threads.h"
+#include "diffeomap_internal.h"
 #include "syn_internal.h"
 
 typedef struct em_state {
@@ -56,8 +57,9 @@ static omreg_status dynamics(syn_metric *m, const omreg_image *original,
     omreg_image *warped = NULL;
     const omreg_image *src = original;
     if (transformation != NULL) {
-        OMREG_FORWARD(omreg_diffeomap_transform(b, transformation, original, OMREG_WARP_NEAREST,
-                                                NULL, image->shape, affine, &warped));
+        OMREG_FORWARD(omreg_diffeomap_transform_threads(b, nthreads, transformation, original,
+                                                        OMREG_WARP_NEAREST, NULL, image->shape,
+                                                        affine, &warped));
         src = warped;
     }
     const size_t n = omreg_image_voxels(src);
@@ -245,8 +247,9 @@ static omreg_status demons_step(syn_metric *m, em_state *s, int forward, omreg_i
                       : syn_difference(&m->ctx, m->moving_image, s->staticq_means_field, &delta));
     double energy = 0.0;
     omreg_status st =
-        omreg_compute_em_demons_step(m->ctx.backend, delta, sigma_sq, gradient,
-                                     syn_sigma_reg_2(m->dim, m->static_spacing), &d, &energy);
+        omreg_compute_em_demons_step_threads(m->ctx.backend, m->ctx.nthreads, delta, sigma_sq,
+                                             gradient, syn_sigma_reg_2(m->dim, m->static_spacing),
+                                             &d, &energy);
     omreg_image_free(delta);
     if (st == OMREG_OK)
         st = syn_smooth_field(m, d, m->opt.smooth);
