@@ -554,10 +554,16 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
                 factors[d] = s.static_ss->levels[level].spacing[d] /
                              s.static_ss->levels[level + 1].spacing[d];
             const size_t *new_shape = s.static_ss->levels[level].shape;
+#ifdef OMREG_CANARY_EXPAND_DEFAULT_THREADS
+            /* planted (ci/canaries.tsv): the public call, on the backend's default count */
+            TRY(omreg_diffeomap_expand_fields(b, s.static_to_ref, factors, new_shape));
+            TRY(omreg_diffeomap_expand_fields(b, s.moving_to_ref, factors, new_shape));
+#else
             TRY(omreg_diffeomap_expand_fields_threads(b, s.ctx.nthreads, s.static_to_ref, factors,
                                                       new_shape));
             TRY(omreg_diffeomap_expand_fields_threads(b, s.ctx.nthreads, s.moving_to_ref, factors,
                                                       new_shape));
+#endif
         }
         const int level_max = opt->level_iters[L - 1 - level];
         s.energy_count = 0;
