@@ -67,6 +67,12 @@ OMREG_KERNEL(parzen_gradient_dense_2d)
 OMREG_KERNEL(parzen_gradient_dense_3d)
 OMREG_KERNEL(parzen_gradient_sparse)
 
+/* fast mode's stochastic Mattes MI (kernels_fast_mi.h) */
+OMREG_KERNEL(fast_mi_samples_2d)
+OMREG_KERNEL(fast_mi_samples_3d)
+OMREG_KERNEL(fast_mi_joint)
+OMREG_KERNEL(fast_mi_gradient)
+
 /* warping, pyramid field resampling, test-input generators (kernels_warp.h,
  * kernels_resample_field.h, kernels_field_generators.h) */
 OMREG_KERNEL(warp_linear_2d_f64)

@@ -10,6 +10,7 @@
 #include "kernels_center_of_mass.h"
 #include "kernels_crosscorr.h"
 #include "kernels_expectmax.h"
+#include "kernels_fast_mi.h"
 #include "kernels_field_generators.h"
 #include "kernels_gradient.h"
 #include "kernels_interpolate.h"

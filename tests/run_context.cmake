@@ -20,6 +20,7 @@ if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
   set(region_runs
     "affine2d affine ${in}/apply2d_static.nii.gz ${in}/apply2d_moving.nii.gz --level-iters 8,4 --sigmas 1,0 --factors 2,1 --out-affine @out/a.txt --out-warped @out/w.nii.gz --out-qc @out/q.png"
     "affine3d_sparse affine ${in}/apply3d_static.nii.gz ${in}/apply3d_moving.nii.gz --sampling-proportion 0.5 --level-iters 6,3 --sigmas 1,0 --factors 2,1 --out-affine @out/a.txt"
+    "affine3d_fast affine ${in}/apply3d_static.nii.gz ${in}/apply3d_moving.nii.gz --mode fast --fast-iterations 5 --fast-samples 600 --sigmas 1,0 --factors 2,1 --level-iters 1,1 --out-affine @out/a.txt"
     "syn2d_cc syn ${in}/apply2d_static.nii.gz ${in}/apply2d_moving.nii.gz --level-iters 3,2 --cc-radius 2 --out-field @out/f.nii.gz --out-warped @out/w.nii --out-inverse-warped @out/iw.nii --out-qc @out/q.png"
     "syn3d_cc syn ${in}/apply3d_static.nii.gz ${in}/apply3d_moving.nii.gz --level-iters 2,2 --cc-radius 2 --out-field @out/f.nii --out-itk-warp @out/k.nii"
     "syn2d_ssd syn ${in}/apply2d_static.nii.gz ${in}/apply2d_moving.nii.gz --metric ssd --level-iters 3,2 --step-type gauss_newton --out-field @out/f.nii"

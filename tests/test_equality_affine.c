@@ -19,24 +19,10 @@
 
 static void run_case(int dim, omreg_transform_type type, double sampling, int masked, int restarts)
 {
-    const size_t shape3[3] = {22, 20, 18}, shape2[2] = {56, 52};
-    const size_t *shape = dim == 3 ? shape3 : shape2;
     double g2w[16];
-    omreg_mat_identity(dim + 1, g2w);
-    for (int k = 0; k < dim; ++k) {
-        g2w[k * (dim + 1) + k] = 1.0 + 0.1 * k;
-        g2w[k * (dim + 1) + dim] = -0.5 * (double)shape[k];
-    }
-    g2w[1] = 0.05; /* a little obliquity */
-    omreg_image *s = omreg_test_blobs(dim, shape, g2w, 7), *m = NULL, *mask = NULL;
-    double truth[16], inv[16];
-    omreg_mat_identity(dim + 1, truth);
-    truth[0] = truth[dim + 2] = cos(0.07);
-    truth[1] = -sin(0.07);
-    truth[dim + 1] = sin(0.07);
-    truth[dim] = 1.5;
-    assert_int_equal(omreg_mat_inverse(dim + 1, truth, inv), OMREG_OK);
-    assert_int_equal(omreg_affine_map_transform(ref, inv, 0, s, shape, g2w, 0, &m), OMREG_OK);
+    omreg_image *s = NULL, *m = NULL, *mask = NULL;
+    omreg_test_affine_pair(ref, dim, g2w, &s, &m);
+    const size_t *shape = omreg_image_shape(s);
     if (masked) {
         assert_int_equal(omreg_image_create(&mask, dim, shape, 1, OMREG_F64, g2w), OMREG_OK);
         for (size_t v = 0; v < omreg_image_voxels(mask); ++v)

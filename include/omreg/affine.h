@@ -40,6 +40,23 @@ typedef struct omreg_affine_progress {
 
 typedef int omreg_affine_progress_fn(void *ctx, const omreg_affine_progress *progress);
 
+/** The algorithm (omreg_affine_options.mode). DIPY (the default) keeps
+ * DIPY 1.6's dense MI and L-BFGS-B, bit for bit. FAST goes beyond DIPY
+ * for speed: at every iteration a fresh random sample of points on the
+ * static level grid (inside the static mask when one is given), drawn
+ * from the counter-based generator keyed by (seed, level, iteration,
+ * sample); Mattes MI on those samples with the moving image's gradient
+ * computed once per level on its own grid and interpolated; a stochastic
+ * optimiser (Adam on parameters scaled to millimetres of displacement,
+ * with a decaying step). The same seed gives the same bits at any thread
+ * count and schedule; a different seed a (slightly) different result.
+ * Fast mode was measured with nbins = 64 (the CLI's default for it):
+ * more accurate than 32 on the demo case (README). */
+typedef enum omreg_affine_mode {
+    OMREG_AFFINE_MODE_DIPY = 0,
+    OMREG_AFFINE_MODE_FAST = 1
+} omreg_affine_mode;
+
 typedef struct omreg_affine_options {
     int nbins;                  /* histogram bins (32) */
     double sampling_proportion; /* <= 0: dense (DIPY None); (0, 1]: sparse */
@@ -66,6 +83,15 @@ typedef struct omreg_affine_options {
     int threads;
     omreg_affine_progress_fn *progress;
     void *progress_ctx;
+    /* Appended (existing users unaffected). mode: omreg_affine_mode
+     * (0 = DIPY). The rest is read by fast mode only: seed keys the
+     * sample draws; fast_samples points per iteration (0: 2048);
+     * fast_iterations per level (0: 256); level_iters, gtol, restarts
+     * and sampling_proportion are DIPY mode's. */
+    int mode;
+    uint64_t seed;
+    int fast_samples;
+    int fast_iterations;
 } omreg_affine_options;
 
 /** DIPY's defaults (see the field comments). */

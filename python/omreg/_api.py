@@ -268,7 +268,8 @@ _MI_KWARGS = ("nbins", "sampling_proportion")
 def affine_registration(moving, static, moving_affine=None, static_affine=None,
                         pipeline=None, starting_affine=None, metric='MI', level_iters=None,
                         sigmas=None, factors=None, ret_metric=False, moving_mask=None,
-                        static_mask=None, *, progress=None, **metric_kwargs):
+                        static_mask=None, *, progress=None, mode='dipy', seed=0,
+                        fast_samples=None, fast_iterations=None, **metric_kwargs):
     """dipy.align.affine_registration on libomreg: the same parameters and
     defaults (pipeline ["center_of_mass", "translation", "rigid",
     "affine"], level_iters [10000, 1000, 100], sigmas [3, 1, 0], factors
@@ -277,7 +278,16 @@ def affine_registration(moving, static, moving_affine=None, static_affine=None,
     fopt) with ret_metric. `progress` (keyword only): called with a dict
     at every metric evaluation and at each level's start and end; a true
     return value cancels (omreg.Cancelled). Ctrl-C cancels too
-    (KeyboardInterrupt). Settings: omreg.config()."""
+    (KeyboardInterrupt). Settings: omreg.config(). Beyond DIPY (keyword
+    only): mode='fast' runs omreg's fast mode (stochastic Mattes MI and
+    Adam; default pipeline ["center_of_mass", "affine"], nbins 64; level_iters are
+    then unused), seeded by `seed` (same seed, same bits at any thread
+    count), with fast_samples points per iteration (2048) and
+    fast_iterations per level (256); mode='dipy' (default) is DIPY's."""
+    if mode not in ('dipy', 'fast'):
+        raise ValueError(f"mode must be 'dipy' or 'fast', got {mode!r}")
+    if pipeline is None and mode == 'fast':
+        pipeline = ["center_of_mass", "affine"]
     pipeline = list(pipeline or ["center_of_mass", "translation", "rigid", "affine"])
     level_iters = level_iters or [10000, 1000, 100]
     sigmas = sigmas or [3, 1, 0.0]
@@ -316,12 +326,18 @@ def affine_registration(moving, static, moving_affine=None, static_affine=None,
         raise ValueError(f"level_iters, sigmas and factors need one entry per level: "
                          f"{len(level_iters)}, {len(sigmas)}, {len(factors)}")
     o.nlevels = len(level_iters)
+    o.mode = lib.OMREG_AFFINE_MODE_FAST if mode == 'fast' else lib.OMREG_AFFINE_MODE_DIPY
+    o.seed = int(seed)
+    o.fast_samples = int(fast_samples or 0)
+    o.fast_iterations = int(fast_iterations or 0)
     for i, (it, sg, fa) in enumerate(zip(level_iters, sigmas, factors)):
         if int(fa) != fa:
             raise ValueError(f"factors[{i}]: an integer shrink factor, got {fa!r}")
         o.level_iters[i], o.sigmas[i], o.factors[i] = int(it), float(sg), int(fa)
     if "nbins" in metric_kwargs:
         o.nbins = int(metric_kwargs["nbins"])
+    elif mode == 'fast':
+        o.nbins = 64  # fast mode's default, as `omreg affine --mode fast`
     sp = metric_kwargs.get("sampling_proportion")
     o.sampling_proportion = 0.0 if sp is None else float(sp)
     if sp is not None and not 0.0 < float(sp) <= 1.0:

@@ -54,6 +54,8 @@ typedef int... omreg_transform_type;
 #define OMREG_TRANSFORM_MAX_PARAMS ...
 
 #define OMREG_AFFINE_MAX_LEVELS ...
+#define OMREG_AFFINE_MODE_DIPY ...
+#define OMREG_AFFINE_MODE_FAST ...
 typedef struct omreg_affine_progress {
     int event;
     const char *stage;
@@ -80,6 +82,10 @@ typedef struct omreg_affine_options {
     int threads;
     omreg_affine_progress_fn *progress;
     void *progress_ctx;
+    int mode;
+    uint64_t seed;
+    int fast_samples;
+    int fast_iterations;
     ...;
 } omreg_affine_options;
 omreg_affine_options omreg_affine_default_options(void);

@@ -90,3 +90,17 @@ def test_config_nests_and_restores():
             assert omreg._api._settings.get() == (2, "reference")
         assert omreg._api._settings.get() == (2, "parallel")
     assert omreg._api._settings.get() == (0, "parallel")
+
+
+def test_affine_fast_mode_equals_cli(cli, tmp_path, pair2d):
+    """mode='fast' and seed reach the library as --mode fast --seed do."""
+    static, moving = pair2d
+    run_cli(cli, "affine", "--quiet", static, moving, "--mode", "fast", "--seed", "5",
+            "--fast-iterations", "30", "--out-affine", tmp_path / "A.txt")
+    A = np.loadtxt(tmp_path / "A.txt")
+    _, affine = omreg.affine_registration(moving, static, mode='fast', seed=5,
+                                          fast_iterations=30)
+    assert affine.tobytes() == A.tobytes()
+    _, other = omreg.affine_registration(moving, static, mode='fast', seed=6,
+                                         fast_iterations=30)
+    assert other.tobytes() != A.tobytes()

@@ -4,12 +4,14 @@
  * the MI metric and run L-BFGS-B from the identity parameters, composing
  * each level's transform onto the starting affine. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "backend.h"
 #include "error.h"
+#include "fast_affine.h"
 #include "image_internal.h"
 #include "lbfgsb.h"
 #include "mi_metric.h"
@@ -65,6 +67,12 @@ static omreg_status check_options(const omreg_affine_options *o)
                     "restarts %d outside 0..1000", o->restarts);
     OMREG_RETURN_IF(o->threads < 0 || o->threads > OMREG_MAX_THREADS, OMREG_EINVAL,
                     "threads %d outside 0..%d", o->threads, OMREG_MAX_THREADS);
+    OMREG_RETURN_IF(o->mode != OMREG_AFFINE_MODE_DIPY && o->mode != OMREG_AFFINE_MODE_FAST,
+                    OMREG_EINVAL, "mode %d is neither dipy (0) nor fast (1)", o->mode);
+    OMREG_RETURN_IF(o->fast_samples < 0 || o->fast_samples > 100000000, OMREG_EINVAL,
+                    "fast_samples %d outside 0..100000000", o->fast_samples);
+    OMREG_RETURN_IF(o->fast_iterations < 0 || o->fast_iterations > 1000000, OMREG_EINVAL,
+                    "fast_iterations %d outside 0..1000000", o->fast_iterations);
     return OMREG_OK;
 }
 
@@ -303,16 +311,27 @@ omreg_status omreg_affine_register(const omreg_backend *b, const omreg_image *st
                 TRY(omreg_calloc_failure());
             b->mask_to_i32(nthreads, level_smask->data, omreg_image_voxels(level_smask), smask_i32);
         }
-        TRY(mi_metric_setup(&ls.metric, b, nthreads, type, opt->nbins,
-                            opt->sampling_proportion, opt->sampling_seed, level_static, smask_i32,
-                            omreg_scale_space_image(mss, level), mmask, current));
+        const int fast = opt->mode == OMREG_AFFINE_MODE_FAST;
+        if (!fast)
+            TRY(mi_metric_setup(&ls.metric, b, nthreads, type, opt->nbins,
+                                opt->sampling_proportion, opt->sampling_seed, level_static,
+                                smask_i32, omreg_scale_space_image(mss, level), mmask, current));
         if (opt->progress) {
             omreg_affine_progress p = {1, ls.stage, level, ls.max_iter, 0, 0, 0.0, NULL};
             if (opt->progress(opt->progress_ctx, &p) != 0)
                 TRY(cancelled());
         }
-        if (ls.max_iter > 0)
+        if (fast) {
+            /* beyond DIPY: stochastic MI and Adam (fast_affine.c) */
+            TRY(fast_affine_level(b, nthreads, opt, ls.stage, level, type, level_static,
+                                  smask_i32, omreg_scale_space_image(mss, level), current,
+                                  params, &ls.metric.evaluations, &ls.metric.mi));
+            res.nit = ls.metric.evaluations;
+            snprintf(res.message, sizeof res.message, "FAST: %d ITERATIONS",
+                     ls.metric.evaluations);
+        } else if (ls.max_iter > 0) {
             TRY(minimize_level(&ls, nparams, params, &res));
+        }
         evaluations += ls.metric.evaluations;
         if (opt->progress) {
             omreg_affine_progress p = {2, ls.stage, level, ls.max_iter, ls.metric.evaluations,

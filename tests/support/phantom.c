@@ -5,6 +5,8 @@
 
 #include "image_internal.h"
 #include "omreg_test.h"
+#include "omreg/affine.h"
+#include "omreg/matrix.h"
 #include "omreg/random.h"
 
 void omreg_test_add_blob(omreg_image *img, const double *centre, double width,
@@ -46,3 +48,25 @@ omreg_image *omreg_test_blobs(int dim, const size_t *shape, const double *g2w, u
     return img;
 }
 
+
+void omreg_test_affine_pair(const omreg_backend *b, int dim, double *g2w,
+                            omreg_image **s, omreg_image **m)
+{
+    static const size_t shape3[3] = {22, 20, 18}, shape2[2] = {56, 52};
+    const size_t *shape = dim == 3 ? shape3 : shape2;
+    omreg_mat_identity(dim + 1, g2w);
+    for (int k = 0; k < dim; ++k) {
+        g2w[k * (dim + 1) + k] = 1.0 + 0.1 * k;
+        g2w[k * (dim + 1) + dim] = -0.5 * (double)shape[k];
+    }
+    g2w[1] = 0.05; /* a little obliquity */
+    *s = omreg_test_blobs(dim, shape, g2w, 7);
+    double truth[16], inv[16];
+    omreg_mat_identity(dim + 1, truth);
+    truth[0] = truth[dim + 2] = cos(0.07);
+    truth[1] = -sin(0.07);
+    truth[dim + 1] = sin(0.07);
+    truth[dim] = 1.5;
+    assert_int_equal(omreg_mat_inverse(dim + 1, truth, inv), OMREG_OK);
+    assert_int_equal(omreg_affine_map_transform(b, inv, 0, *s, shape, g2w, 0, m), OMREG_OK);
+}
