@@ -13,7 +13,7 @@
  * calls a public entry point from a driver:
  *   affine2d, affine3d: omreg_affine_pipeline "com,...": the centre of mass
  *     stage, then transform stages over two levels (2D dense; 3D sparse,
- *     with static and moving masks);
+ *     with static and moving masks; affine3d_fast: the same in fast mode);
  *   syn*: two levels (the maps' expand_fields between them) and the final
  *     warp_endomorphism; cc, ssd (gauss_newton: the V-cycle; demons), em
  *     (the image dynamics' mask warps; gauss_newton and demons steps).
@@ -74,7 +74,7 @@ static omreg_image *box_mask(const omreg_image *like, size_t margin)
     return mask;
 }
 
-static int affine_case(int dim, int threads)
+static int affine_case(int dim, int mode, int threads)
 {
     omreg_image *s = NULL, *m = NULL;
     if (!phantom_pair(dim, &s, &m))
@@ -98,6 +98,9 @@ static int affine_case(int dim, int threads)
     o.sigmas[1] = 0.0;
     o.sampling_proportion = dim == 2 ? 0.0 : 0.5;
     o.threads = threads;
+    o.mode = mode;
+    o.fast_samples = 600;
+    o.fast_iterations = 5;
     omreg_affine_result r;
     if (st == OMREG_OK)
         st = omreg_affine_pipeline(omreg_backend_parallel(), s, m, smask, mmask, steps, nsteps,
@@ -152,9 +155,11 @@ int main(int argc, char **argv)
     const int t = atoi(argv[3]);
     int ok;
     if (strcmp(c, "affine2d") == 0)
-        ok = affine_case(2, t);
+        ok = affine_case(2, OMREG_AFFINE_MODE_DIPY, t);
     else if (strcmp(c, "affine3d") == 0)
-        ok = affine_case(3, t);
+        ok = affine_case(3, OMREG_AFFINE_MODE_DIPY, t);
+    else if (strcmp(c, "affine3d_fast") == 0)
+        ok = affine_case(3, OMREG_AFFINE_MODE_FAST, t);
     else if (strcmp(c, "syn2d_cc") == 0)
         ok = syn_case(2, OMREG_SYN_CC, OMREG_SYN_STEP_DEMONS, t);
     else if (strcmp(c, "syn3d_cc") == 0)
