@@ -47,7 +47,7 @@ static const double C3[16] = {0.9, 0.2, -0.1, 6.0, -0.15, 1.1, 0.05, -4.0,
         (void)state;                                                                               \
         static const size_t img2[2] = {61, 53}, fld2[2] = {64, 58}, out2[2] = {59, 57};            \
         static const size_t img3[3] = {19, 23, 21}, fld3[3] = {22, 24, 23},                        \
-                            out3[3] = {21, 23, 20};                                                \
+                            out3[3] = {21, 23, 19};                                                \
         const size_t *is = DIM == 2 ? img2 : img3, *fs = DIM == 2 ? fld2 : fld3,                   \
                      *os = DIM == 2 ? out2 : out3;                                                 \
         const double *aff[3] = {DIM == 2 ? A2 : A3, DIM == 2 ? B2 : B3, DIM == 2 ? C2 : C3};       \
