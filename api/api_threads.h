@@ -11,6 +11,8 @@
 #include "omreg/affine.h"
 #include "omreg/crosscorr.h"
 #include "omreg/smooth.h"
+#include "omreg/vector_fields.h"
+#include "omreg/warp.h"
 
 omreg_status omreg_gaussian_filter_threads(const omreg_backend *backend, int nthreads,
                                            const omreg_image *in, const double *sigmas,
@@ -30,5 +32,19 @@ omreg_status omreg_affine_map_transform_threads(const omreg_backend *b, int nthr
                                                 const omreg_image *image, const size_t *shape,
                                                 const double *grid2world, int nearest,
                                                 omreg_image **out);
+omreg_status omreg_warp_threads(const omreg_backend *backend, int nthreads,
+                                const omreg_image *image, const omreg_image *field,
+                                const double *affine_idx_in, const double *affine_idx_out,
+                                const double *affine_disp, const size_t *out_shape,
+                                omreg_warp_interp interp, omreg_image **out);
+omreg_status omreg_resample_displacement_field_threads(const omreg_backend *backend,
+                                                       int nthreads, const omreg_image *field,
+                                                       const double *factors,
+                                                       const size_t *out_shape, omreg_image **out);
+omreg_status omreg_compose_vector_fields_threads(const omreg_backend *backend, int nthreads,
+                                                 const omreg_image *d1, const omreg_image *d2,
+                                                 const double *premult_index,
+                                                 const double *premult_disp, double time_scaling,
+                                                 omreg_image *comp, double stats[3]);
 
 #endif

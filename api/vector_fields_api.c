@@ -11,6 +11,7 @@
 
 #include "api_check.h"
 #include "api_run.h"
+#include "api_threads.h"
 #include "kernels_vector_fields.h"
 #include "omreg/vector_fields.h"
 
@@ -48,6 +49,16 @@ omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omr
                                          const double *premult_disp, double time_scaling,
                                          omreg_image *comp, double stats[3])
 {
+    return omreg_compose_vector_fields_threads(backend, 0, d1, d2, premult_index, premult_disp,
+                                               time_scaling, comp, stats);
+}
+
+omreg_status omreg_compose_vector_fields_threads(const omreg_backend *backend, int nthreads,
+                                                 const omreg_image *d1, const omreg_image *d2,
+                                                 const double *premult_index,
+                                                 const double *premult_disp, double time_scaling,
+                                                 omreg_image *comp, double stats[3])
+{
     static const char fn[] = "omreg_compose_vector_fields";
     OMREG_FORWARD(api_check_image(fn, backend, d1, API_FIELD));
     OMREG_RETURN_IF(d2 == NULL || comp == NULL, OMREG_EINVAL, "%s: d2 and comp must not be NULL",
@@ -77,7 +88,7 @@ omreg_status omreg_compose_vector_fields(const omreg_backend *backend, const omr
                                    "composition statistics scratch");
     if (scratch == NULL)
         return omreg_calloc_failure();
-    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
     omreg_compose_vector_fields_run(&ctx, d1, d2, premult_index, premult_disp, time_scaling, comp,
                                     scratch, stats);
     free(scratch);

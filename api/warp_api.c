@@ -10,6 +10,7 @@
 
 #include "api_check.h"
 #include "api_run.h"
+#include "api_threads.h"
 #include "omreg/warp.h"
 
 void omreg_warp_run(const omreg_run_ctx *ctx, const omreg_image *image, const omreg_image *field,
@@ -44,6 +45,16 @@ omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
                         const double *affine_idx_out, const double *affine_disp,
                         const size_t *out_shape, omreg_warp_interp interp, omreg_image **out)
 {
+    return omreg_warp_threads(backend, 0, image, field, affine_idx_in, affine_idx_out,
+                              affine_disp, out_shape, interp, out);
+}
+
+omreg_status omreg_warp_threads(const omreg_backend *backend, int nthreads,
+                                const omreg_image *image, const omreg_image *field,
+                                const double *affine_idx_in, const double *affine_idx_out,
+                                const double *affine_disp, const size_t *out_shape,
+                                omreg_warp_interp interp, omreg_image **out)
+{
     static const char fn[] = "omreg_warp";
     OMREG_FORWARD(api_check_image(fn, backend, image, API_SCALAR));
     OMREG_FORWARD(api_check_image(fn, backend, field, API_FIELD));
@@ -70,7 +81,7 @@ omreg_status omreg_warp(const omreg_backend *backend, const omreg_image *image,
 
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, 1, image->dtype, NULL));
-    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
     omreg_warp_run(&ctx, image, field, affine_idx_in, affine_idx_out, affine_disp, interp, res);
     *out = res;
     return OMREG_OK;
@@ -168,6 +179,14 @@ omreg_status omreg_resample_displacement_field(const omreg_backend *backend,
                                                const omreg_image *field, const double *factors,
                                                const size_t *out_shape, omreg_image **out)
 {
+    return omreg_resample_displacement_field_threads(backend, 0, field, factors, out_shape, out);
+}
+
+omreg_status omreg_resample_displacement_field_threads(const omreg_backend *backend,
+                                                       int nthreads, const omreg_image *field,
+                                                       const double *factors,
+                                                       const size_t *out_shape, omreg_image **out)
+{
     static const char fn[] = "omreg_resample_displacement_field";
     OMREG_FORWARD(api_check_image(fn, backend, field, API_FIELD));
     OMREG_RETURN_IF(factors == NULL || out == NULL, OMREG_EINVAL, "%s: factors or out is NULL",
@@ -182,7 +201,7 @@ omreg_status omreg_resample_displacement_field(const omreg_backend *backend,
     omreg_image *res = NULL;
     OMREG_FORWARD(omreg_image_create(&res, ndim, out_shape, ndim, field->dtype, NULL));
     const size_t *s = field->shape, *os = res->shape;
-    const int nthreads = omreg_backend_threads(backend, 0);
+    nthreads = omreg_backend_threads(backend, nthreads); /* the call's count, read once */
     if (field->dtype == OMREG_F64) {
         if (ndim == 2)
             backend->resample_displacement_field_2d_f64(nthreads, field->data, s, factors, os,

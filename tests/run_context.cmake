@@ -2,8 +2,12 @@
 # run under the omp_claims shim (support/omp_claims.c) with
 # OMP_NUM_THREADS=2, and every region must ask for --threads N (its
 # num_threads clause), none for OpenMP's ambient count
-# (scripts/check_region_threads.cmake). The shim wraps libgomp's
-# GOMP_parallel: gcc builds only (the clang builds use LLVM's libomp).
+# (scripts/check_region_threads.cmake). The command sets OpenMP's count to
+# --threads, which hides a call that takes the backend's default count
+# instead of the run's: region_threads_lib runs the registrations from C
+# (region_runs.c) with options.threads = N and OpenMP's ambient count set to
+# the other of 1 and 2. The shim wraps libgomp's GOMP_parallel: gcc builds
+# only (the clang builds use LLVM's libomp).
 if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
   add_library(omreg_omp_claims MODULE support/omp_claims.c)
   target_compile_options(omreg_omp_claims PRIVATE ${OMREG_WARNINGS})
@@ -34,6 +38,25 @@ if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
         -DTHREADS=${threads} -DWORKDIR=${CMAKE_CURRENT_BINARY_DIR}/region_threads/${tag}/t${threads}
         "-DARGS=${args}" -P ${PROJECT_SOURCE_DIR}/tests/scripts/check_region_threads.cmake)
       set_tests_properties(${name} PROPERTIES LABELS "unit;e2e" TIMEOUT 300 PROCESSORS 2)
+    endforeach()
+  endforeach()
+
+  # the library's registrations, options.threads = N under OMP_NUM_THREADS = 3 - N
+  add_executable(omreg_region_runs region_runs.c)
+  target_link_libraries(omreg_region_runs PRIVATE omreg_test_support)
+  target_compile_options(omreg_region_runs PRIVATE ${OMREG_WARNINGS})
+  add_custom_target(region_threads_lib)
+  add_dependencies(region_threads_lib omreg_region_runs omreg_omp_claims)
+  foreach(tag affine2d affine3d affine3d_fast syn2d_cc syn3d_cc syn2d_ssd syn3d_ssd syn2d_em syn3d_em)
+    foreach(threads 1 2)
+      math(EXPR ambient "3 - ${threads}")
+      set(name "region_threads_lib/${tag}/t${threads}")
+      add_test(NAME ${name} COMMAND ${CMAKE_COMMAND}
+        -DCLI=$<TARGET_FILE:omreg_region_runs> -DSHIM=$<TARGET_FILE:omreg_omp_claims>
+        -DTHREADS=${threads} -DAMBIENT=${ambient}
+        -DWORKDIR=${CMAKE_CURRENT_BINARY_DIR}/region_threads_lib/${tag}/t${threads}
+        -DARGS=${tag} -P ${PROJECT_SOURCE_DIR}/tests/scripts/check_region_threads.cmake)
+      set_tests_properties(${name} PROPERTIES LABELS "unit" TIMEOUT 300 PROCESSORS 2)
     endforeach()
   endforeach()
 endif()

@@ -74,12 +74,12 @@ typedef struct omreg_affine_options {
     int restarts;
     /* 0 (default): the backend's default, read once when the registration
      * starts (OpenMP's thread count for the parallel table); 1 ..
-     * OMREG_MAX_THREADS: that many. The count is fixed for the whole run:
-     * per-thread scratch is sized from it and the kernels that use it (the
-     * Parzen histogram and its gradient, smoothing) run at most that many
-     * threads, whatever OpenMP's count is changed to meanwhile (e.g. by the
-     * progress callback). Other loops use OpenMP's count when they run.
-     * The result is the same bits for any count. */
+     * OMREG_MAX_THREADS: that many. The count is fixed for the whole run
+     * (for omreg_affine_pipeline, the whole chain): per-thread scratch is
+     * sized from it and every parallel loop of the run, the centre of mass
+     * included, runs that many threads, whatever OpenMP's count is changed
+     * to meanwhile (e.g. by the progress callback). The result is the same
+     * bits for any count. */
     int threads;
     omreg_affine_progress_fn *progress;
     void *progress_ctx;

@@ -96,11 +96,11 @@ typedef struct omreg_syn_options {
     /* 0 (default): the backend's default, read once when the registration
      * starts (OpenMP's thread count for the parallel table); 1 ..
      * OMREG_MAX_THREADS: that many. The count is fixed for the whole run:
-     * per-thread buffers are sized from it and the kernels that use them
-     * (smoothing, the CC window sums) run at most that many threads,
-     * whatever OpenMP's count is changed to meanwhile (e.g. by the progress
-     * callback). Other loops use OpenMP's count when they run. The result
-     * is the same bits for any count. */
+     * per-thread buffers are sized from it and every parallel loop of the
+     * run (the fields' expansion, the EM masks and the final composition
+     * included) runs that many threads, whatever OpenMP's count is changed
+     * to meanwhile (e.g. by the progress callback). The result is the same
+     * bits for any count. */
     int threads;
     omreg_syn_progress_fn *progress;
     void *progress_ctx;

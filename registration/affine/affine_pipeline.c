@@ -1,11 +1,15 @@
 /* DIPY's usual affine chain (centre of mass -> translation -> rigid ->
- * affine), each stage starting from the previous stage's matrix. */
+ * affine), each stage starting from the previous stage's matrix. The
+ * chain is one run: its thread count (opt->threads, or the backend's
+ * default) is read once and every stage runs on it. */
 #include <ctype.h>
 #include <string.h>
 
+#include "backend.h"
 #include "error.h"
 #include "omreg/affine.h"
 #include "omreg/matrix.h"
+#include "transform_init_threads.h"
 
 static const struct {
     const char *word;
@@ -72,6 +76,10 @@ omreg_status omreg_affine_pipeline(const omreg_backend *b, const omreg_image *st
     OMREG_RETURN_IF(b == NULL || stat == NULL || mov == NULL || steps == NULL || opt == NULL ||
                         result == NULL || nsteps < 1,
                     OMREG_EINVAL, "pipeline: NULL argument or no stage");
+    OMREG_RETURN_IF(opt->threads < 0 || opt->threads > OMREG_MAX_THREADS, OMREG_EINVAL,
+                    "threads %d outside 0..%d", opt->threads, OMREG_MAX_THREADS);
+    omreg_affine_options run = *opt; /* the stages' count, fixed now */
+    run.threads = omreg_backend_threads(b, opt->threads);
     int dim = omreg_image_ndim(stat), n1 = dim + 1;
     double current[16];
     if (starting_affine) {
@@ -87,7 +95,8 @@ omreg_status omreg_affine_pipeline(const omreg_backend *b, const omreg_image *st
     for (int i = 0; i < nsteps; ++i) {
         switch (steps[i].stage) {
         case OMREG_STAGE_CENTER_OF_MASS:
-            OMREG_FORWARD(omreg_transform_centers_of_mass(b, stat, mov, current));
+            OMREG_FORWARD(
+                omreg_transform_centers_of_mass_threads(b, run.threads, stat, mov, current));
             break;
         case OMREG_STAGE_GEOMETRIC_CENTERS:
             OMREG_FORWARD(omreg_transform_geometric_centers(stat, mov, current));
@@ -97,7 +106,7 @@ omreg_status omreg_affine_pipeline(const omreg_backend *b, const omreg_image *st
             break;
         case OMREG_STAGE_TRANSFORM:
             OMREG_FORWARD(omreg_affine_register(b, stat, mov, static_mask, moving_mask,
-                                                steps[i].type, NULL, current, opt, &res));
+                                                steps[i].type, NULL, current, &run, &res));
             memcpy(current, res.affine, sizeof(double) * (size_t)(n1 * n1));
             evaluations += res.evaluations;
             break;

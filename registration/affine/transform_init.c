@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "error.h"
 #include "omreg/transform.h"
+#include "transform_init_threads.h"
 
 /* world = g2w * (p, 1): each row summed from 0 in column order, the
  * homogeneous 1 last, as numpy's dot (BLAS dgemv) does for DIPY. */
@@ -89,11 +90,18 @@ omreg_status omreg_transform_centers_of_mass(const omreg_backend *backend,
                                              const omreg_image *static_img,
                                              const omreg_image *moving, double *affine)
 {
+    return omreg_transform_centers_of_mass_threads(backend, 0, static_img, moving, affine);
+}
+
+omreg_status omreg_transform_centers_of_mass_threads(const omreg_backend *backend, int nthreads,
+                                                     const omreg_image *static_img,
+                                                     const omreg_image *moving, double *affine)
+{
     OMREG_RETURN_IF(backend == NULL, OMREG_EINVAL, "transform_centers_of_mass: NULL backend");
     OMREG_FORWARD(check_pair("transform_centers_of_mass", static_img, moving, affine));
     const int dim = omreg_image_ndim(static_img);
     double gs[3], gm[3], cs[3], cm[3];
-    const int nthreads = omreg_backend_threads(backend, 0);
+    nthreads = omreg_backend_threads(backend, nthreads); /* the call's count, read once */
     OMREG_FORWARD(center_of_mass(nthreads, backend, "static", static_img, gs));
     OMREG_FORWARD(center_of_mass(nthreads, backend, "moving", moving, gm));
     grid_to_world(dim, omreg_image_grid2world(static_img), gs, cs);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api_check.h"
+#include "api_threads.h"
 #include "diffeomap_internal.h"
 #include "omreg/vector_fields.h"
 #include "omreg/warp.h"
@@ -383,6 +384,14 @@ omreg_status omreg_diffeomap_expand_fields(const omreg_backend *backend, omreg_d
                                            const double *expand_factors,
                                            const size_t *new_shape)
 {
+    return omreg_diffeomap_expand_fields_threads(backend, 0, map, expand_factors, new_shape);
+}
+
+omreg_status omreg_diffeomap_expand_fields_threads(const omreg_backend *backend, int nthreads,
+                                                   omreg_diffeomap *map,
+                                                   const double *expand_factors,
+                                                   const size_t *new_shape)
+{
     static const char fn[] = "omreg_diffeomap_expand_fields";
     OMREG_RETURN_IF(backend == NULL || map == NULL || expand_factors == NULL ||
                         new_shape == NULL,
@@ -410,11 +419,12 @@ omreg_status omreg_diffeomap_expand_fields(const omreg_backend *backend, omreg_d
 
     omreg_image *f = NULL, *b = NULL;
     struct dm_field *ff = NULL, *fb = NULL;
-    omreg_status st = omreg_resample_displacement_field(backend, map->forward->img,
-                                                        expand_factors, new_shape, &f);
+    nthreads = omreg_backend_threads(backend, nthreads); /* both fields on one count */
+    omreg_status st = omreg_resample_displacement_field_threads(
+        backend, nthreads, map->forward->img, expand_factors, new_shape, &f);
     if (st == OMREG_OK)
-        st = omreg_resample_displacement_field(backend, map->backward->img, expand_factors,
-                                               new_shape, &b);
+        st = omreg_resample_displacement_field_threads(backend, nthreads, map->backward->img,
+                                                       expand_factors, new_shape, &b);
     if (st == OMREG_OK)
         st = omreg_image_set_grid2world(f, eg2w.m);
     if (st == OMREG_OK)
@@ -483,6 +493,14 @@ omreg_status omreg_diffeomap_warp_endomorphism(const omreg_backend *backend,
                                                const omreg_diffeomap *phi,
                                                omreg_diffeomap **out)
 {
+    return omreg_diffeomap_warp_endomorphism_threads(backend, 0, map, phi, out);
+}
+
+omreg_status omreg_diffeomap_warp_endomorphism_threads(const omreg_backend *backend,
+                                                       int nthreads, const omreg_diffeomap *map,
+                                                       const omreg_diffeomap *phi,
+                                                       omreg_diffeomap **out)
+{
     static const char fn[] = "omreg_diffeomap_warp_endomorphism";
     OMREG_RETURN_IF(backend == NULL || map == NULL || phi == NULL || out == NULL, OMREG_EINVAL,
                     "%s: NULL argument", fn);
@@ -503,10 +521,13 @@ omreg_status omreg_diffeomap_warp_endomorphism(const omreg_backend *backend,
     omreg_status st = field_like(d1, g2w, &fwd);
     if (st == OMREG_OK)
         st = field_like(d2_inv, g2w, &bwd);
+    nthreads = omreg_backend_threads(backend, nthreads); /* both compositions on one count */
     if (st == OMREG_OK)
-        st = omreg_compose_vector_fields(backend, d1, d2, NULL, w2g, 1.0, fwd, NULL);
+        st = omreg_compose_vector_fields_threads(backend, nthreads, d1, d2, NULL, w2g, 1.0, fwd,
+                                                 NULL);
     if (st == OMREG_OK)
-        st = omreg_compose_vector_fields(backend, d2_inv, d1_inv, NULL, w2g, 1.0, bwd, NULL);
+        st = omreg_compose_vector_fields_threads(backend, nthreads, d2_inv, d1_inv, NULL, w2g,
+                                                 1.0, bwd, NULL);
     if (st == OMREG_OK) {
         st = field_adopt(fwd, &ff);
         fwd = NULL;

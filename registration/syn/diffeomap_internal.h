@@ -62,4 +62,24 @@ void omreg_dm_transform_inverse_run(const omreg_run_ctx *ctx, const omreg_diffeo
                                     const omreg_image *image, omreg_warp_interp interp,
                                     const double *out_grid2world, omreg_image *out);
 
+/* omreg_diffeomap_transform, omreg_diffeomap_expand_fields and
+ * omreg_diffeomap_warp_endomorphism with the registration's thread count
+ * given (nthreads >= 1; 0: the backend's default), for the SyN driver and
+ * its metrics (api/api_threads.h's convention). Same checks, statuses and
+ * results as the public functions, which pass 0. */
+omreg_status omreg_diffeomap_transform_threads(const omreg_backend *backend, int nthreads,
+                                               const omreg_diffeomap *map,
+                                               const omreg_image *image, omreg_warp_interp interp,
+                                               const double *image_world2grid,
+                                               const size_t *out_shape,
+                                               const double *out_grid2world, omreg_image **out);
+omreg_status omreg_diffeomap_expand_fields_threads(const omreg_backend *backend, int nthreads,
+                                                   omreg_diffeomap *map,
+                                                   const double *expand_factors,
+                                                   const size_t *new_shape);
+omreg_status omreg_diffeomap_warp_endomorphism_threads(const omreg_backend *backend,
+                                                       int nthreads, const omreg_diffeomap *map,
+                                                       const omreg_diffeomap *phi,
+                                                       omreg_diffeomap **out);
+
 #endif

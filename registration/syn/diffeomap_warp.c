@@ -10,6 +10,7 @@
 
 #include "api_check.h"
 #include "api_run.h"
+#include "api_threads.h"
 #include "diffeomap_internal.h"
 #include "omreg/warp.h"
 
@@ -76,8 +77,9 @@ void omreg_dm_transform_inverse_run(const omreg_run_ctx *ctx, const omreg_diffeo
            sizeof(double) * (size_t)(map->dim + 1) * (size_t)(map->dim + 1));
 }
 
-/* DIPY's _warp_forward (forward = 1) or _warp_backward (forward = 0). */
-static omreg_status warp_image(const char *fn, const omreg_backend *backend,
+/* DIPY's _warp_forward (forward = 1) or _warp_backward (forward = 0), on
+ * nthreads threads (0: the backend's default). */
+static omreg_status warp_image(const char *fn, const omreg_backend *backend, int nthreads,
                                const omreg_diffeomap *map, int forward,
                                const omreg_image *image, omreg_warp_interp interp,
                                const double *image_world2grid, const size_t *out_shape,
@@ -117,10 +119,10 @@ static omreg_status warp_image(const char *fn, const omreg_backend *backend,
     warp_matrices(map, forward, W, S, b1, b2, b3, b4, &in, &outm, &disp);
 
     omreg_image *conv = NULL, *res = NULL;
-    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, 0);
+    const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
     OMREG_FORWARD(convert_image(&ctx, image, field->img->dtype, &conv));
-    omreg_status st = omreg_warp(backend, conv ? conv : image, field->img, in, outm, disp,
-                                 out_shape, interp, &res);
+    omreg_status st = omreg_warp_threads(backend, ctx.nthreads, conv ? conv : image, field->img,
+                                         in, outm, disp, out_shape, interp, &res);
     omreg_image_free(conv);
     if (st == OMREG_OK && S != NULL)
         st = omreg_image_set_grid2world(res, S);
@@ -138,8 +140,20 @@ omreg_status omreg_diffeomap_transform(const omreg_backend *backend,
                                        const size_t *out_shape, const double *out_grid2world,
                                        omreg_image **out)
 {
-    return warp_image("omreg_diffeomap_transform", backend, map, map ? !map->is_inverse : 1,
-                      image, interp, image_world2grid, out_shape, out_grid2world, out);
+    return omreg_diffeomap_transform_threads(backend, 0, map, image, interp, image_world2grid,
+                                             out_shape, out_grid2world, out);
+}
+
+omreg_status omreg_diffeomap_transform_threads(const omreg_backend *backend, int nthreads,
+                                               const omreg_diffeomap *map,
+                                               const omreg_image *image, omreg_warp_interp interp,
+                                               const double *image_world2grid,
+                                               const size_t *out_shape,
+                                               const double *out_grid2world, omreg_image **out)
+{
+    return warp_image("omreg_diffeomap_transform", backend, nthreads, map,
+                      map ? !map->is_inverse : 1, image, interp, image_world2grid, out_shape,
+                      out_grid2world, out);
 }
 
 omreg_status omreg_diffeomap_transform_inverse(const omreg_backend *backend,
@@ -151,7 +165,7 @@ omreg_status omreg_diffeomap_transform_inverse(const omreg_backend *backend,
                                                const double *out_grid2world,
                                                omreg_image **out)
 {
-    return warp_image("omreg_diffeomap_transform_inverse", backend, map,
+    return warp_image("omreg_diffeomap_transform_inverse", backend, 0, map,
                       map ? map->is_inverse : 0, image, interp, image_world2grid, out_shape,
                       out_grid2world, out);
 }

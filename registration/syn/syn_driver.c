@@ -322,7 +322,11 @@ static omreg_status apply_step(syn_state *s, omreg_diffeomap *map, omreg_image *
 }
 
 /* field_to = invert(field_from) starting from field_to (DIPY
- * invert_vector_field_fixed_point with the level's world2grid and spacing) */
+ * invert_vector_field_fixed_point with the level's world2grid and spacing),
+ * on the run's context. Every field of both maps is float32 on the level's
+ * grid, the grid the inversion's workspace (inv_q, inv_scratch) was sized
+ * for. The start becomes the inverse in place; when another map shares it
+ * (or it is unset: zeros), a copy does and then replaces it. */
 static omreg_status invert_field(syn_state *s, omreg_diffeomap *map, int into_backward,
                                  const syn_level *l)
 {
@@ -330,22 +334,24 @@ static omreg_status invert_field(syn_state *s, omreg_diffeomap *map, int into_ba
                                             : omreg_diffeomap_backward(map);
     const omreg_image *start = into_backward ? omreg_diffeomap_backward(map)
                                              : omreg_diffeomap_forward(map);
-    omreg_image *target = omreg_dm_exclusive_field(map, into_backward);
-    if (target != NULL && target != from && from->dtype == OMREG_F32 &&
-        target->dtype == OMREG_F32 && s->inv_q != NULL) {
-        /* the start becomes the inverse */
-        omreg_invert_fixed_point_run(&s->ctx, from, l->affine_inv, l->spacing, s->opt->inv_iter,
-                                     s->opt->inv_tol, target->data, s->inv_q, s->inv_scratch, NULL,
-                                     NULL);
-        return OMREG_OK;
+    omreg_image *target = omreg_dm_exclusive_field(map, into_backward), *copy = NULL;
+    if (target == NULL || target == from) {
+        OMREG_FORWARD(omreg_image_create(&copy, from->ndim, from->shape, from->ncomp, from->dtype,
+                                         from->grid2world));
+        const size_t bytes = omreg_image_voxels(from) * (size_t)from->ncomp *
+                             omreg_dtype_size(from->dtype);
+        if (start != NULL) /* on from's grid, in from's dtype */
+            memcpy(copy->data, start->data, bytes);
+        target = copy;
     }
-    omreg_image *inv = NULL; /* shared start: invert into a new field */
-    OMREG_FORWARD(omreg_invert_vector_field_fixed_point(s->ctx.backend, from, l->affine_inv,
-                                                        l->spacing, s->opt->inv_iter,
-                                                        s->opt->inv_tol, start, &inv, NULL));
-    omreg_status st = into_backward ? omreg_diffeomap_exchange_backward(map, &inv)
-                                    : omreg_diffeomap_exchange_forward(map, &inv);
-    omreg_image_free(inv);
+    omreg_invert_fixed_point_run(&s->ctx, from, l->affine_inv, l->spacing, s->opt->inv_iter,
+                                 s->opt->inv_tol, target->data, s->inv_q, s->inv_scratch, NULL,
+                                 NULL);
+    if (copy == NULL)
+        return OMREG_OK;
+    omreg_status st = into_backward ? omreg_diffeomap_exchange_backward(map, &copy)
+                                    : omreg_diffeomap_exchange_forward(map, &copy);
+    omreg_image_free(copy);
     return st;
 }
 
@@ -541,8 +547,16 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
                 factors[d] = s.static_ss->levels[level].spacing[d] /
                              s.static_ss->levels[level + 1].spacing[d];
             const size_t *new_shape = s.static_ss->levels[level].shape;
+#ifdef OMREG_CANARY_EXPAND_DEFAULT_THREADS
+            /* planted (ci/canaries.tsv): the public call, on the backend's default count */
             TRY(omreg_diffeomap_expand_fields(b, s.static_to_ref, factors, new_shape));
             TRY(omreg_diffeomap_expand_fields(b, s.moving_to_ref, factors, new_shape));
+#else
+            TRY(omreg_diffeomap_expand_fields_threads(b, s.ctx.nthreads, s.static_to_ref, factors,
+                                                      new_shape));
+            TRY(omreg_diffeomap_expand_fields_threads(b, s.ctx.nthreads, s.moving_to_ref, factors,
+                                                      new_shape));
+#endif
         }
         const int level_max = opt->level_iters[L - 1 - level];
         s.energy_count = 0;
@@ -582,7 +596,8 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
     s.metric = NULL;
     /* static_to_ref = moving_to_ref.warp_endomorphism(static_to_ref.inverse()).inverse() */
     TRY(omreg_diffeomap_inverse(s.static_to_ref, &static_inv));
-    TRY(omreg_diffeomap_warp_endomorphism(b, s.moving_to_ref, static_inv, &half));
+    TRY(omreg_diffeomap_warp_endomorphism_threads(b, s.ctx.nthreads, s.moving_to_ref, static_inv,
+                                                  &half));
     TRY(omreg_diffeomap_inverse(half, &result));
 #undef TRY
 done:

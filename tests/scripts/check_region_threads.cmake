@@ -1,15 +1,20 @@
-# Runs CLI with ARGS (space-separated; @out/ is replaced by WORKDIR/) and
-# --threads THREADS under OMP_NUM_THREADS=2 with the omp_claims shim
+# Runs CLI (the omreg command, or tests/region_runs.c's program) with ARGS
+# (space-separated; @out/ is replaced by WORKDIR/) and --threads THREADS
+# under OMP_NUM_THREADS=AMBIENT (default 2) with the omp_claims shim
 # (tests/support/omp_claims.c) preloaded, then checks that every OpenMP
 # parallel region the run opened asked for exactly THREADS threads
 # (num_threads clause): a region without the clause asks for 0 and runs
-# with OpenMP's ambient count instead of the run's. Failing regions are
-# named through addr2line.
+# with OpenMP's ambient count instead of the run's, and a region given the
+# backend's default count asks for AMBIENT. Failing regions are named
+# through addr2line.
 foreach(v CLI SHIM THREADS WORKDIR ARGS)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "check_region_threads: ${v} not set")
   endif()
 endforeach()
+if(NOT DEFINED AMBIENT)
+  set(AMBIENT 2)
+endif()
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
 set(out "${WORKDIR}/claims.txt")
@@ -28,12 +33,12 @@ if(unseen)
 endif()
 
 execute_process(
-  COMMAND ${CMAKE_COMMAND} -E env OMP_NUM_THREADS=2 OMP_WAIT_POLICY=passive
+  COMMAND ${CMAKE_COMMAND} -E env OMP_NUM_THREADS=${AMBIENT} OMP_WAIT_POLICY=passive
           "LD_PRELOAD=${SHIM}" "OMREG_OMP_CLAIMS_OUT=${out}"
           "${CLI}" ${args} --threads ${THREADS} --quiet
   RESULT_VARIABLE rc OUTPUT_VARIABLE so ERROR_VARIABLE se)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "omreg ${args} --threads ${THREADS} failed (${rc}):\n${so}\n${se}")
+  message(FATAL_ERROR "${CLI} ${args} --threads ${THREADS} failed (${rc}):\n${so}\n${se}")
 endif()
 if(NOT EXISTS "${out}")
   message(FATAL_ERROR "the shim wrote no record (${out}): was it preloaded?")
