@@ -17,4 +17,4 @@ from ._api import (Cancelled, DiffeomorphicMapArrays, affine_registration, confi
                    syn_registration)
 
 __all__ = ["Cancelled", "DiffeomorphicMapArrays", "affine_registration", "config", "syn_registration"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
