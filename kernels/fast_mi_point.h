@@ -140,6 +140,49 @@ static inline double fast_mi_weight(const omreg_parzen_geometry *g, const double
     return w;
 }
 
+/* Block b of the joint PDF's canonical order: partial (len doubles)
+ * zeroed, then the valid samples of the block added in sample order. The
+ * one body both backends run; they differ only in the loop over blocks. */
+static inline void fast_mi_joint_block(double *partial, size_t len, const double *sval,
+                                       const double *mval, const int *valid, size_t n, size_t b,
+                                       const omreg_parzen_geometry *g)
+{
+    size_t end = omreg_fast_mi_block_end(n, b);
+    memset(partial, 0, sizeof(double) * len);
+    for (size_t s = b * OMREG_FAST_MI_BLOCK; s < end; ++s)
+        if (valid[s])
+            parzen_joint_add(partial, g->nbins, g->padding,
+                             parzen_bin_normalize(sval[s], g->smin, g->sdelta),
+                             parzen_bin_normalize(mval[s], g->mmin, g->mdelta));
+}
+
+/* Block b of the MI gradient: partial (np doubles) = sum over the block's
+ * valid samples, in order, of w(s) * prod[s] (fast_mi_weight). */
+static inline void fast_mi_gradient_block(double *partial, size_t np, const double *sval,
+                                          const double *mval, const int *valid,
+                                          const double *prod, size_t n, size_t b,
+                                          const omreg_parzen_geometry *g, const double *factor)
+{
+    size_t end = omreg_fast_mi_block_end(n, b);
+    memset(partial, 0, sizeof(double) * np);
+    for (size_t s = b * OMREG_FAST_MI_BLOCK; s < end; ++s) {
+        if (!valid[s])
+            continue;
+        double w = fast_mi_weight(g, factor, sval[s], mval[s]);
+        for (size_t l = 0; l < np; ++l)
+            partial[l] += w * prod[s * np + l];
+    }
+}
+
+/* grad = -total / (count mdelta), zeros when no sample counted */
+static inline void fast_mi_gradient_finish(const double *total, size_t np, double count,
+                                           double mdelta, double *grad)
+{
+    double norm = count * mdelta;
+    for (size_t l = 0; l < np; ++l)
+        grad[l] = norm > 0 ? -total[l] / norm : 0.0;
+}
+
 /* F_ij = log(p_ij / p_j) where p_ij and p_j reach epsilon, else 0
  * (compute_parzen_mi's gradient factor) */
 static inline void omreg_fast_mi_factor(const double *joint, const double *mmarginal, int nbins,

@@ -42,16 +42,8 @@ void omreg_ref_fast_mi_joint(int nthreads, const double *sval, const double *mva
     (void)nthreads;
     size_t len = omreg_parzen_joint_partial(g->nbins);
     size_t nblocks = omreg_fast_mi_blocks(n);
-    for (size_t b = 0; b < nblocks; ++b) {
-        double *partial = scratch + (1 + b) * len;
-        size_t end = omreg_fast_mi_block_end(n, b);
-        memset(partial, 0, sizeof(double) * len);
-        for (size_t s = b * OMREG_FAST_MI_BLOCK; s < end; ++s)
-            if (valid[s])
-                parzen_joint_add(partial, g->nbins, g->padding,
-                                 parzen_bin_normalize(sval[s], g->smin, g->sdelta),
-                                 parzen_bin_normalize(mval[s], g->mmin, g->mdelta));
-    }
+    for (size_t b = 0; b < nblocks; ++b)
+        fast_mi_joint_block(scratch + (1 + b) * len, len, sval, mval, valid, n, b, g);
     add_blocks(scratch, nblocks, len);
     *count = scratch[len - 1];
     parzen_joint_finish(scratch, g->nbins, OMREG_PARZEN_NORM_BY_WEIGHT, joint, smarginal,
@@ -67,20 +59,9 @@ void omreg_ref_fast_mi_gradient(int nthreads, const double *sval, const double *
     (void)nthreads;
     size_t len = (size_t)nparams, np = (size_t)nparams;
     size_t nblocks = omreg_fast_mi_blocks(n);
-    for (size_t b = 0; b < nblocks; ++b) {
-        double *partial = scratch + (1 + b) * len;
-        size_t end = omreg_fast_mi_block_end(n, b);
-        memset(partial, 0, sizeof(double) * len);
-        for (size_t s = b * OMREG_FAST_MI_BLOCK; s < end; ++s) {
-            if (!valid[s])
-                continue;
-            double w = fast_mi_weight(g, factor, sval[s], mval[s]);
-            for (size_t l = 0; l < np; ++l)
-                partial[l] += w * prod[s * np + l];
-        }
-    }
+    for (size_t b = 0; b < nblocks; ++b)
+        fast_mi_gradient_block(scratch + (1 + b) * len, np, sval, mval, valid, prod, n, b, g,
+                               factor);
     add_blocks(scratch, nblocks, len);
-    double norm = count * g->mdelta;
-    for (size_t l = 0; l < np; ++l)
-        grad[l] = norm > 0 ? -scratch[l] / norm : 0.0;
+    fast_mi_gradient_finish(scratch, np, count, g->mdelta, grad);
 }
