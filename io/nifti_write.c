@@ -4,8 +4,8 @@
  * chunked gzip writer, into a temporary file renamed into place. Nothing
  * here prints or touches nifticlib's global state. The entry points that
  * take a backend (omreg_nifti_write_with, ..._array_with, ..._array_intent)
- * are io/nifti_write_with.c: they pick io's deflate kernel for the backend
- * and call the functions of io/nifti_write.h. */
+ * are io/nifti_write_with.c: they pick io's transposition and deflate
+ * kernels for the backend and call the functions of io/nifti_write.h. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -78,59 +78,71 @@ static omreg_status sink_close(struct sink *s)
     return OMREG_OK;
 }
 
-/* Copy one element of size 4 or 8 (constant sizes let the compiler inline). */
-static inline void copy_elem(unsigned char *dst, const unsigned char *src, size_t esize)
+/* bytes per slab at most (io/nifti_slab.h): a layer of 512 x 1024 doubles
+ * fits */
+enum { SLAB_BYTES = 4 * IO_CHUNK };
+
+/* The slab geometry for a C-order array: the layer axis k is the last one
+ * whose layer (axes 0..k-1) fits SLAB_BYTES, so the reads of a slab are as
+ * close as the buffer allows; *layers: how many layers a slab holds. */
+static void plan_slabs(int ndim, const size_t *shape, size_t esize, omreg_nii_slab *g,
+                       size_t *layers)
 {
-    if (esize == 4)
-        memcpy(dst, src, 4);
-    else
-        memcpy(dst, src, 8);
+    memset(g, 0, sizeof *g);
+    g->esize = esize;
+    g->ndim = ndim;
+    g->cstride[ndim - 1] = 1;
+    for (int d = ndim - 1; d >= 0; --d) {
+        g->shape[d] = shape[d];
+        if (d < ndim - 1)
+            g->cstride[d] = g->cstride[d + 1] * shape[d + 1];
+    }
+    size_t nin = 1; /* product of shape[0..k-1] */
+    g->k = 0;
+    while (g->k + 1 < ndim && nin * shape[g->k] <= SLAB_BYTES / esize)
+        nin *= shape[g->k++];
+    g->nin = nin;
+    g->nx = g->k >= 1 ? shape[0] : 1;
+    g->nrows = nin / g->nx;
+    size_t fit = SLAB_BYTES / esize / nin; /* >= 1 */
+    *layers = fit < shape[g->k] ? fit : shape[g->k];
 }
 
-/* Stream a C-order array in NIfTI order (first axis fastest). */
-static omreg_status write_data(struct sink *s, int ndim, const size_t *shape, size_t esize,
-                               const unsigned char *data, unsigned char *buf, size_t buf_bytes)
+/* Stream a C-order array in NIfTI order (first axis fastest): slab after
+ * slab, each transposed by the team's kernel into buf (layers layers). */
+static omreg_status write_data(struct sink *s, omreg_io_team team, const omreg_nii_slab *g,
+                               const unsigned char *data, unsigned char *buf, size_t layers)
 {
-    size_t cstride[7], idx[7] = {0}, rows = 1;
-    cstride[ndim - 1] = 1;
-    for (int d = ndim - 2; d >= 0; --d)
-        cstride[d] = cstride[d + 1] * shape[d + 1];
-    for (int d = 1; d < ndim; ++d)
-        rows *= shape[d];
-    size_t fill = 0, base = 0; /* base: C offset of (0, idx[1], ..., idx[ndim-1]) */
-    for (size_t row = 0; row < rows; ++row) {
-        for (size_t i0 = 0; i0 < shape[0]; ++i0) {
-            copy_elem(buf + fill, data + (base + i0 * cstride[0]) * esize, esize);
-            fill += esize;
-            if (fill == buf_bytes) {
-                OMREG_FORWARD(sink_write(s, buf, fill));
-                fill = 0;
-            }
+    const int k = g->k;
+    size_t nouter = 1; /* the axes after k */
+    for (int d = k + 1; d < g->ndim; ++d)
+        nouter *= g->shape[d];
+    for (size_t o = 0; o < nouter; ++o) {
+        size_t off = 0, rem = o;
+        for (int d = k + 1; d < g->ndim; ++d) {
+            off += (rem % g->shape[d]) * g->cstride[d];
+            rem /= g->shape[d];
         }
-        for (int d = 1; d < ndim; ++d) {
-            base += cstride[d];
-            if (++idx[d] < shape[d])
-                break;
-            base -= idx[d] * cstride[d];
-            idx[d] = 0;
+        for (size_t k0 = 0; k0 < g->shape[k]; k0 += layers) {
+            size_t n = g->shape[k] - k0 < layers ? g->shape[k] - k0 : layers;
+            team.slab(team.nthreads, g, data, off + k0 * g->cstride[k], n, buf);
+            OMREG_FORWARD(sink_write(s, buf, n * g->nin * g->esize));
         }
     }
-    if (fill > 0)
-        OMREG_FORWARD(sink_write(s, buf, fill));
     return OMREG_OK;
 }
 
 omreg_status omreg_nifti_write_array(const char *path, int ndim, const size_t *shape,
                                      omreg_dtype dtype, const void *data, const double *affine4x4)
 {
-    return omreg_nifti_write_array_deflate((omreg_deflater){NULL, 1}, path, ndim, shape, dtype,
-                                           data, affine4x4, 0);
+    return omreg_nifti_write_array_team((omreg_io_team){NULL, omreg_ref_nii_slab, 1}, path, ndim,
+                                        shape, dtype, data, affine4x4, 0);
 }
 
-omreg_status omreg_nifti_write_array_deflate(omreg_deflater deflate, const char *path, int ndim,
-                                             const size_t *shape, omreg_dtype dtype,
-                                             const void *data, const double *affine4x4,
-                                             int intent_code)
+omreg_status omreg_nifti_write_array_team(omreg_io_team team, const char *path, int ndim,
+                                          const size_t *shape, omreg_dtype dtype,
+                                          const void *data, const double *affine4x4,
+                                          int intent_code)
 {
     OMREG_RETURN_IF(intent_code < 0 || intent_code > 32767, OMREG_EINVAL,
                     "nifti_write: intent code %d out of range", intent_code);
@@ -160,9 +172,10 @@ omreg_status omreg_nifti_write_array_deflate(omreg_deflater deflate, const char 
     nifti_1_header hdr;
     omreg_nii_build_header(&hdr, ndim, shape, dtype, affine4x4, intent_code);
 
-    unsigned char *buf = NULL;
-    size_t buf_bytes = IO_CHUNK;
-    buf = omreg_calloc(buf_bytes, 1, "NIfTI write buffer");
+    omreg_nii_slab g;
+    size_t layers = 0;
+    plan_slabs(ndim, shape, esize, &g, &layers);
+    unsigned char *buf = omreg_calloc(layers * g.nin, esize, "NIfTI write buffer");
     if (buf == NULL)
         return omreg_calloc_failure();
     char *tmp = NULL;
@@ -174,13 +187,14 @@ omreg_status omreg_nifti_write_array_deflate(omreg_deflater deflate, const char 
     }
 
     struct sink s = {path, fd, NULL};
+    const omreg_deflater deflate = {team.deflate, team.nthreads};
     if (gz && (status = omreg_gz_writer_open(&s.gz, fd, path, 1, /* nibabel's default level */
                                              deflate)) != OMREG_OK)
         goto fail;
     static const unsigned char no_extension[4] = {0, 0, 0, 0};
     if ((status = sink_write(&s, &hdr, N1_HDR)) != OMREG_OK ||
         (status = sink_write(&s, no_extension, 4)) != OMREG_OK ||
-        (status = write_data(&s, ndim, shape, esize, data, buf, buf_bytes)) != OMREG_OK ||
+        (status = write_data(&s, team, &g, data, buf, layers)) != OMREG_OK ||
         (status = sink_close(&s)) != OMREG_OK)
         goto fail;
     free(buf);
@@ -198,11 +212,11 @@ fail:
 
 omreg_status omreg_nifti_write(const char *path, const omreg_image *img)
 {
-    return omreg_nifti_write_image_deflate((omreg_deflater){NULL, 1}, path, img);
+    return omreg_nifti_write_image_team((omreg_io_team){NULL, omreg_ref_nii_slab, 1}, path, img);
 }
 
-omreg_status omreg_nifti_write_image_deflate(omreg_deflater deflate, const char *path,
-                                             const omreg_image *img)
+omreg_status omreg_nifti_write_image_team(omreg_io_team team, const char *path,
+                                          const omreg_image *img)
 {
     OMREG_RETURN_IF(img == NULL, OMREG_EINVAL, "nifti_write: image is NULL");
     size_t shape[4];
@@ -213,6 +227,5 @@ omreg_status omreg_nifti_write_image_deflate(omreg_deflater deflate, const char 
         shape[n++] = (size_t)img->ncomp;
     double a[16];
     omreg_mat_embed_4x4(img->ndim, img->grid2world, a); /* 2D: z maps to itself */
-    return omreg_nifti_write_array_deflate(deflate, path, n, shape, img->dtype, img->data, a,
-                                           0);
+    return omreg_nifti_write_array_team(team, path, n, shape, img->dtype, img->data, a, 0);
 }

@@ -13,3 +13,7 @@ endforeach()
 # io/deflate_chunk.h): parallel vs reference over the matrix, and zlib
 # reading back what the writer streamed.
 omreg_add_test(test_equality_deflate SOURCES test_equality_deflate.c LABELS equality MATRIX)
+# The writer's transposition (io/nifti_slab.h): serial vs OpenMP bytes and
+# the naive file order, over the matrix.
+omreg_add_test(test_equality_nifti_write SOURCES test_equality_nifti_write.c LABELS equality
+               MATRIX)
