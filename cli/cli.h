@@ -142,8 +142,9 @@ int cli_stage_qc(const omreg_backend *backend, const char *path, const omreg_ima
  * of a re-executed image. */
 void cli_wait_policy_init(int argc, char **argv);
 /* After a command parsed its options, before it reads a file: unless the
- * policy is env, the image was re-executed already, or the user set
- * OMP_WAIT_POLICY or GOMP_SPINCOUNT, set OMP_WAIT_POLICY to the policy and
+ * policy is env, the image was re-executed already, the user set
+ * OMP_WAIT_POLICY or GOMP_SPINCOUNT, or Valgrind runs the command (an
+ * exec would leave it), set OMP_WAIT_POLICY to the policy and
  * re-execute this binary with the same argv. Returns only when nothing was
  * done or the exec failed (then the environment is as it was). Without
  * cli_wait_policy_init (tests, fuzzers) it does nothing. */

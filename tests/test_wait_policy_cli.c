@@ -14,7 +14,9 @@
  *    executes again;
  *  - a bad value is a usage error before any re-exec; --help re-executes
  *    nothing;
- *  - the provenance record says which policy ran and who chose it.
+ *  - the provenance record says which policy ran and who chose it;
+ *  - under Valgrind nothing is re-executed (the kernel's /proc/self/exe is
+ *    Valgrind's tool there, and an exec'd image would leave Valgrind).
  * ctest sets OMP_WAIT_POLICY=passive for every test: each case starts from
  * an environment without it. */
 #define _POSIX_C_SOURCE 200809L
@@ -24,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "json_read.h"
 #include "omp_display.h"
@@ -200,6 +204,30 @@ static void other_commands_and_errors(void **state)
     free(err);
 }
 
+static void valgrind_runs_it_without_reexec(void **state)
+{
+    (void)state;
+    if (system("valgrind --version >/dev/null 2>&1") != 0)
+        skip();
+    clean_env();
+    const char *out = cli_tmp("vg.nii");
+    unlink(out);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "valgrind -q --error-exitcode=99 '%s' apply '%s' --reference '%s' --out '%s' "
+             "2>'%s'",
+             OMREG_CLI_PATH, cli_tmp("moving.nii"), cli_tmp("static.nii"), out,
+             cli_tmp("stderr.txt"));
+    const int st = system(cmd);
+    size_t n;
+    char *err = cli_slurp(cli_tmp("stderr.txt"), &n);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || access(out, F_OK) != 0 ||
+        omp_display_blocks(err) != 1)
+        fail_msg("valgrind omreg apply: status %d, %d runtime starts (want 1):\n%s", st,
+                 omp_display_blocks(err), err);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +236,7 @@ int main(void)
         cmocka_unit_test(user_environment_wins),
         cmocka_unit_test(marker_stops_a_second_exec),
         cmocka_unit_test(other_commands_and_errors),
+        cmocka_unit_test(valgrind_runs_it_without_reexec),
     };
     return cmocka_run_group_tests(tests, setup, cli_teardown);
 }

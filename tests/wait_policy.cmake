@@ -5,3 +5,4 @@
 omreg_add_test(test_wait_policy_cli SOURCES test_wait_policy_cli.c support/json_read.c
   support/omp_display.c LABELS e2e TIMEOUT 300)
 target_link_libraries(test_wait_policy_cli PRIVATE omreg_test_cli)
+target_compile_definitions(test_wait_policy_cli PRIVATE OMREG_CLI_PATH="$<TARGET_FILE:omreg_cli>")
