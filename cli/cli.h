@@ -49,24 +49,42 @@ double cli_elapsed(void);
 /* ---- option parsing shared by the registration commands ---------------- */
 
 /* getopt_long codes of the shared options (above any single character) */
-enum { CLI_O_THREADS = 1000, CLI_O_BACKEND, CLI_O_QUIET, CLI_O_HELP };
-/* struct option entries for --threads, --backend, --quiet, --help */
+enum { CLI_O_THREADS = 1000, CLI_O_BACKEND, CLI_O_QUIET, CLI_O_HELP, CLI_O_WAIT_POLICY };
+/* struct option entries for --threads, --backend, --wait-policy, --quiet, --help */
 #define CLI_COMMON_LONGOPTS                                                                    \
     {"threads", required_argument, NULL, CLI_O_THREADS},                                      \
         {"backend", required_argument, NULL, CLI_O_BACKEND},                                  \
+        {"wait-policy", required_argument, NULL, CLI_O_WAIT_POLICY},                          \
         {"quiet", no_argument, NULL, CLI_O_QUIET}, {"help", no_argument, NULL, CLI_O_HELP}
 
 /* Returned by a parser when --help was asked for (the caller prints usage and
  * exits 0; parsers never exit). */
 #define CLI_HELP (-1)
 
+/* --wait-policy: how idle OpenMP threads wait (cli/cli_wait_policy.c) */
+typedef enum cli_wait_policy {
+    CLI_WAIT_PASSIVE, /* sleep at once (default): a busy machine stays fast */
+    CLI_WAIT_ACTIVE,  /* spin: an idle machine may be a little faster */
+    CLI_WAIT_ENV      /* leave it to OMP_WAIT_POLICY / the runtime's default */
+} cli_wait_policy;
+
+/* The text of the shared option, for each command's --help. */
+#define CLI_WAIT_POLICY_HELP                                                                   \
+    "  --wait-policy P           passive (default): idle OpenMP threads sleep, which keeps\n"   \
+    "                            2 threads fast beside other busy processes; active: they\n"   \
+    "                            spin; env: the runtime's default. A set OMP_WAIT_POLICY\n"    \
+    "                            or GOMP_SPINCOUNT always wins. passive and active restart\n"  \
+    "                            omreg once with OMP_WAIT_POLICY set (libgomp reads it at\n"   \
+    "                            load time only)\n"
+
 typedef struct cli_exec {
     const omreg_backend *backend; /* --backend (default parallel) */
     int threads;                  /* --threads (0: the runtime's) */
     int quiet;                    /* --quiet / -q */
+    cli_wait_policy wait_policy;  /* --wait-policy (default passive) */
 } cli_exec;
 
-/* Defaults: parallel backend, runtime's threads, progress on. */
+/* Defaults: parallel backend, runtime's threads, progress on, passive waits. */
 cli_exec cli_exec_defaults(void);
 
 /* Reset getopt completely before parsing a new argv (glibc keeps a pointer
@@ -116,6 +134,25 @@ int cli_check_same_grid(const char *what, const char *path, const omreg_image *m
  * by --out-qc of affine and syn. */
 int cli_stage_qc(const omreg_backend *backend, const char *path, const omreg_image *stat,
                  const omreg_image *warped, int quiet);
+
+/* ---- the wait policy (cli/cli_wait_policy.c) --------------------------- */
+
+/* main, first: keep a copy of argv for the re-exec (as main received it:
+ * getopt permutes argv), and note (and remove) the marker
+ * of a re-executed image. */
+void cli_wait_policy_init(int argc, char **argv);
+/* After a command parsed its options, before it reads a file: unless the
+ * policy is env, the image was re-executed already, the user set
+ * OMP_WAIT_POLICY or GOMP_SPINCOUNT, or Valgrind runs the command (an
+ * exec would leave it), set OMP_WAIT_POLICY to the policy and
+ * re-execute this binary with the same argv. Returns only when nothing was
+ * done or the exec failed (then the environment is as it was). Without
+ * cli_wait_policy_init (tests, fuzzers) it does nothing. */
+void cli_wait_policy_apply(cli_wait_policy policy);
+/* Who chose the wait policy the runtime read: "omreg" (this command,
+ * through the re-exec), "environment" (the user's OMP_WAIT_POLICY or
+ * GOMP_SPINCOUNT) or "runtime" (nobody: the runtime's default). */
+const char *cli_wait_policy_source(void);
 
 /* ---- interrupts (cli/cli_signals.c) -------------------------------------- */
 

@@ -215,7 +215,7 @@ double cli_elapsed(void)
 
 cli_exec cli_exec_defaults(void)
 {
-    cli_exec e = {omreg_backend_parallel(), 0, 0};
+    cli_exec e = {omreg_backend_parallel(), 0, 0, CLI_WAIT_PASSIVE};
     return e;
 }
 
@@ -236,6 +236,16 @@ int cli_common_option(int opt, const char *arg, cli_exec *e, int *rc)
     case CLI_O_BACKEND:
         if (!cli_select_backend(arg, &e->backend))
             *rc = cli_usage_error("--backend: '%s' is neither parallel nor reference", arg);
+        return 1;
+    case CLI_O_WAIT_POLICY:
+        if (strcmp(arg, "passive") == 0)
+            e->wait_policy = CLI_WAIT_PASSIVE;
+        else if (strcmp(arg, "active") == 0)
+            e->wait_policy = CLI_WAIT_ACTIVE;
+        else if (strcmp(arg, "env") == 0)
+            e->wait_policy = CLI_WAIT_ENV;
+        else
+            *rc = cli_usage_error("--wait-policy: '%s' is not passive, active or env", arg);
         return 1;
     case 'q':
     case CLI_O_QUIET: e->quiet = 1; return 1;

@@ -11,9 +11,9 @@ void cli_openmp_defaults(void);
 
 /* Called first thing in main, before any parallel region: the run-sched-var
  * ICV of the initial task is inherited by every region the command opens.
- * OMP_WAIT_POLICY is not touched: libgomp reads it when it is loaded, and
- * measured, passive was 5-20% slower than the default on a quiet machine
- * (bench/README.md, caveats: set it by hand on a busy one). */
+ * The wait policy is not set here: libgomp reads OMP_WAIT_POLICY when it is
+ * loaded, before main, so cli/cli_wait_policy.c re-executes the command
+ * with it set. */
 void cli_openmp_defaults(void)
 {
     const char *sched = getenv("OMP_SCHEDULE");

@@ -125,6 +125,10 @@ static void write_run(cli_json *j, const cli_provenance *p, double outputs_start
     cli_json_object(j, "run");
     cli_json_int(j, "threads", omp_get_max_threads());
     cli_json_string(j, "omp_schedule", sched && sched[0] ? sched : NULL);
+    /* the wait policy the runtime read at load time, and who chose it */
+    cli_json_string(j, "wait_policy", getenv("OMP_WAIT_POLICY"));
+    cli_json_string(j, "gomp_spincount", getenv("GOMP_SPINCOUNT"));
+    cli_json_string(j, "wait_policy_source", cli_wait_policy_source());
     cli_json_object(j, "timings_seconds");
     cli_json_double(j, "load", p->load_seconds);
     cli_json_double(j, "register", p->register_seconds);

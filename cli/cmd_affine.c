@@ -62,6 +62,7 @@ static const char usage[] =
     "Execution:\n"
     "  --threads N               OpenMP threads (default: the runtime's)\n"
     "  --backend NAME            parallel (default) or reference (serial specification)\n"
+    CLI_WAIT_POLICY_HELP
     "  --quiet                   no progress on stderr\n"
     "  --help                    this text\n";
 
@@ -311,6 +312,7 @@ int cmd_affine(int argc, char **argv)
     c.opt.progress_ctx = &c;
     /* the registration's fixed count (0: the runtime's), and OpenMP's for
      * the loops without per-thread buffers */
+    cli_wait_policy_apply(c.e.wait_policy); /* may restart the command, once */
     c.opt.threads = c.e.threads;
     cli_set_threads(c.e.threads);
     cli_elapsed();

@@ -51,7 +51,8 @@ static const char usage[] =
     "                      'omreg syn --out-inverse-warped')\n"
     "  --interp MODE       linear (default) or nearest (for label maps)\n"
     "  --out FILE          output NIfTI (written whole or not at all)\n"
-    "  --threads N, --backend parallel|reference, --quiet (apply prints nothing), --help\n";
+    "  --threads N, --backend parallel|reference, --quiet (apply prints nothing), --help\n"
+    "  --wait-policy passive|active|env  how idle threads wait (omreg affine --help)\n";
 
 /* The map `omreg syn` returns (DIPY: moving_to_ref.warp_endomorphism(
  * static_to_ref.inverse()).inverse()): domain MOVING, codomain STATIC,
@@ -153,6 +154,7 @@ int cmd_apply(int argc, char **argv)
     if (ref_path == NULL || out_path == NULL)
         return cli_usage_error("apply: --reference and --out are required");
     const omreg_backend *backend = e.backend;
+    cli_wait_policy_apply(e.wait_policy); /* may restart the command, once */
     cli_set_threads(e.threads);
     omreg_image *img = NULL, *ref = NULL, *out = NULL;
     rc = 0;

@@ -37,6 +37,7 @@ static const char usage[] =
     "  --radiological      the patient's right on the picture's left (3D)\n"
     "  --threads N, --backend parallel|reference (the same bytes either way),\n"
     "  --quiet, --help\n"
+    "  --wait-policy passive|active|env  how idle threads wait (omreg affine --help)\n"
     "\n"
     "stdout: one line 'edge_overlap S': S is the Pearson correlation, over the\n"
     "drawn pixels inside the grid, between the two images' edge strengths (Sobel\n"
@@ -149,6 +150,7 @@ int cmd_qc(int argc, char **argv)
         return fputs(usage, stdout), 0;
     if (rc)
         return rc;
+    cli_wait_policy_apply(c.e.wait_policy); /* may restart the command, once */
     cli_set_threads(c.e.threads);
     omreg_image *stat = NULL, *warped = NULL;
     double score = 0.0;

@@ -31,7 +31,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    cli_signals_install(); /* before any thread exists */
+    cli_wait_policy_init(argc, argv); /* argv for the wait policy's re-exec */
+    cli_signals_install();      /* before any thread exists */
     void cli_openmp_defaults(void); /* cli/cli_openmp.c: static schedule unless OMP_SCHEDULE */
     cli_openmp_defaults();
     if (argc < 2)

@@ -7,7 +7,10 @@
  *  - the effect: the result must change (CHANGES), must stay bitwise the same
  *    (SAME: e.g. --threads and --backend, by the determinism contract), the
  *    named output appears and is listed with its digest (OUTPUT), progress
- *    disappears (QUIET), or usage is printed and nothing written (HELP).
+ *    disappears (QUIET), usage is printed and nothing written (HELP), or
+ *    the result stays the same while the OpenMP runtime, started from an
+ *    environment without OMP_WAIT_POLICY and with OMP_DISPLAY_ENV=verbose,
+ *    reports the active wait policy (SPINS: --wait-policy active).
  * The "result" is the record's result object and output digests (affine,
  * syn), the output file's bytes (apply) or stdout (affine-error).
  * table_matches_help parses every --option out of each command's --help:
@@ -31,13 +34,14 @@
 #include <unistd.h>
 
 #include "json_read.h"
+#include "omp_display.h"
 #include "omreg/image.h"
 #include "omreg/nifti.h"
 #include "sha256.h"
 
 extern char **environ;
 
-typedef enum effect { CHANGES, SAME, OUTPUT, QUIET, HELP } effect;
+typedef enum effect { CHANGES, SAME, OUTPUT, QUIET, HELP, SPINS } effect;
 
 typedef struct row {
     const char *command; /* affine, syn, apply, affine-error, convert, qc */
@@ -84,6 +88,8 @@ static const row rows[] = {
     {"affine", "--threads", "1", NULL, "1", SAME, "bitwise the same for any thread count",
      "run.threads"},
     {"affine", "--backend", "reference", NULL, "\"reference\"", SAME, "reference == parallel bitwise"},
+    {"affine", "--wait-policy", "active", NULL, "\"active\"", SPINS,
+     "threads spin instead of sleeping; the bits are the same", "run.wait_policy"},
     {"affine", "--quiet", NULL, NULL, "true", QUIET, "progress off"},
     {"affine", "--help", NULL, NULL, NULL, HELP, "usage"},
     /* omreg syn */
@@ -120,6 +126,8 @@ static const row rows[] = {
     {"syn", "--threads", "1", NULL, "1", SAME, "bitwise the same for any thread count",
      "run.threads"},
     {"syn", "--backend", "reference", NULL, "\"reference\"", SAME, "reference == parallel bitwise"},
+    {"syn", "--wait-policy", "active", NULL, "\"active\"", SPINS,
+     "threads spin instead of sleeping; the bits are the same", "run.wait_policy"},
     {"syn", "--quiet", NULL, NULL, "true", QUIET, "progress off"},
     {"syn", "--help", NULL, NULL, NULL, HELP, "usage"},
     /* omreg apply (no record: the effect is checked on the output) */
@@ -132,6 +140,7 @@ static const row rows[] = {
     {"apply", "--out", "@out/o2.nii", NULL, NULL, OUTPUT, "writes there"},
     {"apply", "--threads", "1", NULL, NULL, SAME, "bitwise the same for any thread count"},
     {"apply", "--backend", "reference", NULL, NULL, SAME, "reference == parallel bitwise"},
+    {"apply", "--wait-policy", "active", NULL, NULL, SPINS, "threads spin; the same bytes"},
     {"apply", "--quiet", NULL, NULL, NULL, SAME, "apply prints nothing either way"},
     {"apply", "--help", NULL, NULL, NULL, HELP, "usage"},
     /* omreg affine-error */
@@ -150,6 +159,7 @@ static const row rows[] = {
     {"qc", "--radiological", NULL, NULL, NULL, CHANGES, "left and right swapped"},
     {"qc", "--threads", "1", NULL, NULL, SAME, "the same bytes for any thread count"},
     {"qc", "--backend", "reference", NULL, NULL, SAME, "reference == parallel bitwise"},
+    {"qc", "--wait-policy", "active", NULL, NULL, SPINS, "threads spin; the same bytes"},
     {"qc", "--quiet", NULL, NULL, NULL, SAME, "qc prints its score on stdout either way"},
     {"qc", "--help", NULL, NULL, NULL, HELP, "usage"},
 };
@@ -338,7 +348,8 @@ static int outputs_left(void)
 
 enum { MAX_ARGS = 64 };
 
-/* argv: "@x" -> dir/x; env: extra NAME=VALUE entries (NULL-terminated) */
+/* argv: "@x" -> dir/x; env: extra NAME=VALUE entries, or -NAME to remove
+ * NAME (NULL-terminated) */
 static void run(const char *const *args, const char *const *env, outcome *o)
 {
     static char store[MAX_ARGS][512];
@@ -359,12 +370,16 @@ static void run(const char *const *args, const char *const *env, outcome *o)
     char *merged[256];
     if (env != NULL) {
         int k = 0;
-        for (; env[k]; ++k)
-            merged[k] = (char *)env[k];
+        for (int m = 0; env[m]; ++m)
+            if (env[m][0] != '-')
+                merged[k++] = (char *)env[m];
         for (char **e = environ; *e && k < 255; ++e) {
             int overridden = 0;
-            for (int m = 0; env[m]; ++m)
-                overridden |= strncmp(*e, env[m], strcspn(env[m], "=") + 1) == 0;
+            for (int m = 0; env[m]; ++m) {
+                const char *name = env[m] + (env[m][0] == '-');
+                const size_t len = strcspn(name, "=");
+                overridden |= strncmp(*e, name, len) == 0 && (*e)[len] == '=';
+            }
             if (!overridden)
                 merged[k++] = *e;
         }
@@ -488,7 +503,11 @@ static void check_row(const row *r, const outcome *base)
     build_args(r->command, r->shared, r->option, r->value, args, store, sizeof store);
     outcome o;
     clear_outputs();
-    run(args, NULL, &o);
+    /* SPINS: the runtime starts without a policy of the user's and says
+     * which one it runs with */
+    static const char *const spins_env[] = {"-OMP_WAIT_POLICY", "-GOMP_SPINCOUNT",
+                                            "OMP_DISPLAY_ENV=verbose", NULL};
+    run(args, r->effect == SPINS ? spins_env : NULL, &o);
     if (o.status != 0)
         fail_msg("%s %s: exit %d: %s", r->command, r->option, o.status, o.err);
     if (r->effect == HELP) {
@@ -523,6 +542,13 @@ static void check_row(const row *r, const outcome *base)
             fail_msg("%s %s %s: the result did not change (%s)", r->command, r->option,
                      r->value ? r->value : "", r->why);
         break;
+    case SPINS: {
+        const char *wait = omp_display_wait(o.err);
+        if (wait == NULL || strcmp(wait, "active") != 0)
+            fail_msg("%s %s %s: the OpenMP runtime reports the wait policy %s, not active:\n%s",
+                     r->command, r->option, r->value, wait ? wait : "(nothing)", o.err);
+    }
+        /* fall through - and the result is the same */
     case SAME:
         if (!same)
             fail_msg("%s %s %s: the result changed (%s):\n%s\nvs\n%s", r->command, r->option,
