@@ -104,3 +104,18 @@ def test_affine_fast_mode_equals_cli(cli, tmp_path, pair2d):
     _, other = omreg.affine_registration(moving, static, mode='fast', seed=6,
                                          fast_iterations=30)
     assert other.tobytes() != A.tobytes()
+
+
+def test_syn_fast_mode_equals_cli(cli, tmp_path, pair2d):
+    """mode='fast' reaches the library as --mode fast does, and changes the
+    result (box-sum CC windows instead of DIPY's sliding ones)."""
+    static, moving = pair2d
+    w, field = syn_cli(cli, tmp_path, static, moving, SYN_ITERS, ("--mode", "fast"))
+    warped, mapping = omreg.syn_registration(moving, static, dim=2, level_iters=SYN_ITERS,
+                                             mode='fast')
+    assert warped.tobytes() == w.astype(np.float32).tobytes()
+    assert mapping.forward.tobytes() == np.ascontiguousarray(field[..., 0]).tobytes()
+    _, dipy_mapping = omreg.syn_registration(moving, static, dim=2, level_iters=SYN_ITERS)
+    assert dipy_mapping.forward.tobytes() != mapping.forward.tobytes()
+    with pytest.raises(ValueError):
+        omreg.syn_registration(moving, static, dim=2, mode='quick')
