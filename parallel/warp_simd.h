@@ -6,7 +6,8 @@
  * C with h = 0; the field read directly without A, else looked up) and the
  * image lookup, both trilinear_simd.h's. Same split, same bits; the row's
  * last ncols % V_W voxels and arrays of 2^31 elements or more take the
- * scalar code. */
+ * scalar code. An ISA whose f64 variant measured slower than the plain C
+ * defines OMREG_WARP_SIMD_F32_ONLY before including this file. */
 /* Instantiated here: under #ifndef FLT the file includes itself by name, once with FLT
  * double and SFX _f64, once with float and _f32; the part after #else is the body. */
 #ifndef FLT
@@ -18,11 +19,13 @@
 #include "trilinear_simd.h"
 #include "warp_point.h"
 
+#ifndef OMREG_WARP_SIMD_F32_ONLY
 #define FLT double
 #define SFX(name) name##_f64
 #include "warp_simd.h"
 #undef FLT
 #undef SFX
+#endif
 
 #define FLT float
 #define SFX(name) name##_f32
