@@ -86,11 +86,11 @@ void omreg_gaussian_filter_run(const omreg_run_ctx *ctx, const omreg_smooth_work
                                const omreg_image *in, omreg_image *out, omreg_smooth_mode mode,
                                double cval);
 
-/* omreg_cc_precompute_factors's scratch for static_img's grid (method
- * OMREG_CC_SLIDING): *count doubles (0: none), for the run's thread count
- * (one 2D ring buffer per thread). */
+/* omreg_cc_precompute_factors's scratch for static_img's grid and method:
+ * *count doubles (0: none), for the run's thread count (sliding windows:
+ * one 2D ring buffer per thread; box sums: one slab / row per thread). */
 omreg_status omreg_cc_factors_scratch(const omreg_run_ctx *ctx, const omreg_image *static_img,
-                                      size_t radius, size_t *count);
+                                      size_t radius, omreg_cc_method method, size_t *count);
 /* omreg_cc_precompute_factors into factors (OMREG_CC_NFACTORS values per
  * voxel in the images' dtype) with the scratch above. */
 void omreg_cc_precompute_factors_run(const omreg_run_ctx *ctx, const omreg_image *static_img,

@@ -34,11 +34,44 @@ static omreg_status sliding_scratch(const char *fn, const omreg_run_ctx *ctx,
     return OMREG_OK;
 }
 
-omreg_status omreg_cc_factors_scratch(const omreg_run_ctx *ctx, const omreg_image *static_img,
-                                      size_t radius, size_t *count)
+/* Scratch of the box-sum kernels, in doubles: one buffer per thread of the
+ * run (kernels_cc_box.h). */
+static omreg_status box_scratch(const char *fn, const omreg_run_ctx *ctx, const omreg_image *img,
+                                size_t *count)
+{
+    OMREG_RETURN_IF(ctx->nthreads < 1, OMREG_EINVAL, "%s: backend reports %d threads", fn,
+                    ctx->nthreads);
+    const size_t *shape = img->shape;
+    size_t n = 0, bytes;
+    int bad;
+    if (img->ndim == 2) /* 5 n1 */
+        bad = omreg_size_mul(&n, shape[1], 5) != OMREG_OK;
+    else /* 5 n1 n2 + 5 n2 = 5 (n1 + 1) n2 */
+        bad = omreg_size_mul(&n, shape[1] + 1, shape[2]) != OMREG_OK ||
+              omreg_size_mul(&n, n, 5) != OMREG_OK;
+    OMREG_RETURN_IF(bad || omreg_size_mul(&n, n, (size_t)ctx->nthreads) != OMREG_OK ||
+                        omreg_size_mul(&bytes, n, sizeof(double)) != OMREG_OK,
+                    OMREG_EOVERFLOW, "%s: scratch size overflows", fn);
+    *count = n;
+    return OMREG_OK;
+}
+
+static omreg_status method_scratch(const char *fn, const omreg_run_ctx *ctx,
+                                   const omreg_image *img, size_t radius, omreg_cc_method method,
+                                   size_t *count)
 {
     *count = 0;
-    return sliding_scratch("omreg_cc_precompute_factors", ctx, static_img, radius, count);
+    if (method == OMREG_CC_SLIDING)
+        return sliding_scratch(fn, ctx, img, radius, count);
+    if (method == OMREG_CC_BOX_SUMS)
+        return box_scratch(fn, ctx, img, count);
+    return OMREG_OK; /* brute force: none */
+}
+
+omreg_status omreg_cc_factors_scratch(const omreg_run_ctx *ctx, const omreg_image *static_img,
+                                      size_t radius, omreg_cc_method method, size_t *count)
+{
+    return method_scratch("omreg_cc_precompute_factors", ctx, static_img, radius, method, count);
 }
 
 void omreg_cc_precompute_factors_run(const omreg_run_ctx *ctx, const omreg_image *static_img,
@@ -62,6 +95,18 @@ void omreg_cc_precompute_factors_run(const omreg_run_ctx *ctx, const omreg_image
                 backend->precompute_cc_factors_3d_f64(nthreads, S, M, shape, radius, scratch, out);
             else
                 backend->precompute_cc_factors_3d_f32(nthreads, S, M, shape, radius, scratch, out);
+        }
+    } else if (method == OMREG_CC_BOX_SUMS) {
+        if (ndim == 2) {
+            if (dt == OMREG_F64)
+                backend->cc_box_factors_2d_f64(nthreads, S, M, shape, radius, scratch, out);
+            else
+                backend->cc_box_factors_2d_f32(nthreads, S, M, shape, radius, scratch, out);
+        } else {
+            if (dt == OMREG_F64)
+                backend->cc_box_factors_3d_f64(nthreads, S, M, shape, radius, scratch, out);
+            else
+                backend->cc_box_factors_3d_f32(nthreads, S, M, shape, radius, scratch, out);
         }
     } else {
         if (ndim == 2) {
@@ -101,7 +146,9 @@ omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, i
                     "%s: static and moving images differ in ndim or shape", fn);
     OMREG_RETURN_IF(static_img->dtype != moving_img->dtype, OMREG_ESHAPE,
                     "%s: static and moving images differ in dtype", fn);
-    OMREG_RETURN_IF(method != OMREG_CC_SLIDING && method != OMREG_CC_BRUTE_FORCE, OMREG_EINVAL,
+    OMREG_RETURN_IF(method != OMREG_CC_SLIDING && method != OMREG_CC_BRUTE_FORCE &&
+                        method != OMREG_CC_BOX_SUMS,
+                    OMREG_EINVAL,
                     "%s: unknown method %d", fn, (int)method);
     OMREG_RETURN_IF(radius > OMREG_CC_MAX_RADIUS, OMREG_EINVAL,
                     "%s: radius %zu exceeds OMREG_CC_MAX_RADIUS (%zu)", fn, radius,
@@ -115,8 +162,7 @@ omreg_status omreg_cc_precompute_factors_threads(const omreg_backend *backend, i
 
     const omreg_run_ctx ctx = omreg_run_ctx_of(backend, nthreads);
     size_t count = 0;
-    if (method == OMREG_CC_SLIDING)
-        OMREG_FORWARD(sliding_scratch(fn, &ctx, static_img, radius, &count));
+    OMREG_FORWARD(method_scratch(fn, &ctx, static_img, radius, method, &count));
     void *out = omreg_calloc(nbytes, 1, "CC factors"), *mem = NULL;
     if (out == NULL)
         return omreg_calloc_failure();

@@ -167,6 +167,8 @@ static void bench_init(bench *b)
     s = OMREG_COMPOSE_SCRATCH_PER_ROW * rows;
     need = need > s ? need : s;
     need = need > omreg_cc_scratch_3d(b->shape) ? need : omreg_cc_scratch_3d(b->shape);
+    s = omreg_cc_box_scratch_3d(b->shape) * (size_t)b->max_threads;
+    need = need > s ? need : s;
     need = need > rows ? need : rows;
     need = need > 2 * omreg_reduce_blocks(n) ? need : 2 * omreg_reduce_blocks(n);
     b->scratch = xcalloc(need, sizeof(double));
@@ -390,6 +392,13 @@ static void k_cc_factors_f32(bench *b, const struct omreg_backend *be)
     b->out_bytes = 5 * b->n * sizeof(float);
 }
 
+static void k_cc_box_factors_f32(bench *b, const struct omreg_backend *be)
+{
+    be->cc_box_factors_3d_f32(omreg_backend_threads(be, 0), b->imgf, b->img2f, b->shape,
+                              b->radius, b->scratch, (float *)b->out);
+    b->out_bytes = 5 * b->n * sizeof(float);
+}
+
 static void k_cc_forward_f32(bench *b, const struct omreg_backend *be)
 {
     float *out = (float *)b->out;
@@ -498,6 +507,8 @@ static const kernel kernels[] = {
      k_invert_f32, k_invert_reset_f32, (12 + 12 + 12) + (12 + 12 + 12)},
     {"cc_factors_3d_f32", "SyN: CC window factors, sliding window, float32", k_cc_factors_f32,
      NULL, 4 + 4 + 20},
+    {"cc_box_factors_3d_f32", "SyN fast mode: CC window factors, box sums, float32",
+     k_cc_box_factors_f32, NULL, 4 + 4 + 20},
     {"cc_forward_step_3d_f32", "SyN: CC forward step, float32", k_cc_forward_f32, NULL,
      12 + 20 + 12},
     {"cc_backward_step_3d_f32", "SyN: CC backward step, float32", k_cc_backward_f32, NULL,

@@ -71,6 +71,10 @@ static const char usage[] =
     "  --gs-order ORDER          gauss_newton's Gauss-Seidel order: lexicographic\n"
     "                            (DIPY's, default) or red-black\n"
     "Execution:\n"
+    "  --mode dipy|fast          dipy (default): DIPY's arithmetic, DIPY's bits; fast:\n"
+    "                            beyond DIPY for speed (CC: window sums by parallel\n"
+    "                            box sums, same windows, not DIPY's rounding; ssd and\n"
+    "                            em run as in dipy mode); same bits at any threads\n"
     "  --threads N               OpenMP threads (default: the runtime's)\n"
     "  --backend NAME            parallel (default) or reference (serial specification)\n"
     CLI_WAIT_POLICY_HELP
@@ -129,7 +133,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
            O_INV_TOL, O_METRIC, O_CC_RADIUS, O_SIGMA_DIFF, O_SSD_SMOOTH, O_EM_SMOOTH,
            O_INNER_ITER, O_Q_LEVELS, O_NO_DOUBLE, O_STEP_TYPE, O_OUT_WARPED, O_OUT_INVERSE,
            O_OUT_FIELD, O_OUT_ITK_WARP, O_OUT_ITK_AFFINE, O_OUT_ELASTIX, O_OUT_JSON, O_OUT_QC,
-           O_GS_ORDER };
+           O_GS_ORDER, O_MODE };
     static const struct option longopts[] = {
         {"prealign", required_argument, NULL, O_PREALIGN},
         {"level-iters", required_argument, NULL, O_ITERS},
@@ -148,6 +152,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
         {"em-no-double-gradient", no_argument, NULL, O_NO_DOUBLE},
         {"step-type", required_argument, NULL, O_STEP_TYPE},
         {"gs-order", required_argument, NULL, O_GS_ORDER},
+        {"mode", required_argument, NULL, O_MODE},
         {"out-warped", required_argument, NULL, O_OUT_WARPED},
         {"out-inverse-warped", required_argument, NULL, O_OUT_INVERSE},
         {"out-field", required_argument, NULL, O_OUT_FIELD},
@@ -163,7 +168,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
     int radius = 4, q_levels = 256, double_gradient = 1, n_iters = 3, opt, rc;
     int level_iters[OMREG_SYN_MAX_LEVELS] = {10, 10, 5};
     double sigma_diff = 2.0, step_length = 0.25, ss_sigma = 0.2, opt_tol = 1e-5, inv_tol = 1e-3;
-    int inv_iter = 20;
+    int inv_iter = 20, mode = OMREG_SYN_MODE_DIPY;
     given g;
     memset(&g, 0, sizeof g);
     memset(c, 0, sizeof *c);
@@ -261,6 +266,14 @@ static int parse_args(int argc, char **argv, syn_cli *c)
             g.has_gs_order = 1;
             break;
         }
+        case O_MODE:
+            if (strcmp(optarg, "dipy") == 0)
+                mode = OMREG_SYN_MODE_DIPY;
+            else if (strcmp(optarg, "fast") == 0)
+                mode = OMREG_SYN_MODE_FAST;
+            else
+                return cli_usage_error("--mode: '%s' is neither dipy nor fast", optarg);
+            break;
         default: return cli_bad_option("syn", argc, argv);
         }
     }
@@ -280,6 +293,7 @@ static int parse_args(int argc, char **argv, syn_cli *c)
     omreg_syn_options *o = &c->opt;
     *o = omreg_syn_default_options(metric);
     o->nlevels = n_iters;
+    o->mode = mode;
     for (int i = 0; i < n_iters; ++i)
         o->level_iters[i] = level_iters[i];
     o->step_length = step_length;
@@ -370,6 +384,7 @@ static void record_options(cli_json *j, const void *ctx)
     cli_json_double(j, "opt-tol", o->opt_tol);
     cli_json_int(j, "inv-iter", o->inv_iter);
     cli_json_double(j, "inv-tol", o->inv_tol);
+    cli_json_string(j, "mode", o->mode == OMREG_SYN_MODE_FAST ? "fast" : "dipy");
     cli_json_string(j, "metric", metrics[o->metric.type]);
     cli_json_int(j, "cc-radius", o->metric.radius);
     cli_json_double(j, "sigma-diff", o->metric.sigma_diff);

@@ -208,6 +208,12 @@ OMREG_KERNEL(compute_cc_backward_step_2d_f32)
 OMREG_KERNEL(compute_cc_backward_step_3d_f64)
 OMREG_KERNEL(compute_cc_backward_step_3d_f32)
 
+/* CC factors by separable box sums, fast mode (kernels_cc_box.h) */
+OMREG_KERNEL(cc_box_factors_2d_f64)
+OMREG_KERNEL(cc_box_factors_2d_f32)
+OMREG_KERNEL(cc_box_factors_3d_f64)
+OMREG_KERNEL(cc_box_factors_3d_f32)
+
 /* SyN driver: numpy.gradient and the driver's per-voxel helpers
  * (kernels_numpy_gradient.h, kernels_syn_pointwise.h) */
 OMREG_KERNEL(numpy_gradient_2d_f64)

@@ -7,6 +7,7 @@
 #ifndef OMREG_KERNELS_H
 #define OMREG_KERNELS_H
 
+#include "kernels_cc_box.h"
 #include "kernels_center_of_mass.h"
 #include "kernels_crosscorr.h"
 #include "kernels_expectmax.h"

@@ -123,6 +123,7 @@ static const row rows[] = {
      "V-cycle instead of demons"},
     {"syn", "--gs-order", "red-black", "--metric em", "\"red-black\"", CHANGES,
      "another Gauss-Seidel order in the V-cycle"},
+    {"syn", "--mode", "fast", NULL, "\"fast\"", CHANGES, "box-sum CC windows"},
     {"syn", "--threads", "1", NULL, "1", SAME, "bitwise the same for any thread count",
      "run.threads"},
     {"syn", "--backend", "reference", NULL, "\"reference\"", SAME, "reference == parallel bitwise"},

@@ -77,8 +77,8 @@ static omreg_status run(const omreg_backend *b, const omreg_image *s, const omre
     return omreg_syn_register(b, s, m, prealign, o, map, info);
 }
 
-static void run_case(int dim, omreg_syn_metric_type metric, omreg_syn_step_type step,
-                     int with_prealign)
+static void run_case_mode(int dim, omreg_syn_metric_type metric, omreg_syn_step_type step,
+                          int with_prealign, int mode)
 {
     const size_t shape2[2] = {80, 72}, shape3[3] = {20, 18, 16};
     const size_t *shape = dim == 3 ? shape3 : shape2;
@@ -100,6 +100,7 @@ static void run_case(int dim, omreg_syn_metric_type metric, omreg_syn_step_type 
     o.level_iters[0] = 2;
     o.level_iters[1] = 1;
     o.metric.step_type = step;
+    o.mode = mode;
     if (metric == OMREG_SYN_CC && dim == 3)
         o.metric.radius = 3; /* the coarse 3D grid has 8 voxels along its last axis */
     const double *pre = with_prealign ? prealign : NULL;
@@ -131,13 +132,32 @@ static void run_case(int dim, omreg_syn_metric_type metric, omreg_syn_step_type 
         maxabs = fmax(maxabs, fabs(((const float *)omreg_image_cdata(wf))[i]));
     assert_true(maxabs > 0.1);
     assert_int_equal(iw.total_iterations, 3);
-    print_message("%dD metric %d step %d%s: max |forward| %.4f mm, last energy %.17g, "
-                  "hash %016llx\n", dim, (int)metric, (int)step, pre ? " prealign" : "", maxabs,
+    print_message("%dD metric %d step %d%s%s: max |forward| %.4f mm, last energy %.17g, "
+                  "hash %016llx\n", dim, (int)metric, (int)step, pre ? " prealign" : "",
+                  mode == OMREG_SYN_MODE_FAST ? " fast" : "", maxabs,
                   tw.e[tw.n - 1],
                   (unsigned long long)omreg_test_hash(omreg_image_cdata(wf), n * sizeof(float)));
     omreg_diffeomap_free(want);
     omreg_image_free(s);
     omreg_image_free(m);
+}
+
+static void run_case(int dim, omreg_syn_metric_type metric, omreg_syn_step_type step,
+                     int with_prealign)
+{
+    run_case_mode(dim, metric, step, with_prealign, OMREG_SYN_MODE_DIPY);
+}
+
+/* fast mode (box-sum CC windows): the same bits at any threads / schedule */
+static void cc_2d_fast(void **s)
+{
+    (void)s;
+    run_case_mode(2, OMREG_SYN_CC, OMREG_SYN_STEP_DEMONS, 1, OMREG_SYN_MODE_FAST);
+}
+static void cc_3d_fast(void **s)
+{
+    (void)s;
+    run_case_mode(3, OMREG_SYN_CC, OMREG_SYN_STEP_DEMONS, 0, OMREG_SYN_MODE_FAST);
 }
 
 static void cc_2d(void **s) { (void)s; run_case(2, OMREG_SYN_CC, OMREG_SYN_STEP_DEMONS, 1); }
@@ -346,6 +366,8 @@ int main(void)
         cmocka_unit_test(ssd_2d_gauss_newton),
         cmocka_unit_test(em_2d_demons),
         cmocka_unit_test(cc_3d),
+        cmocka_unit_test(cc_2d_fast),
+        cmocka_unit_test(cc_3d_fast),
         cmocka_unit_test(ssd_3d_demons),
         cmocka_unit_test(em_3d_gauss_newton),
     };

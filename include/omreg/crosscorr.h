@@ -41,7 +41,12 @@ typedef enum omreg_cc_method {
     OMREG_CC_SLIDING = 0,
     /** DIPY precompute_cc_factors_{2,3}d_test: every window summed directly,
      * O(window) per voxel; the cross-check of the sliding windows. */
-    OMREG_CC_BRUTE_FORCE = 1
+    OMREG_CC_BRUTE_FORCE = 1,
+    /** Beyond DIPY (SyN fast mode): the same clipped windows and counts,
+     * each window sum a separable box sum along axis 0, then 1 (then 2),
+     * in double; parallel over slabs (rows in 2D). Not DIPY's bits: its
+     * factors differ from the sliding windows' by rounding only. */
+    OMREG_CC_BOX_SUMS = 2
 } omreg_cc_method;
 
 /** CC factors of static_img and moving_img over windows of the given radius

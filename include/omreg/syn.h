@@ -84,6 +84,17 @@ typedef struct omreg_syn_progress {
 
 typedef int omreg_syn_progress_fn(void *ctx, const omreg_syn_progress *progress);
 
+/** The algorithm (omreg_syn_options.mode). DIPY (the default) keeps DIPY
+ * 1.6's arithmetic, bit for bit. FAST goes beyond DIPY for speed; so far
+ * only the CC metric changes: its window sums are separable box sums
+ * (omreg_cc_method OMREG_CC_BOX_SUMS: the same windows, parallel, not
+ * DIPY's rounding). SSD and EM run as in DIPY mode. The result is the same
+ * bits at any thread count and schedule in both modes. */
+typedef enum omreg_syn_mode {
+    OMREG_SYN_MODE_DIPY = 0,
+    OMREG_SYN_MODE_FAST = 1
+} omreg_syn_mode;
+
 typedef struct omreg_syn_options {
     omreg_syn_metric_options metric;
     int nlevels;                            /* 3 */
@@ -104,6 +115,8 @@ typedef struct omreg_syn_options {
     int threads;
     omreg_syn_progress_fn *progress;
     void *progress_ctx;
+    /* Appended (existing users unaffected): omreg_syn_mode (0 = DIPY). */
+    int mode;
 } omreg_syn_options;
 
 /** DIPY's defaults for a metric (the constructor defaults listed above).

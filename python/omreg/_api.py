@@ -431,7 +431,7 @@ def _mapping(dmap, dim):
 
 def syn_registration(moving, static, moving_affine=None, static_affine=None,
                      step_length=0.25, metric='CC', dim=3, level_iters=None, prealign=None,
-                     *, progress=None, **metric_kwargs):
+                     *, progress=None, mode='dipy', **metric_kwargs):
     """dipy.align.syn_registration on libomreg: the same parameters and
     defaults (metric 'CC', level_iters [10, 10, 5], the metric's own
     defaults for metric_kwargs), the same return value (warped_moving,
@@ -440,7 +440,11 @@ def syn_registration(moving, static, moving_affine=None, static_affine=None,
     `progress` (keyword only): called with a dict after every iteration
     and at each level's start and end; a true return value cancels
     (omreg.Cancelled). Ctrl-C cancels too (KeyboardInterrupt). Settings:
-    omreg.config()."""
+    omreg.config(). `mode` (keyword only): 'dipy' (default) is DIPY's
+    arithmetic; 'fast' is omreg's fast mode (CC window sums by parallel box
+    sums: same windows, not DIPY's bits), as `omreg syn --mode fast`."""
+    if mode not in ('dipy', 'fast'):
+        raise ValueError(f"mode must be 'dipy' or 'fast', got {mode!r}")
     level_iters = _levels(level_iters or [10, 10, 5], "level_iters", lib.OMREG_SYN_MAX_LEVELS)
     if not isinstance(metric, str) or metric.upper() not in _SYN_KWARGS:
         raise ValueError(f"metric must be one of {list(_SYN_KWARGS)}, got {metric!r}")
@@ -483,6 +487,7 @@ def syn_registration(moving, static, moving_affine=None, static_affine=None,
         o.level_iters[i] = int(it)
     o.step_length = float(step_length)
     o.threads = threads
+    o.mode = lib.OMREG_SYN_MODE_FAST if mode == 'fast' else lib.OMREG_SYN_MODE_DIPY
 
     out = ffi.new("omreg_diffeomap **")
     warped = ffi.new("omreg_image **")

@@ -156,8 +156,11 @@ typedef struct omreg_syn_options {
     int threads;
     omreg_syn_progress_fn *progress;
     void *progress_ctx;
+    int mode;
     ...;
 } omreg_syn_options;
+#define OMREG_SYN_MODE_DIPY ...
+#define OMREG_SYN_MODE_FAST ...
 typedef struct omreg_syn_info {
     int nlevels;
     int iterations[...];
@@ -245,6 +248,7 @@ omreg_status omreg_interpolate(const omreg_backend *backend, const omreg_image *
 typedef int... omreg_cc_method;
 #define OMREG_CC_SLIDING ...
 #define OMREG_CC_BRUTE_FORCE ...
+#define OMREG_CC_BOX_SUMS ...
 omreg_status omreg_cc_precompute_factors(const omreg_backend *backend,
     const omreg_image *static_img, const omreg_image *moving_img, size_t radius,
     omreg_cc_method method, void **factors);

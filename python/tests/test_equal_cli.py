@@ -104,3 +104,21 @@ def test_affine_fast_mode_equals_cli(cli, tmp_path, pair2d):
     _, other = omreg.affine_registration(moving, static, mode='fast', seed=6,
                                          fast_iterations=30)
     assert other.tobytes() != A.tobytes()
+
+
+def test_syn_fast_mode_equals_cli(cli, tmp_path, pair2d):
+    """mode='fast' reaches the library as --mode fast does, and changes the
+    result (box-sum CC windows instead of DIPY's sliding ones)."""
+    static, moving = pair2d
+    # 2 levels, radius 2: the 2D pair is 16x18 (its coarse level 8x9)
+    w, field = syn_cli(cli, tmp_path, static, moving, [5, 5],
+                       ("--mode", "fast", "--cc-radius", "2"))
+    warped, mapping = omreg.syn_registration(moving, static, dim=2, level_iters=[5, 5],
+                                             mode='fast', radius=2)
+    assert warped.tobytes() == w.astype(np.float32).tobytes()
+    assert mapping.forward.tobytes() == np.ascontiguousarray(field[..., 0]).tobytes()
+    _, dipy_mapping = omreg.syn_registration(moving, static, dim=2, level_iters=[5, 5],
+                                             radius=2)
+    assert dipy_mapping.forward.tobytes() != mapping.forward.tobytes()
+    with pytest.raises(ValueError):
+        omreg.syn_registration(moving, static, dim=2, mode='quick')

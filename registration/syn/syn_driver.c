@@ -121,6 +121,8 @@ static omreg_status check_options(const omreg_syn_options *o)
                     o->inv_tol);
     OMREG_RETURN_IF(o->threads < 0 || o->threads > OMREG_MAX_THREADS, OMREG_EINVAL,
                     "SyN: threads %d outside 0..%d", o->threads, OMREG_MAX_THREADS);
+    OMREG_RETURN_IF(o->mode != OMREG_SYN_MODE_DIPY && o->mode != OMREG_SYN_MODE_FAST,
+                    OMREG_EINVAL, "SyN: unknown mode %d", o->mode);
     if (m->type == OMREG_SYN_CC) {
         OMREG_RETURN_IF(m->radius < 1 || m->radius > 65535, OMREG_EINVAL,
                         "CC metric: radius %d outside 1..65535", m->radius);
@@ -524,6 +526,7 @@ omreg_status omreg_syn_register(const omreg_backend *b, const omreg_image *stati
                                prealign ? prealign_inv : NULL, &s.moving_to_ref));
     TRY(omreg_diffeomap_allocate(s.moving_to_ref, OMREG_F32));
     TRY(syn_metric_create(&s.ctx, dim, &opt->metric, &s.metric));
+    s.metric->fast = opt->mode == OMREG_SYN_MODE_FAST;
 
     int max_iter = 0;
     for (int i = 0; i < L; ++i)

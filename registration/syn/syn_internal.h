@@ -79,6 +79,7 @@ struct syn_metric {
     omreg_run_ctx ctx; /* the registration's: backend and thread count, fixed for the run */
     int dim;
     omreg_syn_metric_options opt;
+    int fast; /* omreg_syn_options.mode is FAST (CC: box-sum window sums) */
     int levels_below, levels_above; /* set_levels_below / set_levels_above */
     /* set_static_image / set_moving_image (borrowed; the driver keeps them
      * alive until free_iteration) */

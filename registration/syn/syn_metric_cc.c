@@ -3,7 +3,9 @@
  * images' physical gradients; the forward (backward) step is
  * compute_cc_forward_step (backward) smoothed by sigma_diff. As in DIPY the
  * energy is set by the forward step only: compute_backward discards its
- * energy, so get_energy() after it returns the forward one again. */
+ * energy, so get_energy() after it returns the forward one again. Fast mode
+ * (m->fast) sums the windows by separable box sums (OMREG_CC_BOX_SUMS)
+ * instead of DIPY's sliding windows; nothing else changes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,12 @@ typedef struct cc_state {
     double *step_scratch; /* omreg_cc_step_blocks doubles */
     omreg_image *gradient_static, *gradient_moving;
 } cc_state;
+
+/* the window sums: DIPY's sliding windows, or box sums in fast mode */
+static omreg_cc_method factors_method(const syn_metric *m)
+{
+    return m->fast ? OMREG_CC_BOX_SUMS : OMREG_CC_SLIDING;
+}
 
 static cc_state *state(syn_metric *m)
 {
@@ -58,7 +66,7 @@ static omreg_status workspace(syn_metric *m, cc_state *s)
     workspace_free(s);
     const size_t nvox = omreg_image_voxels(img), radius = (size_t)m->opt.radius;
     size_t count;
-    omreg_status st = omreg_cc_factors_scratch(&m->ctx, img, radius, &count);
+    omreg_status st = omreg_cc_factors_scratch(&m->ctx, img, radius, factors_method(m), &count);
     if (st == OMREG_OK) {
         s->factors = omreg_calloc(nvox, OMREG_CC_NFACTORS * sizeof(float), "CC factors");
         if (s->factors == NULL)
@@ -104,7 +112,7 @@ static omreg_status initialize_iteration(syn_metric *m)
     }
     OMREG_FORWARD(workspace(m, s));
     omreg_cc_precompute_factors_run(&m->ctx, m->static_image, m->moving_image,
-                                    (size_t)m->opt.radius, OMREG_CC_SLIDING, s->factors_scratch,
+                                    (size_t)m->opt.radius, factors_method(m), s->factors_scratch,
                                     s->factors);
     OMREG_FORWARD(syn_physical_gradient(&m->ctx, m->moving_image, m->moving_spacing,
                                         m->moving_direction, &s->gradient_moving));
