@@ -27,4 +27,4 @@ from ._api import (Cancelled, DiffeomorphicMapArrays, affine_registration, confi
 
 __all__ = ["Cancelled", "DiffeomorphicMapArrays", "affine_registration", "config", "syn_registration",
            "wait_policy_source"]
-__version__ = "0.2.0"
+__version__ = "0.3.0"
