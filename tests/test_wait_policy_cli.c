@@ -4,8 +4,9 @@
  * stderr every time it starts, once per process image. A re-executed
  * command therefore prints two blocks, and the last one shows the policy the
  * run's threads used (support/omp_display.h).
- *  - default: passive, after exactly one re-exec (two blocks, not more: the
- *    marker stops a loop);
+ *  - default: passive, after exactly one re-exec (two blocks under libgomp,
+ *    not more: the marker stops a loop; one under libomp, which starts
+ *    lazily: support/omp_display.h);
  *  - --wait-policy active: active, one re-exec; --wait-policy env: the
  *    runtime's default, no re-exec;
  *  - the user's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins over the default and
@@ -121,11 +122,11 @@ static void default_is_passive_after_one_reexec(void **state)
     (void)state;
     clean_env();
     run_seen r = run_affine("");
-    expect(&r, 2, "passive", "\"omreg\"", "\"passive\"");
+    expect(&r, omp_display_reexec_blocks(r.err), "passive", "\"omreg\"", "\"passive\"");
     free(r.err);
     /* and the same when asked for by name */
     r = run_affine("--wait-policy passive");
-    expect(&r, 2, "passive", "\"omreg\"", "\"passive\"");
+    expect(&r, omp_display_reexec_blocks(r.err), "passive", "\"omreg\"", "\"passive\"");
     free(r.err);
 }
 
@@ -134,7 +135,7 @@ static void active_and_env_options(void **state)
     (void)state;
     clean_env();
     run_seen r = run_affine("--wait-policy active");
-    expect(&r, 2, "active", "\"omreg\"", "\"active\"");
+    expect(&r, omp_display_reexec_blocks(r.err), "active", "\"omreg\"", "\"active\"");
     free(r.err);
     r = run_affine("--wait-policy env");
     expect(&r, 1, "default", "\"runtime\"", "null");
@@ -185,7 +186,8 @@ static void other_commands_and_errors(void **state)
     size_t n;
     char *err = cli_slurp(cli_tmp("stderr.txt"), &n);
     const char *wait = omp_display_wait(err);
-    if (st != 0 || omp_display_blocks(err) != 2 || wait == NULL || strcmp(wait, "passive") != 0)
+    if (st != 0 || omp_display_blocks(err) != omp_display_reexec_blocks(err) || wait == NULL ||
+        strcmp(wait, "passive") != 0)
         fail_msg("apply: exit %d, %d starts, wait %s:\n%s", st, omp_display_blocks(err),
                  wait ? wait : "(none)", err);
     free(err);
@@ -194,13 +196,14 @@ static void other_commands_and_errors(void **state)
     err = cli_slurp(cli_tmp("stderr.txt"), &n);
     assert_int_equal(st, 2);
     assert_non_null(strstr(err, "--wait-policy: 'sometimes'"));
-    assert_int_equal(omp_display_blocks(err), 1);
+    /* one image: libgomp prints once; libomp may not start at all (0) */
+    assert_true(omp_display_blocks(err) < 2);
     free(err);
     /* --help: usage, no re-exec */
     st = cli_run("syn --help >/dev/null");
     err = cli_slurp(cli_tmp("stderr.txt"), &n);
     assert_int_equal(st, 0);
-    assert_int_equal(omp_display_blocks(err), 1);
+    assert_true(omp_display_blocks(err) < 2);
     free(err);
 }
 

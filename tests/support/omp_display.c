@@ -19,6 +19,12 @@ int omp_display_blocks(const char *text)
     return n;
 }
 
+int omp_display_reexec_blocks(const char *text)
+{
+    /* libomp names its settings KMP_*; libgomp prints none of those */
+    return strstr(text, "KMP_") != NULL ? 1 : 2;
+}
+
 const char *omp_display_last(const char *text)
 {
     const char *last = NULL;
