@@ -210,6 +210,12 @@ static void other_commands_and_errors(void **state)
 static void valgrind_runs_it_without_reexec(void **state)
 {
     (void)state;
+#if defined(__clang__)
+    /* the clang presets: Debian 12's Valgrind 3.19 cannot read the coverage
+     * build's DWARF 5 debug info, and an ASan binary cannot run under
+     * Valgrind at all; the gcc stages run this case */
+    skip();
+#endif
     if (system("valgrind --version >/dev/null 2>&1") != 0)
         skip();
     clean_env();
